@@ -1,0 +1,64 @@
+# Kuroko — front door. `make demo` runs the product with demo data; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON := $(shell scripts/find-python)
+# uv is used from PATH if present, otherwise installed once into .tools/ with the Python found above.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+VENV := .venv
+RUN := $(VENV)/bin
+DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: help env demo test lint check-arch typecheck test-sqlite test-postgres test-browser bench messages screenshots clean
+
+help:
+	@echo "make demo   - run Kuroko with demo data on http://127.0.0.1:8000 (SQLite in ./var)"
+	@echo "make test   - lint, type and architecture checks, tests on SQLite and PostgreSQL, browser tests"
+	@echo "make bench  - benchmarks (print figures)"
+
+.tools/bin/uv:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (see above)"; exit 1; }
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+env: $(VENV)/.synced
+
+demo: env
+	KUROKO_DATA_DIR=$(DATA_DIR) $(RUN)/kuroko demo
+
+lint: env
+	$(RUN)/ruff check src tests bench
+	$(RUN)/ruff format --check src tests bench
+
+check-arch: env
+	$(RUN)/lint-imports
+
+typecheck: env
+	$(RUN)/mypy
+
+messages: env
+	cd src/kuroko && ../../$(RUN)/django-admin compilemessages --settings=kuroko.settings --ignore=.venv
+
+test-sqlite: env
+	$(RUN)/pytest -m "not browser" -q
+
+test-postgres: env
+	scripts/with-postgres $(RUN)/pytest -m "not browser" -q
+
+test-browser: env
+	$(RUN)/pytest -m browser -q
+
+test: lint check-arch typecheck test-sqlite test-postgres test-browser
+
+bench: env
+	$(RUN)/python bench/bench_foundation.py
+
+clean:
+	rm -rf .venv .tools var build

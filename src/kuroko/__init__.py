@@ -1,0 +1,3 @@
+"""Kuroko — the open-source PMO platform."""
+
+__version__ = "0.1.0"

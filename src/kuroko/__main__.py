@@ -1,0 +1,3 @@
+from kuroko.cli import main
+
+main()

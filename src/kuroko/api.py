@@ -1,0 +1,23 @@
+"""The REST API at /api/v1: one NinjaAPI composed of each app's router."""
+
+from ninja import NinjaAPI
+
+from kuroko import __version__
+from kuroko.core.api import AUTH, install_error_handlers
+from kuroko.people.api import router as people_router
+from kuroko.projects.api import router as projects_router
+
+api = NinjaAPI(
+    title="Kuroko API",
+    version=__version__,
+    description=(
+        "Projects, programs, WBS tasks, dependencies, people and teams. Authenticate with a personal API "
+        "token (`Authorization: Bearer kuroko_…`, created on your profile page) or the browser session. "
+        "Updates carry the `version` you read; a stale version is refused with 409 and what changed."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", projects_router)
+api.add_router("", people_router)

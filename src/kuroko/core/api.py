@@ -1,0 +1,74 @@
+"""API plumbing shared by every router: authentication and error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from kuroko.core.models import ApiToken
+from kuroko.core.versioning import ConflictError
+
+
+def _user_for_token(request: HttpRequest, raw: str) -> Any:
+    token = (
+        ApiToken.objects.select_related("user", "user__person")
+        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write at most once a minute per token, so busy scripts do not turn every read into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    request.user = token.user  # services and history see the token's owner
+    return token.user
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer kuroko_…` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _user_for_token(request, token)
+
+
+class HeaderToken(APIKeyHeader):
+    """`X-API-Key: kuroko_…`, for clients that cannot set Authorization."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _user_for_token(request, key) if key else None
+
+
+AUTH = [BearerToken(), HeaderToken(), django_auth]
+
+
+def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """Django validation errors as a list of {loc, msg} naming each field, like pydantic's 422s."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field if field != "__all__" else "non_field"], "msg": message, "type": "value_error"}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    return [{"loc": ["body"], "msg": message, "type": "value_error"} for message in exc.messages]
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(request, {"detail": validation_errors(exc)}, status=422)
+
+    @api.exception_handler(ConflictError)
+    def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=409)
+
+    @api.exception_handler(PermissionDenied)
+    def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)

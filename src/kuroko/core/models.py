@@ -1,0 +1,114 @@
+"""Accounts, roles, organisation settings and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """Organisation-wide role of an account; project-level rights follow from membership."""
+
+    PMO_ADMIN = "pmo_admin", _("PMO administrator")
+    PMO_MEMBER = "pmo_member", _("PMO member")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    TEAM_MEMBER = "team_member", _("Team member")
+    EXECUTIVE = "executive", _("Executive")
+
+
+class User(AbstractUser):
+    """A login account with an organisation role and a preferred language."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEAM_MEMBER)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_pmo_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.PMO_ADMIN
+
+
+class Organisation(models.Model):
+    """Organisation-wide settings (a single row)."""
+
+    name = models.CharField(_("name"), max_length=200, default="Kuroko")
+    currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year start month"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per person-day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("8"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
+    )
+    hours_per_month = models.DecimalField(
+        _("hours per person-month"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("160"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("744"))],
+    )
+    holiday_country = models.CharField(_("default holiday country"), max_length=2, default="JP")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        """The organisation row, created with defaults on first use."""
+        org = cls.objects.order_by("pk").first()
+        return org if org is not None else cls.objects.create()
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 hash is stored."""
+
+    PREFIX = "kuroko_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def generate(cls) -> tuple[str, str]:
+        """A new raw token and its hash."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return raw, _hash_token(raw)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,89 @@
+"""Helpers shared by the services of every app: applying validated changes to a row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from kuroko.core.versioning import check_version
+
+
+def apply_changes(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> list[str]:
+    """Set the given fields on `obj` and return the names that changed.
+
+    Foreign keys accept an instance or a primary key (None clears them). A field outside `allowed`
+    is refused with a ValidationError naming it, so an API client learns which field it may not set.
+    """
+    allowed = set(allowed)
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    changed: list[str] = []
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            new_id = value.pk if isinstance(value, models.Model) else value
+            if getattr(obj, field.attname) != new_id:
+                setattr(obj, field.attname, new_id)
+                changed.append(name)
+        elif getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def save_validated(obj: models.Model, *, actor: Any, bump_version: bool = True) -> None:
+    """Validate every field and constraint, bump the version and save (history records the actor)."""
+    obj.full_clean()
+    if bump_version and obj.pk is not None and hasattr(obj, "version"):
+        obj.version += 1  # type: ignore[attr-defined]
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        obj._history_user = actor  # type: ignore[attr-defined]
+    obj.save()
+
+
+def update_row(
+    obj: models.Model,
+    *,
+    actor: Any,
+    changes: Mapping[str, Any],
+    allowed: Iterable[str],
+    expected_version: int | None,
+) -> list[str]:
+    """Check the version, apply the changes, validate and save. Returns the changed field names."""
+    check_version(obj, expected_version)
+    changed = apply_changes(obj, changes, allowed)
+    if changed:
+        save_validated(obj, actor=actor)
+    return changed
+
+
+def user_set_language(*, user: Any, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def api_token_create(*, user: Any, name: str) -> tuple[Any, str]:
+    """Create a personal API token; returns the row and the raw token (shown to the user once)."""
+    from kuroko.core.models import ApiToken
+
+    raw, key_hash = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=key_hash, key_prefix=raw[:12])
+    return token, raw
+
+
+def api_token_revoke(*, user: Any, pk: int) -> Any:
+    from django.shortcuts import get_object_or_404
+    from django.utils import timezone
+
+    from kuroko.core.models import ApiToken
+
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,79 @@
+"""Writing generated plans to the database in bulk: tasks level by level (a parent's primary key is needed
+before its children are inserted), then the links between them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+from simple_history.utils import bulk_create_with_history
+
+from kuroko.demo.plan import MINUTES_PER_DAY, Link, Materialised
+from kuroko.projects.models import Dependency, Task
+
+BATCH_SIZE = 500
+
+
+def bulk_insert[M: models.Model](objs: list[M], model: type[M], *, history: bool) -> list[M]:
+    """Insert rows in batches, with a "created" history record for each when `history` is set.
+    The returned objects carry their primary keys (SQLite ≥ 3.35 and PostgreSQL return them)."""
+    if not objs:
+        return objs
+    if history:
+        return list(bulk_create_with_history(objs, model, batch_size=BATCH_SIZE))
+    return list(model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE))
+
+
+def insert_tasks(plans: Sequence[tuple[int, Materialised]], *, history: bool) -> list[list[int]]:
+    """Insert the tasks of several projects, given as (project pk, materialised plan).
+
+    Returns, for each plan, the task primary keys by plan item index.
+    """
+    pks: list[list[int]] = [[0] * len(m.rows) for _, m in plans]
+    depth = max((row.outline_level for _, m in plans for row in m.rows), default=0)
+    for level in range(1, depth + 1):
+        placed: list[tuple[int, int]] = []
+        objs: list[Task] = []
+        for number, (project_id, materialised) in enumerate(plans):
+            for row in materialised.rows:
+                if row.outline_level != level:
+                    continue
+                placed.append((number, row.index))
+                objs.append(
+                    Task(
+                        project_id=project_id,
+                        parent_id=None if row.parent is None else pks[number][row.parent],
+                        position=row.position,
+                        wbs_code=row.wbs_code,
+                        outline_level=row.outline_level,
+                        row=row.row,
+                        kind=row.kind,
+                        name=row.name,
+                        duration_minutes=row.duration_minutes,
+                        planned_start=row.planned_start,
+                        planned_finish=row.planned_finish,
+                        percent_complete=row.percent_complete,
+                        owner_id=row.owner,
+                        notes=row.notes,
+                    )
+                )
+        for (number, index), task in zip(placed, bulk_insert(objs, Task, history=history), strict=True):
+            pks[number][index] = task.pk
+    return pks
+
+
+def dependency(pred_pk: int, succ_pk: int, link: Link) -> Dependency:
+    return Dependency(predecessor_id=pred_pk, successor_id=succ_pk, type=link.type,
+                      lag_minutes=link.lag * MINUTES_PER_DAY)
+
+
+def insert_links(plans: Sequence[tuple[Sequence[Link], list[int]]], *, history: bool) -> int:
+    """Insert each plan's links, given as (links, task pks by item index). Returns how many."""
+    objs = [dependency(pks[link.pred], pks[link.succ], link) for links, pks in plans for link in links]
+    bulk_insert(objs, Dependency, history=history)
+    return len(objs)
+
+
+def values(obj: models.Model, names: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}

@@ -1,0 +1,1 @@
+"""Kuroko's engine: pure Python computation, free of Django (enforced by import-linter)."""

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kuroko.people.models import Person, Team
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "parent")
+    list_filter = ("parent",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email", "team",
+                    "employment_type", "is_active", "user")
+    list_filter = ("employment_type", "is_active", "team")
+    search_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email")
+    autocomplete_fields = ("team", "user")
+    list_select_related = ("team", "user")

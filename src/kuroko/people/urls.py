@@ -1,0 +1,7 @@
+from django.urls import path
+
+from kuroko.people import views
+
+urlpatterns = [
+    path("people/", views.directory, name="people"),
+]

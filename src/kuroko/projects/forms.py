@@ -1,0 +1,175 @@
+"""Forms: parse and validate what people type; the services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kuroko.engine.duration import DurationError, DurationUnits, format_duration, parse_duration
+from kuroko.formats.predecessors import PredecessorError, PredecessorRef, parse_predecessors
+from kuroko.people.models import Person
+from kuroko.projects.models import Program, Project, ProjectMember, ProjectRole, Rag, Status, Task, TaskKind
+from kuroko.projects.selectors import SORTS, ProjectFilter
+from kuroko.projects.services import PROJECT_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PortfolioFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.all(), required=False, to_field_name="code",
+        empty_label=_("All programs"),
+    )
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    manager = forms.ModelChoiceField(label=_("Project manager"), queryset=Person.objects.none(), required=False,
+                                     empty_label=_("All managers"))
+    rag = forms.ChoiceField(
+        label=_("RAG"), required=False,
+        choices=[("", _("All colours")), *Rag.choices, ("none", _("Not assessed"))],
+    )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, k) for k in SORTS])
+
+    def __init__(self, *args: Any, managers: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
+
+    def to_filter(self) -> ProjectFilter:
+        if not self.is_valid():
+            return ProjectFilter()
+        data = self.cleaned_data
+        return ProjectFilter(
+            program=data["program"].code if data["program"] else None,
+            status=list(data["status"]),
+            manager=data["manager"].pk if data["manager"] else None,
+            rag=data["rag"] or None,
+            q=data["q"].strip(),
+            sort=data["sort"] or "code",
+        )
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_finish": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            **{f"rag_{d}_reason": forms.Textarea(attrs={"rows": 2})
+               for d in ("overall", "schedule", "cost", "scope", "quality", "risk")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        active = Person.objects.filter(is_active=True)
+        self.fields["manager"].queryset = active  # type: ignore[attr-defined]
+        self.fields["sponsor"].queryset = active  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self) -> None:
+        # The service validates the model (in its transaction); the form only parses input.
+        pass
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PROJECT_FIELDS if name in self.cleaned_data}
+
+
+class TaskForm(forms.Form):
+    """Edit one WBS row; duration and predecessors are typed as text (5d, 1.2FS+1d …)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    kind = forms.ChoiceField(label=_("Type"), required=False,
+                             choices=[(TaskKind.TASK, TaskKind.TASK.label),
+                                      (TaskKind.MILESTONE, TaskKind.MILESTONE.label)])
+    duration = forms.CharField(label=_("Duration"), required=False, max_length=30)
+    planned_start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    planned_finish = forms.DateField(label=_("Finish"), required=False, widget=DateInput())
+    percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    predecessors = forms.CharField(label=_("Predecessors"), required=False, max_length=500)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: DurationUnits, owners: Any, summary: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.units = units
+        self.summary = summary
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        if summary:
+            for name in ("kind", "duration", "planned_start", "planned_finish", "percent_complete"):
+                self.fields[name].disabled = True
+
+    @classmethod
+    def initial_for(cls, task: Task, predecessors: str, units: DurationUnits) -> dict[str, Any]:
+        return {
+            "version": task.version, "name": task.name, "kind": task.kind,
+            "duration": format_duration(task.duration_minutes, units),
+            "planned_start": task.planned_start, "planned_finish": task.planned_finish,
+            "percent_complete": task.percent_complete, "owner": task.owner_id,
+            "predecessors": predecessors, "notes": task.notes,
+        }
+
+    def clean_duration(self) -> int | None:
+        text = self.cleaned_data.get("duration") or ""
+        if self.summary or not text.strip():
+            return None
+        try:
+            return parse_duration(text, self.units)
+        except DurationError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def clean_predecessors(self) -> list[PredecessorRef]:
+        try:
+            return parse_predecessors(self.cleaned_data.get("predecessors") or "", self.units)
+        except PredecessorError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out: dict[str, Any] = {"name": data["name"], "owner": data["owner"], "notes": data["notes"]}
+        if not self.summary:
+            out["kind"] = data["kind"] or TaskKind.TASK
+            if data["duration"] is not None:
+                out["duration_minutes"] = data["duration"]
+            out["planned_start"] = data["planned_start"]
+            out["planned_finish"] = data["planned_finish"]
+            if data["percent_complete"] is not None:
+                out["percent_complete"] = data["percent_complete"]
+        return out
+
+
+class ProgressForm(forms.Form):
+    """What a task owner without editing rights may change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
+
+
+class NewTaskForm(forms.Form):
+    name = forms.CharField(label=_("New task"), max_length=255)
+
+
+class MemberForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(is_active=True))
+    role = forms.ChoiceField(label=_("Project role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER)
+
+
+__all__ = ["MemberForm", "NewTaskForm", "PortfolioFilterForm", "ProgressForm", "ProjectForm", "TaskForm",
+           "ProjectMember"]

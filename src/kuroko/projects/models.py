@@ -1,0 +1,253 @@
+"""Programs, projects, members, the WBS (tasks) and dependencies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kuroko.core.versioning import Versioned
+from kuroko.people.models import Person
+
+
+class Program(Versioned):
+    """A group of related projects."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Rag(models.TextChoices):
+    """Red/amber/green status; blank means not assessed."""
+
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+RAG_DIMENSIONS: list[tuple[str, str]] = [
+    ("overall", _("Overall")),
+    ("schedule", _("Schedule")),
+    ("cost", _("Cost")),
+    ("scope", _("Scope")),
+    ("quality", _("Quality")),
+    ("risk", _("Risk")),
+]
+
+
+def _rag_field(label: str) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=5, choices=Rag.choices, blank=True)
+
+
+def _reason_field(label: str) -> models.TextField[str, str]:
+    return models.TextField(label, blank=True)
+
+
+class Project(Versioned):
+    """A project in the portfolio, with its RAG status and the reason for each colour."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    manager = models.ForeignKey(
+        Person, verbose_name=_("project manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="managed_projects",
+    )
+    sponsor = models.ForeignKey(
+        Person, verbose_name=_("sponsor"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="sponsored_projects",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=500, validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("0–1000 as in MS Project; higher is more important."),
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget"), max_digits=16, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    # Rolled up from leaf tasks by the task services (duration-weighted, as MS Project does).
+    percent_complete = models.DecimalField(
+        _("% complete"), max_digits=5, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    rag_overall = _rag_field(_("overall RAG"))
+    rag_overall_reason = _reason_field(_("overall RAG reason"))
+    rag_schedule = _rag_field(_("schedule RAG"))
+    rag_schedule_reason = _reason_field(_("schedule RAG reason"))
+    rag_cost = _rag_field(_("cost RAG"))
+    rag_cost_reason = _reason_field(_("cost RAG reason"))
+    rag_scope = _rag_field(_("scope RAG"))
+    rag_scope_reason = _reason_field(_("scope RAG reason"))
+    rag_quality = _rag_field(_("quality RAG"))
+    rag_quality_reason = _reason_field(_("quality RAG reason"))
+    rag_risk = _rag_field(_("risk RAG"))
+    rag_risk_reason = _reason_field(_("risk RAG reason"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_finish__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_finish__gte=F("planned_start")),
+                name="project_finish_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "code"]), models.Index(fields=["priority"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.code])
+
+    def rags(self) -> list[tuple[str, str, str, str]]:
+        """(dimension key, label, colour, reason) for each RAG dimension."""
+        return [
+            (key, str(label), getattr(self, f"rag_{key}"), getattr(self, f"rag_{key}_reason"))
+            for key, label in RAG_DIMENSIONS
+        ]
+
+
+class ProjectRole(models.TextChoices):
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    DEPUTY_MANAGER = "deputy_manager", _("Deputy project manager")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    MEMBER = "member", _("Member")
+    REVIEWER = "reviewer", _("Reviewer")
+    STAKEHOLDER = "stakeholder", _("Stakeholder")
+
+
+class ProjectMember(models.Model):
+    """A person's membership of a project, with their role in it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("project role"), max_length=20, choices=ProjectRole.choices,
+                            default=ProjectRole.MEMBER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="member_once_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"
+
+
+class TaskKind(models.TextChoices):
+    SUMMARY = "summary", _("Summary task")
+    TASK = "task", _("Task")
+    MILESTONE = "milestone", _("Milestone")
+
+
+class Task(Versioned):
+    """A WBS element. `wbs_code`, `outline_level` and `row` are derived from the tree by the services."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("position among siblings"), default=0)
+    wbs_code = models.CharField(_("WBS code"), max_length=60, blank=True, editable=False)
+    outline_level = models.PositiveSmallIntegerField(_("outline level"), default=1, editable=False)
+    row = models.PositiveIntegerField(_("row"), default=0, editable=False)
+    kind = models.CharField(_("type"), max_length=10, choices=TaskKind.choices, default=TaskKind.TASK)
+    name = models.CharField(_("name"), max_length=255)
+    duration_minutes = models.PositiveIntegerField(_("duration (working minutes)"), default=0)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("% complete"), default=0, validators=[MaxValueValidator(100)]
+    )
+    owner = models.ForeignKey(
+        Person, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_tasks",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["project", "row"]
+        indexes = [models.Index(fields=["project", "row"]), models.Index(fields=["project", "parent", "position"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_complete__lte=100), name="task_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(planned_finish__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_finish__gte=F("planned_start")),
+                name="task_finish_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wbs_code} {self.name}".strip()
+
+
+class DependencyType(models.TextChoices):
+    FS = "FS", _("Finish-to-start")
+    SS = "SS", _("Start-to-start")
+    FF = "FF", _("Finish-to-finish")
+    SF = "SF", _("Start-to-finish")
+
+
+class Dependency(models.Model):
+    """A link between two tasks, possibly of different projects, with a lag in working minutes."""
+
+    predecessor = models.ForeignKey(
+        Task, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Task, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    type = models.CharField(_("type"), max_length=2, choices=DependencyType.choices, default=DependencyType.FS)
+    lag_minutes = models.IntegerField(_("lag (working minutes)"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="dependency_once"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="dependency_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.type})"

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from kuroko.projects import views
+
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("projects/new/", views.project_create, name="project-create"),
+    path("projects/<str:code>/", views.project_detail, name="project-detail"),
+    path("projects/<str:code>/edit/", views.project_edit, name="project-edit"),
+    path("projects/<str:code>/delete/", views.project_delete, name="project-delete"),
+    path("projects/<str:code>/history/", views.project_history, name="project-history"),
+    path("projects/<str:code>/tasks/add/", views.task_add, name="task-add"),
+    path("projects/<str:code>/members/add/", views.member_add, name="member-add"),
+    path("projects/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("tasks/<int:pk>/", views.task_row, name="task-row"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
+    path("tasks/<int:pk>/indent/", views.task_indent, name="task-indent"),
+    path("tasks/<int:pk>/outdent/", views.task_outdent, name="task-outdent"),
+    path("tasks/<int:pk>/move/<str:direction>/", views.task_move, name="task-move"),
+    path("tasks/<int:pk>/delete/", views.task_delete, name="task-delete"),
+    path("tasks/<int:pk>/insert-below/", views.task_insert_below, name="task-insert-below"),
+    path("tasks/<int:pk>/history/", views.task_history, name="task-history"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/history/", views.person_history, name="person-history"),
+]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kuroko.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("kuroko.core.urls")),
+    path("", include("kuroko.people.urls")),
+    path("", include("kuroko.projects.urls")),
+]

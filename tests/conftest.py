@@ -1,0 +1,83 @@
+"""Shared fixtures: role personas on a small organisation with two projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from kuroko.core.i18n import compile_catalogs
+from kuroko.core.models import Role
+
+compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Tests assert English text unless they switch language themselves."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@dataclass
+class World:
+    """Two projects and one account per role.
+
+    - `pm` manages `project` (not `other`); `member` belongs to `project` and owns `owned_task`;
+    - `outsider` is a team member of neither project; `other` has no one but the PMO and executive.
+    """
+
+    admin: Any
+    pmo: Any
+    pm: Any
+    member: Any
+    executive: Any
+    outsider: Any
+    project: Any
+    other: Any
+    summary: Any
+    owned_task: Any
+    plain_task: Any
+    other_task: Any
+
+    def user(self, role: str) -> Any:
+        return getattr(self, role)
+
+
+ROLES = ["admin", "pmo", "pm", "member", "executive", "outsider"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    from kuroko.projects import services
+    from kuroko.projects.models import ProjectRole
+    from tests.factories import PersonFactory, ProgramFactory, UserFactory
+
+    def account(name: str, role: str, **extra: Any) -> Any:
+        user = UserFactory(username=name, role=role, **extra)
+        PersonFactory(family_name=name.title(), user=user)
+        return user
+
+    admin = account("admin", Role.PMO_ADMIN, is_staff=True, is_superuser=True)
+    pmo = account("pmo", Role.PMO_MEMBER)
+    pm = account("pm", Role.PROJECT_MANAGER)
+    member = account("member", Role.TEAM_MEMBER)
+    executive = account("executive", Role.EXECUTIVE)
+    outsider = account("outsider", Role.TEAM_MEMBER)
+    program = ProgramFactory(code="PG1", name="Core")
+    project = services.project_create(actor=admin, data={
+        "code": "ALPHA", "name": "Alpha", "program": program, "manager": pm.person, "status": "active",
+    })
+    other = services.project_create(actor=admin, data={
+        "code": "BETA", "name": "Beta", "program": program, "status": "active",
+    })
+    services.member_add(actor=admin, project=project, person=member.person, role=ProjectRole.MEMBER)
+    summary = services.task_create(actor=admin, project=project, data={"name": "Design"})
+    owned = services.task_create(actor=admin, project=project, parent=summary,
+                                 data={"name": "Screens", "duration_minutes": 2400, "owner": member.person})
+    plain = services.task_create(actor=admin, project=project, parent=summary,
+                                 data={"name": "Review", "duration_minutes": 960})
+    other_task = services.task_create(actor=admin, project=other, data={"name": "Beta work"})
+    for obj in (summary, owned, plain, other_task, project, other):
+        obj.refresh_from_db()
+    return World(admin, pmo, pm, member, executive, outsider, project, other, summary, owned, plain, other_task)

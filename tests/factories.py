@@ -1,0 +1,77 @@
+"""factory-boy factories for the domain models."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from kuroko.core.models import Role, User
+from kuroko.people.models import Person, Team
+from kuroko.projects.models import Program, Project, ProjectMember, ProjectRole, Status, Task
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("secret-pass-123")
+    role = Role.TEAM_MEMBER
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    team = factory.SubFactory(TeamFactory)
+
+
+class ProgramFactory(DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    code = factory.Sequence(lambda n: f"PG{n}")
+    name = factory.Sequence(lambda n: f"Program {n}")
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"PRJ-{n:03d}")
+    name = factory.Sequence(lambda n: f"Project {n}")
+    program = factory.SubFactory(ProgramFactory)
+    status = Status.ACTIVE
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectMember
+
+    project = factory.SubFactory(ProjectFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = ProjectRole.MEMBER
+
+
+class TaskFactory(DjangoModelFactory):
+    """A raw task row; use kuroko.projects.services.task_create when derived fields matter."""
+
+    class Meta:
+        model = Task
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Task {n}")
+    duration_minutes = 480
