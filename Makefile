@@ -41,7 +41,7 @@ check-arch: env
 	$(RUN)/lint-imports
 
 typecheck: env
-	$(RUN)/mypy
+	KUROKO_TESTING=1 $(RUN)/mypy
 
 messages: env
 	cd src/kuroko && ../../$(RUN)/django-admin compilemessages --settings=kuroko.settings --ignore=.venv

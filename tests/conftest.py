@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from kuroko.core.i18n import compile_catalogs
-from kuroko.core.models import Role
 
 compile_catalogs()
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Tests assert English text unless they switch language themselves."""
-    settings.LANGUAGE_CODE = "en"
+def _english(request):
+    """Tests assert English text unless they switch language themselves (no-op without Django)."""
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").LANGUAGE_CODE = "en"
 
 
 @dataclass
@@ -49,6 +49,7 @@ ROLES = ["admin", "pmo", "pm", "member", "executive", "outsider"]
 
 @pytest.fixture
 def world(db) -> World:
+    from kuroko.core.models import Role
     from kuroko.projects import services
     from kuroko.projects.models import ProjectRole
     from tests.factories import PersonFactory, ProgramFactory, UserFactory
@@ -65,19 +66,39 @@ def world(db) -> World:
     executive = account("executive", Role.EXECUTIVE)
     outsider = account("outsider", Role.TEAM_MEMBER)
     program = ProgramFactory(code="PG1", name="Core")
-    project = services.project_create(actor=admin, data={
-        "code": "ALPHA", "name": "Alpha", "program": program, "manager": pm.person, "status": "active",
-    })
-    other = services.project_create(actor=admin, data={
-        "code": "BETA", "name": "Beta", "program": program, "status": "active",
-    })
+    project = services.project_create(
+        actor=admin,
+        data={
+            "code": "ALPHA",
+            "name": "Alpha",
+            "program": program,
+            "manager": pm.person,
+            "status": "active",
+        },
+    )
+    other = services.project_create(
+        actor=admin,
+        data={
+            "code": "BETA",
+            "name": "Beta",
+            "program": program,
+            "status": "active",
+        },
+    )
     services.member_add(actor=admin, project=project, person=member.person, role=ProjectRole.MEMBER)
     summary = services.task_create(actor=admin, project=project, data={"name": "Design"})
-    owned = services.task_create(actor=admin, project=project, parent=summary,
-                                 data={"name": "Screens", "duration_minutes": 2400, "owner": member.person})
-    plain = services.task_create(actor=admin, project=project, parent=summary,
-                                 data={"name": "Review", "duration_minutes": 960})
+    owned = services.task_create(
+        actor=admin,
+        project=project,
+        parent=summary,
+        data={"name": "Screens", "duration_minutes": 2400, "owner": member.person},
+    )
+    plain = services.task_create(
+        actor=admin, project=project, parent=summary, data={"name": "Review", "duration_minutes": 960}
+    )
     other_task = services.task_create(actor=admin, project=other, data={"name": "Beta work"})
     for obj in (summary, owned, plain, other_task, project, other):
         obj.refresh_from_db()
-    return World(admin, pmo, pm, member, executive, outsider, project, other, summary, owned, plain, other_task)
+    return World(
+        admin, pmo, pm, member, executive, outsider, project, other, summary, owned, plain, other_task
+    )

@@ -87,8 +87,16 @@ def serve_cmd(
     _manage("collectstatic", "--no-input", "--verbosity", "0")
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "kuroko.wsgi:application", "--bind", bind, "--workers", str(workers),
-                "--access-logfile", "-"]
+    sys.argv = [
+        "gunicorn",
+        "kuroko.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
     run()
 
 
@@ -128,11 +136,19 @@ def seed(
 
     from kuroko.demo.generator import build_synthetic
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         job = bar.add_task("Seeding", total=projects)
         summary = build_synthetic(
-            projects=projects, tasks_per_project=tasks_per_project, people=people, seed=seed,
+            projects=projects,
+            tasks_per_project=tasks_per_project,
+            people=people,
+            seed=seed,
             progress=lambda done: bar.update(job, completed=done),
         )
     console.print(f"[green]Seeded[/green] {summary}")

@@ -31,7 +31,7 @@ DEMO_MODE = _env_bool("KUROKO_DEMO")
 SECRET_KEY = os.environ.get("KUROKO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or DEMO_MODE or _env_bool("KUROKO_TESTING"):
-        SECRET_KEY = "kuroko-insecure-development-key-not-for-production"  # noqa: S105
+        SECRET_KEY = "kuroko-insecure-development-key-not-for-production"
     else:
         raise ImproperlyConfigured(
             "KUROKO_SECRET_KEY is required outside demo and debug mode "

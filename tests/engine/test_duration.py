@@ -21,10 +21,6 @@ DEFAULT = DurationUnits()
 SEVEN_AND_A_HALF = DurationUnits(hours_per_day=Decimal("7.5"))
 
 
-@pytest.fixture(autouse=True)
-def _english() -> None:
-    """Shadow tests/conftest.py's fixture of this name: it needs pytest-django, engine tests must not."""
-
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
@@ -71,9 +67,9 @@ def test_parse_english(text: str, minutes: int) -> None:
         ("0.5人日", 240),
         ("2営業日", 960),
         ("５日", 2400),  # full-width digit
-        ("０．５人日", 240),  # noqa: RUF001 - full-width digits and point
+        ("０．５人日", 240),  # full-width digits and point
         ("　３時間　", 180),  # ideographic spaces around
-        ("１ｈ", 60),  # noqa: RUF001 - full-width unit letter
+        ("１ｈ", 60),  # full-width unit letter
         ("2ｶ月", 19200),  # half-width katakana
     ],
 )
@@ -105,8 +101,8 @@ def test_parse_japanese(text: str, minutes: int) -> None:
         "nan",  # Decimal would accept it, a duration must not
         "inf d",  # likewise infinity
         "-2d",  # negative without allow_negative
-        "−2d",  # noqa: RUF001 - Unicode minus sign, still negative
-        "１，５日",  # noqa: RUF001 - full-width comma is a comma too
+        "−2d",  # Unicode minus sign, still negative
+        "１，５日",  # full-width comma is a comma too
         "99999999999999999999999999999999d",  # far beyond the 32-bit limit
     ],
 )
@@ -131,7 +127,7 @@ def test_parse_comma_explains_the_point() -> None:
 def test_parse_negative_when_allowed() -> None:
     """With allow_negative, a leading minus (ASCII, full-width or Unicode) gives negative minutes."""
     assert parse_duration("-2d", allow_negative=True) == -960
-    assert parse_duration("－２日", allow_negative=True) == -960  # noqa: RUF001
+    assert parse_duration("－２日", allow_negative=True) == -960
     assert parse_duration("\u22121.5h", allow_negative=True) == -90
     assert parse_duration("- 30m", allow_negative=True) == -30
 

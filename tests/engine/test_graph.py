@@ -14,10 +14,6 @@ from kuroko.engine.graph import find_cycle, find_path
 Edges = list[tuple[int, int]]
 
 
-@pytest.fixture(autouse=True)
-def _english() -> None:
-    """Shadow tests/conftest.py's fixture of this name: it needs pytest-django, engine tests must not."""
-
 
 def assert_is_cycle(cycle: list[Hashable], edges: Edges) -> None:
     """The list is [a, …, a], every step is an edge and no node but the first repeats."""
@@ -48,7 +44,7 @@ def is_acyclic(edges: Edges) -> bool:
 
 
 def distances(edges: Edges, nodes: range) -> dict[tuple[int, int], int]:
-    """All-pairs shortest edge counts by Floyd-Warshall (missing pairs are unreachable)."""
+    """All-pairs shortest edge counts by Floyd–Warshall (missing pairs are unreachable)."""
     dist = {(n, n): 0 for n in nodes}
     for a, b in edges:
         if a != b:
@@ -142,7 +138,7 @@ def test_find_path_examples(edges: Edges, start: int, goal: int, expected: list[
 
 @given(small_graphs, st.integers(0, 7), st.integers(0, 7))
 def test_find_path_agrees_with_floyd_warshall(edges: Edges, start: int, goal: int) -> None:
-    """A valid shortest path is returned exactly when Floyd-Warshall says the goal is reachable."""
+    """A valid shortest path is returned exactly when Floyd–Warshall says the goal is reachable."""
     path = find_path(edges, start, goal)
     dist = distances(edges, range(8))
     if (start, goal) not in dist:
@@ -153,3 +149,12 @@ def test_find_path_agrees_with_floyd_warshall(edges: Edges, start: int, goal: in
     assert path[-1] == goal
     assert all((a, b) in set(edges) for a, b in pairwise(path))
     assert len(path) - 1 == dist[start, goal]
+
+
+def test_docs_example() -> None:
+    """The worked example of docs/engine/graph.md."""
+    edges = [("Design", "Build"), ("Build", "Test"), ("Design", "Test"), ("Test", "Release")]
+    assert find_cycle(edges) is None
+    assert find_path(edges, "Design", "Release") == ["Design", "Test", "Release"]
+    closing = [*edges, ("Release", "Design")]
+    assert find_cycle(closing) == ["Design", "Build", "Test", "Release", "Design"]

@@ -15,23 +15,22 @@ from hypothesis import strategies as st
 from kuroko.engine.wbs import Leaf, Node, Numbered, Rollup, TreeError, number_tree, roll_up, weighted_percent
 
 
-@pytest.fixture(autouse=True)
-def _english() -> None:
-    """Shadow tests/conftest.py's fixture of this name: it needs pytest-django, engine tests must not."""
-
 
 # --- number_tree: examples ----------------------------------------------------------------------
 
-# The worked example of docs/engine/wbs.md.
-EXAMPLE = [
-    Node("design", None, 0),
-    Node("build", None, 5),  # a gap left by a deleted sibling
-    Node("ui", "build", 2),
-    Node("api", "build", 1),
-    Node("db", "api", 0),
-    Node("review", "design", 0),
-    Node("handover", None, 9),
+# The worked example of docs/engine/wbs.md: (id, parent, position, minutes, % complete, start, finish).
+D = date(2025, 4, 1)
+EXAMPLE_ROWS: list[tuple[str, str | None, int, int, int, date | None, date | None]] = [
+    ("design", None, 0, 0, 0, None, None),
+    ("review", "design", 0, 960, 100, D, D + timedelta(days=1)),
+    ("build", None, 5, 0, 0, None, None),  # position 5: gaps left by deleted siblings
+    ("ui", "build", 2, 2400, 0, D + timedelta(days=13), D + timedelta(days=17)),
+    ("api", "build", 1, 0, 0, None, None),
+    ("db", "api", 0, 2400, 100, D + timedelta(days=2), D + timedelta(days=8)),
+    ("auth", "api", 1, 4800, 25, D + timedelta(days=9), D + timedelta(days=22)),
+    ("handover", None, 9, 0, 0, D + timedelta(days=23), D + timedelta(days=23)),
 ]
+EXAMPLE = [Node(i, parent, position) for i, parent, position, *_ in EXAMPLE_ROWS]
 
 
 def test_number_tree_example() -> None:
@@ -42,8 +41,9 @@ def test_number_tree_example() -> None:
         Numbered("build", "2", 1, 2, 1, True),
         Numbered("api", "2.1", 2, 3, 0, True),
         Numbered("db", "2.1.1", 3, 4, 0, False),
-        Numbered("ui", "2.2", 2, 5, 1, False),
-        Numbered("handover", "3", 1, 6, 2, False),
+        Numbered("auth", "2.1.2", 3, 5, 1, False),
+        Numbered("ui", "2.2", 2, 6, 1, False),
+        Numbered("handover", "3", 1, 7, 2, False),
     ]
 
 
@@ -259,21 +259,14 @@ def test_weighted_percent_between_min_and_max(pairs: list[tuple[int, int]]) -> N
 
 # --- roll_up ------------------------------------------------------------------------------------
 
-D = date(2025, 4, 1)
-
 
 def test_roll_up_example() -> None:
     """The docs example: percent weighted by leaf durations, dates from the leaves below."""
-    leaves = [
-        Leaf("build", None, 0, 0, None, None),
-        Leaf("api", "build", 0, 0, None, None),
-        Leaf("db", "api", 2400, 100, D, D + timedelta(days=6)),
-        Leaf("auth", "api", 4800, 25, D + timedelta(days=7), D + timedelta(days=16)),
-        Leaf("ui", "build", 2400, 0, None, None),
-    ]
+    leaves = [Leaf(i, parent, d, p, s, f) for i, parent, _, d, p, s, f in EXAMPLE_ROWS]
     assert roll_up(leaves) == [
-        Rollup("build", 38, D, D + timedelta(days=16)),  # (2400*100 + 4800*25 + 2400*0) / 9600 = 37.5
-        Rollup("api", 50, D, D + timedelta(days=16)),  # (2400*100 + 4800*25) / 7200 = 50
+        Rollup("design", 100, D, D + timedelta(days=1)),
+        Rollup("build", 38, D + timedelta(days=2), D + timedelta(days=22)),  # 360000 / 9600 = 37.5
+        Rollup("api", 50, D + timedelta(days=2), D + timedelta(days=22)),  # 360000 / 7200 = 50
     ]
 
 

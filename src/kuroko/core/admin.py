@@ -8,16 +8,31 @@ from kuroko.core.models import ApiToken, Organisation, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "role", "language", "is_active", "is_staff")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "language",
+        "is_active",
+        "is_staff",
+    )
     list_filter = ("role", "language", "is_active", "is_staff", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Kuroko"), {"fields": ("role", "language")}))  # type: ignore[misc]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Kuroko"), {"fields": ("role", "language")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Kuroko"), {"fields": ("role",)}))
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "currency", "fiscal_year_start_month", "hours_per_day", "hours_per_month",
-                    "holiday_country")
+    list_display = (
+        "name",
+        "currency",
+        "fiscal_year_start_month",
+        "hours_per_day",
+        "hours_per_month",
+        "holiday_country",
+    )
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return not Organisation.objects.exists()

@@ -53,7 +53,11 @@ def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     """Django validation errors as a list of {loc, msg} naming each field, like pydantic's 422s."""
     if hasattr(exc, "error_dict"):
         return [
-            {"loc": ["body", field if field != "__all__" else "non_field"], "msg": message, "type": "value_error"}
+            {
+                "loc": ["body", field if field != "__all__" else "non_field"],
+                "msg": message,
+                "type": "value_error",
+            }
             for field, errors in exc.message_dict.items()
             for message in errors
         ]

@@ -7,7 +7,9 @@ from typing import Any
 
 def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
     """The change history of a versioned row: who, when, and which fields changed from what to what."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     out = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -19,10 +21,12 @@ def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
                 if not field_obj.editable or change.field == "version":
                     continue
                 changes.append({"field": str(field_obj.verbose_name), "old": change.old, "new": change.new})
-        out.append({
-            "date": record.history_date,
-            "user": record.history_user,
-            "type": record.get_history_type_display(),
-            "changes": changes,
-        })
+        out.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": record.get_history_type_display(),
+                "changes": changes,
+            }
+        )
     return out

@@ -40,7 +40,7 @@ def save_validated(obj: models.Model, *, actor: Any, bump_version: bool = True) 
     """Validate every field and constraint, bump the version and save (history records the actor)."""
     obj.full_clean()
     if bump_version and obj.pk is not None and hasattr(obj, "version"):
-        obj.version += 1  # type: ignore[attr-defined]
+        obj.version += 1
     if actor is not None and getattr(actor, "is_authenticated", False):
         obj._history_user = actor  # type: ignore[attr-defined]
     obj.save()

@@ -37,10 +37,17 @@ class ConflictError(Exception):
         self.changed_by = changed_by
         names = ", ".join(str(c.label) for c in changes) or str(_("(no visible field)"))
         super().__init__(
-            _("%(object)s was changed by %(who)s after you opened it (your version %(yours)s, now %(now)s): "
-              "%(fields)s. Review the current values and save again.")
-            % {"object": obj, "who": changed_by or _("someone"), "yours": expected, "now": self.current,
-               "fields": names}
+            _(
+                "%(object)s was changed by %(who)s after you opened it "
+                "(your version %(yours)s, now %(now)s): %(fields)s. Review the current values and save again."
+            )
+            % {
+                "object": obj,
+                "who": changed_by or _("someone"),
+                "yours": expected,
+                "now": self.current,
+                "fields": names,
+            }
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kuroko.core import services
-from kuroko.core.models import ApiToken
+from kuroko.core.models import ApiToken, User
 
 
 class LanguageForm(forms.Form):
@@ -24,19 +26,27 @@ class LanguageForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Token name"), max_length=100,
-                           help_text=gettext_lazy("What the token is for, e.g. “weekly export script”."))
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “weekly export script”."),
+    )
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     new_token = request.session.pop("new_api_token", None)
-    return render(request, "core/profile.html", {
-        "tokens": ApiToken.objects.filter(user=request.user),
-        "token_form": TokenForm(),
-        "language_form": LanguageForm(initial={"language": request.user.language or translation.get_language()}),
-        "new_token": new_token,
-    })
+    user = cast(User, request.user)
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "tokens": ApiToken.objects.filter(user_id=user.pk),
+            "token_form": TokenForm(),
+            "language_form": LanguageForm(initial={"language": user.language or translation.get_language()}),
+            "new_token": new_token,
+        },
+    )
 
 
 @require_POST
@@ -52,8 +62,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=language)
         translation.activate(language)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-                            samesite="Lax")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
 

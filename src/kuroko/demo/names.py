@@ -26,6 +26,7 @@ FAMILY_NAMES: list[tuple[str, str, str]] = [
     ("原田", "ハラダ", "harada"), ("小野", "オノ", "ono"), ("竹内", "タケウチ", "takeuchi"),
     ("金子", "カネコ", "kaneko"), ("和田", "ワダ", "wada"), ("中島", "ナカジマ", "nakajima"),
     ("上田", "ウエダ", "ueda"), ("森田", "モリタ", "morita"), ("野口", "ノグチ", "noguchi"),
+    ("黒田", "クロダ", "kuroda"), ("小野寺", "オノデラ", "onodera"),
 ]
 
 GIVEN_NAMES: list[tuple[str, str, str]] = [

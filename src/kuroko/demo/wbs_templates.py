@@ -87,11 +87,6 @@ SI_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def si_task_count(modules: int) -> int:
-    """How many tasks `si_project` creates for a number of modules."""
-    return 35 + 17 * modules
-
-
 def si_project(
     plan: Plan,
     rng: random.Random,
@@ -269,6 +264,10 @@ STORY_AREAS: list[tuple[str, list[str]]] = [
                        "Order status notifications"]),
     ("Stores", ["Store locator map", "Store opening hours", "Click and collect"]),
     ("Reviews", ["Write a review", "Review photos", "Helpful votes on reviews"]),
+    ("Home", ["Personalised home feed", "Campaign banners", "Category navigation", "Time-sale countdown"]),
+    ("Wish list", ["Add to wish list", "Share a wish list", "Wish-list price alerts"]),
+    ("Settings", ["Language switch (Japanese/English)", "Notification settings", "Terms and privacy consent"]),
+    ("Support", ["In-app FAQ", "Chat support", "Contact form with order reference"]),
     ("Platform", ["Crash reporting and analytics", "Accessibility audit fixes", "Dark mode",
                   "Offline product cache", "App start-up performance", "Feature flags"]),
 ]

@@ -65,8 +65,9 @@ def parse_predecessors(text: str, units: DurationUnits | None = None) -> list[Pr
     return refs
 
 
-def format_predecessor(ref: PredecessorRef, units: DurationUnits | None = None,
-                       *, current_project: str | None = None) -> str:
+def format_predecessor(
+    ref: PredecessorRef, units: DurationUnits | None = None, *, current_project: str | None = None
+) -> str:
     """The text of one predecessor; FS with no lag is written as the bare code, as MS Project does."""
     prefix = f"{ref.project}:" if ref.project and ref.project != current_project else ""
     text = prefix + ref.code

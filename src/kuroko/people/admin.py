@@ -14,8 +14,17 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email", "team",
-                    "employment_type", "is_active", "user")
+    list_display = (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "email",
+        "team",
+        "employment_type",
+        "is_active",
+        "user",
+    )
     list_filter = ("employment_type", "is_active", "team")
     search_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email")
     autocomplete_fields = ("team", "user")

@@ -1,6 +1,5 @@
 """REST endpoints for people and teams."""
 
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -81,8 +80,13 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/people", response=list[PersonOut])
 @paginate
-def list_people(request: HttpRequest, q: str = "", team: int | None = None, employment_type: str = "",
-                active: bool | None = None) -> Any:
+def list_people(
+    request: HttpRequest,
+    q: str = "",
+    team: int | None = None,
+    employment_type: str = "",
+    active: bool | None = None,
+) -> Any:
     return selectors.person_list(request.user, q=q, team=team, employment_type=employment_type, active=active)
 
 
@@ -101,7 +105,9 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     person = selectors.person_get(request.user, person_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    return services.person_update(actor=request.user, person=person, data=_fields(data), expected_version=version)
+    return services.person_update(
+        actor=request.user, person=person, data=_fields(data), expected_version=version
+    )
 
 
 @router.delete("/people/{person_id}", response={204: None})
@@ -135,8 +141,9 @@ def get_team(request: HttpRequest, team_id: int) -> Team:
 def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    return services.team_update(actor=request.user, team=_team(request, team_id), data=_fields(data),
-                                expected_version=version)
+    return services.team_update(
+        actor=request.user, team=_team(request, team_id), data=_fields(data), expected_version=version
+    )
 
 
 @router.delete("/teams/{team_id}", response={204: None})

@@ -13,15 +13,19 @@ from kuroko.core.permissions import role_of
 from kuroko.people.models import Person, Team
 
 
-def person_list(user: Any, *, q: str = "", team: int | None = None, employment_type: str = "",
-                active: bool | None = True) -> QuerySet[Person]:
+def person_list(
+    user: Any, *, q: str = "", team: int | None = None, employment_type: str = "", active: bool | None = True
+) -> QuerySet[Person]:
     if role_of(user) is None:
         raise PermissionDenied
     qs = Person.objects.select_related("team").annotate(project_count=Count("memberships", distinct=True))
     if q:
         qs = qs.filter(
-            Q(family_name__icontains=q) | Q(given_name__icontains=q) | Q(family_name_kana__icontains=q)
-            | Q(given_name_kana__icontains=q) | Q(email__icontains=q)
+            Q(family_name__icontains=q)
+            | Q(given_name__icontains=q)
+            | Q(family_name_kana__icontains=q)
+            | Q(given_name_kana__icontains=q)
+            | Q(email__icontains=q)
         )
     if team:
         qs = qs.filter(team_id__in=team_and_descendants(team))

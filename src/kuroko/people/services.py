@@ -13,8 +13,17 @@ from kuroko.core.permissions import can_edit_directory, require
 from kuroko.core.services import apply_changes, save_validated, update_row
 from kuroko.people.models import Person, Team
 
-PERSON_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email", "user", "team",
-                 "employment_type", "is_active")
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "email",
+    "user",
+    "team",
+    "employment_type",
+    "is_active",
+)
 TEAM_FIELDS = ("code", "name", "parent")
 
 
@@ -28,7 +37,9 @@ def person_create(*, actor: Any, data: Mapping[str, Any]) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None) -> Person:
+def person_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None
+) -> Person:
     require(can_edit_directory(actor))
     person = Person.objects.select_for_update().get(pk=person.pk)
     update_row(person, actor=actor, changes=data, allowed=PERSON_FIELDS, expected_version=expected_version)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.people import selectors
 from kuroko.people.models import EmploymentType
 
@@ -18,7 +19,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     employment_type = request.GET.get("employment_type", "")
     show_inactive = request.GET.get("inactive") == "1"
     people = selectors.person_list(
-        request.user, q=q, team=int(team) if team.isdigit() else None,
+        request.user,
+        q=q,
+        team=int(team) if team.isdigit() else None,
         employment_type=employment_type if employment_type in EmploymentType.values else "",
         active=None if show_inactive else True,
     )
@@ -26,8 +29,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": page, "q": q, "team": team, "employment_type": employment_type, "show_inactive": show_inactive,
-        "teams": selectors.team_list(request.user), "employment_types": EmploymentType.choices,
+        "page": page,
+        "q": q,
+        "team": team,
+        "employment_type": employment_type,
+        "show_inactive": show_inactive,
+        "teams": selectors.team_list(request.user),
+        "employment_types": EmploymentType.choices,
         "query": query.urlencode(),
     }
     template = "people/directory.html#results" if request.htmx else "people/directory.html"

@@ -18,8 +18,19 @@ class ProjectMemberInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "program", "manager", "status", "priority", "planned_start", "planned_finish",
-                    "budget", "percent_complete", "rag_overall")
+    list_display = (
+        "code",
+        "name",
+        "program",
+        "manager",
+        "status",
+        "priority",
+        "planned_start",
+        "planned_finish",
+        "budget",
+        "percent_complete",
+        "rag_overall",
+    )
     list_filter = ("status", "program", "rag_overall", "rag_schedule", "rag_cost")
     search_fields = ("code", "name", "description")
     autocomplete_fields = ("program", "manager", "sponsor")
@@ -39,8 +50,16 @@ class ProjectMemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ("project", "wbs_code", "name", "kind", "planned_start", "planned_finish", "percent_complete",
-                    "owner")
+    list_display = (
+        "project",
+        "wbs_code",
+        "name",
+        "kind",
+        "planned_start",
+        "planned_finish",
+        "percent_complete",
+        "owner",
+    )
     list_filter = ("kind", "project__status", "project")
     search_fields = ("name", "wbs_code", "project__code")
     autocomplete_fields = ("project", "parent", "owner")

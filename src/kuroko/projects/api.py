@@ -1,6 +1,5 @@
 """REST endpoints for programs, projects, members, tasks (with tree operations) and dependencies."""
 
-
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -13,8 +12,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from kuroko.core.permissions import require, role_of
-from kuroko.projects import selectors, services
 from kuroko.projects import permissions as perms
+from kuroko.projects import selectors, services
 from kuroko.projects.models import (
     Dependency,
     DependencyType,
@@ -38,6 +37,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- Programs -----------------------------------------------------------------------------------
+
 
 class ProgramOut(Schema):
     id: int
@@ -86,8 +86,9 @@ def get_program(request: HttpRequest, code: str) -> Program:
 def update_program(request: HttpRequest, code: str, payload: ProgramPatch) -> Program:
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    return services.program_update(actor=request.user, program=_program(request, code), data=data,
-                                   expected_version=version)
+    return services.program_update(
+        actor=request.user, program=_program(request, code), data=data, expected_version=version
+    )
 
 
 @router.delete("/programs/{code}", response={204: None})
@@ -97,6 +98,7 @@ def delete_program(request: HttpRequest, code: str) -> Any:
 
 
 # --- Projects -----------------------------------------------------------------------------------
+
 
 class RagOut(Schema):
     colour: str
@@ -200,8 +202,14 @@ class ProjectQuery(Schema):
     sort: Literal[tuple(selectors.SORTS)] = selectors.DEFAULT_SORT  # type: ignore[valid-type]
 
     def to_filter(self) -> selectors.ProjectFilter:
-        return selectors.ProjectFilter(program=self.program, status=[str(s) for s in self.status],
-                                       manager=self.manager, rag=self.rag, q=self.q, sort=self.sort)
+        return selectors.ProjectFilter(
+            program=self.program,
+            status=[str(s) for s in self.status],
+            manager=self.manager,
+            rag=self.rag,
+            q=self.q,
+            sort=self.sort,
+        )
 
 
 @router.get("/projects", response=list[ProjectOut])
@@ -225,8 +233,9 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Pr
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     project = selectors.project_get(request.user, code)
-    return services.project_update(actor=request.user, project=project, data=_fields(data),
-                                   expected_version=version)
+    return services.project_update(
+        actor=request.user, project=project, data=_fields(data), expected_version=version
+    )
 
 
 @router.delete("/projects/{code}", response={204: None})
@@ -236,6 +245,7 @@ def delete_project(request: HttpRequest, code: str) -> Any:
 
 
 # --- Members ------------------------------------------------------------------------------------
+
 
 class MemberOut(Schema):
     id: int
@@ -268,12 +278,14 @@ def add_member(request: HttpRequest, code: str, payload: MemberIn) -> Any:
 @router.delete("/projects/{code}/members/{member_id}", response={204: None})
 def remove_member(request: HttpRequest, code: str, member_id: int) -> Any:
     project = selectors.project_get(request.user, code)
-    services.member_remove(actor=request.user, member=get_object_or_404(ProjectMember, pk=member_id,
-                                                                         project=project))
+    services.member_remove(
+        actor=request.user, member=get_object_or_404(ProjectMember, pk=member_id, project=project)
+    )
     return 204, None
 
 
 # --- Tasks --------------------------------------------------------------------------------------
+
 
 class TaskOut(Schema):
     id: int
@@ -342,8 +354,9 @@ def create_task(request: HttpRequest, code: str, payload: TaskIn) -> Any:
     parent_id, after_id = data.pop("parent_id"), data.pop("after_id")
     parent = get_object_or_404(Task, pk=parent_id, project=project) if parent_id else None
     after = get_object_or_404(Task, pk=after_id, project=project) if after_id else None
-    task = services.task_create(actor=request.user, project=project, data=_fields(data), parent=parent,
-                                after=after)
+    task = services.task_create(
+        actor=request.user, project=project, data=_fields(data), parent=parent, after=after
+    )
     return 201, task
 
 
@@ -356,36 +369,48 @@ def get_task(request: HttpRequest, task_id: int) -> Task:
 def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Task:
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    return services.task_update(actor=request.user, task=selectors.task_get(request.user, task_id),
-                                data=_fields(data), expected_version=version)
+    return services.task_update(
+        actor=request.user,
+        task=selectors.task_get(request.user, task_id),
+        data=_fields(data),
+        expected_version=version,
+    )
 
 
 @router.delete("/tasks/{task_id}", response={204: None})
 def delete_task(request: HttpRequest, task_id: int, version: int | None = None) -> Any:
-    services.task_delete(actor=request.user, task=selectors.task_get(request.user, task_id),
-                         expected_version=version)
+    services.task_delete(
+        actor=request.user, task=selectors.task_get(request.user, task_id), expected_version=version
+    )
     return 204, None
 
 
 @router.post("/tasks/{task_id}/indent", response=TaskOut)
 def indent_task(request: HttpRequest, task_id: int, payload: VersionIn) -> Task:
-    return services.task_indent(actor=request.user, task=selectors.task_get(request.user, task_id),
-                                expected_version=payload.version)
+    return services.task_indent(
+        actor=request.user, task=selectors.task_get(request.user, task_id), expected_version=payload.version
+    )
 
 
 @router.post("/tasks/{task_id}/outdent", response=TaskOut)
 def outdent_task(request: HttpRequest, task_id: int, payload: VersionIn) -> Task:
-    return services.task_outdent(actor=request.user, task=selectors.task_get(request.user, task_id),
-                                 expected_version=payload.version)
+    return services.task_outdent(
+        actor=request.user, task=selectors.task_get(request.user, task_id), expected_version=payload.version
+    )
 
 
 @router.post("/tasks/{task_id}/move", response=TaskOut)
 def move_task(request: HttpRequest, task_id: int, payload: MoveIn) -> Task:
-    return services.task_move(actor=request.user, task=selectors.task_get(request.user, task_id),
-                              direction=payload.direction, expected_version=payload.version)
+    return services.task_move(
+        actor=request.user,
+        task=selectors.task_get(request.user, task_id),
+        direction=payload.direction,
+        expected_version=payload.version,
+    )
 
 
 # --- Dependencies -------------------------------------------------------------------------------
+
 
 class DependencyOut(Schema):
     id: int
@@ -426,8 +451,13 @@ def _task_or_422(request: HttpRequest, field: str, pk: int) -> Task:
 def create_dependency(request: HttpRequest, payload: DependencyIn) -> Any:
     predecessor = _task_or_422(request, "predecessor_id", payload.predecessor_id)
     successor = _task_or_422(request, "successor_id", payload.successor_id)
-    return 201, services.dependency_create(actor=request.user, predecessor=predecessor, successor=successor,
-                                           type=payload.type, lag_minutes=payload.lag_minutes)
+    return 201, services.dependency_create(
+        actor=request.user,
+        predecessor=predecessor,
+        successor=successor,
+        type=payload.type,
+        lag_minutes=payload.lag_minutes,
+    )
 
 
 def _dependency(request: HttpRequest, pk: int) -> Dependency:
@@ -443,8 +473,11 @@ def get_dependency(request: HttpRequest, dependency_id: int) -> Dependency:
 
 @router.patch("/dependencies/{dependency_id}", response=DependencyOut)
 def update_dependency(request: HttpRequest, dependency_id: int, payload: DependencyPatch) -> Dependency:
-    return services.dependency_update(actor=request.user, dependency=_dependency(request, dependency_id),
-                                      data=payload.dict(exclude_unset=True))
+    return services.dependency_update(
+        actor=request.user,
+        dependency=_dependency(request, dependency_id),
+        data=payload.dict(exclude_unset=True),
+    )
 
 
 @router.delete("/dependencies/{dependency_id}", response={204: None})

@@ -26,14 +26,22 @@ class DateInput(forms.DateInput):
 class PortfolioFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     program = forms.ModelChoiceField(
-        label=_("Program"), queryset=Program.objects.all(), required=False, to_field_name="code",
+        label=_("Program"),
+        queryset=Program.objects.all(),
+        required=False,
+        to_field_name="code",
         empty_label=_("All programs"),
     )
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
-    manager = forms.ModelChoiceField(label=_("Project manager"), queryset=Person.objects.none(), required=False,
-                                     empty_label=_("All managers"))
+    manager = forms.ModelChoiceField(
+        label=_("Project manager"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("All managers"),
+    )
     rag = forms.ChoiceField(
-        label=_("RAG"), required=False,
+        label=_("RAG"),
+        required=False,
         choices=[("", _("All colours")), *Rag.choices, ("none", _("Not assessed"))],
     )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, k) for k in SORTS])
@@ -61,7 +69,7 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -71,8 +79,10 @@ class ProjectForm(forms.ModelForm):
             "planned_start": DateInput(),
             "planned_finish": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            **{f"rag_{d}_reason": forms.Textarea(attrs={"rows": 2})
-               for d in ("overall", "schedule", "cost", "scope", "quality", "risk")},
+            **{
+                f"rag_{d}_reason": forms.Textarea(attrs={"rows": 2})
+                for d in ("overall", "schedule", "cost", "scope", "quality", "risk")
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -96,9 +106,11 @@ class TaskForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=255)
-    kind = forms.ChoiceField(label=_("Type"), required=False,
-                             choices=[(TaskKind.TASK, TaskKind.TASK.label),
-                                      (TaskKind.MILESTONE, TaskKind.MILESTONE.label)])
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[(TaskKind.TASK, TaskKind.TASK.label), (TaskKind.MILESTONE, TaskKind.MILESTONE.label)],
+    )
     duration = forms.CharField(label=_("Duration"), required=False, max_length=30)
     planned_start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     planned_finish = forms.DateField(label=_("Finish"), required=False, widget=DateInput())
@@ -119,11 +131,16 @@ class TaskForm(forms.Form):
     @classmethod
     def initial_for(cls, task: Task, predecessors: str, units: DurationUnits) -> dict[str, Any]:
         return {
-            "version": task.version, "name": task.name, "kind": task.kind,
+            "version": task.version,
+            "name": task.name,
+            "kind": task.kind,
             "duration": format_duration(task.duration_minutes, units),
-            "planned_start": task.planned_start, "planned_finish": task.planned_finish,
-            "percent_complete": task.percent_complete, "owner": task.owner_id,
-            "predecessors": predecessors, "notes": task.notes,
+            "planned_start": task.planned_start,
+            "planned_finish": task.planned_finish,
+            "percent_complete": task.percent_complete,
+            "owner": task.owner_id,
+            "predecessors": predecessors,
+            "notes": task.notes,
         }
 
     def clean_duration(self) -> int | None:
@@ -171,5 +188,12 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Project role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER)
 
 
-__all__ = ["MemberForm", "NewTaskForm", "PortfolioFilterForm", "ProgressForm", "ProjectForm", "TaskForm",
-           "ProjectMember"]
+__all__ = [
+    "MemberForm",
+    "NewTaskForm",
+    "PortfolioFilterForm",
+    "ProgressForm",
+    "ProjectForm",
+    "ProjectMember",
+    "TaskForm",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from kuroko.core.versioning import Versioned
 from kuroko.people.models import Person
+
+StrOrPromise = Any  # a str or a lazy translation
 
 
 class Program(Versioned):
@@ -48,7 +51,7 @@ class Rag(models.TextChoices):
     RED = "red", _("Red")
 
 
-RAG_DIMENSIONS: list[tuple[str, str]] = [
+RAG_DIMENSIONS: list[tuple[str, StrOrPromise]] = [
     ("overall", _("Overall")),
     ("schedule", _("Schedule")),
     ("cost", _("Cost")),
@@ -58,11 +61,11 @@ RAG_DIMENSIONS: list[tuple[str, str]] = [
 ]
 
 
-def _rag_field(label: str) -> models.CharField[str, str]:
+def _rag_field(label: StrOrPromise) -> models.CharField[str, str]:
     return models.CharField(label, max_length=5, choices=Rag.choices, blank=True)
 
 
-def _reason_field(label: str) -> models.TextField[str, str]:
+def _reason_field(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, blank=True)
 
 
@@ -73,20 +76,34 @@ class Project(Versioned):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     program = models.ForeignKey(
-        Program, verbose_name=_("program"), null=True, blank=True, on_delete=models.PROTECT,
+        Program,
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     manager = models.ForeignKey(
-        Person, verbose_name=_("project manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("project manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="managed_projects",
     )
     sponsor = models.ForeignKey(
-        Person, verbose_name=_("sponsor"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("sponsor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="sponsored_projects",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     priority = models.PositiveSmallIntegerField(
-        _("priority"), default=500, validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        _("priority"),
+        default=500,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
         help_text=_("0–1000 as in MS Project; higher is more important."),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
@@ -156,8 +173,9 @@ class ProjectMember(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("project role"), max_length=20, choices=ProjectRole.choices,
-                            default=ProjectRole.MEMBER)
+    role = models.CharField(
+        _("project role"), max_length=20, choices=ProjectRole.choices, default=ProjectRole.MEMBER
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -180,7 +198,11 @@ class Task(Versioned):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     position = models.PositiveIntegerField(_("position among siblings"), default=0)
@@ -196,7 +218,11 @@ class Task(Versioned):
         _("% complete"), default=0, validators=[MaxValueValidator(100)]
     )
     owner = models.ForeignKey(
-        Person, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owned_tasks",
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -206,7 +232,10 @@ class Task(Versioned):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["project", "row"]
-        indexes = [models.Index(fields=["project", "row"]), models.Index(fields=["project", "parent", "position"])]
+        indexes = [
+            models.Index(fields=["project", "row"]),
+            models.Index(fields=["project", "parent", "position"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_complete__lte=100), name="task_percent_max_100"),
             models.CheckConstraint(
@@ -237,7 +266,9 @@ class Dependency(models.Model):
     successor = models.ForeignKey(
         Task, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="predecessor_links"
     )
-    type = models.CharField(_("type"), max_length=2, choices=DependencyType.choices, default=DependencyType.FS)
+    type = models.CharField(
+        _("type"), max_length=2, choices=DependencyType.choices, default=DependencyType.FS
+    )
     lag_minutes = models.IntegerField(_("lag (working minutes)"), default=0)
     history = HistoricalRecords()
 

@@ -52,7 +52,9 @@ def manages(user: Any, project: Project) -> bool:
         return False
     if project.manager_id == person_id:
         return True
-    return ProjectMember.objects.filter(project=project, person_id=person_id, role__in=MANAGING_ROLES).exists()
+    return ProjectMember.objects.filter(
+        project=project, person_id=person_id, role__in=MANAGING_ROLES
+    ).exists()
 
 
 def can_edit_project(user: Any, project: Project) -> bool:

@@ -154,9 +154,7 @@ class WbsRow:
 def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None) -> list[WbsRow]:
     """Every task of the project in outline order with its predecessor text. Three queries."""
     units = units or duration_units()
-    tasks = list(
-        Task.objects.filter(project=project).select_related("owner").order_by("row")
-    )
+    tasks = list(Task.objects.filter(project=project).select_related("owner").order_by("row"))
     links = (
         Dependency.objects.filter(successor__project=project)
         .select_related("predecessor__project")
@@ -165,7 +163,9 @@ def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None)
     )
     text: dict[int, list[str]] = {}
     for link in links:
-        ref = PredecessorRef(link.predecessor.project.code, link.predecessor.wbs_code, link.type, link.lag_minutes)
+        ref = PredecessorRef(
+            link.predecessor.project.code, link.predecessor.wbs_code, link.type, link.lag_minutes
+        )
         text.setdefault(link.successor_id, []).append(
             format_predecessor(ref, units, current_project=project.code)
         )
@@ -176,8 +176,8 @@ def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None)
         WbsRow(
             task=t,
             predecessors=", ".join(text.get(t.pk, [])),
-            can_progress=can_edit or (person_id is not None and t.owner_id == person_id
-                                      and t.kind != TaskKind.SUMMARY),
+            can_progress=can_edit
+            or (person_id is not None and t.owner_id == person_id and t.kind != TaskKind.SUMMARY),
         )
         for t in tasks
     ]
@@ -188,17 +188,22 @@ def milestones(project: Project) -> QuerySet[Task]:
 
 
 def members(project: Project) -> QuerySet[ProjectMember]:
-    return ProjectMember.objects.filter(project=project).select_related("person", "person__team").order_by(
-        "role", "person__family_name_kana", "person__family_name"
+    return (
+        ProjectMember.objects.filter(project=project)
+        .select_related("person", "person__team")
+        .order_by("role", "person__family_name_kana", "person__family_name")
     )
 
 
 def person_projects(user: Any, person: Person) -> QuerySet[Project]:
     """Projects the person manages, sponsors or belongs to, among those the viewer may see."""
-    qs = Project.objects.filter(
-        Q(manager=person) | Q(sponsor=person) | Q(members__person=person)
-    ).distinct().select_related("program", "manager").prefetch_related(
-        Prefetch("members", queryset=ProjectMember.objects.filter(person=person), to_attr="person_roles")
+    qs = (
+        Project.objects.filter(Q(manager=person) | Q(sponsor=person) | Q(members__person=person))
+        .distinct()
+        .select_related("program", "manager")
+        .prefetch_related(
+            Prefetch("members", queryset=ProjectMember.objects.filter(person=person), to_attr="person_roles")
+        )
     )
     return perms.visible_projects(user, qs).order_by("code")
 

@@ -33,19 +33,46 @@ from kuroko.projects.models import (
 
 PROGRAM_FIELDS = ("code", "name", "description")
 PROJECT_FIELDS = (
-    "code", "name", "description", "program", "manager", "sponsor", "status", "priority",
-    "planned_start", "planned_finish", "budget",
-    "rag_overall", "rag_overall_reason", "rag_schedule", "rag_schedule_reason", "rag_cost", "rag_cost_reason",
-    "rag_scope", "rag_scope_reason", "rag_quality", "rag_quality_reason", "rag_risk", "rag_risk_reason",
+    "code",
+    "name",
+    "description",
+    "program",
+    "manager",
+    "sponsor",
+    "status",
+    "priority",
+    "planned_start",
+    "planned_finish",
+    "budget",
+    "rag_overall",
+    "rag_overall_reason",
+    "rag_schedule",
+    "rag_schedule_reason",
+    "rag_cost",
+    "rag_cost_reason",
+    "rag_scope",
+    "rag_scope_reason",
+    "rag_quality",
+    "rag_quality_reason",
+    "rag_risk",
+    "rag_risk_reason",
 )
 TASK_FIELDS = (
-    "name", "kind", "duration_minutes", "planned_start", "planned_finish", "percent_complete", "owner", "notes",
+    "name",
+    "kind",
+    "duration_minutes",
+    "planned_start",
+    "planned_finish",
+    "percent_complete",
+    "owner",
+    "notes",
 )
 # What a task's owner may change without editing rights on the project.
 PROGRESS_FIELDS = ("percent_complete",)
 
 
 # --- Programs -----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def program_create(*, actor: Any, data: Mapping[str, Any]) -> Program:
@@ -57,8 +84,9 @@ def program_create(*, actor: Any, data: Mapping[str, Any]) -> Program:
 
 
 @transaction.atomic
-def program_update(*, actor: Any, program: Program, data: Mapping[str, Any],
-                   expected_version: int | None) -> Program:
+def program_update(
+    *, actor: Any, program: Program, data: Mapping[str, Any], expected_version: int | None
+) -> Program:
     require(core_perms.can_edit_programs(actor))
     program = Program.objects.select_for_update().get(pk=program.pk)
     update_row(program, actor=actor, changes=data, allowed=PROGRAM_FIELDS, expected_version=expected_version)
@@ -69,12 +97,14 @@ def program_update(*, actor: Any, program: Program, data: Mapping[str, Any],
 def program_delete(*, actor: Any, program: Program) -> None:
     require(core_perms.can_edit_programs(actor))
     if program.projects.exists():
-        raise ValidationError(_("Program %(name)s still has projects; move or delete them first.")
-                              % {"name": program.name})
+        raise ValidationError(
+            _("Program %(name)s still has projects; move or delete them first.") % {"name": program.name}
+        )
     program.delete()
 
 
 # --- Projects -----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def project_create(*, actor: Any, data: Mapping[str, Any]) -> Project:
@@ -96,8 +126,9 @@ def project_create(*, actor: Any, data: Mapping[str, Any]) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: Project, data: Mapping[str, Any],
-                   expected_version: int | None) -> Project:
+def project_update(
+    *, actor: Any, project: Project, data: Mapping[str, Any], expected_version: int | None
+) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     require(perms.can_edit_project(actor, project))
     if "manager" in data and not core_perms.is_pmo(actor):
@@ -106,8 +137,9 @@ def project_update(*, actor: Any, project: Project, data: Mapping[str, Any],
         new = data["manager"].pk if hasattr(data["manager"], "pk") else data["manager"]
         if new != current:
             raise ValidationError({"manager": _("Only the PMO can change the project manager.")})
-    changed = update_row(project, actor=actor, changes=data, allowed=PROJECT_FIELDS,
-                         expected_version=expected_version)
+    changed = update_row(
+        project, actor=actor, changes=data, allowed=PROJECT_FIELDS, expected_version=expected_version
+    )
     if "manager" in changed and project.manager_id:
         ProjectMember.objects.get_or_create(
             project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
@@ -137,12 +169,14 @@ def member_add(*, actor: Any, project: Project, person: Any, role: str = Project
 def member_remove(*, actor: Any, member: ProjectMember) -> None:
     require(perms.can_edit_project(actor, member.project))
     if member.person_id == member.project.manager_id:
-        raise ValidationError(_("%(person)s is the project manager; choose another manager first.")
-                              % {"person": member.person})
+        raise ValidationError(
+            _("%(person)s is the project manager; choose another manager first.") % {"person": member.person}
+        )
     member.delete()
 
 
 # --- Tasks: fields ------------------------------------------------------------------------------
+
 
 def _normalise_task(task: Task) -> None:
     if task.kind == TaskKind.MILESTONE:
@@ -205,10 +239,12 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], expected_ver
         derived = {"kind", "percent_complete", "planned_start", "planned_finish", "duration_minutes"}
         refused = sorted(name for name in data if name in derived and data[name] != getattr(task, name))
         if refused:
-            raise ValidationError({
-                name: _("A summary task takes this from its subtasks; change the subtasks instead.")
-                for name in refused
-            })
+            raise ValidationError(
+                {
+                    name: _("A summary task takes this from its subtasks; change the subtasks instead.")
+                    for name in refused
+                }
+            )
     check_version(task, expected_version)
     changed = apply_changes(task, data, allowed)
     if changed:
@@ -247,8 +283,11 @@ def _subtree_ids(task: Task) -> list[int]:
 
 # --- Tasks: tree operations ---------------------------------------------------------------------
 
+
 def _siblings(task: Task) -> list[Task]:
-    return list(Task.objects.filter(project_id=task.project_id, parent_id=task.parent_id).order_by("position", "pk"))
+    return list(
+        Task.objects.filter(project_id=task.project_id, parent_id=task.parent_id).order_by("position", "pk")
+    )
 
 
 def _locked(task: Task, actor: Any, expected_version: int | None) -> Task:
@@ -265,12 +304,16 @@ def task_indent(*, actor: Any, task: Task, expected_version: int | None = None) 
     siblings = _siblings(task)
     index = [s.pk for s in siblings].index(task.pk)
     if index == 0:
-        raise ValidationError(_("“%(task)s” cannot be indented: there is no task above it at the same level.")
-                              % {"task": task.name})
+        raise ValidationError(
+            _("“%(task)s” cannot be indented: there is no task above it at the same level.")
+            % {"task": task.name}
+        )
     new_parent = siblings[index - 1]
     if new_parent.kind == TaskKind.MILESTONE:
-        raise ValidationError(_("“%(task)s” cannot go under milestone “%(milestone)s”.")
-                              % {"task": task.name, "milestone": new_parent.name})
+        raise ValidationError(
+            _("“%(task)s” cannot go under milestone “%(milestone)s”.")
+            % {"task": task.name, "milestone": new_parent.name}
+        )
     last = Task.objects.filter(parent=new_parent).aggregate(m=Max("position"))["m"]
     task.parent = new_parent
     task.position = 0 if last is None else last + 1
@@ -295,8 +338,9 @@ def task_outdent(*, actor: Any, task: Task, expected_version: int | None = None)
         follower.parent = task
         follower.position = start + offset
     Task.objects.bulk_update(followers, ["parent", "position"])
-    Task.objects.filter(project_id=task.project_id, parent_id=parent.parent_id,
-                        position__gt=parent.position).update(position=_plus_one())
+    Task.objects.filter(
+        project_id=task.project_id, parent_id=parent.parent_id, position__gt=parent.position
+    ).update(position=_plus_one())
     task.parent_id = parent.parent_id
     task.position = parent.position + 1
     save_validated(task, actor=actor)
@@ -306,16 +350,20 @@ def task_outdent(*, actor: Any, task: Task, expected_version: int | None = None)
 
 
 @transaction.atomic
-def task_move(*, actor: Any, task: Task, direction: Literal["up", "down"],
-              expected_version: int | None = None) -> Task:
+def task_move(
+    *, actor: Any, task: Task, direction: Literal["up", "down"], expected_version: int | None = None
+) -> Task:
     """Swap the task (with its subtasks) with the sibling above or below it."""
     task = _locked(task, actor, expected_version)
     siblings = _siblings(task)
     index = [s.pk for s in siblings].index(task.pk)
     other_index = index - 1 if direction == "up" else index + 1
     if not 0 <= other_index < len(siblings):
-        message = (_("“%(task)s” is already the first at its level.") if direction == "up"
-                   else _("“%(task)s” is already the last at its level."))
+        message = (
+            _("“%(task)s” is already the first at its level.")
+            if direction == "up"
+            else _("“%(task)s” is already the last at its level.")
+        )
         raise ValidationError(message % {"task": task.name})
     siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
     for position, sibling in enumerate(siblings):
@@ -333,8 +381,17 @@ def renumber(project: Project) -> None:
     project's % complete. Writes only the rows whose derived values changed."""
     tasks = list(
         Task.objects.filter(project=project).only(
-            "pk", "parent_id", "position", "wbs_code", "outline_level", "row", "kind", "duration_minutes",
-            "percent_complete", "planned_start", "planned_finish",
+            "pk",
+            "parent_id",
+            "position",
+            "wbs_code",
+            "outline_level",
+            "row",
+            "kind",
+            "duration_minutes",
+            "percent_complete",
+            "planned_start",
+            "planned_finish",
         )
     )
     by_id = {t.pk: t for t in tasks}
@@ -363,8 +420,16 @@ def renumber(project: Project) -> None:
     if dirty:
         Task.objects.bulk_update(
             [by_id[pk] for pk in dirty],
-            ["wbs_code", "outline_level", "row", "position", "kind", "percent_complete", "planned_start",
-             "planned_finish"],
+            [
+                "wbs_code",
+                "outline_level",
+                "row",
+                "position",
+                "kind",
+                "percent_complete",
+                "planned_start",
+                "planned_finish",
+            ],
             batch_size=500,
         )
     leaves = [(t.duration_minutes, t.percent_complete) for t in tasks if t.kind != TaskKind.SUMMARY]
@@ -375,6 +440,7 @@ def renumber(project: Project) -> None:
 
 
 # --- Dependencies -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def dependency_create(
@@ -387,23 +453,31 @@ def dependency_create(
         raise ValidationError({"predecessor": _("A task cannot depend on itself.")})
     if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise ValidationError(
-            {"predecessor": _("“%(pred)s” is already a predecessor of “%(succ)s”.")
-             % {"pred": predecessor, "succ": successor}}
+            {
+                "predecessor": _("“%(pred)s” is already a predecessor of “%(succ)s”.")
+                % {"pred": predecessor, "succ": successor}
+            }
         )
     if predecessor.project_id == successor.project_id:
         ancestors = _ancestor_ids(successor)
         descendants = set(_subtree_ids(successor)) - {successor.pk}
         if predecessor.pk in ancestors or predecessor.pk in descendants:
             raise ValidationError(
-                {"predecessor": _("A summary task cannot be linked to its own subtasks (%(pred)s → %(succ)s).")
-                 % {"pred": predecessor, "succ": successor}}
+                {
+                    "predecessor": _(
+                        "A summary task cannot be linked to its own subtasks (%(pred)s → %(succ)s)."
+                    )
+                    % {"pred": predecessor, "succ": successor}
+                }
             )
     edges = Dependency.objects.values_list("predecessor_id", "successor_id")
     path = find_path(edges, successor.pk, predecessor.pk)
     if path is not None:
-        names = {t.pk: str(t) for t in Task.objects.filter(pk__in=path)}
+        names = {t.pk: str(t) for t in Task.objects.filter(pk__in=[int(str(pk)) for pk in path])}
         cycle = " → ".join(names[pk] for pk in [*path, successor.pk])  # type: ignore[index]
-        raise ValidationError({"predecessor": _("This link would create a cycle: %(cycle)s.") % {"cycle": cycle}})
+        raise ValidationError(
+            {"predecessor": _("This link would create a cycle: %(cycle)s.") % {"cycle": cycle}}
+        )
     dependency = Dependency(predecessor=predecessor, successor=successor, type=type, lag_minutes=lag_minutes)
     dependency.full_clean()
     dependency._history_user = actor  # type: ignore[attr-defined]
@@ -453,7 +527,9 @@ def task_set_predecessors(*, actor: Any, task: Task, refs: list[PredecessorRef])
         if predecessor is None:
             label = f"{ref.project}:{ref.code}" if ref.project else ref.code
             raise ValidationError({"predecessors": _("There is no task %(code)s.") % {"code": label}})
-        if predecessor.project_id != task.project_id and not perms.can_view_project(actor, predecessor.project):
+        if predecessor.project_id != task.project_id and not perms.can_view_project(
+            actor, predecessor.project
+        ):
             raise ValidationError({"predecessors": _("You cannot see project %(code)s.") % {"code": code}})
         wanted[predecessor.pk] = ref
     existing = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
@@ -463,9 +539,21 @@ def task_set_predecessors(*, actor: Any, task: Task, refs: list[PredecessorRef])
     result = []
     for pk, ref in wanted.items():
         if pk in existing:
-            result.append(dependency_update(actor=actor, dependency=existing[pk],
-                                            data={"type": ref.type, "lag_minutes": ref.lag_minutes}))
+            result.append(
+                dependency_update(
+                    actor=actor,
+                    dependency=existing[pk],
+                    data={"type": ref.type, "lag_minutes": ref.lag_minutes},
+                )
+            )
         else:
-            result.append(dependency_create(actor=actor, predecessor=Task.objects.get(pk=pk), successor=task,
-                                            type=ref.type, lag_minutes=ref.lag_minutes))
+            result.append(
+                dependency_create(
+                    actor=actor,
+                    predecessor=Task.objects.get(pk=pk),
+                    successor=task,
+                    type=ref.type,
+                    lag_minutes=ref.lag_minutes,
+                )
+            )
     return result

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from kuroko.core import permissions as core_perms
+from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.selectors import history
-from kuroko.people import selectors as people_selectors
 from kuroko.core.versioning import ConflictError
+from kuroko.people import selectors as people_selectors
 from kuroko.people.models import Person
 from kuroko.projects import permissions as perms
 from kuroko.projects import selectors, services
@@ -83,7 +84,9 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_update(
-                actor=request.user, project=project, data=form.changes(),
+                actor=request.user,
+                project=project,
+                data=form.changes(),
                 expected_version=form.cleaned_data.get("version"),
             )
         except ConflictError as exc:
@@ -93,9 +96,12 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Project %(code)s saved.") % {"code": project.code})
             return redirect(project)
-    return render(request, "projects/project_form.html",
-                  {"form": form, "project": project, "conflict": conflict},
-                  status=409 if conflict else 200)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -123,7 +129,8 @@ def _wbs_context(request: HttpRequest, project: Any, **extra: Any) -> dict[str, 
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.project_get(request.user, code)
     context = _wbs_context(
-        request, project,
+        request,
+        project,
         milestones=selectors.milestones(project),
         members=selectors.members(project),
         member_form=MemberForm(),
@@ -136,14 +143,17 @@ def _render_wbs(request: HttpRequest, project: Any, *, status: int = 200, **extr
     if extra.get("editing"):
         task = Task.objects.select_related("project").get(pk=extra["editing"])
         extra.update(task=task, form=_task_form(request, task))
-    return render(request, "projects/project_detail.html#wbs", _wbs_context(request, project, **extra),
-                  status=status)
+    return render(
+        request, "projects/project_detail.html#wbs", _wbs_context(request, project, **extra), status=status
+    )
 
 
 def _task_form(request: HttpRequest, task: Task, data: Any = None) -> TaskForm | ProgressForm:
     units = selectors.duration_units()
     if perms.can_edit_project(request.user, task.project):
-        row = next(r for r in selectors.wbs_rows(request.user, task.project, units=units) if r.task.pk == task.pk)
+        row = next(
+            r for r in selectors.wbs_rows(request.user, task.project, units=units) if r.task.pk == task.pk
+        )
         return TaskForm(
             data,
             initial=TaskForm.initial_for(task, row.predecessors, units),
@@ -155,11 +165,15 @@ def _task_form(request: HttpRequest, task: Task, data: Any = None) -> TaskForm |
     return ProgressForm(data, initial={"version": task.version, "percent_complete": task.percent_complete})
 
 
-def _edit_row(request: HttpRequest, task: Task, form: Any, *, status: int = 200,
-              conflict: ConflictError | None = None) -> HttpResponse:
-    response = render(request, "projects/project_detail.html#task_edit",
-                      {"task": task, "form": form, "project": task.project, "conflict": conflict},
-                      status=status)
+def _edit_row(
+    request: HttpRequest, task: Task, form: Any, *, status: int = 200, conflict: ConflictError | None = None
+) -> HttpResponse:
+    response = render(
+        request,
+        "projects/project_detail.html#task_edit",
+        {"task": task, "form": form, "project": task.project, "conflict": conflict},
+        status=status,
+    )
     return reswap(retarget(response, f"#task-{task.pk}"), "outerHTML")
 
 
@@ -175,13 +189,18 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _edit_row(request, task, form, status=422)
     try:
         with transaction.atomic():
-            services.task_update(actor=request.user, task=task, data=form.changes()
-                                 if isinstance(form, TaskForm) else
-                                 {"percent_complete": form.cleaned_data["percent_complete"]},
-                                 expected_version=form.cleaned_data.get("version"))
+            services.task_update(
+                actor=request.user,
+                task=task,
+                data=form.changes()
+                if isinstance(form, TaskForm)
+                else {"percent_complete": form.cleaned_data["percent_complete"]},
+                expected_version=form.cleaned_data.get("version"),
+            )
             if isinstance(form, TaskForm):
-                services.task_set_predecessors(actor=request.user, task=task,
-                                               refs=form.cleaned_data["predecessors"])
+                services.task_set_predecessors(
+                    actor=request.user, task=task, refs=form.cleaned_data["predecessors"]
+                )
     except ConflictError as exc:
         task.refresh_from_db()
         return _edit_row(request, task, _task_form(request, task), status=409, conflict=exc)
@@ -196,8 +215,11 @@ def task_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The read-only row (used by Cancel)."""
     task = selectors.task_get(request.user, pk)
     row = next(r for r in selectors.wbs_rows(request.user, task.project) if r.task.pk == pk)
-    return render(request, "projects/project_detail.html#task_row",
-                  {"row": row, "project": task.project, "can_edit": perms.can_edit_project(request.user, task.project)})
+    return render(
+        request,
+        "projects/project_detail.html#task_row",
+        {"row": row, "project": task.project, "can_edit": perms.can_edit_project(request.user, task.project)},
+    )
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -221,39 +243,59 @@ def _structure(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
 @login_required
 @require_POST
 def task_indent(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(request, pk, lambda t: services.task_indent(
-        actor=request.user, task=t, expected_version=_version(request)))
+    return _structure(
+        request,
+        pk,
+        lambda t: services.task_indent(actor=request.user, task=t, expected_version=_version(request)),
+    )
 
 
 @login_required
 @require_POST
 def task_outdent(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(request, pk, lambda t: services.task_outdent(
-        actor=request.user, task=t, expected_version=_version(request)))
+    return _structure(
+        request,
+        pk,
+        lambda t: services.task_outdent(actor=request.user, task=t, expected_version=_version(request)),
+    )
 
 
 @login_required
 @require_POST
 def task_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    if direction not in {"up", "down"}:
+    if direction not in ("up", "down"):
         raise PermissionDenied
-    return _structure(request, pk, lambda t: services.task_move(
-        actor=request.user, task=t, direction=direction, expected_version=_version(request)))  # type: ignore[arg-type]
+    where: Literal["up", "down"] = "up" if direction == "up" else "down"
+    return _structure(
+        request,
+        pk,
+        lambda t: services.task_move(
+            actor=request.user, task=t, direction=where, expected_version=_version(request)
+        ),
+    )
 
 
 @login_required
 @require_POST
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(request, pk, lambda t: services.task_delete(
-        actor=request.user, task=t, expected_version=_version(request)))
+    return _structure(
+        request,
+        pk,
+        lambda t: services.task_delete(actor=request.user, task=t, expected_version=_version(request)),
+    )
 
 
 @login_required
 @require_POST
 def task_insert_below(request: HttpRequest, pk: int) -> HttpResponse:
     """Insert a new task right below this one (same level) and open it for editing."""
-    return _structure(request, pk, lambda t: services.task_create(
-        actor=request.user, project=t.project, data={"name": _("New task")}, after=t))
+    return _structure(
+        request,
+        pk,
+        lambda t: services.task_create(
+            actor=request.user, project=t.project, data={"name": _("New task")}, after=t
+        ),
+    )
 
 
 @login_required
@@ -264,7 +306,9 @@ def task_add(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render_wbs(request, project, status=422, new_task_form=form)
     try:
-        task = services.task_create(actor=request.user, project=project, data={"name": form.cleaned_data["name"]})
+        task = services.task_create(
+            actor=request.user, project=project, data={"name": form.cleaned_data["name"]}
+        )
     except ValidationError as exc:
         return _render_wbs(request, project, status=422, error=" ".join(exc.messages))
     return _render_wbs(request, project, flash=task.pk)
@@ -276,8 +320,12 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.project_get(request.user, code)
     form = MemberForm(request.POST)
     if form.is_valid():
-        services.member_add(actor=request.user, project=project, person=form.cleaned_data["person"],
-                            role=form.cleaned_data["role"])
+        services.member_add(
+            actor=request.user,
+            project=project,
+            person=form.cleaned_data["person"],
+            role=form.cleaned_data["role"],
+        )
         messages.success(request, _("%(person)s added.") % {"person": form.cleaned_data["person"]})
     else:
         messages.error(request, _("Choose a person and a role."))
@@ -301,37 +349,59 @@ def member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def project_history(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.project_get(request.user, code)
-    return render(request, "core/history.html", {
-        "object": project, "entries": history(project), "back": project.get_absolute_url(),
-        "project": project,
-    })
+    return render(
+        request,
+        "core/history.html",
+        {
+            "object": project,
+            "entries": history(project),
+            "back": project.get_absolute_url(),
+            "project": project,
+        },
+    )
 
 
 @login_required
 def task_history(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
-    return render(request, "core/history.html", {
-        "object": task, "entries": history(task), "back": task.project.get_absolute_url(),
-        "project": task.project,
-    })
+    return render(
+        request,
+        "core/history.html",
+        {
+            "object": task,
+            "entries": history(task),
+            "back": task.project.get_absolute_url(),
+            "project": task.project,
+        },
+    )
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person with the projects and open tasks the viewer may see."""
     person = people_selectors.person_get(request.user, pk)
-    return render(request, "people/person_detail.html", {
-        "person": person,
-        "team_path": people_selectors.team_path(person.team),
-        "projects": selectors.person_projects(request.user, person),
-        "tasks": selectors.person_tasks(request.user, person),
-        "can_edit": core_perms.can_edit_directory(request.user),
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "team_path": people_selectors.team_path(person.team),
+            "projects": selectors.person_projects(request.user, person),
+            "tasks": selectors.person_tasks(request.user, person),
+            "can_edit": core_perms.can_edit_directory(request.user),
+        },
+    )
 
 
 @login_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = people_selectors.person_get(request.user, pk)
-    return render(request, "core/history.html", {
-        "object": person, "entries": history(person), "back": person.get_absolute_url(),
-    })
+    return render(
+        request,
+        "core/history.html",
+        {
+            "object": person,
+            "entries": history(person),
+            "back": person.get_absolute_url(),
+        },
+    )

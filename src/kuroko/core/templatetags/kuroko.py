@@ -46,7 +46,11 @@ def rag_chip(colour: str, label: str, reason: str = "", key: str = "") -> str:
     title = f"{label}: {colour_name}" + (f" — {reason}" if reason else "")
     return format_html(
         '<span class="chip chip-{} rag-{}" title="{}" aria-label="{}">{}</span>',
-        colour or "grey", key, title, title, label[:1] if key != "overall" else RAG_LABELS.get(colour, "–"),
+        colour or "grey",
+        key,
+        title,
+        title,
+        label[:1] if key != "overall" else RAG_LABELS.get(colour, "–"),
     )
 
 
@@ -56,7 +60,9 @@ def progress(value: Any) -> str:
     return format_html(
         '<span class="progress" role="img" aria-label="{}%"><span class="track"><span class="bar" '
         'style="width:{}%"></span></span><span class="pct">{}%</span></span>',
-        f"{pct:.0f}", f"{pct:.1f}", f"{pct:.0f}",
+        f"{pct:.0f}",
+        f"{pct:.1f}",
+        f"{pct:.0f}",
     )
 
 
@@ -72,7 +78,11 @@ def sortlink(key: str, label: str, current: str, query: str) -> str:
     return format_html(
         '<a href="{}" hx-get="{}" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" '
         'aria-sort="{}">{} <span aria-hidden="true">{}</span></a>',
-        href, href, aria, label, arrow,
+        href,
+        href,
+        aria,
+        label,
+        arrow,
     )
 
 

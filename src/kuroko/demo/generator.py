@@ -1,0 +1,127 @@
+"""Generated data: the demo organisation (`build_demo`) and synthetic organisations of any size for load
+tests and benchmarks (`build_synthetic`). Both are deterministic: the same arguments give the same data.
+
+The plans are scheduled as they are generated (see :mod:`kuroko.demo.plan`): planned dates fall on
+working days (Monday–Friday without Japanese public holidays) and satisfy every dependency, progress
+is consistent with the reference day, and the derived WBS fields equal what
+:func:`kuroko.projects.services.renumber` computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Self
+
+from django.utils import timezone
+
+from kuroko.core.models import Role
+from kuroko.demo import demo_build, synthetic
+from kuroko.demo.demo_build import Counts
+from kuroko.projects.models import Project
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoSummary",
+    "SeedSummary",
+    "build_demo",
+    "build_synthetic",
+    "demo_logins",
+    "has_data",
+]
+
+DEMO_PASSWORD: str = "kuroko-demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What a build created."""
+
+    programs: int
+    projects: int
+    tasks: int
+    dependencies: int
+    people: int
+    teams: int
+    users: int
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.programs:,} programs",
+            f"{self.projects:,} projects",
+            f"{self.tasks:,} tasks",
+            f"{self.dependencies:,} dependencies",
+            f"{self.people:,} people in {self.teams:,} teams",
+        ]
+        if self.users:
+            parts.append(f"{self.users:,} demo logins")
+        return ", ".join(parts)
+
+    @classmethod
+    def _of(cls, counts: Counts) -> Self:
+        return cls(counts.programs, counts.projects, counts.tasks, counts.dependencies, counts.people,
+                   counts.teams, counts.users)
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSummary(DemoSummary):
+    """What a synthetic build created."""
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, role) of each demo account, the role in the active language. All use DEMO_PASSWORD."""
+    return [(username, str(role.label)) for username, role, _key in demo_build.LOGINS]
+
+
+def has_data() -> bool:
+    """Whether the database holds any project (demo, synthetic or real)."""
+    return Project.objects.exists()
+
+
+def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
+    """Create the demo organisation: Kuroko Systems (黒子システムズ), a Japanese SI company.
+
+    3 programs and 12 projects in every status (system-integration projects in Japanese or English with
+    phases 要件定義 → リリース, a maintenance project, an agile project), 50–300 tasks each with
+    dependencies (FS, some SS/FF with lags, a few between projects of a program), about 60 people in a
+    division → department → team hierarchy, project members and sponsors, RAG status with reasons, and
+    one login per role (see `demo_logins`). Dates are relative to `today` (default: the current date),
+    so the demo always looks current; the same `seed` and `today` give exactly the same data.
+
+    Everything is written in one transaction. Raises ValueError if the demo is already in the database.
+    """
+    counts = demo_build.build(seed=seed, today=today or timezone.localdate(), password=DEMO_PASSWORD)
+    return DemoSummary._of(counts)
+
+
+def build_synthetic(
+    *,
+    projects: int,
+    tasks_per_project: int,
+    people: int,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+) -> SeedSummary:
+    """Create a synthetic organisation for load tests and benchmarks.
+
+    `people` persons in teams of about 20 (under departments of ten teams, under one root team),
+    `projects` projects in programs of about 20, each with exactly `tasks_per_project` tasks in a
+    three-level WBS (phases closed by milestones, work packages of chained tasks) with
+    finish-to-start dependencies, 5–15 members, and random status, priority, budget, dates and RAG.
+    `progress(done_projects)` is called after each batch of projects.
+
+    Every code starts with ``S{seed}-`` (teams ``S{seed}-T0001``, programs ``S{seed}-G001``, projects
+    ``S{seed}-P00001``; the root team is ``S{seed}``) and e-mail addresses are in the domain
+    ``s{seed}.synthetic.example``, so a synthetic organisation never collides with the demo, real data
+    or one of another seed; building the same seed twice into one database raises ValueError.
+
+    The same arguments (and `today`, default the current date, which dates are relative to) give the
+    same data. People and programs are written in one transaction, then each batch of projects in its
+    own; on failure the batches already written stay. Tasks, dependencies and members are inserted
+    without history records (for speed), people, teams, programs and projects with them.
+    """
+    counts = synthetic.build(projects=projects, tasks_per_project=tasks_per_project, people=people, seed=seed,
+                             today=today or timezone.localdate(), progress=progress)
+    return SeedSummary._of(counts)
