@@ -21,7 +21,6 @@ DEFAULT = DurationUnits()
 SEVEN_AND_A_HALF = DurationUnits(hours_per_day=Decimal("7.5"))
 
 
-
 @pytest.mark.parametrize(
     ("text", "minutes"),
     [

@@ -14,7 +14,6 @@ from kuroko.engine.graph import find_cycle, find_path
 Edges = list[tuple[int, int]]
 
 
-
 def assert_is_cycle(cycle: list[Hashable], edges: Edges) -> None:
     """The list is [a, …, a], every step is an edge and no node but the first repeats."""
     edge_set = set(edges)

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from kuroko.engine.wbs import Leaf, Node, Numbered, Rollup, TreeError, number_tree, roll_up, weighted_percent
 
-
-
 # --- number_tree: examples ----------------------------------------------------------------------
 
 # The worked example of docs/engine/wbs.md: (id, parent, position, minutes, % complete, start, finish).

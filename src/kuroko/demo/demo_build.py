@@ -56,7 +56,7 @@ def build(*, seed: int, today: date, password: str) -> Counts:
             spec.code: Program.objects.create(code=spec.code, name=spec.name, description=spec.description)
             for spec in content.PROGRAMS
         }
-        tasks, links = _projects(rng, today, programs, people, key_people)
+        tasks, links = _projects(seed, rng, today, programs, people, key_people)
     return Counts(len(programs), len(content.PROJECTS), tasks, links, len(people), len(teams), len(users))
 
 
@@ -183,10 +183,26 @@ def _fiscal_year_start(today: date, start_month: int = 4) -> date:
     return date(year, start_month, 1)
 
 
-def _projects(rng: random.Random, today: date, programs: dict[str, Program], people: list[Person],
+def _plan(spec: ProjectSpec, seed: int, origin: int, staff: Staff, calendar: WorkCalendar, today: date,
+          limits: dict[str, int]) -> tuple[Plan, dict[str, int], random.Random]:
+    """The project's plan from `origin`; the same arguments give the same plan (its own random stream)."""
+    rng = random.Random(f"{seed}:{spec.code}")
+    plan = Plan(origin=origin)
+    if spec.template == "si":
+        anchors = si_project(plan, rng, staff, lang=spec.lang, modules=spec.modules, not_before=limits)
+    elif spec.template == "maintenance":
+        first = _fiscal_year_start(today)
+        plan = Plan(origin=calendar.index(first))
+        anchors = maintenance_project(plan, rng, staff, calendar, first_month=first)
+    else:
+        anchors = agile_project(plan, rng, staff, sprints=spec.sprints)
+    return plan, anchors, rng
+
+
+def _projects(seed: int, rng: random.Random, today: date, programs: dict[str, Program], people: list[Person],
               key_people: dict[str, Person]) -> tuple[int, int]:
     """Plan, schedule and store every project; returns (tasks, dependencies) created."""
-    calendar = WorkCalendar(today - timedelta(days=3 * 366), country="JP")
+    calendar = WorkCalendar(today - timedelta(days=4 * 366), country="JP")
     now = calendar.index(today)
     plans: dict[str, Plan] = {}
     anchors: dict[str, dict[str, int]] = {}
@@ -198,16 +214,10 @@ def _projects(rng: random.Random, today: date, programs: dict[str, Program], peo
             anchor: plans[other].items[anchors[other][other_anchor]].finish
             for anchor, (other, other_anchor) in spec.after.items()
         }
-        plan = Plan(origin=now + spec.start)
-        if spec.template == "si":
-            anchors[spec.code] = si_project(plan, rng, staff, lang=spec.lang, modules=spec.modules,
-                                            not_before=limits)
-        elif spec.template == "maintenance":
-            first = _fiscal_year_start(today)
-            plan = Plan(origin=calendar.index(first))
-            anchors[spec.code] = maintenance_project(plan, rng, staff, calendar, first_month=first)
-        else:
-            anchors[spec.code] = agile_project(plan, rng, staff, sprints=spec.sprints)
+        # Plan once to learn the length, then again from the start that puts today where the spec says.
+        trial, _anchors, _rng = _plan(spec, seed, 0, staff, calendar, today, {})
+        origin = now - round(spec.elapsed * trial.end())
+        plan, anchors[spec.code], plan_rng = _plan(spec, seed, origin, staff, calendar, today, limits)
         plans[spec.code] = plan
         if spec.status == Status.CLOSED:
             as_of = plan.end() + 1
@@ -215,7 +225,7 @@ def _projects(rng: random.Random, today: date, programs: dict[str, Program], peo
             as_of = now + spec.stopped
         else:
             as_of = now - spec.slip
-        plan.apply_progress(as_of, rng)
+        plan.apply_progress(as_of, plan_rng)
         materialised = materialise(plan, calendar)
         rag = {f"rag_{dim}": colour for dim, (colour, _reason) in spec.rag.items()}
         reasons = {f"rag_{dim}_reason": reason for dim, (_colour, reason) in spec.rag.items()}
