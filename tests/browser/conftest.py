@@ -39,7 +39,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -102,3 +107,11 @@ class Site:
 @pytest.fixture
 def site(page: Page, live_server, transactional_db) -> Iterator[Site]:
     yield Site(page, live_server.url)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-base-url (pulled in by pytest-playwright) defines `base_url` in a way pytest 9 deprecates.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning",
+    )

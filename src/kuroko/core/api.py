@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -49,12 +51,22 @@ class HeaderToken(APIKeyHeader):
 AUTH = [BearerToken(), HeaderToken(), django_auth]
 
 
-def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    """Django validation errors as a list of {loc, msg} naming each field, like pydantic's 422s."""
+def validation_errors(exc: ValidationError, sent: set[str] | None = None) -> list[dict[str, Any]]:
+    """Django validation errors as a list of {loc, msg} naming each field, like pydantic's 422s.
+
+    Services speak of model fields (`program`); a client that sent `program_id` gets its own name back.
+    """
+    sent = sent or set()
+
+    def name(field: str) -> str:
+        if field == "__all__":
+            return "non_field"
+        return f"{field}_id" if field not in sent and f"{field}_id" in sent else field
+
     if hasattr(exc, "error_dict"):
         return [
             {
-                "loc": ["body", field if field != "__all__" else "non_field"],
+                "loc": ["body", name(field)],
                 "msg": message,
                 "type": "value_error",
             }
@@ -64,10 +76,20 @@ def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     return [{"loc": ["body"], "msg": message, "type": "value_error"} for message in exc.messages]
 
 
+def _sent_fields(request: HttpRequest) -> set[str]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return set()
+    return set(body) if isinstance(body, dict) else set()
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        return api.create_response(request, {"detail": validation_errors(exc)}, status=422)
+        return api.create_response(
+            request, {"detail": validation_errors(exc, _sent_fields(request))}, status=422
+        )
 
     @api.exception_handler(ConflictError)
     def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
@@ -75,4 +97,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+        return api.create_response(request, {"detail": str(exc) or _("Forbidden")}, status=403)

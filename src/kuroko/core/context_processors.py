@@ -15,7 +15,12 @@ def kuroko(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match is not None else ""
-    nav = "people" if url_name and url_name.startswith(("people", "person")) else "portfolio"
+    if url_name and url_name.startswith(("people", "person")):
+        nav = "people"
+    elif url_name and url_name.startswith(("portfolio", "project", "task", "member")):
+        nav = "portfolio"
+    else:
+        nav = ""
     return {
         "nav": nav,
         "DEMO_MODE": settings.DEMO_MODE,

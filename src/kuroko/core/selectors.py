@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# simple_history's own labels are not translated into Japanese.
+HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
 
 def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
     """The change history of a versioned row: who, when, and which fields changed from what to what."""
@@ -25,7 +30,7 @@ def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
             {
                 "date": record.history_date,
                 "user": record.history_user,
-                "type": record.get_history_type_display(),
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                 "changes": changes,
             }
         )

@@ -38,7 +38,10 @@ def apply_changes(obj: models.Model, changes: Mapping[str, Any], allowed: Iterab
 
 def save_validated(obj: models.Model, *, actor: Any, bump_version: bool = True) -> None:
     """Validate every field and constraint, bump the version and save (history records the actor)."""
-    obj.full_clean()
+    # Constraints are checked after the field rules and clean(), so a rule that clean() reports on its
+    # field is not reported a second time as a nameless constraint violation.
+    obj.full_clean(validate_constraints=False)
+    obj.validate_constraints()
     if bump_version and obj.pk is not None and hasattr(obj, "version"):
         obj.version += 1
     if actor is not None and getattr(actor, "is_authenticated", False):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -21,11 +21,21 @@ from kuroko.core.models import ApiToken, User
 
 
 class LanguageForm(forms.Form):
+    # No colon after labels, like the rest of the forms.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class TokenForm(forms.Form):
+    # No colon after labels, like the rest of the forms.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(
         label=gettext_lazy("Token name"),
         max_length=100,

@@ -1,19 +1,20 @@
-"""Building the demo organisation described in :mod:`kuroko.demo.content` into the database."""
+"""Building the demo organisation described in :mod:`kuroko.demo.content` and
+:mod:`kuroko.demo.project_specs` into the database."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from kuroko.core.models import Organisation, Role, User
-from kuroko.demo import content, names
-from kuroko.demo.content import ProjectSpec
-from kuroko.demo.plan import FS, Link, Plan, materialise
-from kuroko.demo.store import bulk_insert, dependency, insert_links, insert_tasks
+from kuroko.demo import content, names, project_specs
+from kuroko.demo.plan import Plan, materialise
+from kuroko.demo.project_specs import ProjectSpec
+from kuroko.demo.store import Counts, bulk_insert, dependency, insert_links, insert_tasks
 from kuroko.demo.wbs_templates import Staff, agile_project, maintenance_project, si_project
 from kuroko.demo.workdays import WorkCalendar
 from kuroko.people.models import EmploymentType, Person, Team
@@ -29,22 +30,14 @@ LOGINS: list[tuple[str, Role, str]] = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    programs: int
-    projects: int
-    tasks: int
-    dependencies: int
-    people: int
-    teams: int
-    users: int
-
-
 def build(*, seed: int, today: date, password: str) -> Counts:
     """Create the demo organisation in one transaction. Refuses to run where the demo already is."""
     usernames = [username for username, _role, _key in LOGINS]
     codes = [spec.code for spec in content.PROGRAMS]
-    if User.objects.filter(username__in=usernames).exists() or Program.objects.filter(code__in=codes).exists():
+    if (
+        User.objects.filter(username__in=usernames).exists()
+        or Program.objects.filter(code__in=codes).exists()
+    ):
         raise ValueError("The demo organisation is already in this database (its users or programs exist).")
     rng = random.Random(seed)
     with transaction.atomic():
@@ -57,7 +50,8 @@ def build(*, seed: int, today: date, password: str) -> Counts:
             for spec in content.PROGRAMS
         }
         tasks, links = _projects(seed, rng, today, programs, people, key_people)
-    return Counts(len(programs), len(content.PROJECTS), tasks, links, len(people), len(teams), len(users))
+    projects = len(project_specs.PROJECTS)
+    return Counts(len(programs), projects, tasks, links, len(people), len(teams), len(users))
 
 
 def _organisation() -> None:
@@ -80,8 +74,9 @@ def _teams() -> dict[str, Team]:
     return teams
 
 
-def _person(name: names.Name, team: Team, employment: str, domain: str, used_emails: set[str],
-            *, active: bool = True) -> Person:
+def _person(
+    name: names.Name, team: Team, employment: str, domain: str, used_emails: set[str], *, active: bool = True
+) -> Person:
     local = name.romaji
     email = f"{local}@{domain}"
     number = 2
@@ -90,8 +85,14 @@ def _person(name: names.Name, team: Team, employment: str, domain: str, used_ema
         number += 1
     used_emails.add(email)
     return Person(
-        family_name=name.family, given_name=name.given, family_name_kana=name.family_kana,
-        given_name_kana=name.given_kana, email=email, team=team, employment_type=employment, is_active=active,
+        family_name=name.family,
+        given_name=name.given,
+        family_name_kana=name.family_kana,
+        given_name_kana=name.given_kana,
+        email=email,
+        team=team,
+        employment_type=employment,
+        is_active=active,
     )
 
 
@@ -114,20 +115,30 @@ def _people(rng: random.Random, teams: dict[str, Team]) -> tuple[list[Person], d
                 name = names.random_name(rng, foreign_share=group.foreign_share)
             used_names.add(name.display)
             active = number >= group.inactive
-            people.append(_person(name, teams[group.team], group.employment, group.domain, used_emails,
-                                  active=active))
+            people.append(
+                _person(name, teams[group.team], group.employment, group.domain, used_emails, active=active)
+            )
     bulk_insert(people, Person, history=True)
     return people, key_people
 
 
 def _users(key_people: dict[str, Person], password: str) -> list[User]:
     users: list[User] = []
+    encoded = make_password(password)
     for username, role, key in LOGINS:
         person = key_people[key]
         admin = role == Role.PMO_ADMIN
-        user = User(username=username, role=role, is_staff=admin, is_superuser=admin, email=person.email,
-                    first_name=person.given_name, last_name=person.family_name)
-        user.set_password(password)
+        user = User(
+            username=username,
+            role=role,
+            is_staff=admin,
+            is_superuser=admin,
+            email=person.email,
+            first_name=person.given_name,
+            last_name=person.family_name,
+        )
+        # One hash for all: the demo password is public anyway, and each PBKDF2 round costs ~0.5 s.
+        user.password = encoded
         user.save()
         person.user = user
         person.save(update_fields=["user"])
@@ -135,8 +146,9 @@ def _users(key_people: dict[str, Person], password: str) -> list[User]:
     return users
 
 
-def _members(spec: ProjectSpec, rng: random.Random, people: list[Person],
-             key_people: dict[str, Person]) -> tuple[list[tuple[Person, str]], Staff]:
+def _members(
+    spec: ProjectSpec, rng: random.Random, people: list[Person], key_people: dict[str, Person]
+) -> tuple[list[tuple[Person, str]], Staff]:
     """The project's members with their roles, and who owns its tasks."""
     chosen: list[tuple[Person, str]] = []
     taken: set[int] = set()
@@ -152,8 +164,12 @@ def _members(spec: ProjectSpec, rng: random.Random, people: list[Person],
     finished = spec.status in (Status.CLOSED, Status.CANCELLED)
     named = {p.pk for p in key_people.values()}
     pool = [
-        p for p in people
-        if p.team is not None and p.team.code in spec.teams and (p.is_active or finished) and p.pk not in named
+        p
+        for p in people
+        if p.team is not None
+        and p.team.code in spec.teams
+        and (p.is_active or finished)
+        and p.pk not in named
     ]
     employees = [p for p in pool if p.employment_type == EmploymentType.EMPLOYEE and p.is_active]
     leads = rng.sample(employees, min(spec.leads, len(employees)))
@@ -183,8 +199,15 @@ def _fiscal_year_start(today: date, start_month: int = 4) -> date:
     return date(year, start_month, 1)
 
 
-def _plan(spec: ProjectSpec, seed: int, origin: int, staff: Staff, calendar: WorkCalendar, today: date,
-          limits: dict[str, int]) -> tuple[Plan, dict[str, int], random.Random]:
+def _plan(
+    spec: ProjectSpec,
+    seed: int,
+    origin: int,
+    staff: Staff,
+    calendar: WorkCalendar,
+    today: date,
+    limits: dict[str, int],
+) -> tuple[Plan, dict[str, int], random.Random]:
     """The project's plan from `origin`; the same arguments give the same plan (its own random stream)."""
     rng = random.Random(f"{seed}:{spec.code}")
     plan = Plan(origin=origin)
@@ -199,8 +222,14 @@ def _plan(spec: ProjectSpec, seed: int, origin: int, staff: Staff, calendar: Wor
     return plan, anchors, rng
 
 
-def _projects(seed: int, rng: random.Random, today: date, programs: dict[str, Program], people: list[Person],
-              key_people: dict[str, Person]) -> tuple[int, int]:
+def _projects(
+    seed: int,
+    rng: random.Random,
+    today: date,
+    programs: dict[str, Program],
+    people: list[Person],
+    key_people: dict[str, Person],
+) -> tuple[int, int]:
     """Plan, schedule and store every project; returns (tasks, dependencies) created."""
     calendar = WorkCalendar(today - timedelta(days=4 * 366), country="JP")
     now = calendar.index(today)
@@ -208,7 +237,7 @@ def _projects(seed: int, rng: random.Random, today: date, programs: dict[str, Pr
     anchors: dict[str, dict[str, int]] = {}
     task_pks: dict[str, list[int]] = {}
     task_count = link_count = 0
-    for spec in content.PROJECTS:
+    for spec in project_specs.PROJECTS:
         members, staff = _members(spec, rng, people, key_people)
         limits = {
             anchor: plans[other].items[anchors[other][other_anchor]].finish
@@ -230,22 +259,36 @@ def _projects(seed: int, rng: random.Random, today: date, programs: dict[str, Pr
         rag = {f"rag_{dim}": colour for dim, (colour, _reason) in spec.rag.items()}
         reasons = {f"rag_{dim}_reason": reason for dim, (_colour, reason) in spec.rag.items()}
         project = Project.objects.create(
-            code=spec.code, name=spec.name, description=spec.description, program=programs[spec.program],
-            manager=key_people[spec.manager], sponsor=key_people[spec.sponsor], status=spec.status,
-            priority=spec.priority, budget=Decimal(spec.budget), planned_start=materialised.planned_start,
-            planned_finish=materialised.planned_finish, percent_complete=materialised.percent_complete,
-            **rag, **reasons,
+            code=spec.code,
+            name=spec.name,
+            description=spec.description,
+            program=programs[spec.program],
+            manager=key_people[spec.manager],
+            sponsor=key_people[spec.sponsor],
+            status=spec.status,
+            priority=spec.priority,
+            budget=Decimal(spec.budget),
+            planned_start=materialised.planned_start,
+            planned_finish=materialised.planned_finish,
+            percent_complete=materialised.percent_complete,
+            **rag,
+            **reasons,
         )
-        bulk_insert([ProjectMember(project=project, person=p, role=role) for p, role in members],
-                    ProjectMember, history=True)
+        bulk_insert(
+            [ProjectMember(project=project, person=p, role=role) for p, role in members],
+            ProjectMember,
+            history=True,
+        )
         pks = insert_tasks([(project.pk, materialised)], history=True)[0]
         task_pks[spec.code] = pks
         task_count += len(pks)
         link_count += insert_links([(plan.links, pks)], history=True)
     cross = [
-        dependency(task_pks[other][anchors[other][other_anchor]], task_pks[spec.code][anchors[spec.code][anchor]],
-                   Link(0, 0, FS, 0))
-        for spec in content.PROJECTS
+        dependency(
+            task_pks[other][anchors[other][other_anchor]],
+            task_pks[spec.code][anchors[spec.code][anchor]],
+        )
+        for spec in project_specs.PROJECTS
         for anchor, (other, other_anchor) in spec.after.items()
     ]
     bulk_insert(cross, Dependency, history=True)

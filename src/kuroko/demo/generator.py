@@ -16,9 +16,8 @@ from typing import Self
 
 from django.utils import timezone
 
-from kuroko.core.models import Role
 from kuroko.demo import demo_build, synthetic
-from kuroko.demo.demo_build import Counts
+from kuroko.demo.store import Counts
 from kuroko.projects.models import Project
 
 __all__ = [
@@ -60,8 +59,15 @@ class DemoSummary:
 
     @classmethod
     def _of(cls, counts: Counts) -> Self:
-        return cls(counts.programs, counts.projects, counts.tasks, counts.dependencies, counts.people,
-                   counts.teams, counts.users)
+        return cls(
+            counts.programs,
+            counts.projects,
+            counts.tasks,
+            counts.dependencies,
+            counts.people,
+            counts.teams,
+            counts.users,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +118,23 @@ def build_synthetic(
     finish-to-start dependencies, 5–15 members, and random status, priority, budget, dates and RAG.
     `progress(done_projects)` is called after each batch of projects.
 
-    Every code starts with ``S{seed}-`` (teams ``S{seed}-T0001``, programs ``S{seed}-G001``, projects
-    ``S{seed}-P00001``; the root team is ``S{seed}``) and e-mail addresses are in the domain
-    ``s{seed}.synthetic.example``, so a synthetic organisation never collides with the demo, real data
-    or one of another seed; building the same seed twice into one database raises ValueError.
+    Codes carry the seed (root team ``S{seed}``, departments ``S{seed}-D001``, teams ``S{seed}-T0001``,
+    programs ``S{seed}-G001``, projects ``S{seed}-P00001``) and e-mail addresses are in the domain
+    ``s{seed}.synthetic.example``, so it can be added to a database that already holds the demo, other
+    data or synthetic data of another seed. If codes with its prefix exist already (the same seed
+    built twice), it raises ValueError before writing anything.
 
     The same arguments (and `today`, default the current date, which dates are relative to) give the
-    same data. People and programs are written in one transaction, then each batch of projects in its
-    own; on failure the batches already written stay. Tasks, dependencies and members are inserted
-    without history records (for speed), people, teams, programs and projects with them.
+    same data. People and programs are written in one transaction, then each batch of ten projects in
+    its own; if a batch fails, the batches before it stay. Every row gets its "created" history record,
+    as rows created through the services do.
     """
-    counts = synthetic.build(projects=projects, tasks_per_project=tasks_per_project, people=people, seed=seed,
-                             today=today or timezone.localdate(), progress=progress)
+    counts = synthetic.build(
+        projects=projects,
+        tasks_per_project=tasks_per_project,
+        people=people,
+        seed=seed,
+        today=today or timezone.localdate(),
+        progress=progress,
+    )
     return SeedSummary._of(counts)

@@ -94,7 +94,9 @@ class Plan:
         self.items.append(Item(name, parent, kind, position, **fields))  # type: ignore[arg-type]
         return len(self.items) - 1
 
-    def summary(self, name: str, parent: int | None = None, *, owner: int | None = None, notes: str = "") -> int:
+    def summary(
+        self, name: str, parent: int | None = None, *, owner: int | None = None, notes: str = ""
+    ) -> int:
         """Add a summary task; its dates and progress are rolled up from the tasks added under it."""
         return self._add(name, parent, SUMMARY, owner=owner, notes=notes)
 
@@ -116,7 +118,7 @@ class Plan:
         links = [p if isinstance(p, Pred) else Pred(p) for p in preds]
         kind = TASK if days else MILESTONE
         if kind == MILESTONE and not links:
-            # A milestone sits at the end of the day its predecessors finish; without one its date is ambiguous.
+            # A milestone sits at the end of the day its predecessors finish; without any its date is unclear.
             raise PlanError(f"Milestone “{name}” needs a predecessor.")
         start = max(self.origin, not_before if not_before is not None else self.origin)
         for link in links:
@@ -131,13 +133,21 @@ class Plan:
                 start = max(start, pred.finish + link.lag - days)
             else:  # SF
                 start = max(start, pred.start + link.lag - days)
-        index = self._add(name, parent, kind, days=days, owner=owner, notes=notes, start=start,
-                          finish=start + days)
+        index = self._add(
+            name, parent, kind, days=days, owner=owner, notes=notes, start=start, finish=start + days
+        )
         self.links.extend(Link(link.item, index, link.type, link.lag) for link in links)
         return index
 
-    def milestone(self, name: str, parent: int | None = None, *, preds: Iterable[int | Pred],
-                  owner: int | None = None, notes: str = "") -> int:
+    def milestone(
+        self,
+        name: str,
+        parent: int | None = None,
+        *,
+        preds: Iterable[int | Pred],
+        owner: int | None = None,
+        notes: str = "",
+    ) -> int:
         """Add a milestone at the finish of its predecessors."""
         return self.task(name, 0, parent, preds=preds, owner=owner, notes=notes)
 
@@ -160,9 +170,7 @@ class Plan:
         the ones a milestone closing `parent` must wait for."""
         inside = [i for i in self.descendants(parent) if self.items[i].kind != SUMMARY]
         members = set(inside)
-        followed = {
-            link.pred for link in self.links if link.succ in members and link.type in (FS, FF)
-        }
+        followed = {link.pred for link in self.links if link.succ in members and link.type in (FS, FF)}
         return [i for i in inside if i not in followed]
 
     def end(self) -> int:
@@ -178,7 +186,9 @@ class Plan:
 
     def spans(self) -> list[tuple[int, int]]:
         """(start, finish) times of every item, summaries spanning everything below them."""
-        spans = [(item.start, item.finish) if item.kind != SUMMARY else (2**31, -(2**31)) for item in self.items]
+        spans = [
+            (item.start, item.finish) if item.kind != SUMMARY else (2**31, -(2**31)) for item in self.items
+        ]
         for index in range(len(self.items) - 1, -1, -1):
             parent = self.items[index].parent
             if parent is not None:
@@ -268,12 +278,31 @@ def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
         elif item.kind == MILESTONE:
             # At the end of the day its predecessors finish on.
             start = finish = calendar.day(max(item.finish - 1, 0))
-        rows.append(Row(index, item.parent, item.position, "", 1, 0, item.kind, item.name,
-                        item.days * MINUTES_PER_DAY, start, finish, item.percent, item.owner, item.notes))
+        rows.append(
+            Row(
+                index,
+                item.parent,
+                item.position,
+                "",
+                1,
+                0,
+                item.kind,
+                item.name,
+                item.days * MINUTES_PER_DAY,
+                start,
+                finish,
+                item.percent,
+                item.owner,
+                item.notes,
+            )
+        )
     for numbered in wbs.number_tree(wbs.Node(r.index, r.parent, r.position) for r in rows):
         row = rows[numbered.id]  # type: ignore[call-overload]
         row.wbs_code, row.outline_level, row.row, row.position = (
-            numbered.code, numbered.level, numbered.row, numbered.position
+            numbered.code,
+            numbered.level,
+            numbered.row,
+            numbered.position,
         )
         if numbered.has_children:
             row.kind = SUMMARY
@@ -286,7 +315,9 @@ def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
     for rollup in rollups:
         row = rows[rollup.id]  # type: ignore[call-overload]
         row.percent_complete, row.planned_start, row.planned_finish = (
-            rollup.percent_complete, rollup.start, rollup.finish
+            rollup.percent_complete,
+            rollup.start,
+            rollup.finish,
         )
         if rollup.start is not None and rollup.finish is not None:
             row.duration_minutes = calendar.days_between(rollup.start, rollup.finish) * MINUTES_PER_DAY

@@ -4,15 +4,28 @@ before its children are inserted), then the links between them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from django.db import models
 from simple_history.utils import bulk_create_with_history
 
-from kuroko.demo.plan import MINUTES_PER_DAY, Link, Materialised
+from kuroko.demo.plan import FS, MINUTES_PER_DAY, Link, Materialised
 from kuroko.projects.models import Dependency, Task
 
 BATCH_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many rows of each kind a build created."""
+
+    programs: int
+    projects: int
+    tasks: int
+    dependencies: int
+    people: int
+    teams: int
+    users: int
 
 
 def bulk_insert[M: models.Model](objs: list[M], model: type[M], *, history: bool) -> list[M]:
@@ -63,17 +76,18 @@ def insert_tasks(plans: Sequence[tuple[int, Materialised]], *, history: bool) ->
     return pks
 
 
-def dependency(pred_pk: int, succ_pk: int, link: Link) -> Dependency:
-    return Dependency(predecessor_id=pred_pk, successor_id=succ_pk, type=link.type,
-                      lag_minutes=link.lag * MINUTES_PER_DAY)
+def dependency(pred_pk: int, succ_pk: int, type: str = FS, lag_days: int = 0) -> Dependency:
+    return Dependency(
+        predecessor_id=pred_pk, successor_id=succ_pk, type=type, lag_minutes=lag_days * MINUTES_PER_DAY
+    )
 
 
 def insert_links(plans: Sequence[tuple[Sequence[Link], list[int]]], *, history: bool) -> int:
     """Insert each plan's links, given as (links, task pks by item index). Returns how many."""
-    objs = [dependency(pks[link.pred], pks[link.succ], link) for links, pks in plans for link in links]
+    objs = [
+        dependency(pks[link.pred], pks[link.succ], link.type, link.lag)
+        for links, pks in plans
+        for link in links
+    ]
     bulk_insert(objs, Dependency, history=history)
     return len(objs)
-
-
-def values(obj: models.Model, names: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}

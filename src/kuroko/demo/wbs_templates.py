@@ -20,8 +20,9 @@ class Staff:
     """The people who own a project's tasks (person pks), handed out in rotation so that every lead
     and member gets work."""
 
-    def __init__(self, manager: int, *, leads: Sequence[int], members: Sequence[int],
-                 reviewers: Sequence[int]) -> None:
+    def __init__(
+        self, manager: int, *, leads: Sequence[int], members: Sequence[int], reviewers: Sequence[int]
+    ) -> None:
         self.manager = manager
         self._leads = cycle(list(leads) or [manager])
         self._members = cycle(list(members) or list(leads) or [manager])
@@ -125,8 +126,9 @@ def si_project(
     nfr = plan.task(t("nfr"), days(5, 10), req, preds=[ss(func, 3)], owner=staff.lead())
     review = plan.task(t("reqreview"), days(3, 5), req, preds=[bus, func, nfr], owner=staff.reviewer())
     plan.task(t("signoff"), days(1, 2), req, preds=[review], owner=pm)
-    a["requirements_done"] = plan.milestone(t("req_done"), req, preds=plan.open_ends(req), owner=pm,
-                                            notes=t("gate"))
+    a["requirements_done"] = plan.milestone(
+        t("req_done"), req, preds=plan.open_ends(req), owner=pm, notes=t("gate")
+    )
 
     basic = plan.summary(t("basic"), owner=pm)
     plan.link(req, basic)
@@ -136,12 +138,19 @@ def si_project(
     for module in modules:
         group = plan.summary(module, basic, owner=staff.lead())
         who = staff.member()
-        screen = plan.task(per("screen", module), days(3, 8), group,
-                           preds=[a["requirements_done"], *stagger(previous)], owner=who)
+        screen = plan.task(
+            per("screen", module),
+            days(3, 8),
+            group,
+            preds=[a["requirements_done"], *stagger(previous)],
+            owner=who,
+        )
         design = plan.task(per("ifdesign", module), days(3, 6), group, preds=[screen], owner=who)
         plan.task(per("basicdoc", module), days(2, 5), group, preds=[design], owner=who)
         previous = screen
-    review = plan.task(t("basicreview"), days(3, 5), basic, preds=plan.open_ends(basic), owner=staff.reviewer())
+    review = plan.task(
+        t("basicreview"), days(3, 5), basic, preds=plan.open_ends(basic), owner=staff.reviewer()
+    )
     a["basic_design_done"] = plan.milestone(t("basic_done"), basic, preds=[review], owner=pm, notes=t("gate"))
 
     detail = plan.summary(t("detail"), owner=pm)
@@ -151,14 +160,21 @@ def si_project(
     for module in modules:
         group = plan.summary(module, detail, owner=staff.lead())
         who = staff.member()
-        program = plan.task(per("progdesign", module), days(5, 10), group,
-                            preds=[a["basic_design_done"], *stagger(previous)], owner=who)
+        program = plan.task(
+            per("progdesign", module),
+            days(5, 10),
+            group,
+            preds=[a["basic_design_done"], *stagger(previous)],
+            owner=who,
+        )
         db = plan.task(per("dbdesign", module), days(2, 4), group, preds=[ss(program, 2)], owner=who)
-        reviewed[module] = plan.task(per("ddreview", module), days(1, 2), group, preds=[program, db],
-                                     owner=staff.reviewer())
+        reviewed[module] = plan.task(
+            per("ddreview", module), days(1, 2), group, preds=[program, db], owner=staff.reviewer()
+        )
         previous = program
-    a["detailed_design_done"] = plan.milestone(t("dd_done"), detail, preds=plan.open_ends(detail), owner=pm,
-                                               notes=t("gate"))
+    a["detailed_design_done"] = plan.milestone(
+        t("dd_done"), detail, preds=plan.open_ends(detail), owner=pm, notes=t("gate")
+    )
 
     build = plan.summary(t("build"), owner=pm)
     env = plan.task(t("devenv"), days(3, 5), build, preds=[a["basic_design_done"]], owner=staff.lead())
@@ -166,36 +182,67 @@ def si_project(
     for module in modules:
         group = plan.summary(module, build, owner=staff.lead())
         who = staff.member()
-        coding = plan.task(per("coding", module), days(8, 15), group,
-                           preds=[reviewed[module], env, *stagger(previous)], owner=who)
+        coding = plan.task(
+            per("coding", module),
+            days(8, 15),
+            group,
+            preds=[reviewed[module], env, *stagger(previous)],
+            owner=who,
+        )
         unit = plan.task(per("unittest", module), days(4, 8), group, preds=[coding], owner=who)
-        plan.task(per("codereview", module), days(2, 4), group, preds=[ss(coding, 3), ff(unit, 1)],
-                  owner=staff.reviewer())
+        plan.task(
+            per("codereview", module),
+            days(2, 4),
+            group,
+            preds=[ss(coding, 3), ff(unit, 1)],
+            owner=staff.reviewer(),
+        )
         previous = coding
-    a["build_done"] = plan.milestone(t("build_done"), build, preds=plan.open_ends(build), owner=pm,
-                                     notes=t("gate"))
+    a["build_done"] = plan.milestone(
+        t("build_done"), build, preds=plan.open_ends(build), owner=pm, notes=t("gate")
+    )
 
     test = plan.summary(t("test"), owner=pm)
     it_plan = plan.task(t("itplan"), days(5, 8), test, preds=[a["detailed_design_done"]], owner=staff.lead())
     it_group = plan.summary(t("it"), test, owner=staff.lead())
     previous = None
     for module in modules:
-        previous = plan.task(per("it", module), days(4, 8), it_group,
-                             preds=[a["build_done"], it_plan, *stagger(previous)], owner=staff.member())
-    a["extif"] = plan.task(t("extif"), days(5, 10), test, preds=plan.open_ends(it_group),
-                           not_before=limits.get("extif"), owner=staff.lead())
+        previous = plan.task(
+            per("it", module),
+            days(4, 8),
+            it_group,
+            preds=[a["build_done"], it_plan, *stagger(previous)],
+            owner=staff.member(),
+        )
+    a["extif"] = plan.task(
+        t("extif"),
+        days(5, 10),
+        test,
+        preds=plan.open_ends(it_group),
+        not_before=limits.get("extif"),
+        owner=staff.lead(),
+    )
     system = plan.task(t("st"), days(10, 20), test, preds=[a["extif"]], owner=staff.lead())
     plan.task(t("perf"), days(5, 8), test, preds=[ss(system, 5)], owner=staff.member())
     uat = plan.task(t("uat"), days(10, 15), test, preds=[system], owner=staff.lead())
-    a["test_done"] = plan.milestone(t("test_done"), test, preds=plan.open_ends(test), owner=pm, notes=t("gate"))
+    a["test_done"] = plan.milestone(
+        t("test_done"), test, preds=plan.open_ends(test), owner=pm, notes=t("gate")
+    )
 
     release = plan.summary(t("release"), owner=pm)
     migration = plan.task(t("migplan"), days(3, 5), release, preds=[a["build_done"]], owner=staff.lead())
-    a["rehearsal"] = plan.task(t("rehearsal"), days(3, 5), release, preds=[migration, system],
-                               not_before=limits.get("rehearsal"), owner=staff.lead())
+    a["rehearsal"] = plan.task(
+        t("rehearsal"),
+        days(3, 5),
+        release,
+        preds=[migration, system],
+        not_before=limits.get("rehearsal"),
+        owner=staff.lead(),
+    )
     handover = plan.task(t("handover"), days(3, 5), release, preds=[uat], owner=staff.lead())
-    cutover = plan.task(t("cutover"), days(1, 2), release, preds=[a["test_done"], a["rehearsal"], handover],
-                        owner=pm)
+    cutover = plan.task(
+        t("cutover"), days(1, 2), release, preds=[a["test_done"], a["rehearsal"], handover], owner=pm
+    )
     a["go_live"] = plan.milestone(t("golive"), release, preds=[cutover], owner=pm)
     hypercare = plan.task(t("hypercare"), days(10, 20), release, preds=[a["go_live"]], owner=staff.lead())
     a["accepted"] = plan.milestone(t("accepted"), release, preds=[hypercare], owner=pm)
@@ -204,8 +251,15 @@ def si_project(
 
 # --- Maintenance (monthly work packages) ----------------------------------------------------------
 
+
 def maintenance_project(
-    plan: Plan, rng: random.Random, staff: Staff, calendar: WorkCalendar, *, first_month: date, months: int = 12
+    plan: Plan,
+    rng: random.Random,
+    staff: Staff,
+    calendar: WorkCalendar,
+    *,
+    first_month: date,
+    months: int = 12,
 ) -> dict[str, int]:
     """An application-maintenance contract: a work package per month (meeting, inquiries, incidents,
     patching, monthly report) plus yearly planning and a disaster-recovery drill (Japanese)."""
@@ -214,8 +268,10 @@ def maintenance_project(
     setup = plan.summary("年間保守計画・体制整備", owner=staff.manager)
     kickoff = plan.task("年間保守計画書作成", 5, setup, not_before=start, owner=staff.manager)
     plan.task("保守体制・連絡網の見直し", 2, setup, preds=[ss(kickoff, 1)], owner=staff.lead())
-    a["plan_agreed"] = plan.milestone("年間保守計画 合意", setup, preds=plan.open_ends(setup), owner=staff.manager)
-    report_done: int | None = a["plan_agreed"]
+    a["plan_agreed"] = plan.milestone(
+        "年間保守計画 合意", setup, preds=plan.open_ends(setup), owner=staff.manager
+    )
+    report_done = a["plan_agreed"]
     for number in range(months):
         year = first_month.year + (first_month.month - 1 + number) // 12
         month = (first_month.month - 1 + number) % 12 + 1
@@ -224,21 +280,43 @@ def maintenance_project(
         length = end - begin
         package = plan.summary(f"{year}年{month}月 運用保守", owner=staff.lead())
         plan.task(f"問合せ対応({month}月)", length, package, not_before=begin, owner=staff.member())
-        plan.task(f"障害対応・一次切り分け({month}月)", length, package, not_before=begin, owner=staff.member())
-        meeting_preds = [] if report_done is None else [report_done]
-        plan.task(f"月次定例会({month}月)", 1, package, preds=meeting_preds, not_before=begin + 3,
-                  owner=staff.manager)
-        patch = plan.task(f"月次パッチ適用({month}月)", 2, package, not_before=begin + 8, owner=staff.member())
+        plan.task(
+            f"障害対応・一次切り分け({month}月)", length, package, not_before=begin, owner=staff.member()
+        )
+        plan.task(
+            f"月次定例会({month}月)",
+            1,
+            package,
+            preds=[report_done],
+            not_before=begin + 3,
+            owner=staff.manager,
+        )
+        patch = plan.task(
+            f"月次パッチ適用({month}月)", 2, package, not_before=begin + 8, owner=staff.member()
+        )
         if month == 10:
-            plan.task("年次DR(災害復旧)訓練", 3, package, preds=[patch], owner=staff.lead(),
-                      notes="バックアップサイトへの切替を実施し、RTO 4時間以内を確認する。")
-        report = plan.task(f"稼働状況レポート作成({month}月)", 2, package, preds=[patch],
-                           not_before=end - 4, owner=staff.lead())
+            plan.task(
+                "年次DR(災害復旧)訓練",
+                3,
+                package,
+                preds=[patch],
+                owner=staff.lead(),
+                notes="バックアップサイトへの切替を実施し、RTO 4時間以内を確認する。",
+            )
+        report = plan.task(
+            f"稼働状況レポート作成({month}月)",
+            2,
+            package,
+            preds=[patch],
+            not_before=end - 4,
+            owner=staff.lead(),
+        )
         report_done = plan.milestone(f"月次報告({month}月)", package, preds=[report], owner=staff.manager)
     a["last_report"] = report_done
     close = plan.summary("年度末対応", owner=staff.manager)
-    review = plan.task("年間保守実績レビュー・次年度契約更新判断", 3, close, preds=[report_done],
-                       owner=staff.manager)
+    review = plan.task(
+        "年間保守実績レビュー・次年度契約更新判断", 3, close, preds=[report_done], owner=staff.manager
+    )
     a["renewal"] = plan.milestone("次年度保守契約 更新", close, preds=[review], owner=staff.manager)
     return a
 
@@ -246,34 +324,98 @@ def maintenance_project(
 # --- Agile (sprints of user stories) -------------------------------------------------------------
 
 STORY_AREAS: list[tuple[str, list[str]]] = [
-    ("Search", ["Keyword search with suggestions", "Filter by size, colour and price", "Sort search results",
-                "Barcode scan search", "Recent searches", "Zero-result recommendations"]),
-    ("Product", ["Product detail page", "Image gallery with zoom", "Size guide", "Stock by store",
-                 "Share product link", "Recently viewed items"]),
-    ("Cart", ["Add to cart from list", "Edit quantities in cart", "Save cart across devices",
-              "Cart price recalculation", "Gift wrapping option"]),
-    ("Checkout", ["Guest checkout", "Saved addresses", "Credit card payment (3-D Secure)",
-                  "Apple Pay and Google Pay", "Convenience-store payment", "Delivery date and time slot",
-                  "Order confirmation screen"]),
-    ("Account", ["Sign up with email", "Sign in with Apple/Google", "Password reset", "Profile and preferences",
-                 "Delete account (privacy)"]),
+    (
+        "Search",
+        [
+            "Keyword search with suggestions",
+            "Filter by size, colour and price",
+            "Sort search results",
+            "Barcode scan search",
+            "Recent searches",
+            "Zero-result recommendations",
+        ],
+    ),
+    (
+        "Product",
+        [
+            "Product detail page",
+            "Image gallery with zoom",
+            "Size guide",
+            "Stock by store",
+            "Share product link",
+            "Recently viewed items",
+        ],
+    ),
+    (
+        "Cart",
+        [
+            "Add to cart from list",
+            "Edit quantities in cart",
+            "Save cart across devices",
+            "Cart price recalculation",
+            "Gift wrapping option",
+        ],
+    ),
+    (
+        "Checkout",
+        [
+            "Guest checkout",
+            "Saved addresses",
+            "Credit card payment (3-D Secure)",
+            "Apple Pay and Google Pay",
+            "Convenience-store payment",
+            "Delivery date and time slot",
+            "Order confirmation screen",
+        ],
+    ),
+    (
+        "Account",
+        [
+            "Sign up with email",
+            "Sign in with Apple/Google",
+            "Password reset",
+            "Profile and preferences",
+            "Delete account (privacy)",
+        ],
+    ),
     ("Orders", ["Order history", "Order tracking", "Cancel an order", "Return request", "Digital receipt"]),
     ("Loyalty", ["Points balance", "Earn points on purchase", "Use points at checkout", "Member rank badge"]),
     ("Coupons", ["Coupon wallet", "Apply coupon at checkout", "Birthday coupon"]),
-    ("Notifications", ["Push notification opt-in", "Price-drop alerts", "Back-in-stock alerts",
-                       "Order status notifications"]),
+    (
+        "Notifications",
+        [
+            "Push notification opt-in",
+            "Price-drop alerts",
+            "Back-in-stock alerts",
+            "Order status notifications",
+        ],
+    ),
     ("Stores", ["Store locator map", "Store opening hours", "Click and collect"]),
     ("Reviews", ["Write a review", "Review photos", "Helpful votes on reviews"]),
     ("Home", ["Personalised home feed", "Campaign banners", "Category navigation", "Time-sale countdown"]),
     ("Wish list", ["Add to wish list", "Share a wish list", "Wish-list price alerts"]),
-    ("Settings", ["Language switch (Japanese/English)", "Notification settings", "Terms and privacy consent"]),
+    (
+        "Settings",
+        ["Language switch (Japanese/English)", "Notification settings", "Terms and privacy consent"],
+    ),
     ("Support", ["In-app FAQ", "Chat support", "Contact form with order reference"]),
-    ("Platform", ["Crash reporting and analytics", "Accessibility audit fixes", "Dark mode",
-                  "Offline product cache", "App start-up performance", "Feature flags"]),
+    (
+        "Platform",
+        [
+            "Crash reporting and analytics",
+            "Accessibility audit fixes",
+            "Dark mode",
+            "Offline product cache",
+            "App start-up performance",
+            "Feature flags",
+        ],
+    ),
 ]
 
 
-def agile_project(plan: Plan, rng: random.Random, staff: Staff, *, sprints: int, lanes: int = 3) -> dict[str, int]:
+def agile_project(
+    plan: Plan, rng: random.Random, staff: Staff, *, sprints: int, lanes: int = 3
+) -> dict[str, int]:
     """A mobile-app project (English): an inception phase, then two-week sprints in which developer
     lanes work through user stories of the backlog, each sprint closed by a review; a release
     milestone every four sprints."""
@@ -282,9 +424,13 @@ def agile_project(plan: Plan, rng: random.Random, staff: Staff, *, sprints: int,
     inception = plan.summary("Inception", owner=staff.manager)
     vision = plan.task("Product vision workshop", 2, inception, owner=staff.manager)
     refine = plan.task("Initial backlog and story mapping", 4, inception, preds=[vision], owner=staff.lead())
-    plan.task("Architecture spike (BFF and API gateway)", 5, inception, preds=[ss(refine, 1)], owner=staff.lead())
+    plan.task(
+        "Architecture spike (BFF and API gateway)", 5, inception, preds=[ss(refine, 1)], owner=staff.lead()
+    )
     plan.task("CI/CD pipeline and test devices", 4, inception, preds=[vision], owner=staff.member())
-    gate = plan.milestone("Inception complete", inception, preds=plan.open_ends(inception), owner=staff.manager)
+    gate = plan.milestone(
+        "Inception complete", inception, preds=plan.open_ends(inception), owner=staff.manager
+    )
     story_number = 101
     for number in range(1, sprints + 1):
         sprint = plan.summary(f"Sprint {number}", owner=staff.lead())
@@ -297,18 +443,31 @@ def agile_project(plan: Plan, rng: random.Random, staff: Staff, *, sprints: int,
             while budget >= 2 and backlog:
                 size = min(budget, rng.choice([2, 3, 3, 4, 5]))
                 points = {2: 2, 3: 3, 4: 5, 5: 8}[size]
-                previous = plan.task(f"US-{story_number} {backlog.pop(0)}", size, sprint, preds=[previous],
-                                     owner=developer, notes=f"Story points: {points}")
+                previous = plan.task(
+                    f"US-{story_number} {backlog.pop(0)}",
+                    size,
+                    sprint,
+                    preds=[previous],
+                    owner=developer,
+                    notes=f"Story points: {points}",
+                )
                 story_number += 1
                 budget -= size
             if previous != gate:
                 ends.append(previous)
-        review = plan.task(f"Sprint {number} review and retrospective", 1, sprint, preds=ends or [gate],
-                           not_before=sprint_start + 9, owner=staff.manager)
+        review = plan.task(
+            f"Sprint {number} review and retrospective",
+            1,
+            sprint,
+            preds=ends or [gate],
+            not_before=sprint_start + 9,
+            owner=staff.manager,
+        )
         gate = plan.milestone(f"Sprint {number} done", sprint, preds=[review], owner=staff.manager)
         if number % 4 == 0 or number == sprints:
             version = f"{(number + 3) // 4}.0"
-            a[f"release_{version}"] = plan.milestone(f"Release {version} to App Store and Google Play", None,
-                                                     preds=[gate], owner=staff.manager)
+            a[f"release_{version}"] = plan.milestone(
+                f"Release {version} to App Store and Google Play", None, preds=[gate], owner=staff.manager
+            )
     a["last_sprint"] = gate
     return a

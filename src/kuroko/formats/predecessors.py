@@ -19,7 +19,16 @@ _ITEM = re.compile(
 
 
 class PredecessorError(ValueError):
-    """An item of the predecessor text cannot be read; the message names it."""
+    """An item of the predecessor text cannot be read; the message names it.
+
+    `item` is the offending text and `kind` one of "syntax", "lag" or "duplicate", so that a user
+    interface can word the message in the user's language.
+    """
+
+    def __init__(self, message: str, *, item: str, kind: str) -> None:
+        super().__init__(message)
+        self.item = item
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +58,19 @@ def parse_predecessors(text: str, units: DurationUnits | None = None) -> list[Pr
         if match is None:
             raise PredecessorError(
                 f"“{raw.strip()}” is not a predecessor; write a WBS code with an optional type and lag, "
-                "e.g. 1.2, 1.3SS+2d or PRJ-7:4.1FF."
+                "e.g. 1.2, 1.3SS+2d or PRJ-7:4.1FF.",
+                item=raw.strip(),
+                kind="syntax",
             )
         lag_text = (match["lag"] or "").replace(" ", "")
         try:
             lag = parse_duration(lag_text, units, allow_negative=True) if lag_text else 0
         except DurationError as exc:
-            raise PredecessorError(f"“{raw.strip()}”: {exc}") from exc
+            raise PredecessorError(f"“{raw.strip()}”: {exc}", item=raw.strip(), kind="lag") from exc
         project = match["project"].upper() if match["project"] else None
         key = (project, match["code"])
         if key in seen:
-            raise PredecessorError(f"“{raw.strip()}” is listed twice.")
+            raise PredecessorError(f"“{raw.strip()}” is listed twice.", item=raw.strip(), kind="duplicate")
         seen.add(key)
         refs.append(PredecessorRef(project, match["code"], (match["type"] or "FS").upper(), lag))
     return refs

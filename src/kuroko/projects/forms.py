@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kuroko.core.templatetags.kuroko import localise_duration
 from kuroko.engine.duration import DurationError, DurationUnits, format_duration, parse_duration
 from kuroko.formats.predecessors import PredecessorError, PredecessorRef, parse_predecessors
 from kuroko.people.models import Person
@@ -114,6 +115,7 @@ class TaskForm(forms.Form):
     duration = forms.CharField(label=_("Duration"), required=False, max_length=30)
     planned_start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     planned_finish = forms.DateField(label=_("Finish"), required=False, widget=DateInput())
+    # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     predecessors = forms.CharField(label=_("Predecessors"), required=False, max_length=500)
@@ -134,7 +136,7 @@ class TaskForm(forms.Form):
             "version": task.version,
             "name": task.name,
             "kind": task.kind,
-            "duration": format_duration(task.duration_minutes, units),
+            "duration": localise_duration(format_duration(task.duration_minutes, units)),
             "planned_start": task.planned_start,
             "planned_finish": task.planned_finish,
             "percent_complete": task.percent_complete,
@@ -150,13 +152,24 @@ class TaskForm(forms.Form):
         try:
             return parse_duration(text, self.units)
         except DurationError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(
+                _("“%(text)s” is not a duration: type a number and a unit, e.g. 5d, 2.5h, 1w or 3日.")
+                % {"text": text}
+            ) from exc
 
     def clean_predecessors(self) -> list[PredecessorRef]:
         try:
             return parse_predecessors(self.cleaned_data.get("predecessors") or "", self.units)
         except PredecessorError as exc:
-            raise ValidationError(str(exc)) from exc
+            messages = {
+                "duplicate": _("“%(item)s” is listed twice."),
+                "lag": _("“%(item)s”: the lag is not a duration; write it like +2d or -1d."),
+            }
+            default = _(
+                "“%(item)s” is not a predecessor: write WBS codes with an optional type and lag, "
+                "e.g. 1.2, 1.3SS+2d or PRJ-7:4.1FF."
+            )
+            raise ValidationError(messages.get(exc.kind, default) % {"item": exc.item}) from exc
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -176,6 +189,7 @@ class ProgressForm(forms.Form):
     """What a task owner without editing rights may change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
 
 
@@ -184,6 +198,11 @@ class NewTaskForm(forms.Form):
 
 
 class MemberForm(forms.Form):
+    # No colon after labels, like the rest of the forms.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(is_active=True))
     role = forms.ChoiceField(label=_("Project role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -113,7 +114,12 @@ class Project(Versioned):
     )
     # Rolled up from leaf tasks by the task services (duration-weighted, as MS Project does).
     percent_complete = models.DecimalField(
-        _("% complete"), max_digits=5, decimal_places=2, default=Decimal("0"), editable=False
+        # xgettext:no-python-format
+        _("% complete"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
     )
     rag_overall = _rag_field(_("overall RAG"))
     rag_overall_reason = _reason_field(_("overall RAG reason"))
@@ -149,6 +155,11 @@ class Project(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.code])
 
+    def clean(self) -> None:
+        # The check constraint guards the database; this names the field for the person fixing it.
+        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
+            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
+
     def rags(self) -> list[tuple[str, str, str, str]]:
         """(dimension key, label, colour, reason) for each RAG dimension."""
         return [
@@ -169,7 +180,9 @@ class ProjectRole(models.TextChoices):
 class ProjectMember(models.Model):
     """A person's membership of a project, with their role in it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="members"
+    )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -196,7 +209,9 @@ class TaskKind(models.TextChoices):
 class Task(Versioned):
     """A WBS element. `wbs_code`, `outline_level` and `row` are derived from the tree by the services."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="tasks"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -215,7 +230,10 @@ class Task(Versioned):
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
     percent_complete = models.PositiveSmallIntegerField(
-        _("% complete"), default=0, validators=[MaxValueValidator(100)]
+        # xgettext:no-python-format
+        _("% complete"),
+        default=0,
+        validators=[MaxValueValidator(100)],
     )
     owner = models.ForeignKey(
         Person,
@@ -248,6 +266,11 @@ class Task(Versioned):
 
     def __str__(self) -> str:
         return f"{self.wbs_code} {self.name}".strip()
+
+    def clean(self) -> None:
+        # The check constraint guards the database; this names the field for the person fixing it.
+        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
+            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
 
 
 class DependencyType(models.TextChoices):

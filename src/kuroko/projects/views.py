@@ -218,7 +218,12 @@ def task_row(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/project_detail.html#task_row",
-        {"row": row, "project": task.project, "can_edit": perms.can_edit_project(request.user, task.project)},
+        {
+            "row": row,
+            "project": task.project,
+            "can_edit": perms.can_edit_project(request.user, task.project),
+            "units": selectors.duration_units(),
+        },
     )
 
 

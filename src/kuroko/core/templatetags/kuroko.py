@@ -10,11 +10,26 @@ from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+from kuroko.engine.duration import format_duration
 
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "KRW": "₩"}
-RAG_LABELS = {"green": "G", "amber": "A", "red": "R", "": "–"}
+# Chip texts: the overall chip shows the colour's letter, the others the dimension's short name.
+COLOUR_LETTERS = {
+    "green": pgettext_lazy("RAG colour letter", "G"),
+    "amber": pgettext_lazy("RAG colour letter", "A"),
+    "red": pgettext_lazy("RAG colour letter", "R"),
+}
+DIMENSION_SHORT = {
+    "schedule": pgettext_lazy("RAG dimension, short", "Sch"),
+    "cost": pgettext_lazy("RAG dimension, short", "Cst"),
+    "scope": pgettext_lazy("RAG dimension, short", "Scp"),
+    "quality": pgettext_lazy("RAG dimension, short", "Qlt"),
+    "risk": pgettext_lazy("RAG dimension, short", "Rsk"),
+}
 
 
 @register.filter
@@ -50,7 +65,7 @@ def rag_chip(colour: str, label: str, reason: str = "", key: str = "") -> str:
         key,
         title,
         title,
-        label[:1] if key != "overall" else RAG_LABELS.get(colour, "–"),
+        COLOUR_LETTERS.get(colour, "–") if key == "overall" else DIMENSION_SHORT.get(key, label[:3]),
     )
 
 
@@ -86,11 +101,29 @@ def sortlink(key: str, label: str, current: str, query: str) -> str:
     )
 
 
+def _unit_suffixes() -> dict[str, str]:
+    return {
+        "mo": pgettext("duration unit suffix", "mo"),
+        "w": pgettext("duration unit suffix", "w"),
+        "d": pgettext("duration unit suffix", "d"),
+        "h": pgettext("duration unit suffix", "h"),
+        "m": pgettext("duration unit suffix", "m"),
+    }
+
+
 @register.filter
 def duration(minutes: int | None, units: Any = None) -> str:
-    """Working minutes as 5d / 1.5h, in the organisation's units."""
-    from kuroko.engine.duration import format_duration
+    """Working minutes as 5d / 1.5h (5日 / 1.5時間 in Japanese), in the organisation's units.
 
+    Every suffix shown is one the duration parser accepts, so a value can be edited and saved unchanged.
+    """
     if minutes is None:
         return ""
-    return format_duration(int(minutes), units)
+    return localise_duration(format_duration(int(minutes), units))
+
+
+def localise_duration(text: str) -> str:
+    for suffix, local in _unit_suffixes().items():
+        if text.endswith(suffix):
+            return text[: -len(suffix)] + local
+    return text

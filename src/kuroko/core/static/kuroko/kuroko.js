@@ -1,7 +1,7 @@
 // Small behaviours on top of htmx: focus the first field of an inline editor, Escape cancels it.
-document.addEventListener("htmx:afterSwap", (event) => {
-  const row = event.detail.target.closest ? event.detail.target.closest("tr.editing") : null;
-  const editing = row || document.querySelector("tr.editing");
+// afterSettle: on afterSwap htmx still carries the old row's attributes, so tr.editing would not match.
+document.addEventListener("htmx:afterSettle", () => {
+  const editing = document.querySelector("tr.editing");
   if (editing) {
     const field = editing.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
     if (field) field.focus();

@@ -1,0 +1,441 @@
+"""Permission matrix: every HTML view and every API operation, for every role, against one explicit table.
+
+The table (`CASES`) says, per case, which status code each role gets. Discovery tests walk
+`kuroko.urls.urlpatterns` (and the ninja API's OpenAPI operations) and fail when a route or API
+operation has no case, so a new endpoint cannot slip in without an entry here.
+
+Each case runs for every role inside a savepoint that is rolled back, so every role starts from the same
+data. Refused requests (403, 401, 404, 422, or a redirect to a login page) must leave the database
+unchanged; allowed writes must change it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver
+
+from kuroko.core.models import Organisation, User
+from kuroko.core.services import api_token_create
+from kuroko.projects import services
+from kuroko.projects.models import Dependency, Project, ProjectMember, ProjectRole, Task
+from tests.factories import PersonFactory, ProgramFactory, TeamFactory
+
+ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
+LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
+APPS = ("core", "people", "projects")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and the status code each role in ROLES order must get."""
+
+    key: str  # URL name for HTML routes; "METHOD /api/v1/…" (OpenAPI path) for API operations
+    method: str
+    path: str  # str.format template over the ids of the `matrix` fixture
+    expect: tuple[int, int, int, int, int, int, int]
+    data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    api: bool = False
+    writes: bool | None = None  # None: writes unless GET
+    label: str = ""
+    marks: tuple[Any, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}{' ' + self.label if self.label else ''}"
+
+
+def page(key: str, method: str, path: str, expect: tuple, data: Any = None, **kw: Any) -> Case:
+    return Case(key, method, path, expect, data, api=False, **kw)
+
+
+def api(method: str, openapi_path: str, path: str, expect: tuple, data: Any = None, **kw: Any) -> Case:
+    return Case(f"{method} /api/v1{openapi_path}", method, "/api/v1" + path, expect, data, api=True, **kw)
+
+
+def project_form(ids: dict[str, Any], code: str) -> dict[str, Any]:
+    """A complete, valid project edit form for `code` that keeps its manager."""
+    return {
+        "version": ids[f"{code}_version"], "code": code, "name": f"{code} renamed", "program": ids["program"],
+        "manager": ids[f"{code}_manager"], "sponsor": "", "status": "active", "priority": 500, "budget": "0",
+        "planned_start": "", "planned_finish": "", "description": "",
+        **{f"rag_{d}": "" for d in ("overall", "schedule", "cost", "scope", "quality", "risk")},
+        **{f"rag_{d}_reason": "" for d in ("overall", "schedule", "cost", "scope", "quality", "risk")},
+    }
+
+
+def task_form(ids: dict[str, Any], task: str) -> dict[str, Any]:
+    """A complete task edit form; a progress-only form (task owners) reads just percent_complete."""
+    return {
+        "version": ids[f"{task}_version"], "name": f"{task} edited", "kind": "task", "duration": "3d",
+        "planned_start": "", "planned_finish": "", "percent_complete": 40, "owner": ids[f"{task}_owner"],
+        "predecessors": "", "notes": "",
+    }
+
+
+# Columns:  admin  pmo  pm   member exec outsider anonymous
+ALL_PAGES = (200, 200, 200, 200, 200, 200, 302)
+ALL_API = (200, 200, 200, 200, 200, 200, 401)
+
+CASES: list[Case] = [
+    # --- accounts and directory pages -------------------------------------------------------------
+    page("portfolio", "GET", "/", ALL_PAGES),
+    page("people", "GET", "/people/", ALL_PAGES),
+    page("person-detail", "GET", "/people/{member_person}/", ALL_PAGES),
+    page("person-history", "GET", "/people/{member_person}/history/", ALL_PAGES),
+    page("profile", "GET", "/accounts/profile/", ALL_PAGES),
+    page("password_change", "GET", "/accounts/password/", ALL_PAGES),
+    page("password_change_done", "GET", "/accounts/password/done/", ALL_PAGES),
+    # Signed-in users are sent on from the login page (redirect_authenticated_user).
+    page("login", "GET", "/accounts/login/", (302, 302, 302, 302, 302, 302, 200)),
+    page("logout", "POST", "/accounts/logout/", (302, 302, 302, 302, 302, 302, 302), writes=False),
+    # The language switch works before login too (cookie only).
+    page("set-language", "POST", "/accounts/language/", (302, 302, 302, 302, 302, 302, 302),
+         lambda ids: {"language": "en", "next": "/"}, writes=False),
+    page("token-create", "POST", "/accounts/tokens/", (302, 302, 302, 302, 302, 302, 302),
+         lambda ids: {"name": "script"}),
+    # The token belongs to admin: nobody else can even find it.
+    page("token-revoke", "POST", "/accounts/tokens/{admin_token}/revoke/", (302, 404, 404, 404, 404, 404, 302)),
+    # Django admin: staff only; everyone else is sent to the admin login.
+    page("admin/", "GET", "/admin/", (200, 302, 302, 302, 302, 302, 302)),
+    # --- projects ------------------------------------------------------------------------------------
+    page("project-create", "GET", "/projects/new/", (200, 200, 200, 403, 403, 403, 302)),
+    page("project-create", "POST", "/projects/new/", (302, 302, 302, 403, 403, 403, 302),
+         lambda ids: {"code": "NEWHTML", "name": "New", "status": "proposed", "priority": 500, "budget": "0"}),
+    page("project-detail", "GET", "/projects/ALPHA/", (200, 200, 200, 200, 200, 403, 302)),
+    page("project-detail", "GET", "/projects/BETA/", (200, 200, 403, 403, 200, 403, 302)),
+    # pm is a plain member of GAMMA: reads it, cannot edit it.
+    page("project-detail", "GET", "/projects/GAMMA/", (200, 200, 200, 403, 200, 403, 302)),
+    page("project-edit", "GET", "/projects/ALPHA/edit/", (200, 200, 200, 403, 403, 403, 302)),
+    page("project-edit", "GET", "/projects/GAMMA/edit/", (200, 200, 403, 403, 403, 403, 302)),
+    page("project-edit", "POST", "/projects/ALPHA/edit/", (302, 302, 302, 403, 403, 403, 302),
+         lambda ids: project_form(ids, "ALPHA")),
+    page("project-edit", "POST", "/projects/BETA/edit/", (302, 302, 403, 403, 403, 403, 302),
+         lambda ids: project_form(ids, "BETA")),
+    # Only the PMO administrator deletes projects.
+    page("project-delete", "POST", "/projects/ALPHA/delete/", (302, 403, 403, 403, 403, 403, 302)),
+    page("project-history", "GET", "/projects/ALPHA/history/", (200, 200, 200, 200, 200, 403, 302)),
+    page("task-add", "POST", "/projects/ALPHA/tasks/add/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: {"name": "Added"}),
+    page("member-add", "POST", "/projects/ALPHA/members/add/", (302, 302, 302, 403, 403, 403, 302),
+         lambda ids: {"person": ids["outsider_person"], "role": "member"}),
+    page("member-remove", "POST", "/projects/ALPHA/members/{member_link}/remove/",
+         (302, 302, 302, 403, 403, 403, 302)),
+    # --- tasks ----------------------------------------------------------------------------------------
+    page("task-row", "GET", "/tasks/{owned}/", (200, 200, 200, 200, 200, 403, 302)),
+    page("task-row", "GET", "/tasks/{beta_task}/", (200, 200, 403, 403, 200, 403, 302)),
+    # The owner gets a progress form; executives change nothing.
+    page("task-edit", "GET", "/tasks/{owned}/edit/", (200, 200, 200, 200, 403, 403, 302)),
+    page("task-edit", "GET", "/tasks/{plain}/edit/", (200, 200, 200, 403, 403, 403, 302)),
+    page("task-edit", "POST", "/tasks/{owned}/edit/", (200, 200, 200, 200, 403, 403, 302),
+         lambda ids: task_form(ids, "owned")),
+    page("task-edit", "POST", "/tasks/{plain}/edit/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: task_form(ids, "plain")),
+    page("task-indent", "POST", "/tasks/{plain}/indent/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: {"version": ids["plain_version"]}),
+    # Owning a task does not allow restructuring the WBS.
+    page("task-outdent", "POST", "/tasks/{owned}/outdent/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: {"version": ids["owned_version"]}),
+    page("task-move", "POST", "/tasks/{plain}/move/up/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: {"version": ids["plain_version"]}),
+    page("task-delete", "POST", "/tasks/{plain}/delete/", (200, 200, 200, 403, 403, 403, 302),
+         lambda ids: {"version": ids["plain_version"]}),
+    page("task-insert-below", "POST", "/tasks/{plain}/insert-below/", (200, 200, 200, 403, 403, 403, 302)),
+    page("task-history", "GET", "/tasks/{owned}/history/", (200, 200, 200, 200, 200, 403, 302)),
+    # --- API plumbing (public: the schema and its offline viewer) --------------------------------------
+    page("api:openapi-json", "GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
+    page("api:openapi-view", "GET", "/api/v1/docs", (200, 200, 200, 200, 200, 200, 200)),
+    # ninja's root only exists to reverse operation URLs; it always answers 404.
+    page("api:api-root", "GET", "/api/v1/", (404, 404, 404, 404, 404, 404, 404)),
+    # --- API: programs ---------------------------------------------------------------------------------
+    api("GET", "/programs", "/programs", ALL_API),
+    api("POST", "/programs", "/programs", (201, 201, 403, 403, 403, 403, 401),
+        lambda ids: {"code": "PGNEW", "name": "New program"}),
+    api("GET", "/programs/{code}", "/programs/PG1", ALL_API),
+    api("PATCH", "/programs/{code}", "/programs/PG1", (200, 200, 403, 403, 403, 403, 401),
+        lambda ids: {"version": ids["program_version"], "name": "Renamed"}),
+    api("DELETE", "/programs/{code}", "/programs/PG2", (204, 204, 403, 403, 403, 403, 401)),
+    # --- API: projects ---------------------------------------------------------------------------------
+    api("GET", "/projects", "/projects", ALL_API),
+    api("POST", "/projects", "/projects", (201, 201, 201, 403, 403, 403, 401),
+        lambda ids: {"code": "NEWAPI", "name": "New"}),
+    api("GET", "/projects/{code}", "/projects/ALPHA", (200, 200, 200, 200, 200, 403, 401)),
+    api("GET", "/projects/{code}", "/projects/BETA", (200, 200, 403, 403, 200, 403, 401)),
+    api("GET", "/projects/{code}", "/projects/GAMMA", (200, 200, 200, 403, 200, 403, 401)),
+    api("PATCH", "/projects/{code}", "/projects/ALPHA", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"version": ids["ALPHA_version"], "name": "Renamed"}),
+    api("PATCH", "/projects/{code}", "/projects/BETA", (200, 200, 403, 403, 403, 403, 401),
+        lambda ids: {"version": ids["BETA_version"], "name": "Renamed"}),
+    api("PATCH", "/projects/{code}", "/projects/GAMMA", (200, 200, 403, 403, 403, 403, 401),
+        lambda ids: {"version": ids["GAMMA_version"], "name": "Renamed"}),
+    api("DELETE", "/projects/{code}", "/projects/ALPHA", (204, 403, 403, 403, 403, 403, 401)),
+    api("GET", "/projects/{code}/members", "/projects/ALPHA/members", (200, 200, 200, 200, 200, 403, 401)),
+    api("POST", "/projects/{code}/members", "/projects/ALPHA/members", (201, 201, 201, 403, 403, 403, 401),
+        lambda ids: {"person_id": ids["outsider_person"]}),
+    api("DELETE", "/projects/{code}/members/{member_id}", "/projects/ALPHA/members/{member_link}",
+        (204, 204, 204, 403, 403, 403, 401)),
+    # --- API: tasks ------------------------------------------------------------------------------------
+    api("GET", "/projects/{code}/tasks", "/projects/ALPHA/tasks", (200, 200, 200, 200, 200, 403, 401)),
+    api("POST", "/projects/{code}/tasks", "/projects/ALPHA/tasks", (201, 201, 201, 403, 403, 403, 401),
+        lambda ids: {"name": "Added"}),
+    api("GET", "/tasks/{task_id}", "/tasks/{owned}", (200, 200, 200, 200, 200, 403, 401)),
+    api("GET", "/tasks/{task_id}", "/tasks/{beta_task}", (200, 200, 403, 403, 200, 403, 401)),
+    # The owner may report progress on their task ...
+    api("PATCH", "/tasks/{task_id}", "/tasks/{owned}", (200, 200, 200, 200, 403, 403, 401),
+        lambda ids: {"version": ids["owned_version"], "percent_complete": 40}, label="progress"),
+    # ... but not rename it: refused as 422 naming the field the owner may not set.
+    api("PATCH", "/tasks/{task_id}", "/tasks/{owned}", (200, 200, 200, 422, 403, 403, 401),
+        lambda ids: {"version": ids["owned_version"], "name": "Renamed"}, label="rename"),
+    # ... and not report progress on someone else's task.
+    api("PATCH", "/tasks/{task_id}", "/tasks/{plain}", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"version": ids["plain_version"], "percent_complete": 40}, label="progress"),
+    api("DELETE", "/tasks/{task_id}", "/tasks/{plain}", (204, 204, 204, 403, 403, 403, 401)),
+    api("POST", "/tasks/{task_id}/indent", "/tasks/{plain}/indent", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"version": ids["plain_version"]}),
+    api("POST", "/tasks/{task_id}/outdent", "/tasks/{owned}/outdent", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"version": ids["owned_version"]}),
+    api("POST", "/tasks/{task_id}/move", "/tasks/{plain}/move", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"version": ids["plain_version"], "direction": "up"}),
+    # --- API: dependencies -----------------------------------------------------------------------------
+    api("GET", "/dependencies", "/dependencies?project=ALPHA", (200, 200, 200, 200, 200, 403, 401)),
+    # Tasks of projects the caller cannot see are reported as unknown ids (422), not confirmed by a 403.
+    api("POST", "/dependencies", "/dependencies", (201, 201, 201, 403, 403, 422, 401),
+        lambda ids: {"predecessor_id": ids["owned"], "successor_id": ids["plain"]}),
+    api("GET", "/dependencies/{dependency_id}", "/dependencies/{dependency}", (200, 200, 200, 200, 200, 403, 401)),
+    api("PATCH", "/dependencies/{dependency_id}", "/dependencies/{dependency}", (200, 200, 200, 403, 403, 403, 401),
+        lambda ids: {"lag_minutes": 480}),
+    api("DELETE", "/dependencies/{dependency_id}", "/dependencies/{dependency}",
+        (204, 204, 204, 403, 403, 403, 401)),
+    # --- API: people and teams (every signed-in user reads; the PMO writes) ------------------------------
+    api("GET", "/people", "/people", ALL_API),
+    api("POST", "/people", "/people", (201, 201, 403, 403, 403, 403, 401), lambda ids: {"family_name": "New"}),
+    api("GET", "/people/{person_id}", "/people/{spare_person}", ALL_API),
+    api("PATCH", "/people/{person_id}", "/people/{spare_person}", (200, 200, 403, 403, 403, 403, 401),
+        lambda ids: {"version": ids["spare_person_version"], "given_name": "Renamed"}),
+    api("DELETE", "/people/{person_id}", "/people/{spare_person}", (204, 204, 403, 403, 403, 403, 401)),
+    api("GET", "/teams", "/teams", ALL_API),
+    api("POST", "/teams", "/teams", (201, 201, 403, 403, 403, 403, 401), lambda ids: {"code": "TNEW", "name": "New"}),
+    api("GET", "/teams/{team_id}", "/teams/{empty_team}", ALL_API),
+    api("PATCH", "/teams/{team_id}", "/teams/{empty_team}", (200, 200, 403, 403, 403, 403, 401),
+        lambda ids: {"version": ids["empty_team_version"], "name": "Renamed"}),
+    api("DELETE", "/teams/{team_id}", "/teams/{empty_team}", (204, 204, 403, 403, 403, 403, 401)),
+]
+
+
+# --- discovery: the table must cover every route and operation ----------------------------------------
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    """(route, key) for every URL pattern; the admin site counts as one route."""
+    out: list[tuple[str, str]] = []
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route == "admin/":
+                out.append((route, "admin/"))
+                continue
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            out.extend(_walk(p.url_patterns, route, ns))
+        elif isinstance(p, URLPattern):
+            out.append((route, f"{namespace}{p.name}" if p.name else route))
+    return out
+
+
+def _api_operations() -> set[str]:
+    from kuroko.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_html_route_has_a_table_entry():
+    """Every non-API URL pattern (and the admin site as one entry) has at least one case in the table."""
+    import kuroko.urls
+
+    keys = {c.key for c in CASES}
+    routes = [(route, key) for route, key in _walk(kuroko.urls.urlpatterns) if not route.startswith("api/v1/")]
+    assert len(routes) > 20
+    missing = sorted(f"{key} ({route})" for route, key in routes if key not in keys)
+    assert not missing, f"URL patterns without a permission-matrix entry: {missing}"
+
+
+def test_every_api_operation_has_a_table_entry():
+    """Every OpenAPI operation (method + path) has a case, and every ninja URL is an operation or listed."""
+    import kuroko.urls
+
+    operations = _api_operations()
+    keys = {c.key for c in CASES}
+    assert len(operations) > 30
+    missing = sorted(operations - keys)
+    assert not missing, f"API operations without a permission-matrix entry: {missing}"
+    stale = sorted(k for k in keys if k.split(" ")[0].isupper() and " /api/v1/" in k and k not in operations)
+    assert not stale, f"table entries for API operations that no longer exist: {stale}"
+    documented = {op.split(" ", 1)[1] for op in operations}
+    for route, key in _walk(kuroko.urls.urlpatterns):
+        if route.startswith("api/v1/"):
+            as_openapi = "/" + route.replace("<", "{").replace(">", "}")
+            assert as_openapi in documented or key in keys, f"API URL {route} is neither documented nor listed"
+
+
+def test_every_case_key_names_a_real_route():
+    """No table entry refers to a route that does not exist (renamed views must update the table)."""
+    import kuroko.urls
+
+    known = {key for _route, key in _walk(kuroko.urls.urlpatterns)} | _api_operations()
+    unknown = sorted({c.key for c in CASES} - known)
+    assert not unknown, f"table entries for unknown routes: {unknown}"
+
+
+# --- running the table ------------------------------------------------------------------------------
+
+@pytest.fixture
+def matrix(world) -> dict[str, Any]:
+    """The world plus what the table's paths need: GAMMA (pm is a plain member), a cross-project link,
+    an empty program, a spare person and an empty team, an API token of admin."""
+    admin = world.admin
+    Organisation.current()  # created on first use; create it now so reads do not look like writes
+    gamma = services.project_create(actor=admin, data={
+        "code": "GAMMA", "name": "Gamma", "program": world.project.program, "status": "active",
+    })
+    services.member_add(actor=admin, project=gamma, person=world.pm.person, role=ProjectRole.MEMBER)
+    dependency = services.dependency_create(actor=admin, predecessor=world.other_task, successor=world.plain_task)
+    ProgramFactory(code="PG2", name="Empty program")
+    spare = PersonFactory(family_name="Spare", team=None)
+    empty_team = TeamFactory(code="EMPTY", name="Empty team")
+    token, _raw = api_token_create(user=admin, name="script")
+    projects = {p.code: p for p in Project.objects.all()}
+    tasks = {t.pk: t for t in Task.objects.all()}
+    ids: dict[str, Any] = {
+        "program": world.project.program_id,
+        "program_version": world.project.program.version,
+        "member_person": world.member.person.pk,
+        "outsider_person": world.outsider.person.pk,
+        "member_link": ProjectMember.objects.get(project=world.project, person=world.member.person).pk,
+        "owned": world.owned_task.pk,
+        "plain": world.plain_task.pk,
+        "beta_task": world.other_task.pk,
+        "dependency": dependency.pk,
+        "spare_person": spare.pk,
+        "spare_person_version": spare.version,
+        "empty_team": empty_team.pk,
+        "empty_team_version": empty_team.version,
+        "admin_token": token.pk,
+    }
+    for code, project in projects.items():
+        ids[f"{code}_version"] = project.version
+        ids[f"{code}_manager"] = project.manager_id or ""
+    for name, pk in (("owned", world.owned_task.pk), ("plain", world.plain_task.pk)):
+        ids[f"{name}_version"] = tasks[pk].version
+        ids[f"{name}_owner"] = tasks[pk].owner_id or ""
+    return ids
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of the Kuroko models (history tables and login timestamps aside), for before/after checks."""
+    state: dict[str, list[tuple]] = {}
+    for label in APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            names = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
+            state[model.__name__] = list(model.objects.order_by("pk").values_list(*names))
+    return state
+
+
+# One Client per role for the whole module: building a client's handler loads the middleware, and
+# WhiteNoise scans every static file when it does, which would dominate the run time.
+_CLIENTS: dict[str, Client] = {}
+
+
+def clients(world) -> dict[str, Client]:
+    """A client per role, signed in as that role's account (anonymous: signed out)."""
+    out = {}
+    for role in ROLES:
+        client = _CLIENTS.setdefault(role, Client())
+        client.cookies.clear()
+        if role != "anonymous":
+            client.force_login(world.user(role))
+        out[role] = client
+    return out
+
+
+def send(client: Client, case: Case, ids: dict[str, Any]) -> Any:
+    path = case.path.format(**ids)
+    data = case.data(ids) if case.data else None
+    method = getattr(client, case.method.lower())
+    if case.api:
+        if data is None:
+            return method(path)
+        return method(path, data=json.dumps(data), content_type="application/json")
+    return method(path, data=data or {})
+
+
+def refused(response: Any) -> bool:
+    """A refusal: a 4xx, or a redirect to a login page."""
+    if response.status_code == 302:
+        return response["Location"].startswith(LOGIN_PREFIXES)
+    return response.status_code >= 400
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+def test_permission_matrix(world, matrix, case):
+    """Each role gets the table's status code; refusals change nothing, allowed writes change something."""
+    writes = case.writes if case.writes is not None else case.method != "GET"
+    problems: list[str] = []
+    roles = clients(world)
+    # Every role's request is rolled back, so one "before" serves them all.
+    before = snapshot() if case.method != "GET" else None
+    for role, client in roles.items():
+        expected = case.expect[ROLES.index(role)]
+        with transaction.atomic():
+            response = send(client, case, matrix)
+            after = snapshot() if case.method != "GET" else None
+            transaction.set_rollback(True)
+        status = response.status_code
+        if status != expected:
+            problems.append(f"{role}: expected {expected}, got {status}")
+            continue
+        if role == "anonymous" and not case.api and status == 302:
+            if not refused(response) and case.key not in {"logout", "set-language"}:
+                problems.append(f"anonymous: redirected to {response['Location']}, not to the login page")
+        if refused(response):
+            if before != after:
+                changed = sorted(k for k in before if before[k] != after[k])
+                problems.append(f"{role}: refused with {status} but changed {changed}")
+        elif writes and before == after:
+            problems.append(f"{role}: allowed with {status} but nothing changed")
+    assert not problems, f"{case.id}:\n  " + "\n  ".join(problems)
+
+
+def test_visible_projects_per_role(world, matrix):
+    """Portfolio page and API list show each role exactly the projects the rules let them read."""
+    expected = {
+        "admin": {"ALPHA", "BETA", "GAMMA"},
+        "pmo": {"ALPHA", "BETA", "GAMMA"},
+        "pm": {"ALPHA", "GAMMA"},
+        "member": {"ALPHA"},
+        "executive": {"ALPHA", "BETA", "GAMMA"},
+        "outsider": set(),
+    }
+    for role, client in clients(world).items():
+        if role == "anonymous":
+            continue
+        listed = {p["code"] for p in client.get("/api/v1/projects").json()["items"]}
+        assert listed == expected[role], role
+        html = client.get("/").content.decode()
+        shown = {code for code in ("ALPHA", "BETA", "GAMMA") if f"/projects/{code}/" in html}
+        assert shown == expected[role], role
+
+
+def test_refused_write_leaves_database_unchanged_sanity(world, matrix):
+    """The snapshot notices a change made by an allowed write (so 'unchanged' checks can fail)."""
+    before = snapshot()
+    Dependency.objects.filter(pk=matrix["dependency"]).update(lag_minutes=5)
+    assert snapshot() != before
+    assert User.objects.filter(username="admin").exists()
