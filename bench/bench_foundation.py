@@ -37,9 +37,21 @@ def main() -> None:
     # 1. Seeding, through the real command (includes migrating the empty database).
     started = time.perf_counter()
     subprocess.run(
-        [kuroko, "seed", "--projects", str(args.projects), "--tasks-per-project", str(args.tasks_per_project),
-         "--people", str(args.people), "--seed", "1"],
-        env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            kuroko,
+            "seed",
+            "--projects",
+            str(args.projects),
+            "--tasks-per-project",
+            str(args.tasks_per_project),
+            "--people",
+            str(args.people),
+            "--seed",
+            "1",
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     seed_seconds = time.perf_counter() - started
 
@@ -50,9 +62,8 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from kuroko.core.models import Role, User
     from kuroko.demo.generator import build_synthetic
@@ -63,7 +74,9 @@ def main() -> None:
     started = time.perf_counter()
     build_synthetic(projects=1, tasks_per_project=args.big_project_tasks, people=20, seed=2)
     big_seconds = time.perf_counter() - started
-    counts = {p: Task.objects.filter(project_id=p).count() for p in Project.objects.values_list("pk", flat=True)}
+    counts = {
+        p: Task.objects.filter(project_id=p).count() for p in Project.objects.values_list("pk", flat=True)
+    }
     big_pk = max(counts, key=lambda pk: counts[pk])
     big = Project.objects.get(pk=big_pk)
 
@@ -79,10 +92,10 @@ def main() -> None:
             response = client.get(url)
             times.append(time.perf_counter() - t0)
             assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as ctx:
+        queries: list[str] = []
+        with connection.execute_wrapper(lambda execute, sql, *a: (queries.append(sql), execute(sql, *a))[1]):
             client.get(url)
-        reset_queries()
-        return statistics.median(times) * 1000, len(ctx.captured_queries), len(response.content)
+        return statistics.median(times) * 1000, len(queries), len(response.content)
 
     portfolio_ms, portfolio_queries, _size = measure("/")
     filtered_ms, _q, _s = measure("/?status=active&sort=-finish&q=a")
@@ -105,10 +118,14 @@ def main() -> None:
         ratio = f"{value / target:.2f}" if target else ""
         target_text = f"{target:g}" if target else "-"
         print(f"{label:<52}{value:>12.1f}{target_text:>12}{ratio:>8}")
-    print(f"portfolio queries per request: {portfolio_queries} (independent of project count: see "
-          "tests/projects/test_views.py)")
-    print(f"project page queries: {project_queries}, HTML size {project_bytes / 1024:.0f} KiB; "
-          f"API queries: {api_queries}; extra project build {big_seconds:.1f} s")
+    print(
+        f"portfolio queries per request: {portfolio_queries} (independent of project count: see "
+        "tests/projects/test_views.py)"
+    )
+    print(
+        f"project page queries: {project_queries}, HTML size {project_bytes / 1024:.0f} KiB; "
+        f"API queries: {api_queries}; extra project build {big_seconds:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -43,17 +43,29 @@ def org(world) -> dict[str, Any]:
     front = TeamFactory(code="FE", name="Frontend", parent=web)
     sales = TeamFactory(code="SAL", name="Sales")
     people = {
-        "eng": PersonFactory(family_name="Sato", given_name="Ken", family_name_kana="さとう", team=eng,
-                             email="ken.sato@example.com"),
+        "eng": PersonFactory(
+            family_name="Sato",
+            given_name="Ken",
+            family_name_kana="さとう",
+            team=eng,
+            email="ken.sato@example.com",
+        ),
         "web": PersonFactory(family_name="Suzuki", given_name="Aoi", team=web, employment_type="contractor"),
         "front": PersonFactory(family_name="Takahashi", given_name="Ren", team=front),
         "sales": PersonFactory(family_name="Ito", given_name="Mio", team=sales),
         "gone": PersonFactory(family_name="Watanabe", given_name="Sho", team=front, is_active=False),
     }
-    return {"eng": eng, "web": web, "front": front, "sales": sales, **{f"p_{k}": v for k, v in people.items()}}
+    return {
+        "eng": eng,
+        "web": web,
+        "front": front,
+        "sales": sales,
+        **{f"p_{k}": v for k, v in people.items()},
+    }
 
 
 # --- directory --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("query", "names"),
@@ -70,7 +82,9 @@ def org(world) -> dict[str, Any]:
 )
 def test_directory_search_and_filters(world, org, query, names):
     """The directory finds people by name, reading, email, employment type and team."""
-    html = signed_in(world.member).get("/people/?" + query.format(**{k: v.pk for k, v in org.items()})).content
+    html = (
+        signed_in(world.member).get("/people/?" + query.format(**{k: v.pk for k, v in org.items()})).content
+    )
     assert sorted(listed(html.decode())) == sorted(names)
 
 
@@ -113,14 +127,18 @@ def test_directory_query_count_does_not_grow(world, django_assert_num_queries):
 
 # --- person page ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def busy(world) -> Person:
     """A person on ALPHA and BETA, owning an open task in each."""
     person = PersonFactory(family_name="Kobayashi", given_name="Yui")
     for project in (world.project, world.other):
-        project_services.member_add(actor=world.admin, project=project, person=person, role=ProjectRole.REVIEWER)
-        project_services.task_create(actor=world.admin, project=project,
-                                     data={"name": f"{project.code} check", "owner": person})
+        project_services.member_add(
+            actor=world.admin, project=project, person=person, role=ProjectRole.REVIEWER
+        )
+        project_services.task_create(
+            actor=world.admin, project=project, data={"name": f"{project.code} check", "owner": person}
+        )
     return person
 
 
@@ -164,17 +182,27 @@ def test_person_page_shows_the_role_and_team_path(world, org):
 def test_person_history_lists_changes(world, org):
     """The history page shows who changed which field."""
     person = org["p_sales"]
-    services.person_update(actor=world.pmo, person=person, data={"email": "mio@example.com"},
-                           expected_version=person.version)
+    services.person_update(
+        actor=world.pmo, person=person, data={"email": "mio@example.com"}, expected_version=person.version
+    )
     html = signed_in(world.member).get(f"/people/{person.pk}/history/").content.decode()
     assert "mio@example.com" in html
 
 
 # --- services ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("admin", True), ("pmo", True), ("pm", False), ("member", False), ("executive", False), ("outsider", False),
-])
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("admin", True),
+        ("pmo", True),
+        ("pm", False),
+        ("member", False),
+        ("executive", False),
+        ("outsider", False),
+    ],
+)
 def test_only_the_pmo_maintains_people(world, role, allowed):
     """Creating, updating and deleting people is for the PMO; others get PermissionDenied and no change."""
     actor = world.user(role)
@@ -184,8 +212,9 @@ def test_only_the_pmo_maintains_people(world, role, allowed):
         with pytest.raises(PermissionDenied):
             services.person_create(actor=actor, data={"family_name": "New"})
         with pytest.raises(PermissionDenied):
-            services.person_update(actor=actor, person=person, data={"given_name": "X"},
-                                   expected_version=person.version)
+            services.person_update(
+                actor=actor, person=person, data={"given_name": "X"}, expected_version=person.version
+            )
         with pytest.raises(PermissionDenied):
             services.person_delete(actor=actor, person=person)
         assert Person.objects.count() == count
@@ -193,8 +222,9 @@ def test_only_the_pmo_maintains_people(world, role, allowed):
         return
     created = services.person_create(actor=actor, data={"family_name": "New", "team": person.team})
     assert created.pk and created.version == 1
-    updated = services.person_update(actor=actor, person=person, data={"given_name": "X"},
-                                     expected_version=person.version)
+    updated = services.person_update(
+        actor=actor, person=person, data={"given_name": "X"}, expected_version=person.version
+    )
     assert (updated.given_name, updated.version) == ("X", person.version + 1)
     services.person_delete(actor=actor, person=person)
     assert not Person.objects.filter(pk=person.pk).exists()
@@ -207,9 +237,13 @@ def test_person_on_projects_cannot_be_deleted(world, link):
     if link == "member":
         project_services.member_add(actor=world.admin, project=world.other, person=person)
     elif link == "owner":
-        project_services.task_create(actor=world.admin, project=world.other, data={"name": "t", "owner": person})
+        project_services.task_create(
+            actor=world.admin, project=world.other, data={"name": "t", "owner": person}
+        )
     else:
-        project_services.project_create(actor=world.admin, data={"code": "MGR", "name": "m", "manager": person})
+        project_services.project_create(
+            actor=world.admin, data={"code": "MGR", "name": "m", "manager": person}
+        )
     with pytest.raises(ValidationError, match="inactive"):
         services.person_delete(actor=world.admin, person=person)
     assert Person.objects.filter(pk=person.pk).exists()
@@ -218,11 +252,13 @@ def test_person_on_projects_cannot_be_deleted(world, link):
 def test_person_update_with_stale_version_conflicts(world, org):
     """Updating a person from an old version raises ConflictError naming the changed field."""
     person = org["p_sales"]
-    services.person_update(actor=world.pmo, person=person, data={"given_name": "Mi"},
-                           expected_version=person.version)
+    services.person_update(
+        actor=world.pmo, person=person, data={"given_name": "Mi"}, expected_version=person.version
+    )
     with pytest.raises(ConflictError) as info:
-        services.person_update(actor=world.admin, person=person, data={"email": "x@example.com"},
-                               expected_version=person.version)
+        services.person_update(
+            actor=world.admin, person=person, data={"email": "x@example.com"}, expected_version=person.version
+        )
     assert [c.field for c in info.value.changes] == ["given_name"]
     assert Person.objects.get(pk=person.pk).email == person.email
 
@@ -233,8 +269,12 @@ def test_only_the_pmo_maintains_teams(world, org):
         with pytest.raises(PermissionDenied):
             services.team_create(actor=world.user(role), data={"code": "NEW", "name": "New"})
         with pytest.raises(PermissionDenied):
-            services.team_update(actor=world.user(role), team=org["sales"], data={"name": "X"},
-                                 expected_version=org["sales"].version)
+            services.team_update(
+                actor=world.user(role),
+                team=org["sales"],
+                data={"name": "X"},
+                expected_version=org["sales"].version,
+            )
     assert not Team.objects.filter(code="NEW").exists()
     assert services.team_create(actor=world.pmo, data={"code": "NEW", "name": "New", "parent": org["eng"]}).pk
 
@@ -244,16 +284,18 @@ def test_team_cycle_is_refused(world, org, new_parent):
     """A team cannot be moved under itself or any of its sub-teams; the tree stays as it was."""
     target = {"self": org["eng"], "child": org["web"], "grandchild": org["front"]}[new_parent]
     with pytest.raises(ValidationError) as info:
-        services.team_update(actor=world.pmo, team=org["eng"], data={"parent": target},
-                             expected_version=org["eng"].version)
+        services.team_update(
+            actor=world.pmo, team=org["eng"], data={"parent": target}, expected_version=org["eng"].version
+        )
     assert "parent" in info.value.message_dict
     assert Team.objects.get(pk=org["eng"].pk).parent_id is None
 
 
 def test_team_can_move_under_an_unrelated_team(world, org):
     """Moving a team under a team outside its subtree is allowed."""
-    moved = services.team_update(actor=world.pmo, team=org["web"], data={"parent": org["sales"]},
-                                 expected_version=org["web"].version)
+    moved = services.team_update(
+        actor=world.pmo, team=org["web"], data={"parent": org["sales"]}, expected_version=org["web"].version
+    )
     assert Team.objects.get(pk=moved.pk).parent_id == org["sales"].pk
 
 

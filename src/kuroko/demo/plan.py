@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from kuroko.demo.workdays import WorkCalendar
 from kuroko.engine import wbs
@@ -86,19 +87,22 @@ class Plan:
     def __len__(self) -> int:
         return len(self.items)
 
-    def _add(self, name: str, parent: int | None, kind: str, **fields: object) -> int:
+    def _add(self, item: Item) -> int:
+        """Append `item` as the last child of its parent; returns its index."""
+        parent = item.parent
         if parent is not None and self.items[parent].kind != SUMMARY:
-            raise PlanError(f"“{name}” cannot go under “{self.items[parent].name}”, which is not a summary.")
-        position = self._positions.get(parent, 0)
-        self._positions[parent] = position + 1
-        self.items.append(Item(name, parent, kind, position, **fields))  # type: ignore[arg-type]
+            above = self.items[parent].name
+            raise PlanError(f"“{item.name}” cannot go under “{above}”, which is not a summary.")
+        item.position = self._positions.get(parent, 0)
+        self._positions[parent] = item.position + 1
+        self.items.append(item)
         return len(self.items) - 1
 
     def summary(
         self, name: str, parent: int | None = None, *, owner: int | None = None, notes: str = ""
     ) -> int:
         """Add a summary task; its dates and progress are rolled up from the tasks added under it."""
-        return self._add(name, parent, SUMMARY, owner=owner, notes=notes)
+        return self._add(Item(name, parent, SUMMARY, 0, owner=owner, notes=notes))
 
     def task(
         self,
@@ -134,7 +138,7 @@ class Plan:
             else:  # SF
                 start = max(start, pred.start + link.lag - days)
         index = self._add(
-            name, parent, kind, days=days, owner=owner, notes=notes, start=start, finish=start + days
+            Item(name, parent, kind, 0, days=days, owner=owner, notes=notes, start=start, finish=start + days)
         )
         self.links.extend(Link(link.item, index, link.type, link.lag) for link in links)
         return index
@@ -297,7 +301,7 @@ def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
             )
         )
     for numbered in wbs.number_tree(wbs.Node(r.index, r.parent, r.position) for r in rows):
-        row = rows[numbered.id]  # type: ignore[call-overload]
+        row = rows[cast(int, numbered.id)]
         row.wbs_code, row.outline_level, row.row, row.position = (
             numbered.code,
             numbered.level,
@@ -313,7 +317,7 @@ def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
         for r in rows
     )
     for rollup in rollups:
-        row = rows[rollup.id]  # type: ignore[call-overload]
+        row = rows[cast(int, rollup.id)]
         row.percent_complete, row.planned_start, row.planned_finish = (
             rollup.percent_complete,
             rollup.start,
