@@ -10,7 +10,7 @@ import tempfile
 os.environ.setdefault("KUROKO_TESTING", "1")
 os.environ.setdefault("KUROKO_DATA_DIR", tempfile.mkdtemp(prefix="kuroko-test-"))
 
-from kuroko.settings import *  # noqa: E402,F403
+from kuroko.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

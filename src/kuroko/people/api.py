@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from kuroko.core.permissions import require, role_of
@@ -92,7 +93,7 @@ def list_people(
 
 @router.post("/people", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
-    return 201, services.person_create(actor=request.user, data=_fields(payload.dict()))
+    return HttpStatus(201, services.person_create(actor=request.user, data=_fields(payload.dict())))
 
 
 @router.get("/people/{person_id}", response=PersonOut)
@@ -113,7 +114,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
 @router.delete("/people/{person_id}", response={204: None})
 def delete_person(request: HttpRequest, person_id: int) -> Any:
     services.person_delete(actor=request.user, person=selectors.person_get(request.user, person_id))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 @router.get("/teams", response=list[TeamOut])
@@ -124,7 +125,7 @@ def list_teams(request: HttpRequest) -> Any:
 
 @router.post("/teams", response={201: TeamOut})
 def create_team(request: HttpRequest, payload: TeamIn) -> Any:
-    return 201, services.team_create(actor=request.user, data=_fields(payload.dict()))
+    return HttpStatus(201, services.team_create(actor=request.user, data=_fields(payload.dict())))
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
@@ -149,4 +150,4 @@ def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
 @router.delete("/teams/{team_id}", response={204: None})
 def delete_team(request: HttpRequest, team_id: int) -> Any:
     services.team_delete(actor=request.user, team=_team(request, team_id))
-    return 204, None
+    return HttpStatus(204, None)

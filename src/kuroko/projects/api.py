@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from kuroko.core.permissions import require, role_of
@@ -74,7 +75,7 @@ def list_programs(request: HttpRequest) -> Any:
 
 @router.post("/programs", response={201: ProgramOut})
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
-    return 201, services.program_create(actor=request.user, data=payload.dict())
+    return HttpStatus(201, services.program_create(actor=request.user, data=payload.dict()))
 
 
 @router.get("/programs/{code}", response=ProgramOut)
@@ -94,7 +95,7 @@ def update_program(request: HttpRequest, code: str, payload: ProgramPatch) -> Pr
 @router.delete("/programs/{code}", response={204: None})
 def delete_program(request: HttpRequest, code: str) -> Any:
     services.program_delete(actor=request.user, program=_program(request, code))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 # --- Projects -----------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
 
 @router.post("/projects", response={201: ProjectOut})
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
-    return 201, services.project_create(actor=request.user, data=_fields(payload.dict()))
+    return HttpStatus(201, services.project_create(actor=request.user, data=_fields(payload.dict())))
 
 
 @router.get("/projects/{code}", response=ProjectOut)
@@ -241,7 +242,7 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Pr
 @router.delete("/projects/{code}", response={204: None})
 def delete_project(request: HttpRequest, code: str) -> Any:
     services.project_delete(actor=request.user, project=selectors.project_get(request.user, code))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 # --- Members ------------------------------------------------------------------------------------
@@ -272,7 +273,9 @@ def add_member(request: HttpRequest, code: str, payload: MemberIn) -> Any:
     person = Person.objects.filter(pk=payload.person_id).first()
     if person is None:
         raise ValidationError({"person_id": _("No person with id %(id)s.") % {"id": payload.person_id}})
-    return 201, services.member_add(actor=request.user, project=project, person=person, role=payload.role)
+    return HttpStatus(
+        201, services.member_add(actor=request.user, project=project, person=person, role=payload.role)
+    )
 
 
 @router.delete("/projects/{code}/members/{member_id}", response={204: None})
@@ -281,7 +284,7 @@ def remove_member(request: HttpRequest, code: str, member_id: int) -> Any:
     services.member_remove(
         actor=request.user, member=get_object_or_404(ProjectMember, pk=member_id, project=project)
     )
-    return 204, None
+    return HttpStatus(204, None)
 
 
 # --- Tasks --------------------------------------------------------------------------------------
@@ -357,7 +360,7 @@ def create_task(request: HttpRequest, code: str, payload: TaskIn) -> Any:
     task = services.task_create(
         actor=request.user, project=project, data=_fields(data), parent=parent, after=after
     )
-    return 201, task
+    return HttpStatus(201, task)
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
@@ -382,7 +385,7 @@ def delete_task(request: HttpRequest, task_id: int, version: int | None = None) 
     services.task_delete(
         actor=request.user, task=selectors.task_get(request.user, task_id), expected_version=version
     )
-    return 204, None
+    return HttpStatus(204, None)
 
 
 @router.post("/tasks/{task_id}/indent", response=TaskOut)
@@ -451,12 +454,15 @@ def _task_or_422(request: HttpRequest, field: str, pk: int) -> Task:
 def create_dependency(request: HttpRequest, payload: DependencyIn) -> Any:
     predecessor = _task_or_422(request, "predecessor_id", payload.predecessor_id)
     successor = _task_or_422(request, "successor_id", payload.successor_id)
-    return 201, services.dependency_create(
-        actor=request.user,
-        predecessor=predecessor,
-        successor=successor,
-        type=payload.type,
-        lag_minutes=payload.lag_minutes,
+    return HttpStatus(
+        201,
+        services.dependency_create(
+            actor=request.user,
+            predecessor=predecessor,
+            successor=successor,
+            type=payload.type,
+            lag_minutes=payload.lag_minutes,
+        ),
     )
 
 
@@ -483,7 +489,7 @@ def update_dependency(request: HttpRequest, dependency_id: int, payload: Depende
 @router.delete("/dependencies/{dependency_id}", response={204: None})
 def delete_dependency(request: HttpRequest, dependency_id: int) -> Any:
     services.dependency_delete(actor=request.user, dependency=_dependency(request, dependency_id))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 __all__ = ["Rag", "router"]

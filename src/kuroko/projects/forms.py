@@ -53,16 +53,16 @@ class PortfolioFilterForm(forms.Form):
             self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
 
     def to_filter(self) -> ProjectFilter:
-        if not self.is_valid():
-            return ProjectFilter()
-        data = self.cleaned_data
+        # An invalid value (say, a program that was deleted) drops only that filter, not the others;
+        # the form shows its error next to the field.
+        data = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
         return ProjectFilter(
-            program=data["program"].code if data["program"] else None,
-            status=list(data["status"]),
-            manager=data["manager"].pk if data["manager"] else None,
-            rag=data["rag"] or None,
-            q=data["q"].strip(),
-            sort=data["sort"] or "code",
+            program=data["program"].code if data.get("program") else None,
+            status=list(data.get("status") or []),
+            manager=data["manager"].pk if data.get("manager") else None,
+            rag=data.get("rag") or None,
+            q=(data.get("q") or "").strip(),
+            sort=data.get("sort") or "code",
         )
 
 

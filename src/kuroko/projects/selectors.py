@@ -159,7 +159,9 @@ def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None)
     links = (
         Dependency.objects.filter(successor__project=project)
         .order_by("predecessor__project__code", "predecessor__row")
-        .values_list("successor_id", "predecessor__project__code", "predecessor__wbs_code", "type", "lag_minutes")
+        .values_list(
+            "successor_id", "predecessor__project__code", "predecessor__wbs_code", "type", "lag_minutes"
+        )
     )
     text: dict[int, list[str]] = {}
     for successor_id, project_code, wbs_code, link_type, lag in links:

@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -269,7 +269,7 @@ def task_outdent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     if direction not in ("up", "down"):
-        raise PermissionDenied
+        raise Http404(_("Tasks move up or down."))
     where: Literal["up", "down"] = "up" if direction == "up" else "down"
     return _structure(
         request,
@@ -307,6 +307,9 @@ def task_insert_below(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_add(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.project_get(request.user, code)
+    core_perms.require(
+        perms.can_edit_project(request.user, project)
+    )  # before saying what is wrong with the form
     form = NewTaskForm(request.POST)
     if not form.is_valid():
         return _render_wbs(request, project, status=422, new_task_form=form)
@@ -323,6 +326,7 @@ def task_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.project_get(request.user, code)
+    core_perms.require(perms.can_edit_project(request.user, project))
     form = MemberForm(request.POST)
     if form.is_valid():
         services.member_add(
