@@ -9,9 +9,11 @@ document.addEventListener("htmx:afterSettle", () => {
 });
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
-  const editing = event.target.closest && event.target.closest("tr.editing");
-  const cancel = editing && editing.querySelector("button[hx-get]");
-  if (cancel) cancel.click();
+  // The form, not tr.editing: the row only gets its class when htmx settles the swap.
+  const form = event.target.closest && event.target.closest(".task-form");
+  const cancel = form && form.querySelector("button[hx-get]");
+  // Issue the request directly: a click can arrive before htmx has wired the freshly swapped button.
+  if (cancel) htmx.ajax("GET", cancel.getAttribute("hx-get"), { target: form.closest("tr"), swap: "outerHTML" });
 });
 // htmx does not swap 4xx responses by default; our 409/422 responses carry the form with its errors.
 document.addEventListener("htmx:beforeSwap", (event) => {
