@@ -235,6 +235,7 @@ def test_set_predecessors_from_text(world):
 )
 def test_who_may_rename_a_task(world, role, allowed):
     """Only project editors may change task fields other than progress."""
+
     def call():
         return services.task_update(
             actor=world.user(role),
@@ -242,6 +243,7 @@ def test_who_may_rename_a_task(world, role, allowed):
             data={"name": "x"},
             expected_version=None,
         )
+
     if allowed:
         call()
     else:

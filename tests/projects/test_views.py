@@ -611,6 +611,7 @@ def test_language_switch_only_redirects_within_the_site(world, target, location)
 
 # --- permission before validation -------------------------------------------------------------------
 
+
 def test_incomplete_member_form_from_a_reader_is_403(world):
     """An executive posting an incomplete add-member form is refused with 403, like a complete one."""
     response = signed_in(world.executive).post("/projects/ALPHA/members/add/", {})
