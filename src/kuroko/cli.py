@@ -34,6 +34,25 @@ def _django(**env: str) -> None:
     compile_catalogs()
 
 
+def _gunicorn(bind: str, *, workers: int) -> None:
+    """Serve with gunicorn (whitenoise serves the static files) until interrupted."""
+    from django.conf import settings
+    from gunicorn.app.wsgiapp import run
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    sys.argv = [
+        "gunicorn",
+        "kuroko.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    run()
+
+
 def _manage(*args: str) -> None:
     from django.core.management import call_command
 
@@ -71,7 +90,7 @@ def demo(
         console.print(f"  [bold]{username:<12}[/bold] {role}")
     console.print(f"Data: {data_dir}   Stop with Ctrl+C.")
     if serve:
-        _manage("runserver", f"{host}:{port}", "--noreload", "--skip-checks")
+        _gunicorn(f"{host}:{port}", workers=2)
 
 
 @app.command(name="serve")
@@ -85,19 +104,7 @@ def serve_cmd(
     if migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
     _manage("collectstatic", "--no-input", "--verbosity", "0")
-    from gunicorn.app.wsgiapp import run
-
-    sys.argv = [
-        "gunicorn",
-        "kuroko.wsgi:application",
-        "--bind",
-        bind,
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-    ]
-    run()
+    _gunicorn(bind, workers=workers)
 
 
 @app.command()
