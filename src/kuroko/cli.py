@@ -120,7 +120,9 @@ def worker(
     _manage(*args)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False
+)
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. `kuroko manage createsuperuser`."""
     _django()
