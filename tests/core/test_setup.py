@@ -38,3 +38,11 @@ def test_production_defaults_are_safe(tmp_path):
     result = _settings_in_subprocess(KUROKO_DATA_DIR=str(tmp_path), KUROKO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    """Every model change has a migration (makemigrations --check finds nothing to do)."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

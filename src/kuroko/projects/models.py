@@ -19,6 +19,20 @@ from kuroko.people.models import Person
 StrOrPromise = Any  # a str or a lazy translation
 
 
+class PlannedDatesMixin:
+    """Shared rule of rows with planned_start and planned_finish: the finish is not before the start.
+
+    A check constraint guards the database; clean() names the field for the person fixing it.
+    """
+
+    planned_start: Any
+    planned_finish: Any
+
+    def clean(self) -> None:
+        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
+            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
+
+
 class Program(Versioned):
     """A group of related projects."""
 
@@ -70,7 +84,7 @@ def _reason_field(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, blank=True)
 
 
-class Project(Versioned):
+class Project(PlannedDatesMixin, Versioned):
     """A project in the portfolio, with its RAG status and the reason for each colour."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -155,11 +169,6 @@ class Project(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.code])
 
-    def clean(self) -> None:
-        # The check constraint guards the database; this names the field for the person fixing it.
-        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
-            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
-
     def rags(self) -> list[tuple[str, str, str, str]]:
         """(dimension key, label, colour, reason) for each RAG dimension."""
         return [
@@ -206,7 +215,7 @@ class TaskKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
-class Task(Versioned):
+class Task(PlannedDatesMixin, Versioned):
     """A WBS element. `wbs_code`, `outline_level` and `row` are derived from the tree by the services."""
 
     project = models.ForeignKey(
@@ -266,11 +275,6 @@ class Task(Versioned):
 
     def __str__(self) -> str:
         return f"{self.wbs_code} {self.name}".strip()
-
-    def clean(self) -> None:
-        # The check constraint guards the database; this names the field for the person fixing it.
-        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
-            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
 
 
 class DependencyType(models.TextChoices):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kuroko.projects import views
 
@@ -14,11 +14,16 @@ urlpatterns = [
     path("projects/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("tasks/<int:pk>/", views.task_row, name="task-row"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
-    path("tasks/<int:pk>/indent/", views.task_indent, name="task-indent"),
-    path("tasks/<int:pk>/outdent/", views.task_outdent, name="task-outdent"),
-    path("tasks/<int:pk>/move/<str:direction>/", views.task_move, name="task-move"),
-    path("tasks/<int:pk>/delete/", views.task_delete, name="task-delete"),
-    path("tasks/<int:pk>/insert-below/", views.task_insert_below, name="task-insert-below"),
+    path("tasks/<int:pk>/indent/", views.task_structure, {"action": "indent"}, name="task-indent"),
+    path("tasks/<int:pk>/outdent/", views.task_structure, {"action": "outdent"}, name="task-outdent"),
+    re_path(r"^tasks/(?P<pk>[0-9]+)/move/(?P<action>up|down)/$", views.task_structure, name="task-move"),
+    path("tasks/<int:pk>/delete/", views.task_structure, {"action": "delete"}, name="task-delete"),
+    path(
+        "tasks/<int:pk>/insert-below/",
+        views.task_structure,
+        {"action": "insert-below"},
+        name="task-insert-below",
+    ),
     path("tasks/<int:pk>/history/", views.task_history, name="task-history"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/history/", views.person_history, name="person-history"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -245,62 +245,37 @@ def _structure(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
     return _render_wbs(request, task.project, flash=flash, editing=editing)
 
 
-@login_required
-@require_POST
-def task_indent(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(
-        request,
-        pk,
-        lambda t: services.task_indent(actor=request.user, task=t, expected_version=_version(request)),
-    )
+# Tree operations on one task; each answers with the re-rendered WBS (codes and roll-ups change).
+STRUCTURE: dict[str, Any] = {
+    "indent": lambda actor, task, version: services.task_indent(
+        actor=actor, task=task, expected_version=version
+    ),
+    "outdent": lambda actor, task, version: services.task_outdent(
+        actor=actor, task=task, expected_version=version
+    ),
+    "up": lambda actor, task, version: services.task_move(
+        actor=actor, task=task, direction="up", expected_version=version
+    ),
+    "down": lambda actor, task, version: services.task_move(
+        actor=actor, task=task, direction="down", expected_version=version
+    ),
+    "delete": lambda actor, task, version: services.task_delete(
+        actor=actor, task=task, expected_version=version
+    ),
+    # Insert a new task right below this one (same level); the view opens it for editing.
+    "insert-below": lambda actor, task, version: services.task_create(
+        actor=actor, project=task.project, data={"name": _("New task")}, after=task
+    ),
+}
 
 
 @login_required
 @require_POST
-def task_outdent(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(
-        request,
-        pk,
-        lambda t: services.task_outdent(actor=request.user, task=t, expected_version=_version(request)),
-    )
-
-
-@login_required
-@require_POST
-def task_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    if direction not in ("up", "down"):
-        raise Http404(_("Tasks move up or down."))
-    where: Literal["up", "down"] = "up" if direction == "up" else "down"
-    return _structure(
-        request,
-        pk,
-        lambda t: services.task_move(
-            actor=request.user, task=t, direction=where, expected_version=_version(request)
-        ),
-    )
-
-
-@login_required
-@require_POST
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _structure(
-        request,
-        pk,
-        lambda t: services.task_delete(actor=request.user, task=t, expected_version=_version(request)),
-    )
-
-
-@login_required
-@require_POST
-def task_insert_below(request: HttpRequest, pk: int) -> HttpResponse:
-    """Insert a new task right below this one (same level) and open it for editing."""
-    return _structure(
-        request,
-        pk,
-        lambda t: services.task_create(
-            actor=request.user, project=t.project, data={"name": _("New task")}, after=t
-        ),
-    )
+def task_structure(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    operation = STRUCTURE.get(action)
+    if operation is None:  # the URL patterns admit only the actions above
+        raise Http404
+    return _structure(request, pk, lambda task: operation(request.user, task, _version(request)))
 
 
 @login_required
