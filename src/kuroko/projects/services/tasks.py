@@ -1,5 +1,4 @@
-"""Writes to programs, projects, members, tasks and dependencies. Each function is one transaction
-and checks the actor's permission before it changes anything."""
+"""Writes to the WBS: task fields, tree operations and the derived numbering and roll-ups."""
 
 from __future__ import annotations
 
@@ -12,168 +11,17 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
-from kuroko.core.services import apply_changes, save_validated, update_row
+from kuroko.core.services import apply_changes, save_validated
 from kuroko.core.versioning import check_version
 from kuroko.engine import wbs
-from kuroko.engine.graph import find_path
-from kuroko.formats.predecessors import PredecessorRef
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import (
-    Dependency,
-    DependencyType,
-    Program,
     Project,
-    ProjectMember,
-    ProjectRole,
     Task,
     TaskKind,
 )
-
-PROGRAM_FIELDS = ("code", "name", "description")
-PROJECT_FIELDS = (
-    "code",
-    "name",
-    "description",
-    "program",
-    "manager",
-    "sponsor",
-    "status",
-    "priority",
-    "planned_start",
-    "planned_finish",
-    "budget",
-    "rag_overall",
-    "rag_overall_reason",
-    "rag_schedule",
-    "rag_schedule_reason",
-    "rag_cost",
-    "rag_cost_reason",
-    "rag_scope",
-    "rag_scope_reason",
-    "rag_quality",
-    "rag_quality_reason",
-    "rag_risk",
-    "rag_risk_reason",
-)
-TASK_FIELDS = (
-    "name",
-    "kind",
-    "duration_minutes",
-    "planned_start",
-    "planned_finish",
-    "percent_complete",
-    "owner",
-    "notes",
-)
-# What a task's owner may change without editing rights on the project.
-PROGRESS_FIELDS = ("percent_complete",)
-
-
-# --- Programs -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def program_create(*, actor: Any, data: Mapping[str, Any]) -> Program:
-    require(core_perms.can_edit_programs(actor))
-    program = Program()
-    apply_changes(program, data, PROGRAM_FIELDS)
-    save_validated(program, actor=actor)
-    return program
-
-
-@transaction.atomic
-def program_update(
-    *, actor: Any, program: Program, data: Mapping[str, Any], expected_version: int | None
-) -> Program:
-    require(core_perms.can_edit_programs(actor))
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    update_row(program, actor=actor, changes=data, allowed=PROGRAM_FIELDS, expected_version=expected_version)
-    return program
-
-
-@transaction.atomic
-def program_delete(*, actor: Any, program: Program) -> None:
-    require(core_perms.can_edit_programs(actor))
-    if program.projects.exists():
-        raise ValidationError(
-            _("Program %(name)s still has projects; move or delete them first.") % {"name": program.name}
-        )
-    program.delete()
-
-
-# --- Projects -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def project_create(*, actor: Any, data: Mapping[str, Any]) -> Project:
-    """Create a project. A project manager who creates one becomes its manager."""
-    require(core_perms.can_create_projects(actor))
-    project = Project()
-    apply_changes(project, data, PROJECT_FIELDS)
-    if not core_perms.is_pmo(actor):
-        person = getattr(actor, "person", None)
-        if person is None:
-            raise ValidationError({"manager": _("Your account is not linked to a person; ask the PMO.")})
-        project.manager = person
-    save_validated(project, actor=actor)
-    if project.manager_id:
-        ProjectMember.objects.get_or_create(
-            project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
-        )
-    return project
-
-
-@transaction.atomic
-def project_update(
-    *, actor: Any, project: Project, data: Mapping[str, Any], expected_version: int | None
-) -> Project:
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    require(perms.can_edit_project(actor, project))
-    if "manager" in data and not core_perms.is_pmo(actor):
-        # A PM cannot hand the project to someone else and lose access by accident; the PMO does that.
-        current = project.manager_id
-        new = data["manager"].pk if hasattr(data["manager"], "pk") else data["manager"]
-        if new != current:
-            raise ValidationError({"manager": _("Only the PMO can change the project manager.")})
-    changed = update_row(
-        project, actor=actor, changes=data, allowed=PROJECT_FIELDS, expected_version=expected_version
-    )
-    if "manager" in changed and project.manager_id:
-        ProjectMember.objects.get_or_create(
-            project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
-        )
-    return project
-
-
-@transaction.atomic
-def project_delete(*, actor: Any, project: Project) -> None:
-    require(perms.can_delete_project(actor, project))
-    project.delete()
-
-
-@transaction.atomic
-def member_add(*, actor: Any, project: Project, person: Any, role: str = ProjectRole.MEMBER) -> ProjectMember:
-    require(perms.can_edit_project(actor, project))
-    member = ProjectMember.objects.filter(project=project, person=person).first() or ProjectMember(
-        project=project, person=person
-    )
-    member.role = role
-    member.full_clean(validate_unique=False)
-    member.save()
-    return member
-
-
-@transaction.atomic
-def member_remove(*, actor: Any, member: ProjectMember) -> None:
-    require(perms.can_edit_project(actor, member.project))
-    if member.person_id == member.project.manager_id:
-        raise ValidationError(
-            _("%(person)s is the project manager; choose another manager first.") % {"person": member.person}
-        )
-    member.delete()
-
+from kuroko.projects.services.fields import PROGRESS_FIELDS, TASK_FIELDS
 
 # --- Tasks: fields ------------------------------------------------------------------------------
 
@@ -262,13 +110,13 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
     task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
     require(perms.can_edit_project(actor, task.project))
     check_version(task, expected_version)
-    ids = _subtree_ids(task)
+    ids = subtree_ids(task)
     Task.objects.filter(pk__in=ids).delete()
     renumber(task.project)
     return len(ids)
 
 
-def _subtree_ids(task: Task) -> list[int]:
+def subtree_ids(task: Task) -> list[int]:
     rows = list(Task.objects.filter(project_id=task.project_id).values_list("pk", "parent_id"))
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in rows:
@@ -437,123 +285,3 @@ def renumber(project: Project) -> None:
     if project.percent_complete != percent:
         Project.objects.filter(pk=project.pk).update(percent_complete=percent)
         project.percent_complete = percent
-
-
-# --- Dependencies -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def dependency_create(
-    *, actor: Any, predecessor: Task, successor: Task, type: str = DependencyType.FS, lag_minutes: int = 0
-) -> Dependency:
-    """Link two tasks (of the same or different projects). Refuses self links, duplicates, links
-    between a summary task and its own subtasks, and links that would close a cycle."""
-    require(perms.can_edit_project(actor, successor.project))
-    if predecessor.pk == successor.pk:
-        raise ValidationError({"predecessor": _("A task cannot depend on itself.")})
-    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
-        raise ValidationError(
-            {
-                "predecessor": _("“%(pred)s” is already a predecessor of “%(succ)s”.")
-                % {"pred": predecessor, "succ": successor}
-            }
-        )
-    if predecessor.project_id == successor.project_id:
-        ancestors = _ancestor_ids(successor)
-        descendants = set(_subtree_ids(successor)) - {successor.pk}
-        if predecessor.pk in ancestors or predecessor.pk in descendants:
-            raise ValidationError(
-                {
-                    "predecessor": _(
-                        "A summary task cannot be linked to its own subtasks (%(pred)s → %(succ)s)."
-                    )
-                    % {"pred": predecessor, "succ": successor}
-                }
-            )
-    edges = Dependency.objects.values_list("predecessor_id", "successor_id")
-    path = find_path(edges, successor.pk, predecessor.pk)
-    if path is not None:
-        names = {t.pk: str(t) for t in Task.objects.filter(pk__in=[int(str(pk)) for pk in path])}
-        cycle = " → ".join(names[pk] for pk in [*path, successor.pk])  # type: ignore[index]
-        raise ValidationError(
-            {"predecessor": _("This link would create a cycle: %(cycle)s.") % {"cycle": cycle}}
-        )
-    dependency = Dependency(predecessor=predecessor, successor=successor, type=type, lag_minutes=lag_minutes)
-    dependency.full_clean()
-    dependency._history_user = actor  # type: ignore[attr-defined]
-    dependency.save()
-    return dependency
-
-
-@transaction.atomic
-def dependency_update(*, actor: Any, dependency: Dependency, data: Mapping[str, Any]) -> Dependency:
-    require(perms.can_edit_project(actor, dependency.successor.project))
-    if apply_changes(dependency, data, ("type", "lag_minutes")):
-        dependency.full_clean()
-        dependency._history_user = actor  # type: ignore[attr-defined]
-        dependency.save()
-    return dependency
-
-
-@transaction.atomic
-def dependency_delete(*, actor: Any, dependency: Dependency) -> None:
-    require(perms.can_edit_project(actor, dependency.successor.project))
-    dependency.delete()
-
-
-def _ancestor_ids(task: Task) -> set[int]:
-    parents = dict(Task.objects.filter(project_id=task.project_id).values_list("pk", "parent_id"))
-    out: set[int] = set()
-    current = parents.get(task.pk)
-    while current is not None and current not in out:
-        out.add(current)
-        current = parents.get(current)
-    return out
-
-
-@transaction.atomic
-def task_set_predecessors(*, actor: Any, task: Task, refs: list[PredecessorRef]) -> list[Dependency]:
-    """Make the task's predecessors exactly `refs` (WBS codes, in this project unless a project code
-    is given): links are added, changed or removed as needed."""
-    require(perms.can_edit_project(actor, task.project))
-    wanted: dict[int, PredecessorRef] = {}
-    for ref in refs:
-        code = ref.project or task.project.code
-        predecessor = (
-            Task.objects.select_related("project")
-            .filter(project__code__iexact=code, wbs_code=ref.code)
-            .first()
-        )
-        if predecessor is None:
-            label = f"{ref.project}:{ref.code}" if ref.project else ref.code
-            raise ValidationError({"predecessors": _("There is no task %(code)s.") % {"code": label}})
-        if predecessor.project_id != task.project_id and not perms.can_view_project(
-            actor, predecessor.project
-        ):
-            raise ValidationError({"predecessors": _("You cannot see project %(code)s.") % {"code": code}})
-        wanted[predecessor.pk] = ref
-    existing = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
-    for pk, dependency in existing.items():
-        if pk not in wanted:
-            dependency_delete(actor=actor, dependency=dependency)
-    result = []
-    for pk, ref in wanted.items():
-        if pk in existing:
-            result.append(
-                dependency_update(
-                    actor=actor,
-                    dependency=existing[pk],
-                    data={"type": ref.type, "lag_minutes": ref.lag_minutes},
-                )
-            )
-        else:
-            result.append(
-                dependency_create(
-                    actor=actor,
-                    predecessor=Task.objects.get(pk=pk),
-                    successor=task,
-                    type=ref.type,
-                    lag_minutes=ref.lag_minutes,
-                )
-            )
-    return result

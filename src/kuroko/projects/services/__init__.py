@@ -1,0 +1,55 @@
+"""Writes to programs, projects, members, tasks and dependencies. Each function is one transaction
+and checks the actor's permission before it changes anything."""
+
+from kuroko.projects.services.dependencies import (
+    dependency_create,
+    dependency_delete,
+    dependency_update,
+    task_set_predecessors,
+)
+from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
+from kuroko.projects.services.portfolio import (
+    member_add,
+    member_remove,
+    program_create,
+    program_delete,
+    program_update,
+    project_create,
+    project_delete,
+    project_update,
+)
+from kuroko.projects.services.tasks import (
+    renumber,
+    task_create,
+    task_delete,
+    task_indent,
+    task_move,
+    task_outdent,
+    task_update,
+)
+
+__all__ = [
+    "PROGRAM_FIELDS",
+    "PROGRESS_FIELDS",
+    "PROJECT_FIELDS",
+    "TASK_FIELDS",
+    "dependency_create",
+    "dependency_delete",
+    "dependency_update",
+    "member_add",
+    "member_remove",
+    "program_create",
+    "program_delete",
+    "program_update",
+    "project_create",
+    "project_delete",
+    "project_update",
+    "renumber",
+    "task_create",
+    "task_delete",
+    "task_indent",
+    "task_move",
+    "task_outdent",
+    "task_set_predecessors",
+    "task_update",
+]

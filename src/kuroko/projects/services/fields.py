@@ -1,0 +1,42 @@
+"""Which fields each kind of writer may set."""
+
+from __future__ import annotations
+
+PROGRAM_FIELDS = ("code", "name", "description")
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "program",
+    "manager",
+    "sponsor",
+    "status",
+    "priority",
+    "planned_start",
+    "planned_finish",
+    "budget",
+    "rag_overall",
+    "rag_overall_reason",
+    "rag_schedule",
+    "rag_schedule_reason",
+    "rag_cost",
+    "rag_cost_reason",
+    "rag_scope",
+    "rag_scope_reason",
+    "rag_quality",
+    "rag_quality_reason",
+    "rag_risk",
+    "rag_risk_reason",
+)
+TASK_FIELDS = (
+    "name",
+    "kind",
+    "duration_minutes",
+    "planned_start",
+    "planned_finish",
+    "percent_complete",
+    "owner",
+    "notes",
+)
+# What a task's owner may change without editing rights on the project.
+PROGRESS_FIELDS = ("percent_complete",)
