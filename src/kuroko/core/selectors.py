@@ -25,7 +25,10 @@ def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
                 field_obj = obj._meta.get_field(change.field)
                 if not field_obj.editable or change.field == "version":
                     continue
-                changes.append({"field": str(field_obj.verbose_name), "old": change.old, "new": change.new})
+                old, new = change.old, change.new
+                if field_obj.is_relation:
+                    old, new = _related_name(field_obj, old), _related_name(field_obj, new)
+                changes.append({"field": str(field_obj.verbose_name), "old": old, "new": new})
         out.append(
             {
                 "date": record.history_date,
@@ -35,3 +38,11 @@ def history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _related_name(field: Any, pk: Any) -> Any:
+    """What a foreign key pointed at, by name rather than id (or the id if the row is gone)."""
+    if pk is None:
+        return None
+    obj = field.related_model._default_manager.filter(pk=pk).first()
+    return str(obj) if obj is not None else f"#{pk}"

@@ -229,7 +229,7 @@ class Task(PlannedDatesMixin, Versioned):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    position = models.PositiveIntegerField(_("position among siblings"), default=0)
+    position = models.PositiveIntegerField(_("position among siblings"), default=0, editable=False)
     wbs_code = models.CharField(_("WBS code"), max_length=60, blank=True, editable=False)
     outline_level = models.PositiveSmallIntegerField(_("outline level"), default=1, editable=False)
     row = models.PositiveIntegerField(_("row"), default=0, editable=False)
