@@ -2,11 +2,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON := $(shell scripts/find-python)
-# uv is used from PATH if present, otherwise installed once into .tools/ with the Python found above.
-UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# A Python >= 3.12 already on the machine is used as is; without one, uv obtains a managed Python
+# (this needs network access to python-build-standalone, as uv's own documentation describes).
+PYTHON := $(shell scripts/find-python 2>/dev/null)
+ifneq ($(PYTHON),)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
+endif
+# uv is used from PATH if present, otherwise installed once into .tools/ with any python3.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV := .venv
 RUN := $(VENV)/bin
@@ -20,8 +24,7 @@ help:
 	@echo "make bench  - benchmarks (print figures)"
 
 .tools/bin/uv:
-	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (see above)"; exit 1; }
-	$(PYTHON) -m venv .tools
+	$(or $(PYTHON),python3) -m venv .tools
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
