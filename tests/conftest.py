@@ -102,3 +102,33 @@ def world(db) -> World:
     return World(
         admin, pmo, pm, member, executive, outsider, project, other, summary, owned, plain, other_task
     )
+
+
+@pytest.fixture
+def portfolio(world) -> dict[str, Any]:
+    """Five more projects over two programs, statuses, managers and RAG colours (for list filters)."""
+    from decimal import Decimal
+
+    from tests.factories import PersonFactory, ProgramFactory, ProjectFactory
+
+    growth = ProgramFactory(code="PG7", name="Growth")
+    manager = PersonFactory(family_name="Kimura")
+    rows = [
+        ("P-01", "Payroll upgrade", growth, "proposed", "red", 300, None),
+        ("P-02", "Warehouse robots", growth, "active", "green", 100, manager),
+        ("P-03", "Payment gateway", world.project.program, "closed", "amber", 200, manager),
+        ("P-04", "Intranet", growth, "active", "", 400, None),
+        ("P-05", "Data lake", world.project.program, "on_hold", "green", 500, None),
+    ]
+    for code, name, program, status, rag, budget, pm in rows:
+        ProjectFactory(
+            code=code,
+            name=name,
+            program=program,
+            status=status,
+            rag_overall=rag,
+            budget=Decimal(budget),
+            manager=pm,
+            description="payments" if code == "P-04" else "",
+        )
+    return {"manager": manager}

@@ -379,32 +379,6 @@ def test_team_crud_and_cycle(world, admin_api):
 # --- project list: filters, sort, pagination --------------------------------------------------------
 
 
-@pytest.fixture
-def portfolio(world) -> dict[str, Any]:
-    """Five more projects over two programs, statuses, managers and RAG colours."""
-    other_program = ProgramFactory(code="PG7", name="Growth")
-    manager = PersonFactory(family_name="Kimura")
-    rows = [
-        ("P-01", "Payroll upgrade", other_program, "proposed", "red", 300, None),
-        ("P-02", "Warehouse robots", other_program, "active", "green", 100, manager),
-        ("P-03", "Payment gateway", world.project.program, "closed", "amber", 200, manager),
-        ("P-04", "Intranet", other_program, "active", "", 400, None),
-        ("P-05", "Data lake", world.project.program, "on_hold", "green", 500, None),
-    ]
-    for code, name, program, status, rag, budget, pm in rows:
-        ProjectFactory(
-            code=code,
-            name=name,
-            program=program,
-            status=status,
-            rag_overall=rag,
-            budget=Decimal(budget),
-            manager=pm,
-            description="payments" if code == "P-04" else "",
-        )
-    return {"manager": manager}
-
-
 @pytest.mark.parametrize(
     ("params", "codes"),
     [

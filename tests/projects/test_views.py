@@ -51,32 +51,6 @@ def field_error(html: str, name: str) -> str | None:
 # --- portfolio --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def portfolio(world) -> dict[str, Any]:
-    """Five more projects over two programs, statuses, managers and RAG colours."""
-    growth = ProgramFactory(code="PG7", name="Growth")
-    kimura = PersonFactory(family_name="Kimura")
-    rows = [
-        ("P-01", "Payroll upgrade", growth, "proposed", "red", 300, None),
-        ("P-02", "Warehouse robots", growth, "active", "green", 100, kimura),
-        ("P-03", "Payment gateway", world.project.program, "closed", "amber", 200, kimura),
-        ("P-04", "Intranet", growth, "active", "", 400, None),
-        ("P-05", "Data lake", world.project.program, "on_hold", "green", 500, None),
-    ]
-    for code, name, program, status, rag, budget, manager in rows:
-        ProjectFactory(
-            code=code,
-            name=name,
-            program=program,
-            status=status,
-            rag_overall=rag,
-            budget=Decimal(budget),
-            manager=manager,
-            description="payments" if code == "P-04" else "",
-        )
-    return {"kimura": kimura}
-
-
 @pytest.mark.parametrize(
     ("query", "codes"),
     [
@@ -101,7 +75,7 @@ def test_portfolio_filters_sort_and_search(world, portfolio, query, codes):
 
 def test_portfolio_filters_by_manager(world, portfolio):
     """The manager filter takes a person id among the managers of visible projects."""
-    html = signed_in(world.pmo).get(f"/?manager={portfolio['kimura'].pk}").content.decode()
+    html = signed_in(world.pmo).get(f"/?manager={portfolio['manager'].pk}").content.decode()
     assert portfolio_codes(html) == ["P-02", "P-03"]
 
 
