@@ -20,10 +20,10 @@ Semantics follow MS Project (see docs/engine/cpm.md):
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 
@@ -64,13 +64,31 @@ class CycleError(PlanError):
         super().__init__([Problem(cycle[0], f"the links form a cycle: {text}")])
 
 
-@dataclass(slots=True)
-class _Edge:
-    pred: int
-    succ: int
-    type: LinkType
-    lag: float
-    kind: LagKind
+# A link between two leaf tasks, as a plain tuple (tens of thousands are built per run):
+# (pred, succ, from_finish, to_finish, lag_minutes, fast, link). `from_finish`: the link leaves from the
+# predecessor's finish (FS, FF); `to_finish`: it binds the successor's finish (FF, SF); `fast`: both ends
+# share a calendar and the lag is fixed working time, so the passes need integer arithmetic only.
+_Edge = tuple[int, int, bool, bool, int, bool, Link]
+
+
+# (from_finish, to_finish) per link type: FS and FF leave from the predecessor's finish; FF and SF bind the
+# successor's finish.
+_ENDS = {
+    LinkType.FS: (True, False),
+    LinkType.SS: (False, False),
+    LinkType.FF: (True, True),
+    LinkType.SF: (False, True),
+}
+
+
+class _Links(NamedTuple):
+    """The links of a plan sorted for the passes, per leaf task index."""
+
+    in_fast: list[list[tuple[int, bool, bool, int]]]  # (predecessor, from_finish, to_finish, lag)
+    in_slow: list[list[_Edge]]
+    out_slow: list[list[_Edge]]
+    successors: list[list[int]]
+    external: list[tuple[str, int, Link]]
 
 
 def schedule(plan: Plan) -> Schedule:
@@ -83,7 +101,15 @@ def schedule(plan: Plan) -> Schedule:
     PlanError
         If links refer to missing tasks or calendars are missing (each problem names its task).
     """
-    return _Scheduler(plan).run()
+    # The passes allocate many small tuples and lists but create no reference cycles, so the cyclic
+    # garbage collector only costs time here (about a quarter of a 10,000-task run).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Scheduler(plan).run()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Scheduler:
@@ -157,34 +183,60 @@ class _Scheduler:
                 out.append(node)
         return out
 
-    def _edges(self) -> tuple[list[_Edge], list[tuple[str, int, Link]]]:
-        """Links between leaf tasks (summary links expanded), and links from external tasks."""
-        edges: list[_Edge] = []
-        external: list[tuple[str, int, Link]] = []
+    def _edges(self, cals: list[WorkCalendar]) -> _Links:
+        """Links between leaf tasks (summary links expanded) sorted into per-task lists, and links from
+        tasks of other projects."""
+        n = len(self.plan.tasks)
+        cal_key = [id(c) for c in cals]
+        links = _Links(
+            [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], []
+        )
+        in_fast, in_slow, out_slow, successors = (
+            links.in_fast,
+            links.in_slow,
+            links.out_slow,
+            links.successors,
+        )
         cache: dict[int, list[int]] = {}
+        index, is_summary, external_ids = self.index, self.is_summary, self.external
+        percent, work = LagKind.PERCENT, LagKind.WORK
 
         def leaves(i: int) -> list[int]:
             if i not in cache:
-                cache[i] = self._leaves_under(i) if self.is_summary[i] else [i]
+                cache[i] = self._leaves_under(i) if is_summary[i] else [i]
             return cache[i]
 
         for link in self.plan.links:
-            succ = self.index[link.successor]
-            if link.predecessor in self.external:
-                external.extend((link.predecessor, s, link) for s in leaves(succ))
+            succ = index[link.successor]
+            if link.predecessor in external_ids:
+                links.external.extend((link.predecessor, s, link) for s in leaves(succ))
                 continue
-            pred = self.index[link.predecessor]
-            if pred in self._ancestors(succ) or succ in self._ancestors(pred):
-                self.problems.append(
-                    Problem(
-                        link.successor, "a summary task is linked to its own subtask; the link is ignored"
+            pred = index[link.predecessor]
+            pairs: Iterable[tuple[int, int]]
+            if is_summary[pred] or is_summary[succ]:
+                if pred in self._ancestors(succ) or succ in self._ancestors(pred):
+                    self.problems.append(
+                        Problem(
+                            link.successor, "a summary task is linked to its own subtask; the link is ignored"
+                        )
                     )
-                )
-                continue
-            for p in leaves(pred):
-                for s in leaves(succ):
-                    edges.append(_Edge(p, s, link.type, link.lag, link.lag_kind))
-        return edges, external
+                    continue
+                pairs = [(p, s) for p in leaves(pred) for s in leaves(succ)]
+            else:
+                pairs = ((pred, succ),)
+            from_finish, to_finish = _ENDS[link.type]
+            kind = link.lag_kind
+            lag = round(link.lag) if kind != percent else 0
+            work_lag = kind == work
+            for p, s in pairs:
+                successors[p].append(s)
+                if work_lag and cal_key[p] == cal_key[s]:
+                    in_fast[s].append((p, from_finish, to_finish, lag))
+                else:
+                    edge = (p, s, from_finish, to_finish, lag, False, link)
+                    in_slow[s].append(edge)
+                    out_slow[p].append(edge)
+        return links
 
     def _ancestors(self, i: int) -> set[int]:
         out: set[int] = set()
@@ -197,25 +249,25 @@ class _Scheduler:
             parent = self.plan.tasks[j].parent
         return out
 
-    def _order(self, n: int, edges: list[_Edge]) -> list[int]:
+    def _order(self, n: int, successors: list[list[int]]) -> list[int]:
+        """Leaf tasks in topological order (Kahn); a CycleError naming the loop if there is none."""
         indegree = [0] * n
-        outgoing: list[list[int]] = [[] for _ in range(n)]
-        for e in edges:
-            indegree[e.succ] += 1
-            outgoing[e.pred].append(e.succ)
+        for targets in successors:
+            for s in targets:
+                indegree[s] += 1
         ready = [i for i in range(n) if indegree[i] == 0 and not self.is_summary[i]]
         order: list[int] = []
+        append = order.append
         while ready:
             i = ready.pop()
-            order.append(i)
-            for s in outgoing[i]:
+            append(i)
+            for s in successors[i]:
                 indegree[s] -= 1
                 if indegree[s] == 0:
                     ready.append(s)
-        leaves = sum(1 for i in range(n) if not self.is_summary[i])
-        if len(order) != leaves:
+        if len(order) != sum(1 for i in range(n) if not self.is_summary[i]):
             ids = [t.id for t in self.plan.tasks]
-            cycle = find_cycle((ids[e.pred], ids[e.succ]) for e in edges) or []
+            cycle = find_cycle((ids[p], ids[s]) for p in range(n) for s in successors[p]) or []
             raise CycleError([str(c) for c in cycle], {t.id: t.name or t.id for t in self.plan.tasks})
         return order
 
@@ -226,52 +278,46 @@ class _Scheduler:
         tasks = plan.tasks
         n = len(tasks)
         cals = self._calendars()
-        edges, external = self._edges()
-        order = self._order(n, edges)
-        dur = [self._duration(t, cals[i]) for i, t in enumerate(tasks)]
-        incoming: list[list[_Edge]] = [[] for _ in range(n)]
-        outgoing: list[list[_Edge]] = [[] for _ in range(n)]
-        for e in edges:
-            incoming[e.succ].append(e)
-            outgoing[e.pred].append(e)
+        links = self._edges(cals)
+        order = self._order(n, links.successors)
+        dur = [0 if t.milestone else t.duration for t in tasks]
+        in_fast, in_slow, out_slow = links.in_fast, links.in_slow, links.out_slow
         ext_in: dict[int, list[tuple[str, Link]]] = defaultdict(list)
-        for ext_id, s, link in external:
-            ext_in[s].append((ext_id, link))
+        for ext_id, s_, link in links.external:
+            ext_in[s_].append((ext_id, link))
 
         project_start = to_minutes(plan.start)
         status = to_minutes(plan.status_date) if plan.status_date else None
+        distinct = {id(c): c for c in cals}
+        cal_start = {key: c.to_work(project_start) for key, c in distinct.items()}
+        start_of = [cal_start[id(c)] for c in cals]
+        # Tasks that need more than links: constraints, progress, the status date, links from other projects.
+        special = [
+            t.constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
+            or t.actual_start is not None
+            or t.deadline is not None
+            or status is not None
+            or i in ext_in
+            for i, t in enumerate(tasks)
+        ]
         es = [0] * n
         ef = [0] * n
-        pos = {}  # calendar position of the project start, per calendar object
         for i in order:
-            t = tasks[i]
-            cal = cals[i]
-            if id(cal) not in pos:
-                pos[id(cal)] = cal.to_work(project_start)
             d = dur[i]
-            start = pos[id(cal)]
-            for e in incoming[i]:
-                start = max(start, self._forward_bound(e, es, ef, dur, cals))
-            for ext_id, link in ext_in.get(i, ()):
-                start = max(start, self._external_bound(ext_id, link, d, cal))
-            if status is not None and t.actual_start is None and t.percent_complete == 0:
-                start = max(start, cal.to_work(status))  # unstarted work goes after the status date
-            start = self._early_constraints(t, start, d, cal)
-            if t.actual_start is not None:
-                start = cal.to_work(to_minutes(t.actual_start))
-                if t.actual_finish is not None:
-                    d = max(cal.to_work(to_minutes(t.actual_finish)) - start, 0)
-                    dur[i] = d
-                elif status is not None and t.percent_complete < 100:
-                    remaining = (
-                        t.remaining_duration
-                        if t.remaining_duration is not None
-                        else round(d * (100 - t.percent_complete) / 100)
-                    )
-                    done = d - remaining
-                    finish = max(start + d, cal.to_work(status) + remaining) if done >= 0 else start + d
-                    d = finish - start
-                    dur[i] = d
+            start = start_of[i]
+            for p, ff, tf, lag in in_fast[i]:
+                bound = (ef[p] if ff else es[p]) + lag
+                if tf:
+                    bound -= d
+                if bound > start:
+                    start = bound
+            for e in in_slow[i]:
+                bound = self._forward_bound(e, es, ef, dur, cals)
+                if bound > start:
+                    start = bound
+            if special[i]:
+                start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
+                dur[i] = d
             es[i] = start
             ef[i] = start + d
 
@@ -279,26 +325,41 @@ class _Scheduler:
         if plan.schedule_from_finish and plan.finish is not None:
             project_finish = to_minutes(plan.finish)
         else:
+            latest: dict[int, int] = {}
+            for i in leaf_ids:
+                key = id(cals[i])
+                if ef[i] > latest.get(key, -_BIG):
+                    latest[key] = ef[i]
             project_finish = max(
-                (cals[i].finish_at(ef[i]) for i in leaf_ids),
-                default=project_start,
+                (distinct[key].finish_at(w) for key, w in latest.items()), default=project_start
             )
-        lf = [0] * n
+        cal_finish = {key: c.to_work(project_finish) for key, c in distinct.items()}
+        finish_of = [cal_finish[id(c)] for c in cals]
+        # Backward pass. Each task, once final, pushes its bound to its predecessors over fast links
+        # (they come earlier in the order), so only the incoming lists are needed.
+        lf = list(finish_of)
         ls = [0] * n
-        finish_pos: dict[int, int] = {}
         for i in reversed(order):
-            t = tasks[i]
-            cal = cals[i]
-            if id(cal) not in finish_pos:
-                finish_pos[id(cal)] = cal.to_work(project_finish)
-            finish = finish_pos[id(cal)]
-            for e in outgoing[i]:
-                finish = min(finish, self._backward_bound(e, ls, lf, dur, cals))
-            finish = self._late_constraints(t, finish, dur[i], cal)
-            if t.actual_finish is not None:
-                finish = ef[i]
+            di = dur[i]
+            finish = lf[i]
+            for e in out_slow[i]:
+                bound = self._backward_bound(e, ls, lf, dur, cals)
+                if bound < finish:
+                    finish = bound
+            if special[i]:
+                t = tasks[i]
+                finish = self._late_constraints(t, finish, di, cals[i])
+                if t.actual_finish is not None:
+                    finish = ef[i]
             lf[i] = finish
-            ls[i] = finish - dur[i]
+            start = finish - di
+            ls[i] = start
+            for p, ff, tf, lag in in_fast[i]:
+                bound = (finish if tf else start) - lag
+                if not ff:
+                    bound += dur[p]
+                if bound < lf[p]:
+                    lf[p] = bound
 
         if plan.schedule_from_finish:
             # Backward scheduling: tasks sit at their late dates; the early pass restarts from the earliest.
@@ -308,50 +369,90 @@ class _Scheduler:
                 es[i] += shift[id(cals[i])]
                 ef[i] += shift[id(cals[i])]
         start_pos = list(es)
-        for i in leaf_ids:
-            t = tasks[i]
-            if (
-                t.actual_start is None
-                and (t.constraint == ConstraintType.ALAP or plan.schedule_from_finish)
-                and (t.constraint in (ConstraintType.ALAP, ConstraintType.ASAP))
-            ):
-                start_pos[i] = ls[i]
+        alap = ConstraintType.ALAP
+        if plan.schedule_from_finish or any(t.constraint == alap for t in tasks):
+            for i in leaf_ids:
+                t = tasks[i]
+                if (
+                    t.actual_start is None
+                    and t.constraint in (ConstraintType.ALAP, ConstraintType.ASAP)
+                    and (t.constraint == alap or plan.schedule_from_finish)
+                ):
+                    start_pos[i] = ls[i]
 
-        free = [0] * n
+        # Free float: how far each task can slip before it delays a successor's early dates (pushed from
+        # the successors over fast links, as in the backward pass).
+        free = [finish_of[i] - ef[i] for i in range(n)]
         for i in leaf_ids:
-            cal = cals[i]
-            slack = cal.to_work(project_finish) - ef[i]
-            for e in outgoing[i]:
-                slack = min(slack, self._free_slack(e, es, ef, dur, cals))
-            free[i] = max(slack, 0) if ls[i] - es[i] >= 0 else slack
+            early, early_finish = es[i], ef[i]
+            for p, ff, tf, lag in in_fast[i]:
+                bound = (early_finish if tf else early) - lag
+                if not ff:
+                    bound += dur[p]
+                slack = bound - ef[p]
+                if slack < free[p]:
+                    free[p] = slack
+            for e in out_slow[i]:
+                slack = self._free_slack(e, es, ef, dur, cals)
+                if slack < free[i]:
+                    free[i] = slack
+        for i in leaf_ids:
+            if free[i] < 0 <= ls[i] - es[i]:
+                free[i] = 0
 
         return self._result(order, es, ef, ls, lf, start_pos, dur, free, cals, project_start, project_finish)
 
-    def _duration(self, t: Task, cal: WorkCalendar) -> int:
-        if t.milestone:
-            return 0
-        return t.duration
+    def _special_forward(
+        self,
+        i: int,
+        start: int,
+        d: int,
+        cal: WorkCalendar,
+        ext_in: dict[int, list[tuple[str, Link]]],
+        status: int | None,
+    ) -> tuple[int, int]:
+        """Links from other projects, the status date, constraints and actual progress of task i."""
+        t = self.plan.tasks[i]
+        for ext_id, link in ext_in.get(i, ()):
+            start = max(start, self._external_bound(ext_id, link, d, cal))
+        if status is not None and t.actual_start is None and t.percent_complete == 0:
+            start = max(start, cal.to_work(status))  # unstarted work goes after the status date
+        start = self._early_constraints(t, start, d, cal)
+        if t.actual_start is not None:
+            start = cal.to_work(to_minutes(t.actual_start))
+            if t.actual_finish is not None:
+                d = max(cal.to_work(to_minutes(t.actual_finish)) - start, 0)
+            elif status is not None and t.percent_complete < 100:
+                remaining = (
+                    t.remaining_duration
+                    if t.remaining_duration is not None
+                    else round(d * (100 - t.percent_complete) / 100)
+                )
+                # Retained logic: the remaining work resumes at the status date at the earliest.
+                d = max(start + d, cal.to_work(status) + remaining) - start
+        return start, d
 
     def _lag(self, e: _Edge, dur: list[int]) -> int:
-        if e.kind == LagKind.PERCENT:
-            return round(dur[e.pred] * e.lag / 100)
-        return round(e.lag)
+        link = e[6]
+        if link.lag_kind == LagKind.PERCENT:
+            return round(dur[e[0]] * link.lag / 100)
+        return e[4]
 
     def _forward_bound(
         self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
     ) -> int:
-        """Earliest start of e.succ allowed by the link, in the successor's calendar."""
-        p, s = e.pred, e.succ
-        from_finish = e.type in (LinkType.FS, LinkType.FF)
+        """Earliest start of the successor allowed by the link, in the successor's calendar."""
+        p, s, from_finish, to_finish, _lag, _fast, link = e
         ref = ef[p] if from_finish else es[p]
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
-        if cp is cs and e.kind != LagKind.ELAPSED:
+        elapsed = link.lag_kind == LagKind.ELAPSED
+        if cp is cs and not elapsed:
             bound = ref + lag
         else:
             instant = cp.finish_at(ref) if from_finish else cp.start_at(ref)
-            bound = cs.to_work(instant + lag) if e.kind == LagKind.ELAPSED else cs.to_work(instant) + lag
-        if e.type in (LinkType.FF, LinkType.SF):
+            bound = cs.to_work(instant + lag) if elapsed else cs.to_work(instant) + lag
+        if to_finish:
             bound -= dur[s]
         return bound
 
@@ -365,30 +466,28 @@ class _Scheduler:
     def _backward_bound(
         self, e: _Edge, ls: list[int], lf: list[int], dur: list[int], cals: list[WorkCalendar]
     ) -> int:
-        """Latest finish of e.pred allowed by the link, in the predecessor's calendar."""
-        p, s = e.pred, e.succ
-        to_start = e.type in (LinkType.FS, LinkType.SS)  # the link constrains the successor's start
-        ref = ls[s] if to_start else lf[s]
+        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar."""
+        p, s, from_finish, to_finish, _lag, _fast, link = e
+        ref = lf[s] if to_finish else ls[s]
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
-        if cp is cs and e.kind != LagKind.ELAPSED:
+        if cp is cs and link.lag_kind != LagKind.ELAPSED:
             bound = ref - lag
-        elif e.kind == LagKind.ELAPSED:
-            instant = cs.start_at(ref) if to_start else cs.finish_at(ref)
+        elif link.lag_kind == LagKind.ELAPSED:
+            instant = cs.finish_at(ref) if to_finish else cs.start_at(ref)
             bound = cp.to_work(instant - lag)
         else:
-            instant = cs.start_at(ref - lag) if to_start else cs.finish_at(ref - lag)
+            instant = cs.finish_at(ref - lag) if to_finish else cs.start_at(ref - lag)
             bound = cp.to_work(instant)
-        if e.type in (LinkType.SS, LinkType.SF):
+        if not from_finish:
             bound += dur[p]  # the link constrains the predecessor's start
         return bound
 
     def _free_slack(
         self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
     ) -> int:
-        """How far e.pred can slip before the link delays e.succ's early dates."""
-        bound = self._backward_bound(e, es, ef, dur, cals)
-        return bound - ef[e.pred]
+        """How far the predecessor can slip before the link delays the successor's early dates."""
+        return self._backward_bound(e, es, ef, dur, cals) - ef[e[0]]
 
     def _early_constraints(self, t: Task, start: int, d: int, cal: WorkCalendar) -> int:
         c = t.constraint
@@ -440,65 +539,59 @@ class _Scheduler:
     ) -> Schedule:
         plan = self.plan
         tasks = plan.tasks
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in order:
-            groups[id(cals[i])].append(i)
         n = len(tasks)
-        finish_pos = [start_pos[i] + dur[i] for i in range(n)]
-        minutes: dict[str, list[int]] = {}
-        for key, values, is_start in (
-            ("es", es, True),
-            ("ef", ef, False),
-            ("ls", ls, True),
-            ("lf", lf, False),
-            ("start", start_pos, True),
-            ("finish", finish_pos, False),
-        ):
-            column = [0] * n
-            for members in groups.values():
-                converted = _instants(cals[members[0]], members, values, dur, as_start=is_start)
-                for i, value in zip(members, converted.tolist(), strict=True):
-                    column[i] = value
-            minutes[key] = column
-        leaf_list = list(order)
-        as_dt = {key: _to_datetimes(col, leaf_list) for key, col in minutes.items()}
-        threshold = plan.critical_float
-        out: dict[str, TaskSchedule] = {}
-        problems = list(self.problems)
-        for i in leaf_list:
-            t = tasks[i]
-            total = ls[i] - es[i]
-            if total < 0:
-                problems.append(
-                    Problem(
-                        t.id,
-                        f"negative total float ({total} working minutes): its constraints or "
-                        "deadline cannot all be met",
-                    )
+        leaves = np.asarray(sorted(order), dtype=np.int64)  # leaf tasks in plan order
+        dur_a = np.asarray(dur, dtype=np.int64)
+        start_a = np.asarray(start_pos, dtype=np.int64)
+        positions = {
+            "start": (start_a, True),
+            "finish": (start_a + dur_a, False),
+            "es": (np.asarray(es, dtype=np.int64), True),
+            "ef": (np.asarray(ef, dtype=np.int64), False),
+            "ls": (np.asarray(ls, dtype=np.int64), True),
+            "lf": (np.asarray(lf, dtype=np.int64), False),
+        }
+        # Instants in bulk, per calendar: a start position reads as the next working instant, except for
+        # zero-length tasks (milestones), which sit at the end of the working period they follow.
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in leaves.tolist():
+            groups[id(cals[i])].append(i)
+        instants = {key: np.zeros(n, dtype=np.int64) for key in positions}
+        for members_list in groups.values():
+            cal = cals[members_list[0]]
+            members = np.asarray(members_list, dtype=np.int64)
+            zero = dur_a[members] == 0
+            for key, (values, as_start) in positions.items():
+                picked = values[members]
+                finishes = cal.finishes_at(picked)
+                instants[key][members] = (
+                    np.where(zero, finishes, cal.starts_at(picked)) if as_start else finishes
                 )
-            out[t.id] = TaskSchedule(
-                t.id,
-                as_dt["start"][i],
-                as_dt["finish"][i],
-                as_dt["es"][i],
-                as_dt["ef"][i],
-                as_dt["ls"][i],
-                as_dt["lf"][i],
-                total,
-                free[i],
-                total <= threshold,
+        columns = [datetimes(instants[key][leaves]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
+        total = (positions["ls"][0] - positions["es"][0])[leaves].tolist()
+        leaf_list = leaves.tolist()
+        ids = [tasks[i].id for i in leaf_list]
+        free_l = [free[i] for i in leaf_list]
+        threshold = plan.critical_float
+        out: dict[str, TaskSchedule] = {
+            tid: TaskSchedule(tid, s_, f_, es_, ef_, ls_, lf_, tf, ff, tf <= threshold)
+            for tid, s_, f_, es_, ef_, ls_, lf_, tf, ff in zip(ids, *columns, total, free_l, strict=True)
+        }
+        problems = list(self.problems)
+        problems.extend(
+            Problem(
+                tid,
+                f"negative total float ({tf} working minutes): its constraints or deadline cannot all be met",
             )
+            for tid, tf in zip(ids, total, strict=True)
+            if tf < 0
+        )
         self._summaries(out)
         finish_dt = from_minutes(project_finish)
-        start_dt = min((s.start for s in out.values()), default=from_minutes(project_start))
-        critical = tuple(
-            t.id
-            for t in sorted(
-                (tasks[i] for i in leaf_list if out[tasks[i].id].critical),
-                key=lambda t: (out[t.id].early_start, out[t.id].early_finish),
-            )
-        )
-        ordered = {t.id: out[t.id] for t in tasks if t.id in out}
+        start_dt = min(columns[0], default=from_minutes(project_start))
+        critical_ids = [tid for tid, tf in zip(ids, total, strict=True) if tf <= threshold]
+        critical = tuple(sorted(critical_ids, key=lambda tid: (out[tid].early_start, out[tid].early_finish)))
+        ordered = out if len(out) == n else {t.id: out[t.id] for t in tasks if t.id in out}
         return Schedule(start_dt, finish_dt, ordered, critical, tuple(problems))
 
     def _summaries(self, out: dict[str, TaskSchedule]) -> None:
@@ -529,23 +622,3 @@ class _Scheduler:
                 total <= self.plan.critical_float,
                 summary=True,
             )
-
-
-def _instants(
-    cal: WorkCalendar, members: list[int], values: list[int], dur: list[int], *, as_start: bool
-) -> np.ndarray:
-    """Calendar positions of `members` to instants (minutes since EPOCH), in bulk. A start position is read
-    as the next working instant, except for zero-length tasks (milestones), which sit at the end of the
-    working period they follow, as in MS Project."""
-    arr = np.asarray([values[i] for i in members], dtype=np.int64)
-    finishes = cal.finishes_at(arr)
-    if not as_start:
-        return finishes
-    zero = np.asarray([dur[i] == 0 for i in members], dtype=bool)
-    return np.where(zero, finishes, cal.starts_at(arr))
-
-
-def _to_datetimes(column: list[int], indices: Iterable[int]) -> dict[int, datetime]:
-    idx = list(indices)
-    values = datetimes(np.asarray([column[i] for i in idx], dtype=np.int64))
-    return dict(zip(idx, values, strict=True))
