@@ -163,6 +163,108 @@ def seed(
     console.print(f"[green]Seeded[/green] {summary}")
 
 
+@app.command(name="schedule")
+def schedule_cmd(
+    file: Annotated[Path, typer.Argument(help="A Kuroko plan JSON file or an MS Project XML (MSPDI) file.")],
+    status_date: Annotated[
+        str | None,
+        typer.Option("--status-date", help="Status date YYYY-MM-DD[THH:MM]; overrides the file's."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the schedule as JSON.")] = False,
+) -> None:
+    """Schedule a plan file and print every task's dates, floats and the critical path."""
+    import dataclasses
+    import json
+    from datetime import datetime
+
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.formats.plan_json import PlanFormatError, read_plan
+
+    def fail(message: str) -> None:
+        err.print(f"[red]Error:[/red] {message}", highlight=False)
+        raise typer.Exit(2)
+
+    if not file.is_file():
+        fail(f"{file}: no such file.")
+    try:
+        if file.suffix.lower() == ".xml":
+            from kuroko.formats.mspdi import read_mspdi
+
+            plan = read_mspdi(file).plan
+        else:
+            plan = read_plan(file)
+        if status_date:
+            try:
+                plan = dataclasses.replace(plan, status_date=datetime.fromisoformat(status_date))
+            except ValueError:
+                fail(f"--status-date: {status_date!r} is not a date like 2026-04-01.")
+        result = schedule(plan)
+    except (PlanFormatError, PlanError, ValueError) as exc:
+        fail(f"{file}: {exc}")
+        return
+    names = {t.id: t.name for t in plan.tasks}
+
+    def iso(value: datetime) -> str:
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "project_start": iso(result.project_start),
+                    "project_finish": iso(result.project_finish),
+                    "critical_path": list(result.critical_path),
+                    "problems": [{"task": p.task, "message": p.message} for p in result.problems],
+                    "tasks": [
+                        {
+                            "id": t.id,
+                            "name": names.get(t.id, ""),
+                            "start": iso(t.start),
+                            "finish": iso(t.finish),
+                            "early_start": iso(t.early_start),
+                            "early_finish": iso(t.early_finish),
+                            "late_start": iso(t.late_start),
+                            "late_finish": iso(t.late_finish),
+                            "total_float_minutes": t.total_float,
+                            "free_float_minutes": t.free_float,
+                            "critical": t.critical,
+                            "summary": t.summary,
+                        }
+                        for t in result.tasks.values()
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=f"{plan.name or file.name}: {result.project_start:%Y-%m-%d %H:%M} → "
+        f"{result.project_finish:%Y-%m-%d %H:%M}"
+    )
+    for column in ("ID", "Name", "Start", "Finish", "Total float (h)", "Free float (h)", "Critical"):
+        table.add_column(column, justify="right" if "float" in column else "left")
+    for t in result.tasks.values():
+        table.add_row(
+            t.id,
+            names.get(t.id, ""),
+            f"{t.start:%Y-%m-%d %H:%M}",
+            f"{t.finish:%Y-%m-%d %H:%M}",
+            f"{t.total_float / 60:g}",
+            f"{t.free_float / 60:g}",
+            "yes" if t.critical else "",
+            style="bold red" if t.critical else None,
+        )
+    console.print(table)
+    console.print("Critical path: " + " → ".join(names.get(t, t) or t for t in result.critical_path))
+    for problem in result.problems:
+        console.print(
+            f"[yellow]Warning[/yellow] {names.get(problem.task) or problem.task}: {problem.message}"
+        )
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,409 @@
+"""Kuroko plan JSON: a small, readable file format for a plan, read into and written from the engine model.
+
+The format is documented, with a JSON Schema, in docs/plan-format.md. Every error names where it is:
+``tasks[3] (id "B2").duration: "5x" is not a duration …``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kuroko.engine.duration import DurationError, DurationUnits, parse_duration
+from kuroko.engine.model import (
+    MINUTES_PER_DAY,
+    Calendar,
+    CalendarException,
+    ConstraintType,
+    ExternalDates,
+    Interval,
+    LagKind,
+    Link,
+    LinkType,
+    Plan,
+    Recurrence,
+    Task,
+)
+
+FORMAT_VERSION = 1
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Elapsed units count calendar time: a day is 24 hours, a week 7 days, a month 30 days (as MS Project).
+ELAPSED_MINUTES = {
+    "em": 1,
+    "eh": 60,
+    "ed": MINUTES_PER_DAY,
+    "ew": 7 * MINUTES_PER_DAY,
+    "emo": 30 * MINUTES_PER_DAY,
+}
+_ELAPSED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(emo|em|eh|ed|ew)\s*$", re.IGNORECASE)
+_PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class PlanFormatError(ValueError):
+    """The file is not a valid plan; the message says where (a JSON path and, for tasks, the task id)."""
+
+
+def _fail(where: str, message: str) -> PlanFormatError:
+    return PlanFormatError(f"{where}: {message}")
+
+
+def _units(data: Mapping[str, Any]) -> DurationUnits:
+    units = data.get("units") or {}
+    minutes_per_day = int(units.get("minutes_per_day", 480))
+    return DurationUnits(
+        hours_per_day=Decimal(minutes_per_day) / 60,
+        days_per_week=Decimal(int(units.get("minutes_per_week", 5 * minutes_per_day))) / minutes_per_day,
+        days_per_month=Decimal(int(units.get("days_per_month", 20))),
+    )
+
+
+def _datetime(value: Any, where: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _fail(where, f'expected a date-time like "2026-04-01T08:00:00", got {value!r}')
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _fail(where, f"{value!r} is not an ISO 8601 date-time") from exc
+    if parsed.tzinfo is not None:
+        raise _fail(where, "use local date-times without a time-zone offset, as MS Project does")
+    return parsed
+
+
+def _date(value: Any, where: str) -> date:
+    if not isinstance(value, str):
+        raise _fail(where, f'expected a date like "2026-12-29", got {value!r}')
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise _fail(where, f"{value!r} is not an ISO 8601 date") from exc
+
+
+def parse_span(
+    value: Any, units: DurationUnits, where: str, *, allow_negative: bool = False
+) -> tuple[int, bool]:
+    """A duration or lag: a number of working minutes, or text such as "5d", "3h", "2ed" (elapsed).
+
+    Returns the minutes and whether they are elapsed (calendar) time.
+    """
+    if isinstance(value, bool):
+        raise _fail(where, f"expected a duration, got {value!r}")
+    if isinstance(value, int | float):
+        if value < 0 and not allow_negative:
+            raise _fail(where, "a duration cannot be negative")
+        return round(value), False
+    if not isinstance(value, str):
+        raise _fail(where, f'expected a duration such as "5d", got {value!r}')
+    match = _ELAPSED.match(value)
+    if match:
+        minutes = round(Decimal(match[1]) * ELAPSED_MINUTES[match[2].lower()])
+        if minutes < 0 and not allow_negative:
+            raise _fail(where, "a duration cannot be negative")
+        return minutes, True
+    try:
+        return parse_duration(value, units, allow_negative=allow_negative), False
+    except DurationError as exc:
+        raise _fail(where, f"{exc} Elapsed time is written 2ed, 4eh …") from exc
+
+
+def _intervals(values: Any, where: str) -> tuple[Interval, ...]:
+    if not isinstance(values, list):
+        raise _fail(where, 'expected a list of working times like ["08:00-12:00", "13:00-17:00"]')
+    out: list[Interval] = []
+    for k, text in enumerate(values):
+        match = _INTERVAL.match(text) if isinstance(text, str) else None
+        if match is None:
+            raise _fail(f"{where}[{k}]", f'{text!r} is not a working time like "08:00-12:00"')
+        start = int(match[1]) * 60 + int(match[2])
+        end = int(match[3]) * 60 + int(match[4])
+        if end == 0:
+            end = MINUTES_PER_DAY  # "22:00-00:00" ends at midnight
+        out.append((start, end))
+    return tuple(out)
+
+
+def _recurrence(data: Mapping[str, Any], where: str) -> Recurrence:
+    weekdays = data.get("weekdays", [])
+    try:
+        return Recurrence(
+            kind=data.get("every", ""),
+            interval=int(data.get("interval", 1)),
+            weekdays=tuple(WEEKDAYS.index(d) for d in weekdays),
+            day=data.get("day"),
+            nth=data.get("nth"),
+            month=data.get("month"),
+            occurrences=data.get("occurrences"),
+        )
+    except (ValueError, TypeError) as exc:
+        raise _fail(where, str(exc)) from exc
+
+
+def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
+    if "id" not in data:
+        raise _fail(where, "a calendar needs an id")
+    week_data = data.get("week")
+    if week_data is None:
+        week = Calendar(str(data["id"])).week
+    else:
+        unknown = set(week_data) - set(WEEKDAYS)
+        if unknown:
+            raise _fail(f"{where}.week", f"unknown day {sorted(unknown)[0]!r}; use {', '.join(WEEKDAYS)}")
+        week = tuple(_intervals(week_data.get(day, []), f"{where}.week.{day}") for day in WEEKDAYS)
+    exceptions: list[CalendarException] = []
+    for k, item in enumerate(data.get("exceptions", [])):
+        here = f"{where}.exceptions[{k}]"
+        start = _date(item.get("start"), f"{here}.start")
+        finish = _date(item.get("finish", item.get("start")), f"{here}.finish")
+        recurrence = _recurrence(item["repeat"], f"{here}.repeat") if "repeat" in item else None
+        try:
+            exceptions.append(
+                CalendarException(
+                    start,
+                    finish,
+                    _intervals(item.get("working", []), f"{here}.working"),
+                    name=str(item.get("name", "")),
+                    recurrence=recurrence,
+                )
+            )
+        except ValueError as exc:
+            raise _fail(here, str(exc)) from exc
+    holidays = data.get("holidays")
+    if holidays:
+        from kuroko.engine.calendar import holiday_exceptions
+
+        years = data.get("holiday_years") or list(range(2020, 2041))
+        exceptions = list(holiday_exceptions(str(holidays), years)) + exceptions
+    try:
+        return Calendar(str(data["id"]), str(data.get("name", "")), week, tuple(exceptions), data.get("base"))
+    except ValueError as exc:
+        raise _fail(where, str(exc)) from exc
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """Build a `Plan` from the plan JSON structure; every error names the offending place."""
+    if not isinstance(data, Mapping):
+        raise PlanFormatError("A plan is a JSON object.")
+    version = data.get("kuroko_plan", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise _fail("kuroko_plan", f"this Kuroko reads plan format {FORMAT_VERSION}, not {version!r}")
+    units = _units(data)
+    start = _datetime(data.get("start"), "start")
+    if start is None:
+        raise _fail("start", "a plan needs a start date-time")
+    calendars = tuple(_calendar(c, f"calendars[{k}]") for k, c in enumerate(data.get("calendars") or []))
+    if not calendars:
+        calendars = (Calendar("standard", "Standard"),)
+    tasks: list[Task] = []
+    raw_tasks = data.get("tasks")
+    if not isinstance(raw_tasks, list) or not raw_tasks:
+        raise _fail("tasks", "a plan needs a non-empty list of tasks")
+    for k, item in enumerate(raw_tasks):
+        if not isinstance(item, Mapping) or "id" not in item:
+            raise _fail(f"tasks[{k}]", "each task is an object with an id")
+        where = f"tasks[{k}] (id {str(item['id'])!r})"
+        duration, elapsed = parse_span(item.get("duration", 0), units, f"{where}.duration")
+        constraint = item.get("constraint") or {}
+        remaining = item.get("remaining_duration")
+        try:
+            tasks.append(
+                Task(
+                    id=str(item["id"]),
+                    name=str(item.get("name", "")),
+                    duration=duration,
+                    parent=None if item.get("parent") is None else str(item["parent"]),
+                    milestone=bool(item.get("milestone", False)),
+                    elapsed=elapsed,
+                    calendar=item.get("calendar"),
+                    constraint=ConstraintType(constraint.get("type", "ASAP")),
+                    constraint_date=_datetime(constraint.get("date"), f"{where}.constraint.date"),
+                    deadline=_datetime(item.get("deadline"), f"{where}.deadline"),
+                    actual_start=_datetime(item.get("actual_start"), f"{where}.actual_start"),
+                    actual_finish=_datetime(item.get("actual_finish"), f"{where}.actual_finish"),
+                    percent_complete=float(item.get("percent_complete", 0)),
+                    remaining_duration=None
+                    if remaining is None
+                    else parse_span(remaining, units, f"{where}.remaining_duration")[0],
+                )
+            )
+        except ValueError as exc:
+            if isinstance(exc, PlanFormatError):
+                raise
+            raise _fail(where, str(exc)) from exc
+    links: list[Link] = []
+    for k, item in enumerate(data.get("links") or []):
+        where = f"links[{k}] ({item.get('from')!r} → {item.get('to')!r})"
+        lag_value = item.get("lag", 0)
+        percent = _PERCENT.match(lag_value) if isinstance(lag_value, str) else None
+        if percent:
+            lag: float = float(percent[1])
+            kind = LagKind.PERCENT
+        else:
+            minutes, elapsed = parse_span(lag_value, units, f"{where}.lag", allow_negative=True)
+            lag, kind = minutes, LagKind.ELAPSED if elapsed else LagKind.WORK
+        try:
+            links.append(
+                Link(str(item["from"]), str(item["to"]), LinkType(item.get("type", "FS")), lag, kind)
+            )
+        except (KeyError, ValueError) as exc:
+            raise _fail(where, f"a link needs from, to and a type FS, SS, FF or SF ({exc})") from exc
+    external = tuple(
+        ExternalDates(
+            str(e["id"]),
+            _datetime(e["start"], f"external[{k}].start") or start,
+            _datetime(e["finish"], f"external[{k}].finish") or start,
+            str(e.get("name", "")),
+        )
+        for k, e in enumerate(data.get("external") or [])
+    )
+    schedule_from = data.get("schedule_from", "start")
+    if schedule_from not in ("start", "finish"):
+        raise _fail("schedule_from", 'use "start" or "finish"')
+    critical_float, _ = parse_span(data.get("critical_float", 0), units, "critical_float")
+    try:
+        return Plan(
+            start=start,
+            tasks=tuple(tasks),
+            links=tuple(links),
+            calendars=calendars,
+            calendar=str(data.get("calendar", calendars[0].id)),
+            name=str(data.get("name", "")),
+            finish=_datetime(data.get("finish"), "finish"),
+            schedule_from_finish=schedule_from == "finish",
+            status_date=_datetime(data.get("status_date"), "status_date"),
+            honor_constraints=bool(data.get("honor_constraints", True)),
+            critical_float=critical_float,
+            external=external,
+            minutes_per_day=int(units.hours_per_day * 60),
+            minutes_per_week=int(units.hours_per_day * 60 * units.days_per_week),
+            days_per_month=int(units.days_per_month),
+        )
+    except ValueError as exc:
+        raise PlanFormatError(str(exc)) from exc
+
+
+def read_plan(source: str | bytes | Path) -> Plan:
+    """Read a plan JSON file (a path) or document (str/bytes)."""
+    if isinstance(source, Path):
+        text = source.read_text(encoding="utf-8")
+    elif isinstance(source, bytes):
+        text = source.decode("utf-8")
+    else:
+        text = source
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFormatError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    return plan_from_dict(data)
+
+
+def _span_text(minutes: int, elapsed: bool = False) -> int | str:
+    if elapsed:
+        return f"{minutes / MINUTES_PER_DAY:g}ed" if minutes % 60 == 0 else f"{minutes}em"
+    return minutes
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan JSON structure of a plan (durations and lags in minutes, elapsed ones as "…ed")."""
+
+    def text(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    def interval_text(intervals: Sequence[Interval]) -> list[str]:
+        return [f"{s // 60:02d}:{s % 60:02d}-{(e // 60) % 24:02d}:{e % 60:02d}" for s, e in intervals]
+
+    calendars = []
+    for cal in plan.calendars:
+        calendars.append(
+            {
+                "id": cal.id,
+                "name": cal.name,
+                "base": cal.base,
+                "week": {day: interval_text(cal.week[k]) for k, day in enumerate(WEEKDAYS)},
+                "exceptions": [
+                    {
+                        "start": e.start.isoformat(),
+                        "finish": e.finish.isoformat(),
+                        "name": e.name,
+                        "working": interval_text(e.intervals),
+                        **(
+                            {
+                                "repeat": {
+                                    "every": e.recurrence.kind,
+                                    "interval": e.recurrence.interval,
+                                    "weekdays": [WEEKDAYS[d] for d in e.recurrence.weekdays],
+                                    "day": e.recurrence.day,
+                                    "nth": e.recurrence.nth,
+                                    "month": e.recurrence.month,
+                                    "occurrences": e.recurrence.occurrences,
+                                }
+                            }
+                            if e.recurrence
+                            else {}
+                        ),
+                    }
+                    for e in cal.exceptions
+                ],
+            }
+        )
+    tasks = []
+    for t in plan.tasks:
+        item: dict[str, Any] = {"id": t.id, "name": t.name, "duration": _span_text(t.duration, t.elapsed)}
+        if t.parent is not None:
+            item["parent"] = t.parent
+        if t.milestone:
+            item["milestone"] = True
+        if t.calendar is not None:
+            item["calendar"] = t.calendar
+        if t.constraint != ConstraintType.ASAP:
+            item["constraint"] = {"type": str(t.constraint), "date": text(t.constraint_date)}
+        for key in ("deadline", "actual_start", "actual_finish"):
+            if getattr(t, key) is not None:
+                item[key] = text(getattr(t, key))
+        if t.percent_complete:
+            item["percent_complete"] = t.percent_complete
+        if t.remaining_duration is not None:
+            item["remaining_duration"] = t.remaining_duration
+        tasks.append(item)
+    links = []
+    for link in plan.links:
+        lag: int | float | str
+        if link.lag_kind == LagKind.PERCENT:
+            lag = f"{link.lag:g}%"
+        else:
+            lag = _span_text(round(link.lag), link.lag_kind == LagKind.ELAPSED)
+        links.append({"from": link.predecessor, "to": link.successor, "type": str(link.type), "lag": lag})
+    return {
+        "kuroko_plan": FORMAT_VERSION,
+        "name": plan.name,
+        "start": plan.start.isoformat(),
+        "finish": text(plan.finish),
+        "schedule_from": "finish" if plan.schedule_from_finish else "start",
+        "status_date": text(plan.status_date),
+        "calendar": plan.calendar,
+        "honor_constraints": plan.honor_constraints,
+        "critical_float": plan.critical_float,
+        "units": {
+            "minutes_per_day": plan.minutes_per_day,
+            "minutes_per_week": plan.minutes_per_week,
+            "days_per_month": plan.days_per_month,
+        },
+        "calendars": calendars,
+        "tasks": tasks,
+        "links": links,
+        "external": [
+            {"id": e.id, "name": e.name, "start": e.start.isoformat(), "finish": e.finish.isoformat()}
+            for e in plan.external
+        ],
+    }
+
+
+def write_plan(plan: Plan) -> str:
+    """The plan as plan JSON text."""
+    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2)
