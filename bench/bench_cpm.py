@@ -61,8 +61,10 @@ def main() -> None:
         target = targets.get(n)
         ratio = f"{median / target:.2f}" if target else ""
         target_text = f"{target * 1000:.0f}" if target else "-"
-        print(f"{n:>8}{len(plan.links):>9}{median * 1000:>12.1f}{target_text:>11}{ratio:>8}   "
-              f"{result.project_finish:%Y-%m-%d}")
+        print(
+            f"{n:>8}{len(plan.links):>9}{median * 1000:>12.1f}{target_text:>11}{ratio:>8}   "
+            f"{result.project_finish:%Y-%m-%d}"
+        )
 
 
 if __name__ == "__main__":
