@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_cpm import random_plan  # noqa: E402
+from bench_cpm import random_plan
 
-from kuroko.engine.cpm import schedule  # noqa: E402
-from kuroko.engine.model import LinkType, Plan  # noqa: E402
+from kuroko.engine.cpm import schedule
+from kuroko.engine.model import LinkType, Plan
 
 
 def to_tjp(plan: Plan) -> str:
