@@ -2,8 +2,8 @@
 
 On a mismatch the failure message is the table of differences (task UID, name, field, MS Project's value,
 Kuroko's, the difference and notes on legitimate causes). ``scripts/mspdi-diff`` prints the same tables.
-The module is marked xfail while the engine is in progress; run ``pytest --runxfail tests/formats`` to see
-the tables as failures.
+Files that cannot match for a known, documented reason are strict xfails: if the engine ever matches one,
+the test fails so that the reason is revisited.
 """
 
 from __future__ import annotations
@@ -18,12 +18,43 @@ from kuroko.formats.mspdi import read_mspdi
 from kuroko.formats.mspdi.oracle import check, format_report
 from tests.formats.shared import shared, shared_files
 
-pytestmark = pytest.mark.xfail(strict=False, reason="engine in progress")
+# Why these files cannot match (each checked with scripts/mspdi-diff; the other files match exactly):
+KNOWN_DIFFERENCES = {
+    "generated__assignment-assignments__assignment-assignments-project2019-mspdi": (
+        "manually scheduled tasks dated 2016 in a project starting 2018: MS Project keeps the user's dates"
+    ),
+    "generated__task-dates__task-dates-project2019-mspdi": (
+        "manually scheduled tasks, which MS Project never marks critical"
+    ),
+    "generated__task-links__task-links-project2019-mspdi": (
+        "manually scheduled tasks: MS Project shows their late finish as the successor's late start and "
+        "does not let SS/SF successors bound them; Kuroko's early dates for all 8 link cases match"
+    ),
+    "legacy__sample": "a resource-driven task (night-shift calendar, 50 %/75 % units) sets the project finish",
+    "legacy__sample1": "the same resource-driven task; the 22 other tasks' dates match",
+    "mspdisplittask": "split tasks, which the plan model does not represent yet",
+    "mspdiduration": (
+        "MS Project's stored late dates of tasks 1–4 are stale (its own task 5 and elapsed tasks 6–10 agree "
+        "with Kuroko)"
+    ),
+}
+
+
+def _cases() -> list[object]:
+    cases = []
+    for case in shared_files():
+        path = case.values[0]  # type: ignore[attr-defined]
+        reason = KNOWN_DIFFERENCES.get(path.stem) if path is not None else None
+        if reason:
+            case = pytest.param(path, id=path.stem, marks=pytest.mark.xfail(strict=True, reason=reason))
+        cases.append(case)
+    return cases
+
 
 NS = "{http://schemas.microsoft.com/project}"
 
 
-@pytest.mark.parametrize("path", shared_files())
+@pytest.mark.parametrize("path", _cases())
 def test_schedule_matches_ms_project(path: Path) -> None:
     """schedule(plan) reproduces MS Project's Start, Finish, early/late dates, slack and Critical flags."""
     report = check(read_mspdi(path), label=path.name)

@@ -84,10 +84,12 @@ def _recurring_days(rec: Recurrence, start: date, finish: date) -> list[date]:
             day += timedelta(days=rec.interval)
         return out
     if rec.kind == "weekly":
-        week_start = start - timedelta(days=start.weekday())
+        first = rec.week_starts_on
+        week_start = start - timedelta(days=(start.weekday() - first) % 7)
+        offsets = sorted((weekday - first) % 7 for weekday in rec.weekdays)
         while week_start <= finish or (rec.occurrences is not None and len(out) < limit):
-            for weekday in sorted(rec.weekdays):
-                day = week_start + timedelta(days=weekday)
+            for offset in offsets:
+                day = week_start + timedelta(days=offset)
                 if day >= start and accept(day):
                     return out
             week_start += timedelta(weeks=rec.interval)

@@ -113,6 +113,8 @@ def schedule(plan: Plan) -> Schedule:
 
 
 class _Scheduler:
+    bound_by: bytearray
+
     def __init__(self, plan: Plan):
         self.plan = plan
         tasks = plan.tasks
@@ -153,7 +155,14 @@ class _Scheduler:
     def _calendars(self) -> list[WorkCalendar]:
         plan = self.plan
         compiled: dict[str, WorkCalendar] = {}
-        around = plan.start
+        # The calendars' horizon must reach back to the earliest date in the plan (actuals may precede
+        # the project start); it grows forward on its own.
+        around = min(
+            [plan.start]
+            + [d for t in plan.tasks for d in (t.actual_start, t.constraint_date) if d is not None]
+            + [e.start for e in plan.external]
+            + ([plan.status_date] if plan.status_date else [])
+        )
         out: list[WorkCalendar] = []
         for t in plan.tasks:
             key = _FULL_CALENDAR_ID if t.elapsed else (t.calendar or plan.calendar)
@@ -302,19 +311,31 @@ class _Scheduler:
         ]
         es = [0] * n
         ef = [0] * n
+        # How the binding link reached each task, for showing instants as MS Project does: 1 when a
+        # predecessor's finish bound its start (a milestone then sits at 17:00, not next day 08:00),
+        # 2 when a predecessor's start bound its finish (SF: the finish reads as the next working start).
+        bound_by = bytearray(n)
         for i in order:
             d = dur[i]
             start = start_of[i]
+            how = 0
             for p, ff, tf, lag in in_fast[i]:
                 bound = (ef[p] if ff else es[p]) + lag
                 if tf:
                     bound -= d
                 if bound > start:
                     start = bound
+                    # An SF link with no lag reads the predecessor's start instant itself (08:00), as
+                    # MS Project does; with a lag, adding working time ends at a finish (17:00).
+                    how = 1 if ff else (2 if tf and lag <= 0 else 0)
+                elif bound == start and not how:  # a tie with the project start or another link
+                    how = 1 if ff else (2 if tf and lag <= 0 else 0)
             for e in in_slow[i]:
                 bound = self._forward_bound(e, es, ef, dur, cals)
                 if bound > start:
                     start = bound
+                    how = 1 if e[2] else (2 if e[3] and e[4] <= 0 else 0)
+            bound_by[i] = how
             if special[i]:
                 start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
                 dur[i] = d
@@ -400,6 +421,7 @@ class _Scheduler:
             if free[i] < 0 <= ls[i] - es[i]:
                 free[i] = 0
 
+        self.bound_by = bound_by
         return self._result(order, es, ef, ls, lf, start_pos, dur, free, cals, project_start, project_finish)
 
     def _special_forward(
@@ -557,16 +579,28 @@ class _Scheduler:
         for i in leaves.tolist():
             groups[id(cals[i])].append(i)
         instants = {key: np.zeros(n, dtype=np.int64) for key in positions}
+        bound_by = np.frombuffer(bytes(self.bound_by), dtype=np.uint8)
         for members_list in groups.values():
             cal = cals[members_list[0]]
             members = np.asarray(members_list, dtype=np.int64)
             zero = dur_a[members] == 0
+            # MS Project's conventions for an instant on a boundary between working periods: a start is
+            # the next working start, a finish the end of the previous period — except that a milestone
+            # after a predecessor's finish stays at that finish, and a finish driven by a start (SF) reads as
+            # a start.
+            zero_at_finish = zero & (bound_by[members] == 1)
+            finish_as_start = bound_by[members] == 2
             for key, (values, as_start) in positions.items():
                 picked = values[members]
                 finishes = cal.finishes_at(picked)
-                instants[key][members] = (
-                    np.where(zero, finishes, cal.starts_at(picked)) if as_start else finishes
-                )
+                starts = cal.starts_at(picked)
+                if as_start:
+                    chosen = np.where(zero_at_finish, finishes, starts)
+                elif key == "lf":
+                    chosen = np.where(zero & ~zero_at_finish, starts, finishes)
+                else:
+                    chosen = np.where(finish_as_start | (zero & ~zero_at_finish), starts, finishes)
+                instants[key][members] = chosen
         columns = [datetimes(instants[key][leaves]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
         total = (positions["ls"][0] - positions["es"][0])[leaves].tolist()
         leaf_list = leaves.tolist()

@@ -91,6 +91,8 @@ class Recurrence:
     nth: int | None = None
     month: int | None = None
     occurrences: int | None = None
+    # "Every 2 weeks" counts weeks from this weekday; MS Project (and Japanese wall calendars) use Sunday.
+    week_starts_on: int = 6
 
     def __post_init__(self) -> None:
         if self.kind not in {"daily", "weekly", "monthly", "yearly"}:
