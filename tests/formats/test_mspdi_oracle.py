@@ -30,7 +30,7 @@ KNOWN_DIFFERENCES = {
         "manually scheduled tasks: MS Project shows their late finish as the successor's late start and "
         "does not let SS/SF successors bound them; Kuroko's early dates for all 8 link cases match"
     ),
-    "legacy__sample": "a resource-driven task (night-shift calendar, 50 %/75 % units) sets the project finish",
+    "legacy__sample": "a resource-driven task (night-shift calendar, 50 %/75 % units) sets the finish",
     "legacy__sample1": "the same resource-driven task; the 22 other tasks' dates match",
     "mspdisplittask": "split tasks, which the plan model does not represent yet",
     "mspdiduration": (
