@@ -579,12 +579,6 @@ def test_bulk_conversion_of_nothing() -> None:
     assert standard().finishes_at([]).size == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: WorkCalendar.starts_at() only checks the largest position; a negative position in a batch "
-    "with non-negative ones gets np.searchsorted index -1, which wraps to the last compiled interval, so "
-    "starts_at([-480, 0])[0] is 2028-10-23 09:00 (around=2026-11-23) while start_at(-480) raises ValueError",
-)
 def test_bulk_start_of_a_position_before_the_horizon_is_refused() -> None:
     """starts_at refuses a negative position in a batch, as start_at does for a single one."""
     cal = standard()

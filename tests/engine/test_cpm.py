@@ -250,12 +250,6 @@ def test_milestone_at_the_project_start() -> None:
     assert result.project_start == START
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when the project's last finish is a zero-duration task at the project start, "
-    "Schedule.project_finish is the position read as a finish, Fri 2026-11-20 17:00, before project_start "
-    "(Mon 2026-11-23 08:00) and before the milestone itself, which is shown at Mon 08:00",
-)
 def test_project_of_one_milestone_finishes_when_it_starts() -> None:
     """A plan with only a milestone finishes at the milestone, the project start."""
     result = run([Task("M", milestone=True)])
@@ -332,12 +326,6 @@ def test_summary_dates_roll_up() -> None:
     assert "S" not in result.critical_path  # the critical path lists leaf tasks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with summary tasks, Schedule.tasks is not in plan order: _result() adds the summaries after "
-    "all leaf tasks and its `ordered` shortcut returns that dict as is whenever every task is present, so "
-    "X, S{C1, C2, C3}, Y comes back as X, C1, C2, C3, Y, S",
-)
 def test_schedule_lists_tasks_in_plan_order() -> None:
     """Schedule.tasks keeps the plan's order, summaries included."""
     result = run(*summary_plan())
@@ -495,13 +483,6 @@ def test_links_win_when_constraints_are_not_honoured(constraint: ConstraintType,
     assert sorted(p.task for p in result.problems) == ["A", "B"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: honor_constraints=False is ignored for MSO/MFO: _early_constraints() returns the constraint "
-    "date unconditionally, so with A (3d, Mon–Wed) → B (1d, MSO Tue 08:00) B still starts Tue 2026-11-24 "
-    "08:00 before A finishes; in MS Project, when tasks do not honour their constraint dates, links take "
-    "precedence over inflexible constraints too (B on Thu 2026-11-26, negative float)",
-)
 @pytest.mark.parametrize(
     ("constraint", "when"),
     [
@@ -518,12 +499,6 @@ def test_links_win_over_must_constraints_when_not_honoured(
     assert result.tasks["B"].total_float == -2 * DAY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: free float can exceed total float: A (3d) → B (1d, MSO Tue 08:00), Z (6d) gives B "
-    "total_float 0 but free_float 1920 (project finish − B's early finish); MS Project says a task without "
-    "successors has free slack equal to its total slack, and free slack never exceeds total slack",
-)
 def test_free_float_never_exceeds_total_float_with_constraints() -> None:
     """A task pinned by a constraint and without successors has no more free float than total float."""
     result = constrained(C.MSO, at(TUE, 8))
@@ -592,13 +567,6 @@ def test_deadline_reduces_float_of_a_task_with_slack() -> None:
     assert late(result, "B") == day_span(WED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a deadline before the calendars' horizon raises ValueError 'Calendar Standard: 2024-06-03 "
-    "is before the calendar's horizon (2025-01-01).': _Scheduler._calendars() reaches the horizon back to "
-    "actual starts, constraint dates, external starts and the status date, but not to deadlines; a "
-    "deadline long past should only give negative float",
-)
 def test_deadline_long_before_the_start() -> None:
     """A deadline years before the project start is reported as negative float, not refused."""
     result = run([Task("A", duration=DAY, deadline=datetime(2024, 6, 3, 17))])
@@ -1015,12 +983,6 @@ def test_unknown_base_calendar_is_refused() -> None:
         run([Task("A", duration=DAY)], calendars=(Calendar("standard", "Standard", base="gone"),))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: parents that form a loop (S.parent = A, A.parent = S) are not detected: both tasks count "
-    "as summaries of each other, so schedule() returns a Schedule with no tasks at all and no problem "
-    "instead of raising PlanError naming them",
-)
 def test_parent_loop_is_refused() -> None:
     """Tasks whose parents form a loop raise PlanError naming them."""
     with pytest.raises(PlanError) as caught:

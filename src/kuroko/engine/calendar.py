@@ -241,12 +241,13 @@ class WorkCalendar:
     def _ensure_work(self, work: int) -> None:
         if work < 0:
             raise ValueError(f"Calendar {self.name}: a date falls before the calendar's horizon.")
-        guard = 0
         while work >= self._total():
+            if self._last_day > day_index(date(9000, 1, 1)):
+                raise ValueError(
+                    f"Calendar {self.name}: not enough working time — {work} working minutes reach past "
+                    "the year 9000."
+                )
             self._grow()
-            guard += 1
-            if guard > 64:
-                raise ValueError(f"Calendar {self.name}: not enough working time in any horizon.")
 
     # Arithmetic ----------
 
@@ -309,6 +310,7 @@ class WorkCalendar:
         values = np.asarray(work, dtype=np.int64)
         if values.size:
             self._ensure_work(int(values.max()))
+            self._ensure_work(int(values.min()))  # refuses positions before the horizon
         cum = self._arrays()
         i = np.searchsorted(cum, values, side="right") - 1
         return np.asarray(self._starts, dtype=np.int64)[i] + values - cum[i]

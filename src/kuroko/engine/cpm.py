@@ -134,6 +134,12 @@ class _Scheduler:
                 else:
                     self.children[self.index[t.parent]].append(i)
         self.is_summary = [bool(self.children.get(i)) for i in range(len(tasks))]
+        if not problems:
+            parents = {t.id: t.parent for t in tasks if t.parent is not None}
+            loop = find_cycle(parents.items())
+            if loop:
+                names = " → ".join(str(x) for x in loop)
+                problems.append(Problem(str(loop[0]), f"its parent tasks form a loop: {names}"))
         by_cal = {c.id: c for c in plan.calendars}
         for t in tasks:
             if t.calendar is not None and t.calendar not in by_cal:
@@ -159,7 +165,12 @@ class _Scheduler:
         # the project start); it grows forward on its own.
         around = min(
             [plan.start]
-            + [d for t in plan.tasks for d in (t.actual_start, t.constraint_date) if d is not None]
+            + [
+                d
+                for t in plan.tasks
+                for d in (t.actual_start, t.constraint_date, t.deadline)
+                if d is not None
+            ]
             + [e.start for e in plan.external]
             + ([plan.status_date] if plan.status_date else [])
         )
@@ -347,12 +358,18 @@ class _Scheduler:
             project_finish = to_minutes(plan.finish)
         else:
             latest: dict[int, int] = {}
+            latest_start: dict[int, int] = {}  # milestones shown at a start (not after a finish)
             for i in leaf_ids:
                 key = id(cals[i])
-                if ef[i] > latest.get(key, -_BIG):
+                if dur[i] == 0 and bound_by[i] != 1:
+                    if ef[i] > latest_start.get(key, -_BIG):
+                        latest_start[key] = ef[i]
+                elif ef[i] > latest.get(key, -_BIG):
                     latest[key] = ef[i]
             project_finish = max(
-                (distinct[key].finish_at(w) for key, w in latest.items()), default=project_start
+                [distinct[key].finish_at(w) for key, w in latest.items()]
+                + [distinct[key].start_at(w) for key, w in latest_start.items()],
+                default=project_start,
             )
         cal_finish = {key: c.to_work(project_finish) for key, c in distinct.items()}
         finish_of = [cal_finish[id(c)] for c in cals]
@@ -418,8 +435,11 @@ class _Scheduler:
                 if slack < free[i]:
                     free[i] = slack
         for i in leaf_ids:
-            if free[i] < 0 <= ls[i] - es[i]:
+            total = ls[i] - es[i]
+            if free[i] < 0 <= total:
                 free[i] = 0
+            elif free[i] > total:
+                free[i] = total  # free slack never exceeds total slack (MS Project)
 
         self.bound_by = bound_by
         return self._result(order, es, ef, ls, lf, start_pos, dur, free, cals, project_start, project_finish)
@@ -520,11 +540,12 @@ class _Scheduler:
             return max(start, at)
         if c == ConstraintType.FNET:
             return max(start, at - d)
+        honor = self.plan.honor_constraints
         if c == ConstraintType.MSO:
-            return at
+            return at if honor else max(start, at)  # not honoured: links win, as in MS Project
         if c == ConstraintType.MFO:
-            return at - d
-        if self.plan.honor_constraints:
+            return at - d if honor else max(start, at - d)
+        if honor:
             if c == ConstraintType.SNLT and start > at:
                 return at
             if c == ConstraintType.FNLT and start + d > at:
@@ -625,7 +646,7 @@ class _Scheduler:
         start_dt = min(columns[0], default=from_minutes(project_start))
         critical_ids = [tid for tid, tf in zip(ids, total, strict=True) if tf <= threshold]
         critical = tuple(sorted(critical_ids, key=lambda tid: (out[tid].early_start, out[tid].early_finish)))
-        ordered = out if len(out) == n else {t.id: out[t.id] for t in tasks if t.id in out}
+        ordered = {t.id: out[t.id] for t in tasks if t.id in out}
         return Schedule(start_dt, finish_dt, ordered, critical, tuple(problems))
 
     def _summaries(self, out: dict[str, TaskSchedule]) -> None:
