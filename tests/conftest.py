@@ -11,6 +11,19 @@ from kuroko.core.i18n import compile_catalogs
 
 compile_catalogs()
 
+# Clients are reused: building one loads the middleware, and WhiteNoise scans all static files then.
+_CLIENTS: dict[str, Any] = {}
+
+
+def signed_in(user: Any) -> Any:
+    """A test client signed in as `user` (one per username, cookies reset)."""
+    from django.test import Client
+
+    client = _CLIENTS.setdefault(user.username, Client())
+    client.cookies.clear()
+    client.force_login(user)
+    return client
+
 
 @pytest.fixture(autouse=True)
 def _english(request):

@@ -17,17 +17,8 @@ from kuroko.people import services
 from kuroko.people.models import Person, Team
 from kuroko.projects import services as project_services
 from kuroko.projects.models import ProjectRole
+from tests.conftest import signed_in
 from tests.factories import PersonFactory, TeamFactory
-
-_CLIENTS: dict[str, Client] = {}
-
-
-def signed_in(user: Any) -> Client:
-    """A client signed in as `user` (reused per username: building clients is slow)."""
-    client = _CLIENTS.setdefault(user.username, Client())
-    client.cookies.clear()
-    client.force_login(user)
-    return client
 
 
 def listed(html: str) -> list[str]:

@@ -15,19 +15,10 @@ from django.test.utils import CaptureQueriesContext
 
 from kuroko.core.models import ApiToken
 from kuroko.projects.models import Project, ProjectMember, Task
+from tests.conftest import signed_in
 from tests.factories import PersonFactory, ProgramFactory, ProjectFactory
 
 HTMX = {"HX-Request": "true"}
-# Clients are reused: building one loads the middleware, and WhiteNoise scans all static files then.
-_CLIENTS: dict[str, Client] = {}
-
-
-def signed_in(user: Any) -> Client:
-    """A client signed in as `user` (one per username, cookies reset)."""
-    client = _CLIENTS.setdefault(user.username, Client())
-    client.cookies.clear()
-    client.force_login(user)
-    return client
 
 
 def portfolio_codes(html: str) -> list[str]:
