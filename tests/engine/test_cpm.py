@@ -149,13 +149,6 @@ def test_elapsed_lag_ending_in_a_weekend_gives_the_predecessor_float() -> None:
     assert result.critical_path == ("B",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _backward_bound() reads the successor's late finish position as a finish instant "
-    "(cs.finish_at) for FF/SF links with elapsed lags, but the forward pass rounds the successor's bound up "
-    "(to_work of a non-working instant), so A (1d, Mon) FF +30 elapsed minutes → B (1d) gets A late finish "
-    "Mon 16:30 and total float −30 (reported as a problem) with no constraint at all; expected 0",
-)
 def test_elapsed_finish_to_finish_lag_gives_no_negative_float() -> None:
     """An elapsed FF lag into non-working time gives no negative float."""
     # A (Mon) FF +30 elapsed minutes → B: Monday 17:30 is non-working, so B still finishes Monday 17:00.
@@ -167,14 +160,6 @@ def test_elapsed_finish_to_finish_lag_gives_no_negative_float() -> None:
     assert result.problems == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _backward_bound() turns the successor's late start back into the predecessor's start "
-    "position with to_work(instant - lag), which rounds down to the end of the previous working period, and "
-    "that position then reads as the next morning: A (1d) SS +15 elapsed hours → B (1d) gives A late start "
-    "Tue 2026-11-24 08:00 and 1 day of float, yet starting A then (+15 h = Tue 23:00) would push B to "
-    "Wednesday; A's real float is 479 minutes (latest start Mon 16:59)",
-)
 def test_elapsed_start_to_start_lag_late_dates_keep_the_link() -> None:
     """The late dates keep an elapsed SS link's inequality.
 
@@ -604,14 +589,6 @@ def test_task_on_a_24_hour_calendar() -> None:
     assert result.tasks["H"].total_float == 15 * HOUR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _backward_bound() reads the successor's late finish as a finish instant (cs.finish_at) for "
-    "FF/SF links across calendars, while the forward pass maps the predecessor's instant with to_work "
-    "(through non-working gaps): A (24-hour calendar, 1440 min, Mon 08:00 → Tue 08:00) FF → B (Standard, "
-    "1d, Mon 08:00–17:00) gives A late finish Mon 2026-11-23 17:00 (before its early finish) and total "
-    "float −900 with no constraint; expected 0 (B's finish position Mon 17:00 is also Tue 08:00)",
-)
 def test_finish_to_finish_across_calendars_gives_no_negative_float() -> None:
     """A 24-hour task FF-linked to a Standard task has no negative float without constraints."""
     result = run([Task("A", duration=1440, calendar="h24"), Task("B", duration=DAY)], [Link("A", "B", FF)])

@@ -175,13 +175,6 @@ def two_tasks(link_type: LinkType, lag: int, duration: int = 480) -> Plan:
     return Plan(START, tasks, (Link("A", "B", link_type, lag, LagKind.ELAPSED),), calendars=(STANDARD,))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with elapsed lags ending in non-working time the backward pass breaks the link "
-    "inequalities on the late dates (and can give negative float without constraints); see "
-    "test_elapsed_finish_to_finish_lag_gives_no_negative_float and "
-    "test_elapsed_start_to_start_lag_late_dates_keep_the_link in test_cpm.py",
-)
 @FAST
 @given(plans())
 @example(two_tasks(LinkType.FF, 30))
@@ -353,12 +346,6 @@ def test_links_across_calendars(plan: Plan) -> None:
     assert shown == required
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: FF/SF links between tasks on different calendars give negative float without "
-    "constraints when the successor's late finish is on a boundary (see "
-    "test_finish_to_finish_across_calendars_gives_no_negative_float in test_cpm.py)",
-)
 @FAST
 @given(plans(mixed=True, kinds=NOT_ELAPSED))
 @example(

@@ -508,22 +508,28 @@ class _Scheduler:
     def _backward_bound(
         self, e: _Edge, ls: list[int], lf: list[int], dur: list[int], cals: list[WorkCalendar]
     ) -> int:
-        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar."""
+        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar.
+
+        Across calendars (or with an elapsed lag) the successor's position is read as the *latest*
+        instant it stands for (a position at a day's end also stands for the next morning), and the
+        predecessor gets the latest position whose instant is not after it — the exact inverse of the
+        forward pass, so a critical chain keeps zero float across calendars.
+        """
         p, s, from_finish, to_finish, _lag, _fast, link = e
         ref = lf[s] if to_finish else ls[s]
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
-        if cp is cs and link.lag_kind != LagKind.ELAPSED:
+        elapsed = link.lag_kind == LagKind.ELAPSED
+        if cp is cs and not elapsed:
             bound = ref - lag
-        elif link.lag_kind == LagKind.ELAPSED:
-            instant = cs.finish_at(ref) if to_finish else cs.start_at(ref)
-            bound = cp.to_work(instant - lag)
-        else:
-            instant = cs.finish_at(ref - lag) if to_finish else cs.start_at(ref - lag)
-            bound = cp.to_work(instant)
-        if not from_finish:
-            bound += dur[p]  # the link constrains the predecessor's start
-        return bound
+            return bound if from_finish else bound + dur[p]
+        latest = cs.start_at(ref) - lag if elapsed else cs.start_at(ref - lag)
+        position = cp.to_work(latest)
+        if from_finish:
+            return position
+        if cp.start_at(position) > latest:
+            position -= 1  # `latest` is in the predecessor's non-working time: start before it
+        return position + dur[p]  # the link constrains the predecessor's start
 
     def _free_slack(
         self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
