@@ -242,25 +242,12 @@ def test_project_of_one_milestone_finishes_when_it_starts() -> None:
     assert result.project_finish == START
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: M1 (milestone, no predecessors) → FS → M2 (milestone): M1 is shown at the project start "
-    "Mon 2026-11-23 08:00 but M2 at Fri 2026-11-20 17:00 — before its predecessor and the project start — "
-    "because M2's binding link is a finish (bound_by 1) and that position read as a finish is the Friday",
-)
 def test_milestone_after_a_milestone_at_the_project_start() -> None:
     """A milestone FS-linked to a milestone at the project start sits at the project start as well."""
     result = run([Task("M1", milestone=True), Task("M2", milestone=True)], [Link("M1", "M2")])
     assert span(result, "M1") == span(result, "M2") == (START, START)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the instant shown for a milestone bound equally by two links depends on the order of "
-    "Plan.links: A (1d) FS → M and B (1d) SS +100 % → M both bind M at the Monday 17:00 / Tuesday 08:00 "
-    "position; listed FS first M shows Mon 2026-11-23 17:00, listed SS first Tue 2026-11-24 08:00 "
-    "(ties are only looked at for same-calendar work-lag links)",
-)
 def test_milestone_instant_does_not_depend_on_link_order() -> None:
     """The same plan with its links listed in another order gives the same dates."""
     tasks = [Task("A", duration=DAY), Task("B", duration=DAY), Task("M", milestone=True)]

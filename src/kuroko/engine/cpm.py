@@ -81,6 +81,19 @@ _ENDS = {
 }
 
 
+def _how(from_finish: bool, to_finish: bool, lag: int, pred_duration: int, pred_how: int) -> int:
+    """How a binding link places the successor's instants (see `bound_by` in `run`).
+
+    1: after a finish — a milestone sits at that finish (17:00), unless the predecessor is itself a
+    milestone shown at a start and there is no lag; 2: an SF link with no positive lag reads the
+    predecessor's start instant itself, so the successor's finish shows as a start (08:00), as MS Project
+    does; with a lag, adding working time ends at a finish. 0: otherwise.
+    """
+    if from_finish:
+        return 1 if lag > 0 or pred_duration or pred_how == 1 else 0
+    return 2 if to_finish and lag <= 0 else 0
+
+
 class _Links(NamedTuple):
     """The links of a plan sorted for the passes, per leaf task index."""
 
@@ -334,18 +347,14 @@ class _Scheduler:
                 bound = (ef[p] if ff else es[p]) + lag
                 if tf:
                     bound -= d
-                if bound > start:
+                if bound > start or (bound == start and not how):  # ties: with the project start or a link
                     start = bound
-                    # An SF link with no lag reads the predecessor's start instant itself (08:00), as
-                    # MS Project does; with a lag, adding working time ends at a finish (17:00).
-                    how = 1 if ff else (2 if tf and lag <= 0 else 0)
-                elif bound == start and not how:  # a tie with the project start or another link
-                    how = 1 if ff else (2 if tf and lag <= 0 else 0)
+                    how = _how(ff, tf, lag, dur[p], bound_by[p])
             for e in in_slow[i]:
                 bound = self._forward_bound(e, es, ef, dur, cals)
-                if bound > start:
+                if bound > start or (bound == start and not how):
                     start = bound
-                    how = 1 if e[2] else (2 if e[3] and e[4] <= 0 else 0)
+                    how = _how(e[2], e[3], self._lag(e, dur), dur[e[0]], bound_by[e[0]])
             bound_by[i] = how
             if special[i]:
                 start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
