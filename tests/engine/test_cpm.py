@@ -490,12 +490,6 @@ def test_alap_task_sits_at_its_late_dates() -> None:
     assert span(result, "P") == day_span(MON)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an ALAP task's successors are not moved with it: B (1d, ALAP) → C (1d), Z (5d) schedules "
-    "B on Thu 2026-11-26 but leaves C's scheduled start at its early start, Tue 2026-11-24 08:00, so the "
-    "scheduled dates break the FS link; MS Project starts C after B (Fri 2026-11-27 08:00)",
-)
 def test_alap_task_successor_follows_it() -> None:
     """The scheduled dates of an ALAP task and its successor still satisfy their link."""
     result = run(

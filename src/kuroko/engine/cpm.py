@@ -426,6 +426,8 @@ class _Scheduler:
                     and (t.constraint == alap or plan.schedule_from_finish)
                 ):
                     start_pos[i] = ls[i]
+            if not plan.schedule_from_finish:
+                self._follow_late_tasks(order, start_pos, es, dur, cals, in_fast, in_slow)
 
         # Free float: how far each task can slip before it delays a successor's early dates (pushed from
         # the successors over fast links, as in the backward pass).
@@ -452,6 +454,35 @@ class _Scheduler:
 
         self.bound_by = bound_by
         return self._result(order, es, ef, ls, lf, start_pos, dur, free, cals, project_start, project_finish)
+
+    def _follow_late_tasks(
+        self,
+        order: list[int],
+        start_pos: list[int],
+        es: list[int],
+        dur: list[int],
+        cals: list[WorkCalendar],
+        in_fast: list[list[tuple[int, bool, bool, int]]],
+        in_slow: list[list[_Edge]],
+    ) -> None:
+        """Move the successors of ALAP tasks after them: a second forward pass over the scheduled
+        positions (ALAP tasks keep their late start), as MS Project schedules successors from an ALAP
+        task's scheduled dates."""
+        moved = {i for i in order if start_pos[i] != es[i]}
+        finish_pos = [start_pos[i] + dur[i] for i in range(len(start_pos))]
+        for i in order:
+            if i in moved:
+                continue
+            start = start_pos[i]
+            for p, ff, tf, lag in in_fast[i]:
+                bound = (finish_pos[p] if ff else start_pos[p]) + lag
+                if tf:
+                    bound -= dur[i]
+                start = max(start, bound)
+            for e in in_slow[i]:
+                start = max(start, self._forward_bound(e, start_pos, finish_pos, dur, cals))
+            start_pos[i] = start
+            finish_pos[i] = start + dur[i]
 
     def _special_forward(
         self,
