@@ -749,13 +749,6 @@ def test_schedule_from_finish_places_tasks_at_late_dates() -> None:
     assert result.critical_path == ("A", "B")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: scheduling from the finish fails with ValueError 'Calendar Standard: a date falls before "
-    "the calendar's horizon.' when tasks would start before 1 January of the year before Plan.start (the "
-    "WorkCalendar horizon never grows backwards); e.g. one 600-day task, start 2026-11-23, finish "
-    "2026-12-04 17:00; MS Project places it 600 working days before the finish",
-)
 def test_schedule_from_finish_with_a_long_task() -> None:
     """A backward-scheduled task may start long before the plan's nominal start."""
     result = run([Task("A", duration=600 * DAY)], schedule_from_finish=True, finish=at(FRI2, 17))
@@ -840,13 +833,6 @@ def test_project_finish_is_the_latest_finish() -> None:
     assert (empty.project_start, empty.project_finish, dict(empty.tasks)) == (START, START, {})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: late dates before the calendar horizon (1 January of the year before Plan.start) wrap "
-    "around: A (600d) → B (1d, deadline 2026-12-01 17:00) gives A late_start 2028-09-20 01:00 — after its "
-    "late finish 2026-11-30 17:00 and not even working time — because WorkCalendar.starts_at() indexes "
-    "with -1 for negative positions; expected 600 working days before the late finish, 2024-08-13 08:00",
-)
 def test_late_dates_long_before_the_start() -> None:
     """A late start years before the project start is still correct working time."""
     result = run(

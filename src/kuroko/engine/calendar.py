@@ -160,6 +160,11 @@ def resolve(
     return calendar.week, days
 
 
+class HorizonError(ValueError):
+    """A date or position falls before the start of a compiled calendar's horizon (which only grows
+    forward); the scheduler then compiles its calendars further back and tries again."""
+
+
 class WorkCalendar:
     """A calendar compiled for arithmetic over a horizon of whole years that grows on demand."""
 
@@ -182,6 +187,7 @@ class WorkCalendar:
         *,
         around: datetime | None = None,
         years: int = 4,
+        lookback: int = 1,
     ):
         by_id = dict(by_id or {}) | {calendar.id: calendar}
         self.name = calendar.name or calendar.id
@@ -189,7 +195,7 @@ class WorkCalendar:
         if not any(self._week) and not any(self._days.values()):
             raise ValueError(f"Calendar {self.name} has no working time at all.")
         centre = (around or datetime(2025, 1, 1)).year
-        self._first_day = day_index(date(centre - 1, 1, 1))
+        self._first_day = day_index(date(max(centre - lookback, 1), 1, 1))
         self._last_day = self._first_day - 1
         self._starts: list[int] = []
         self._ends: list[int] = []
@@ -231,7 +237,7 @@ class WorkCalendar:
 
     def _ensure_instant(self, minutes: int) -> None:
         if minutes < self._first_day * MINUTES_PER_DAY:
-            raise ValueError(
+            raise HorizonError(
                 f"Calendar {self.name}: {from_minutes(minutes):%Y-%m-%d} is before the calendar's horizon "
                 f"({from_minutes(self._first_day * MINUTES_PER_DAY):%Y-%m-%d})."
             )
@@ -240,7 +246,7 @@ class WorkCalendar:
 
     def _ensure_work(self, work: int) -> None:
         if work < 0:
-            raise ValueError(f"Calendar {self.name}: a date falls before the calendar's horizon.")
+            raise HorizonError(f"Calendar {self.name}: a date falls before the calendar's horizon.")
         while work >= self._total():
             if self._last_day > day_index(date(9000, 1, 1)):
                 raise ValueError(

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kuroko.engine.calendar import WorkCalendar, datetimes, from_minutes, to_minutes
+from kuroko.engine.calendar import HorizonError, WorkCalendar, datetimes, from_minutes, to_minutes
 from kuroko.engine.graph import find_cycle
 from kuroko.engine.model import (
     FULL_WEEK,
@@ -119,7 +119,16 @@ def schedule(plan: Plan) -> Schedule:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Scheduler(plan).run()
+        lookback = 1
+        while True:
+            try:
+                return _Scheduler(plan, lookback=lookback).run()
+            except HorizonError:
+                # Late dates (or a backward-scheduled plan) reach further into the past than the
+                # calendars were compiled for: compile them further back and schedule again.
+                if lookback > 1000:
+                    raise
+                lookback *= 8
     finally:
         if collecting:
             gc.enable()
@@ -128,8 +137,9 @@ def schedule(plan: Plan) -> Schedule:
 class _Scheduler:
     bound_by: bytearray
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, *, lookback: int = 1):
         self.plan = plan
+        self.lookback = lookback
         tasks = plan.tasks
         self.index = {t.id: i for i, t in enumerate(tasks)}
         problems: list[Problem] = []
@@ -196,10 +206,10 @@ class _Scheduler:
                     if key == _FULL_CALENDAR_ID
                     else self.by_cal[key]
                 )
-                compiled[key] = WorkCalendar(cal, self.by_cal, around=around)
+                compiled[key] = WorkCalendar(cal, self.by_cal, around=around, lookback=self.lookback)
             out.append(compiled[key])
         self.project_calendar = compiled.get(plan.calendar) or WorkCalendar(
-            self.by_cal[plan.calendar], self.by_cal, around=around
+            self.by_cal[plan.calendar], self.by_cal, around=around, lookback=self.lookback
         )
         return out
 
