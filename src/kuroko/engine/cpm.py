@@ -671,12 +671,14 @@ class _Scheduler:
                 picked = values[members]
                 finishes = cal.finishes_at(picked)
                 starts = cal.starts_at(picked)
+                # Nothing is shown before the project starts (a milestone tied to the start by a lead).
+                zero_at_finish_here = zero_at_finish & (finishes >= project_start)
                 if as_start:
-                    chosen = np.where(zero_at_finish, finishes, starts)
+                    chosen = np.where(zero_at_finish_here, finishes, starts)
                 elif key == "lf":
-                    chosen = np.where(zero & ~zero_at_finish, starts, finishes)
+                    chosen = np.where(zero & ~zero_at_finish_here, starts, finishes)
                 else:
-                    chosen = np.where(finish_as_start | (zero & ~zero_at_finish), starts, finishes)
+                    chosen = np.where(finish_as_start | (zero & ~zero_at_finish_here), starts, finishes)
                 instants[key][members] = chosen
         columns = [datetimes(instants[key][leaves]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
         total = (positions["ls"][0] - positions["es"][0])[leaves].tolist()
