@@ -359,7 +359,11 @@ class _Scheduler:
                     bound -= d
                 if bound > start or (bound == start and not how):  # ties: with the project start or a link
                     start = bound
-                    how = _how(ff, tf, lag, dur[p], bound_by[p])
+                    # _how(), inlined: this line runs for most links of a large plan.
+                    if ff:
+                        how = 1 if lag > 0 or dur[p] or bound_by[p] == 1 else 0
+                    else:
+                        how = 2 if tf and lag <= 0 else 0
             for e in in_slow[i]:
                 bound = self._forward_bound(e, es, ef, dur, cals)
                 if bound > start or (bound == start and not how):
