@@ -164,6 +164,8 @@ CASES: list[Case] = [
     # Only the PMO administrator deletes projects.
     page((302, 403, 403, 403, 403, 403, 302), "project-delete", "POST", "/projects/ALPHA/delete/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-history", "GET", "/projects/ALPHA/history/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-schedule", "GET", "/projects/ALPHA/schedule/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 403, 403, 403, 302), "task-add", "POST", "/projects/ALPHA/tasks/add/",
          lambda ids: {"name": "Added"}),
     page((302, 302, 302, 403, 403, 403, 302), "member-add", "POST", "/projects/ALPHA/members/add/",
@@ -218,6 +220,7 @@ CASES: list[Case] = [
     api((200, 200, 403, 403, 403, 403, 401), "PATCH", "/projects/{code}",
         lambda ids: {"version": ids["GAMMA_version"], "name": "Renamed"}, code="gamma"),
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/members",
         lambda ids: {"person_id": ids["outsider_person"]}, code="alpha"),

@@ -1,12 +1,13 @@
 """REST endpoints for programs, projects, members, tasks (with tree operations) and dependencies."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -243,6 +244,66 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Pr
 def delete_project(request: HttpRequest, code: str) -> Any:
     services.project_delete(actor=request.user, project=selectors.project_get(request.user, code))
     return HttpStatus(204, None)
+
+
+# --- Schedule ------------------------------------------------------------------------------------
+
+
+class ScheduledTaskOut(Schema):
+    id: int
+    wbs_code: str
+    name: str
+    start: datetime
+    finish: datetime
+    early_start: datetime
+    early_finish: datetime
+    late_start: datetime
+    late_finish: datetime
+    total_float_minutes: int
+    free_float_minutes: int
+    critical: bool
+    summary: bool
+
+
+class ScheduleOut(Schema):
+    project_start: datetime | None
+    project_finish: datetime | None
+    critical_path: list[int]
+    problems: list[str]
+    error: str
+    tasks: list[ScheduledTaskOut]
+
+
+@router.get("/projects/{code}/schedule", response=ScheduleOut)
+def get_schedule(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The project scheduled by the engine (computed on request, not stored)."""
+    project = selectors.project_get(request.user, code)
+    computed = selectors.project_schedule(request.user, project, today=timezone.localdate())
+    return {
+        "project_start": computed.start,
+        "project_finish": computed.finish,
+        "critical_path": [t.pk for t in computed.critical_path],
+        "problems": computed.problems,
+        "error": computed.error,
+        "tasks": [
+            {
+                "id": row.task.pk,
+                "wbs_code": row.task.wbs_code,
+                "name": row.task.name,
+                "start": row.dates.start,
+                "finish": row.dates.finish,
+                "early_start": row.dates.early_start,
+                "early_finish": row.dates.early_finish,
+                "late_start": row.dates.late_start,
+                "late_finish": row.dates.late_finish,
+                "total_float_minutes": row.dates.total_float,
+                "free_float_minutes": row.dates.free_float,
+                "critical": row.dates.critical,
+                "summary": row.dates.summary,
+            }
+            for row in computed.rows
+        ],
+    }
 
 
 # --- Members ------------------------------------------------------------------------------------

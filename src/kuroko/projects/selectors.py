@@ -215,3 +215,45 @@ def person_tasks(user: Any, person: Person, limit: int = 50) -> QuerySet[Task]:
         .select_related("project")
         .order_by("planned_finish", "project__code", "row")[:limit]
     )
+
+
+@dataclass
+class ScheduleRow:
+    """One task of a computed schedule, as the schedule page shows it."""
+
+    task: Task
+    dates: Any  # kuroko.engine.model.TaskSchedule
+
+
+@dataclass
+class ProjectSchedule:
+    """A project's schedule computed by the engine from durations, links and the calendar (not stored)."""
+
+    rows: list[ScheduleRow]
+    start: Any
+    finish: Any
+    critical_path: list[Task]
+    problems: list[str]
+    error: str = ""
+
+
+def project_schedule(user: Any, project: Project, *, today: Any) -> ProjectSchedule:
+    """Schedule the project with the engine; a plan the engine refuses gives `error`, never a traceback."""
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.projects.mapping import project_plan
+
+    if not perms.can_view_project(user, project):
+        raise PermissionDenied(_("You are not a member of project %(code)s.") % {"code": project.code})
+    plan, rows = project_plan(project, today=today)
+    try:
+        result = schedule(plan)
+    except (PlanError, ValueError) as exc:
+        return ProjectSchedule([], None, None, [], [], error=str(exc))
+    names = {key: str(row) for key, row in rows.items()}
+    return ProjectSchedule(
+        rows=[ScheduleRow(rows[key], dates) for key, dates in result.tasks.items() if key in rows],
+        start=result.project_start,
+        finish=result.project_finish,
+        critical_path=[rows[key] for key in result.critical_path if key in rows],
+        problems=[f"{names.get(p.task, p.task)}: {p.message}" for p in result.problems],
+    )

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -389,3 +390,37 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
             "back": person.get_absolute_url(),
         },
     )
+
+
+@login_required
+def project_schedule(request: HttpRequest, code: str) -> HttpResponse:
+    """The project scheduled by the engine: early and late dates, float and the critical path."""
+    project = selectors.project_get(request.user, code)
+    computed = selectors.project_schedule(request.user, project, today=timezone.localdate())
+    return render(
+        request,
+        "projects/project_schedule.html",
+        {
+            "project": project,
+            "schedule": computed,
+            "units": selectors.duration_units(),
+        },
+    )
+
+
+@login_required
+def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
+    """The project as MS Project XML, with the dates the engine computes."""
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.formats.mspdi import write_mspdi
+    from kuroko.projects.mapping import project_plan
+
+    project = selectors.project_get(request.user, code)
+    plan, _rows = project_plan(project, today=timezone.localdate())
+    try:
+        computed = schedule(plan)
+    except (PlanError, ValueError):
+        computed = None
+    response = HttpResponse(write_mspdi(plan, computed), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
+    return response

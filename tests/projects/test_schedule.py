@@ -1,0 +1,103 @@
+"""The project schedule computed by the engine: mapping, page, API and MS Project XML export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kuroko.formats.mspdi import read_mspdi
+from kuroko.projects import selectors, services
+from kuroko.projects.mapping import organisation_calendar, project_plan
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def linked(world):
+    """ALPHA starts Monday 2026-11-23; Screens (5d) → Review (2d)."""
+    services.project_update(
+        actor=world.admin, project=world.project, data={"planned_start": MONDAY}, expected_version=None
+    )
+    services.dependency_create(actor=world.admin, predecessor=world.owned_task, successor=world.plain_task)
+    world.project.refresh_from_db()
+    return world
+
+
+def test_organisation_calendar_has_lunch_and_holidays(world):
+    """09:00–12:00 and 13:00–18:00 on weekdays for 8-hour days, and Japanese holidays as exceptions."""
+    from kuroko.core.models import Organisation
+
+    cal = organisation_calendar(Organisation.current(), range(2026, 2027))
+    assert cal.week[0] == ((540, 720), (780, 1080))
+    assert cal.week[5] == ()
+    assert any(e.start == date(2026, 11, 23) for e in cal.exceptions)  # Labour Thanksgiving Day
+
+
+def test_plan_maps_tasks_links_and_summaries(linked):
+    """The plan has every task, the summary as a parent, and the link with its type and lag."""
+    plan, _rows = project_plan(linked.project, today=MONDAY)
+    assert {t.name for t in plan.tasks} == {"Design", "Screens", "Review"}
+    screens = next(t for t in plan.tasks if t.name == "Screens")
+    assert screens.parent == str(linked.summary.pk) and screens.duration == 2400
+    assert [(link.predecessor, link.successor, str(link.type)) for link in plan.links] == [
+        (str(linked.owned_task.pk), str(linked.plain_task.pk), "FS")
+    ]
+    assert plan.start == datetime(2026, 11, 23, 9, 0)
+
+
+def test_schedule_skips_holiday_and_follows_links(linked):
+    """Monday 2026-11-23 is a holiday: Screens runs Tue–Mon, Review follows; both are critical."""
+    computed = selectors.project_schedule(linked.admin, linked.project, today=MONDAY)
+    assert not computed.error
+    by_name = {row.task.name: row.dates for row in computed.rows}
+    assert by_name["Screens"].start == datetime(2026, 11, 24, 9, 0)
+    assert by_name["Screens"].finish == datetime(2026, 11, 30, 18, 0)
+    assert by_name["Review"].start == datetime(2026, 12, 1, 9, 0)
+    assert by_name["Review"].finish == datetime(2026, 12, 2, 18, 0)
+    assert by_name["Design"].start == by_name["Screens"].start  # the summary spans its subtasks
+    assert [t.name for t in computed.critical_path] == ["Screens", "Review"]
+    assert computed.finish == datetime(2026, 12, 2, 18, 0)
+
+
+def test_schedule_page_and_api(linked):
+    """The schedule page lists the tasks with their float; the API returns the same dates as JSON."""
+    html = signed_in(linked.member).get("/projects/ALPHA/schedule/").content.decode()
+    assert "Screens" in html and "2026-11-30 18:00" in html and "Critical" in html
+    data = signed_in(linked.executive).get("/api/v1/projects/ALPHA/schedule").json()
+    assert data["project_finish"] == "2026-12-02T18:00:00"
+    assert [t["name"] for t in data["tasks"] if t["critical"] and not t["summary"]] == ["Screens", "Review"]
+    assert signed_in(linked.outsider).get("/api/v1/projects/ALPHA/schedule").status_code == 403
+
+
+def test_cross_project_predecessor_drives_the_schedule(linked):
+    """A dated task of another project constrains this one through its finish."""
+    other = linked.other_task
+    services.task_update(
+        actor=linked.admin,
+        task=other,
+        expected_version=None,
+        data={
+            "planned_start": date(2026, 12, 7),
+            "planned_finish": date(2026, 12, 8),
+            "duration_minutes": 960,
+        },
+    )
+    services.dependency_create(actor=linked.admin, predecessor=other, successor=linked.owned_task)
+    computed = selectors.project_schedule(linked.admin, linked.project, today=MONDAY)
+    screens = next(row.dates for row in computed.rows if row.task.name == "Screens")
+    assert screens.start == datetime(2026, 12, 9, 9, 0)
+
+
+def test_mspdi_export_reads_back(linked):
+    """The MS Project XML download is valid MSPDI with the tasks, the link and the computed dates."""
+    response = signed_in(linked.pm).get("/projects/ALPHA/schedule.xml")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ALPHA.xml"'
+    project = read_mspdi(response.content)
+    assert sorted(t.name for t in project.plan.tasks) == ["Design", "Review", "Screens"]
+    assert len(project.plan.links) == 1
+    review = next(t for t in project.plan.tasks if t.name == "Review")
+    assert project.stored[review.id].finish == datetime(2026, 12, 2, 18, 0)
