@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -255,30 +254,35 @@ class _Scheduler:
                 links.external.extend((link.predecessor, s, link) for s in leaves(succ))
                 continue
             pred = index[link.predecessor]
-            pairs: Iterable[tuple[int, int]]
-            if is_summary[pred] or is_summary[succ]:
-                if pred in self._ancestors(succ) or succ in self._ancestors(pred):
-                    self.problems.append(
-                        Problem(
-                            link.successor, "a summary task is linked to its own subtask; the link is ignored"
-                        )
-                    )
-                    continue
-                pairs = [(p, s) for p in leaves(pred) for s in leaves(succ)]
-            else:
-                pairs = ((pred, succ),)
             from_finish, to_finish = _ENDS[link.type]
             kind = link.lag_kind
             lag = round(link.lag) if kind != percent else 0
             work_lag = kind == work
-            for p, s in pairs:
-                successors[p].append(s)
-                if work_lag and cal_key[p] == cal_key[s]:
-                    in_fast[s].append((p, from_finish, to_finish, lag))
+            if not (is_summary[pred] or is_summary[succ]):  # the common case, without building pairs
+                successors[pred].append(succ)
+                if work_lag and cal_key[pred] == cal_key[succ]:
+                    in_fast[succ].append((pred, from_finish, to_finish, lag))
                 else:
-                    edge = (p, s, from_finish, to_finish, lag, False, link)
-                    in_slow[s].append(edge)
-                    out_slow[p].append(edge)
+                    edge = (pred, succ, from_finish, to_finish, lag, False, link)
+                    in_slow[succ].append(edge)
+                    out_slow[pred].append(edge)
+                continue
+            if pred in self._ancestors(succ) or succ in self._ancestors(pred):
+                self.problems.append(
+                    Problem(
+                        link.successor, "a summary task is linked to its own subtask; the link is ignored"
+                    )
+                )
+                continue
+            for p in leaves(pred):
+                for s in leaves(succ):
+                    successors[p].append(s)
+                    if work_lag and cal_key[p] == cal_key[s]:
+                        in_fast[s].append((p, from_finish, to_finish, lag))
+                    else:
+                        edge = (p, s, from_finish, to_finish, lag, False, link)
+                        in_slow[s].append(edge)
+                        out_slow[p].append(edge)
         return links
 
     def _ancestors(self, i: int) -> set[int]:
@@ -708,7 +712,8 @@ class _Scheduler:
         start_dt = min(columns[0], default=from_minutes(project_start))
         critical_ids = [tid for tid, tf in zip(ids, total, strict=True) if tf <= threshold]
         critical = tuple(sorted(critical_ids, key=lambda tid: (out[tid].early_start, out[tid].early_finish)))
-        ordered = {t.id: out[t.id] for t in tasks if t.id in out}
+        # Leaves were added in plan order; only summaries (appended by _summaries) need reordering.
+        ordered = {t.id: out[t.id] for t in tasks if t.id in out} if any(self.is_summary) else out
         return Schedule(start_dt, finish_dt, ordered, critical, tuple(problems))
 
     def _summaries(self, out: dict[str, TaskSchedule]) -> None:
