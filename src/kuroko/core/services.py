@@ -7,8 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuroko.core.models import ApiToken
 from kuroko.core.versioning import check_version
 
 
@@ -70,21 +73,15 @@ def user_set_language(*, user: Any, language: str) -> None:
     user.save(update_fields=["language"])
 
 
-def api_token_create(*, user: Any, name: str) -> tuple[Any, str]:
+def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; returns the row and the raw token (shown to the user once)."""
-    from kuroko.core.models import ApiToken
-
     raw, key_hash = ApiToken.generate()
     token = ApiToken.objects.create(user=user, name=name, key_hash=key_hash, key_prefix=raw[:12])
     return token, raw
 
 
-def api_token_revoke(*, user: Any, pk: int) -> Any:
-    from django.shortcuts import get_object_or_404
-    from django.utils import timezone
-
-    from kuroko.core.models import ApiToken
-
+def api_token_revoke(*, user: Any, pk: int) -> ApiToken:
+    """Revoke one of the user's tokens (404 for someone else's); revoking twice changes nothing."""
     token = get_object_or_404(ApiToken, pk=pk, user=user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
