@@ -101,3 +101,27 @@ def test_mspdi_export_reads_back(linked):
     assert len(project.plan.links) == 1
     review = next(t for t in project.plan.tasks if t.name == "Review")
     assert project.stored[review.id].finish == datetime(2026, 12, 2, 18, 0)
+
+
+def test_changes_store_the_computed_schedule_on_the_rows(linked):
+    """Every change reschedules: early/late dates, floats and the critical flag are stored on the tasks."""
+    from django.utils import timezone
+
+    from kuroko.projects.models import Project, Task
+
+    def stored(task):
+        row = Task.objects.get(pk=task.pk)
+        return timezone.localtime(row.early_start).replace(tzinfo=None), row.total_float_minutes, row.critical
+
+    assert stored(linked.owned_task) == (datetime(2026, 11, 24, 9, 0), 0, True)
+    assert stored(linked.plain_task) == (datetime(2026, 12, 1, 9, 0), 0, True)
+    # Three more days on Screens move Review, and the project's scheduled finish with it.
+    services.task_update(
+        actor=linked.admin, task=linked.owned_task, data={"duration_minutes": 8 * 480}, expected_version=None
+    )
+    assert stored(linked.plain_task)[0] == datetime(2026, 12, 4, 9, 0)
+    project = Project.objects.get(pk=linked.project.pk)
+    assert timezone.localtime(project.scheduled_finish).replace(tzinfo=None) == datetime(2026, 12, 7, 18, 0)
+    # Removing the link gives Review float again.
+    services.dependency_delete(actor=linked.admin, dependency=linked.plain_task.predecessor_links.get())
+    assert stored(linked.plain_task)[1:] == (6 * 480, False)

@@ -368,6 +368,13 @@ class TaskOut(Schema):
     owner_id: int | None
     notes: str
     version: int
+    early_start: datetime | None = Field(None, description="Computed by the scheduling engine")
+    early_finish: datetime | None = None
+    late_start: datetime | None = None
+    late_finish: datetime | None = None
+    total_float_minutes: int | None = None
+    free_float_minutes: int | None = None
+    critical: bool = False
 
 
 class TaskIn(Schema):

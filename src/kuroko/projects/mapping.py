@@ -46,7 +46,27 @@ def project_start(project: Project, tasks: list[TaskRow], today: date) -> dateti
 def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, TaskRow]]:
     """The engine plan of a project and its task rows by engine id (the row's primary key as text)."""
     org = Organisation.current()
-    rows = list(TaskRow.objects.filter(project=project).order_by("row"))
+    # Only what the plan and the stored schedule need: a 2,000-task project is rescheduled on every edit.
+    rows = list(
+        TaskRow.objects.filter(project=project)
+        .order_by("row")
+        .only(
+            "pk",
+            "project_id",
+            "parent_id",
+            "name",
+            "kind",
+            "duration_minutes",
+            "planned_start",
+            "early_start",
+            "early_finish",
+            "late_start",
+            "late_finish",
+            "total_float_minutes",
+            "free_float_minutes",
+            "critical",
+        )
+    )
     start = project_start(project, rows, today)
     calendar = organisation_calendar(org, range(start.year - 1, start.year + 11))
     by_id = {str(t.pk): t for t in rows}
@@ -62,22 +82,44 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
     )
     links: list[Link] = []
     external: dict[str, ExternalDates] = {}
-    for dep in Dependency.objects.filter(successor__project=project).select_related("predecessor__project"):
-        pred = dep.predecessor
-        pred_id = str(pred.pk)
-        if pred.project_id != project.pk:
-            if pred.planned_start is None or pred.planned_finish is None:
+    links_rows = Dependency.objects.filter(successor__project=project).values_list(
+        "predecessor_id",
+        "successor_id",
+        "type",
+        "lag_minutes",
+        "predecessor__project_id",
+        "predecessor__project__code",
+        "predecessor__wbs_code",
+        "predecessor__planned_start",
+        "predecessor__planned_finish",
+        "predecessor__name",
+    )
+    for (
+        pred_pk,
+        succ_pk,
+        link_type,
+        lag,
+        pred_project,
+        code,
+        wbs_code,
+        pred_start,
+        pred_finish,
+        name,
+    ) in links_rows:
+        pred_id = str(pred_pk)
+        if pred_project != project.pk:
+            if pred_start is None or pred_finish is None:
                 continue  # an undated task elsewhere cannot constrain this project yet
-            pred_id = f"{pred.project.code}:{pred.wbs_code}"
+            pred_id = f"{code}:{wbs_code}"
             external[pred_id] = ExternalDates(
                 pred_id,
-                datetime.combine(pred.planned_start, time()) + timedelta(minutes=DAY_START),
-                datetime.combine(pred.planned_finish, time())
+                datetime.combine(pred_start, time()) + timedelta(minutes=DAY_START),
+                datetime.combine(pred_finish, time())
                 + timedelta(minutes=DAY_START)
                 + timedelta(minutes=int(Decimal(org.hours_per_day) * 60) + 60),
-                pred.name,
+                name,
             )
-        links.append(Link(pred_id, str(dep.successor_id), LinkType(dep.type), dep.lag_minutes))
+        links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag))
     plan = Plan(
         start=start,
         tasks=tasks,

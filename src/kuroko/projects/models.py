@@ -147,7 +147,10 @@ class Project(PlannedDatesMixin, Versioned):
     rag_quality_reason = _reason_field(_("quality RAG reason"))
     rag_risk = _rag_field(_("risk RAG"))
     rag_risk_reason = _reason_field(_("risk RAG reason"))
-    history = HistoricalRecords()
+    # Computed by the scheduling engine (projects.services.project_reschedule).
+    scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True, editable=False)
+    scheduled_finish = models.DateTimeField(_("scheduled finish"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["scheduled_start", "scheduled_finish"])
 
     class Meta:
         verbose_name = _("project")
@@ -253,7 +256,28 @@ class Task(PlannedDatesMixin, Versioned):
         related_name="owned_tasks",
     )
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # Computed by the scheduling engine on every change (projects.services.project_reschedule); kept out
+    # of the change history, which records what people changed.
+    early_start = models.DateTimeField(_("early start"), null=True, blank=True, editable=False)
+    early_finish = models.DateTimeField(_("early finish"), null=True, blank=True, editable=False)
+    late_start = models.DateTimeField(_("late start"), null=True, blank=True, editable=False)
+    late_finish = models.DateTimeField(_("late finish"), null=True, blank=True, editable=False)
+    total_float_minutes = models.IntegerField(
+        _("total float (minutes)"), null=True, blank=True, editable=False
+    )
+    free_float_minutes = models.IntegerField(_("free float (minutes)"), null=True, blank=True, editable=False)
+    critical = models.BooleanField(_("critical"), default=False, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=[
+            "early_start",
+            "early_finish",
+            "late_start",
+            "late_finish",
+            "total_float_minutes",
+            "free_float_minutes",
+            "critical",
+        ]
+    )
 
     class Meta:
         verbose_name = _("task")

@@ -19,6 +19,7 @@ from kuroko.projects.models import (
     DependencyType,
     Task,
 )
+from kuroko.projects.services.schedule import project_reschedule
 from kuroko.projects.services.tasks import subtree_ids
 
 # --- Dependencies -------------------------------------------------------------------------------
@@ -64,6 +65,7 @@ def dependency_create(
     dependency.full_clean()
     dependency._history_user = actor  # type: ignore[attr-defined]
     dependency.save()
+    project_reschedule(successor.project)
     return dependency
 
 
@@ -74,13 +76,16 @@ def dependency_update(*, actor: Any, dependency: Dependency, data: Mapping[str, 
         dependency.full_clean()
         dependency._history_user = actor  # type: ignore[attr-defined]
         dependency.save()
+        project_reschedule(dependency.successor.project)
     return dependency
 
 
 @transaction.atomic
 def dependency_delete(*, actor: Any, dependency: Dependency) -> None:
-    require(perms.can_edit_project(actor, dependency.successor.project))
+    project = dependency.successor.project
+    require(perms.can_edit_project(actor, project))
     dependency.delete()
+    project_reschedule(project)
 
 
 def _ancestor_ids(task: Task) -> set[int]:

@@ -20,6 +20,7 @@ from kuroko.projects.models import (
     ProjectRole,
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROJECT_FIELDS
+from kuroko.projects.services.schedule import project_reschedule
 
 # --- Programs -----------------------------------------------------------------------------------
 
@@ -94,6 +95,8 @@ def project_update(
         ProjectMember.objects.get_or_create(
             project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
         )
+    if "planned_start" in changed:
+        project_reschedule(project)
     return project
 
 

@@ -22,6 +22,7 @@ from kuroko.projects.models import (
     TaskKind,
 )
 from kuroko.projects.services.fields import PROGRESS_FIELDS, TASK_FIELDS
+from kuroko.projects.services.schedule import project_reschedule
 
 # --- Tasks: fields ------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def task_create(
     apply_changes(task, fields, TASK_FIELDS)
     _normalise_task(task)
     save_validated(task, actor=actor)
-    renumber(project)
+    _restructured(project)
     task.refresh_from_db()
     return task
 
@@ -99,7 +100,7 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], expected_ver
         _normalise_task(task)
         save_validated(task, actor=actor)
         if {"percent_complete", "duration_minutes", "planned_start", "planned_finish", "kind"} & set(changed):
-            renumber(task.project)
+            _restructured(task.project)
             task.refresh_from_db()
     return task
 
@@ -112,7 +113,7 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
     check_version(task, expected_version)
     ids = subtree_ids(task)
     Task.objects.filter(pk__in=ids).delete()
-    renumber(task.project)
+    _restructured(task.project)
     return len(ids)
 
 
@@ -166,7 +167,7 @@ def task_indent(*, actor: Any, task: Task, expected_version: int | None = None) 
     task.parent = new_parent
     task.position = 0 if last is None else last + 1
     save_validated(task, actor=actor)
-    renumber(task.project)
+    _restructured(task.project)
     task.refresh_from_db()
     return task
 
@@ -192,7 +193,7 @@ def task_outdent(*, actor: Any, task: Task, expected_version: int | None = None)
     task.parent_id = parent.parent_id
     task.position = parent.position + 1
     save_validated(task, actor=actor)
-    renumber(task.project)
+    _restructured(task.project)
     task.refresh_from_db()
     return task
 
@@ -219,9 +220,15 @@ def task_move(
     Task.objects.bulk_update(siblings, ["position"])
     task.position = other_index
     save_validated(task, actor=actor)
-    renumber(task.project)
+    _restructured(task.project)
     task.refresh_from_db()
     return task
+
+
+def _restructured(project: Project) -> None:
+    """After a change to the WBS: derived WBS fields and roll-ups, then the engine's schedule."""
+    renumber(project)
+    project_reschedule(project)
 
 
 def renumber(project: Project) -> None:
