@@ -97,7 +97,14 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
 
     Everything is written in one transaction. Raises ValueError if the demo is already in the database.
     """
-    counts = demo_build.build(seed=seed, today=today or timezone.localdate(), password=DEMO_PASSWORD)
+    day = today or timezone.localdate()
+    counts = demo_build.build(seed=seed, today=day, password=DEMO_PASSWORD)
+    # Store the engine's schedule (early/late dates, float, critical path) as every change would.
+    from kuroko.projects.models import Project
+    from kuroko.projects.services.schedule import project_reschedule
+
+    for project in Project.objects.all():
+        project_reschedule(project, today=day)
     return DemoSummary._of(counts)
 
 
