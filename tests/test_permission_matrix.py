@@ -52,6 +52,15 @@ class Case:
         return f"{self.method} {self.path}{' ' + self.label if self.label else ''}"
 
 
+def _mspdi_upload() -> Any:
+    """A fresh upload of a small MS Project XML file (an upload can be read once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.projects.test_import import mspdi
+
+    return SimpleUploadedFile("plan.xml", mspdi(), content_type="application/xml")
+
+
 def page(expect: tuple, key: str, method: str, path: str, data: Any = None, **kw: Any) -> Case:
     """An HTML route, keyed by its URL name."""
     return Case(key, method, path, expect, data, api=False, **kw)
@@ -165,6 +174,9 @@ CASES: list[Case] = [
     page((302, 403, 403, 403, 403, 403, 302), "project-delete", "POST", "/projects/ALPHA/delete/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-history", "GET", "/projects/ALPHA/history/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-schedule", "GET", "/projects/ALPHA/schedule/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project-import", "GET", "/projects/import/"),
+    page((302, 302, 302, 403, 403, 403, 302), "project-import", "POST", "/projects/import/",
+         lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 403, 403, 403, 302), "task-add", "POST", "/projects/ALPHA/tasks/add/",
          lambda ids: {"name": "Added"}),
@@ -221,6 +233,8 @@ CASES: list[Case] = [
         lambda ids: {"version": ids["GAMMA_version"], "name": "Renamed"}, code="gamma"),
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/mspdi",
+        lambda ids: {"file": _mspdi_upload(), "code": "MX-API"}),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/members",
         lambda ids: {"person_id": ids["outsider_person"]}, code="alpha"),
@@ -441,6 +455,8 @@ def send(client: Client, case: Case, ids: dict[str, Any]) -> Any:
     if case.api:
         if data is None:
             return method(path)
+        if any(hasattr(value, "read") for value in data.values()):  # a file upload: multipart form
+            return method(path, data=data)
         return method(path, data=json.dumps(data), content_type="application/json")
     return method(path, data=data or {})
 

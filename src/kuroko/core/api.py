@@ -77,6 +77,8 @@ def validation_errors(exc: ValidationError, sent: set[str] | None = None) -> lis
 
 
 def _sent_fields(request: HttpRequest) -> set[str]:
+    if request.content_type != "application/json":
+        return set(request.POST) | set(request.FILES)  # form posts (file uploads)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
@@ -244,6 +244,18 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Pr
 def delete_project(request: HttpRequest, code: str) -> Any:
     services.project_delete(actor=request.user, project=selectors.project_get(request.user, code))
     return HttpStatus(204, None)
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@router.post("/imports/mspdi", response={201: ProjectOut})
+def import_mspdi(
+    request: HttpRequest, file: File[UploadedFile], code: Form[str], name: Form[str] = ""
+) -> Any:
+    """Create a project from an MS Project XML file (multipart form: file, code, optional name)."""
+    project = services.project_import_mspdi(actor=request.user, data=file.read(), code=code, name=name)
+    return HttpStatus(201, selectors.project_get(request.user, project.code))
 
 
 # --- Schedule ------------------------------------------------------------------------------------

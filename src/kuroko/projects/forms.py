@@ -197,6 +197,19 @@ class NewTaskForm(forms.Form):
     name = forms.CharField(label=_("New task"), max_length=255)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("MS Project XML file"), help_text=_("Save the plan in MS Project as “XML format (*.xml)”.")
+    )
+    code = forms.CharField(label=_("Code of the new project"), max_length=30)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the name in the file."),
+    )
+
+
 class MemberForm(forms.Form):
     # No colon after labels, like the rest of the forms.
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from kuroko.projects import views
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("projects/new/", views.project_create, name="project-create"),
+    path("projects/import/", views.project_import, name="project-import"),
     path("projects/<str:code>/", views.project_detail, name="project-detail"),
     path("projects/<str:code>/edit/", views.project_edit, name="project-edit"),
     path("projects/<str:code>/delete/", views.project_delete, name="project-delete"),

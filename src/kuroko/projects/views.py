@@ -25,6 +25,7 @@ from kuroko.people.models import Person
 from kuroko.projects import permissions as perms
 from kuroko.projects import selectors, services
 from kuroko.projects.forms import (
+    ImportForm,
     MemberForm,
     NewTaskForm,
     PortfolioFilterForm,
@@ -424,3 +425,29 @@ def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(write_mspdi(plan, computed), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_import(request: HttpRequest) -> HttpResponse:
+    """A new project from an MS Project XML file."""
+    core_perms.require(core_perms.can_create_projects(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_import_mspdi(
+                actor=request.user,
+                data=form.cleaned_data["file"].read(),
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Project %(code)s imported with %(count)s tasks.")
+                % {"code": project.code, "count": project.tasks.count()},
+            )
+            return redirect(project)
+    return render(request, "projects/project_import.html", {"form": form}, status=422 if form.errors else 200)

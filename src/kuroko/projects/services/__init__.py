@@ -8,6 +8,7 @@ from kuroko.projects.services.dependencies import (
     task_set_predecessors,
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
+from kuroko.projects.services.imports import project_import_mspdi
 from kuroko.projects.services.portfolio import (
     member_add,
     member_remove,
@@ -43,6 +44,7 @@ __all__ = [
     "program_update",
     "project_create",
     "project_delete",
+    "project_import_mspdi",
     "project_update",
     "renumber",
     "task_create",
