@@ -125,3 +125,10 @@ def test_changes_store_the_computed_schedule_on_the_rows(linked):
     # Removing the link gives Review float again.
     services.dependency_delete(actor=linked.admin, dependency=linked.plain_task.predecessor_links.get())
     assert stored(linked.plain_task)[1:] == (6 * 480, False)
+
+
+def test_wbs_table_marks_critical_tasks_with_their_float(linked):
+    """The project page shows the stored result: critical rows are marked and names carry their float."""
+    html = signed_in(linked.pm).get("/projects/ALPHA/").content.decode()
+    assert f'id="task-{linked.owned_task.pk}" class="kind-task critical"' in html
+    assert 'title="Total float: 0d — Critical"' in html

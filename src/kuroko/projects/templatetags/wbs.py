@@ -26,6 +26,8 @@ def _labels() -> dict[str, str]:
         "delete": _("Delete"),
         "history": _("History"),
         "confirm": _("Delete this task and all its subtasks?"),
+        "float": _("Total float"),
+        "critical": _("Critical"),
     }
 
 
@@ -55,6 +57,14 @@ def wbs_row(context: Any, row: Any) -> SafeString:
     finish = t.planned_finish.isoformat() if t.planned_finish else ""
     owner = conditional_escape(str(t.owner)) if t.owner_id else ""
     flash = " flash" if context.get("flash") == pk else ""
+    # The engine's stored result: critical tasks are marked, and every name shows its total float.
+    critical = " critical" if t.critical else ""
+    float_title = ""
+    if t.total_float_minutes is not None:
+        float_text = duration(t.total_float_minutes, context.get("units"))
+        marker = f" — {labels['critical']}" if t.critical else ""
+        float_title = f' title="{labels["float"]}: {float_text}{marker}"'
+
     can_edit = context.get("can_edit")
     actions = []
     if can_edit or row.can_progress:
@@ -85,9 +95,9 @@ def wbs_row(context: Any, row: Any) -> SafeString:
         )
     # hx-vals on the row is inherited by its buttons: every structure change carries the version read.
     return mark_safe(
-        f'<tr id="task-{pk}" class="kind-{kind}{flash}" hx-vals=\'{{"version": "{t.version}"}}\'>'
+        f'<tr id="task-{pk}" class="kind-{kind}{flash}{critical}" hx-vals=\'{{"version": "{t.version}"}}\'>'
         f'<td class="wbs">{conditional_escape(t.wbs_code)}</td>'
-        f'<td class="name lvl" style="--lvl:{t.outline_level}">{icon}'
+        f'<td class="name lvl" style="--lvl:{t.outline_level}"{float_title}>{icon}'
         f'<span class="task-name">{name}</span></td>'
         f'<td class="num">{dur}</td><td>{start}</td><td>{finish}</td>'
         f'<td class="num">{progress(t.percent_complete)}</td><td>{owner}</td>'
