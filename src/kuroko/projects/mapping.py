@@ -14,7 +14,7 @@ from decimal import Decimal
 from kuroko.core.models import Organisation
 from kuroko.engine.calendar import holiday_exceptions
 from kuroko.engine.model import Calendar, ExternalDates, Link, LinkType, Plan, Task
-from kuroko.projects.models import Dependency, Project, TaskKind
+from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Dependency, Project, TaskKind
 from kuroko.projects.models import Task as TaskRow
 
 DAY_START = 9 * 60
@@ -58,13 +58,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "kind",
             "duration_minutes",
             "planned_start",
-            "early_start",
-            "early_finish",
-            "late_start",
-            "late_finish",
-            "total_float_minutes",
-            "free_float_minutes",
-            "critical",
+            *COMPUTED_SCHEDULE_FIELDS,
         )
     )
     start = project_start(project, rows, today)

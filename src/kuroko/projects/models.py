@@ -212,6 +212,18 @@ class ProjectMember(models.Model):
         return f"{self.person} — {self.get_role_display()}"
 
 
+# Task fields the scheduling engine computes (stored by projects.services.project_reschedule).
+COMPUTED_SCHEDULE_FIELDS = (
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float_minutes",
+    "free_float_minutes",
+    "critical",
+)
+
+
 class TaskKind(models.TextChoices):
     SUMMARY = "summary", _("Summary task")
     TASK = "task", _("Task")
@@ -267,17 +279,7 @@ class Task(PlannedDatesMixin, Versioned):
     )
     free_float_minutes = models.IntegerField(_("free float (minutes)"), null=True, blank=True, editable=False)
     critical = models.BooleanField(_("critical"), default=False, editable=False)
-    history = HistoricalRecords(
-        excluded_fields=[
-            "early_start",
-            "early_finish",
-            "late_start",
-            "late_finish",
-            "total_float_minutes",
-            "free_float_minutes",
-            "critical",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=list(COMPUTED_SCHEDULE_FIELDS))
 
     class Meta:
         verbose_name = _("task")

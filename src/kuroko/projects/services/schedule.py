@@ -10,17 +10,7 @@ from django.utils import timezone
 from kuroko.engine.cpm import PlanError, schedule
 from kuroko.engine.model import Schedule
 from kuroko.projects.mapping import project_plan
-from kuroko.projects.models import Project, Task
-
-COMPUTED_FIELDS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float_minutes",
-    "free_float_minutes",
-    "critical",
-)
+from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Project, Task
 
 
 @transaction.atomic
@@ -56,12 +46,12 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
             dates.free_float,
             dates.critical,
         )
-        if tuple(getattr(row, name) for name in COMPUTED_FIELDS) != values:
-            for name, value in zip(COMPUTED_FIELDS, values, strict=True):
+        if tuple(getattr(row, name) for name in COMPUTED_SCHEDULE_FIELDS) != values:
+            for name, value in zip(COMPUTED_SCHEDULE_FIELDS, values, strict=True):
                 setattr(row, name, value)
             changed.append(row)
     if changed:
-        Task.objects.bulk_update(changed, COMPUTED_FIELDS, batch_size=500)
+        Task.objects.bulk_update(changed, COMPUTED_SCHEDULE_FIELDS, batch_size=500)
     start, finish = _aware(result.project_start), _aware(result.project_finish)
     if (project.scheduled_start, project.scheduled_finish) != (start, finish):
         Project.objects.filter(pk=project.pk).update(scheduled_start=start, scheduled_finish=finish)
