@@ -955,3 +955,30 @@ def test_schedule_does_not_mutate_its_input() -> None:
     first = schedule(plan)
     assert plan == before
     assert schedule(plan) == first
+
+
+def test_retained_logic_versus_progress_override():
+    """An in-progress task whose predecessor is late: retained logic waits for it, override does not."""
+    from dataclasses import replace
+
+    plan = Plan(
+        start=datetime(2026, 11, 23, 8, 0),
+        tasks=(
+            Task("A", "Late predecessor", duration=5 * 480),
+            Task(
+                "B",
+                "Started early",
+                duration=2 * 480,
+                actual_start=datetime(2026, 11, 23, 8, 0),
+                percent_complete=50,
+            ),
+        ),
+        links=(Link("A", "B"),),
+        status_date=datetime(2026, 11, 24, 8, 0),
+    )
+    retained = schedule(plan).tasks["B"]
+    override = schedule(replace(plan, retained_logic=False)).tasks["B"]
+    assert retained.start == override.start == datetime(2026, 11, 23, 8, 0)  # the actual start stands
+    # A has not started, so it goes after the status date (Tue–Mon 11-30); B's remaining day waits for it.
+    assert retained.finish == datetime(2026, 12, 1, 17, 0)
+    assert override.finish == datetime(2026, 11, 24, 17, 0)  # the remaining day runs from the status date

@@ -519,6 +519,7 @@ class _Scheduler:
             start = max(start, cal.to_work(status))  # unstarted work goes after the status date
         start = self._early_constraints(t, start, d, cal)
         if t.actual_start is not None:
+            logic_start = start  # where the links and constraints would have started the task
             start = cal.to_work(to_minutes(t.actual_start))
             if t.actual_finish is not None:
                 d = max(cal.to_work(to_minutes(t.actual_finish)) - start, 0)
@@ -528,8 +529,13 @@ class _Scheduler:
                     if t.remaining_duration is not None
                     else round(d * (100 - t.percent_complete) / 100)
                 )
-                # Retained logic: the remaining work resumes at the status date at the earliest.
-                d = max(start + d, cal.to_work(status) + remaining) - start
+                # The remaining work resumes at the status date at the earliest; with retained logic
+                # (MS Project's default) also not before its predecessors allow, with progress override
+                # the links no longer hold it back.
+                resume = cal.to_work(status)
+                if self.plan.retained_logic:
+                    resume = max(resume, logic_start)
+                d = max(start + d, resume + remaining) - start
         return start, d
 
     def _lag(self, e: _Edge, dur: list[int]) -> int:

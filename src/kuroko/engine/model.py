@@ -243,6 +243,8 @@ class Plan:
     minutes_per_day: int = 480
     minutes_per_week: int = 2400
     days_per_month: int = 20
+    # In-progress tasks: with retained logic the remaining work still waits for predecessors; with
+    # progress override (False) it resumes at the status date whatever the links say.
     retained_logic: bool = True
 
     def __post_init__(self) -> None:
