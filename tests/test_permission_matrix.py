@@ -46,6 +46,7 @@ class Case:
     writes: bool | None = None  # None: writes unless GET
     label: str = ""
     marks: tuple[Any, ...] = field(default=())
+    json_body: bool = False  # an HTML route that takes a JSON body (the Gantt's edits)
 
     @property
     def id(self) -> str:
@@ -178,6 +179,17 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "project-import", "POST", "/projects/import/",
          lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-gantt", "GET", "/projects/ALPHA/gantt/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-gantt-data", "GET", "/projects/ALPHA/gantt.json"),
+    page((200, 200, 403, 403, 200, 403, 302), "project-gantt-data", "GET", "/projects/BETA/gantt.json"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-gantt-svg", "GET", "/projects/ALPHA/gantt.svg"),
+    page((200, 200, 200, 403, 403, 403, 302), "project-gantt-edit", "POST", "/projects/ALPHA/gantt/edit/",
+         lambda ids: {"op": "move", "task": ids["plain"], "start": "2026-12-01"}, json_body=True),
+    page((200, 200, 200, 200, 200, 403, 302), "project-baselines", "GET", "/projects/ALPHA/baselines/"),
+    page((302, 302, 302, 403, 403, 403, 302), "baseline-action", "POST",
+         "/projects/ALPHA/baselines/1/capture/", lambda ids: {"name": "Agreed"}),
+    page((302, 302, 302, 403, 403, 403, 302), "baseline-action", "POST",
+         "/projects/ALPHA/baselines/3/compare/"),
     page((200, 200, 200, 403, 403, 403, 302), "task-add", "POST", "/projects/ALPHA/tasks/add/",
          lambda ids: {"name": "Added"}),
     page((302, 302, 302, 403, 403, 403, 302), "member-add", "POST", "/projects/ALPHA/members/add/",
@@ -457,6 +469,8 @@ def send(client: Client, case: Case, ids: dict[str, Any]) -> Any:
             return method(path)
         if any(hasattr(value, "read") for value in data.values()):  # a file upload: multipart form
             return method(path, data=data)
+        return method(path, data=json.dumps(data), content_type="application/json")
+    if case.json_body:
         return method(path, data=json.dumps(data), content_type="application/json")
     return method(path, data=data or {})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kuroko.core.services import api_token_create, api_token_revoke
 from kuroko.people.models import Person, Team
@@ -175,7 +176,11 @@ def test_task_create_as_child_after_sibling_and_top_level(world, admin_api):
         "/projects/ALPHA/tasks", {"name": "Go live", "kind": "milestone", "planned_start": "2026-06-01"}
     )
     assert (top.json()["wbs_code"], top.json()["outline_level"], top.json()["kind"]) == ("2", 1, "milestone")
-    assert top.json()["planned_finish"] == "2026-06-01"
+    # The typed date is a "start no earlier than" constraint; the project (starting today) is later.
+    assert top.json()["constraint_type"] == "SNET"
+    constraint_date = datetime.fromisoformat(top.json()["constraint_date"])
+    assert timezone.localtime(constraint_date).date() == date(2026, 6, 1)
+    assert top.json()["planned_finish"] == top.json()["planned_start"]
     assert wbs(world.project) == [
         ("1", "Design"),
         ("1.1", "Screens"),
@@ -675,10 +680,12 @@ def test_stale_task_version_is_409_with_changes(world):
     Api(world.pm).patch(f"/tasks/{task.pk}", {"version": task.version, "planned_start": "2026-04-01"})
     response = Api(world.member).patch(f"/tasks/{task.pk}", {"version": task.version, "percent_complete": 80})
     assert response.status_code == 409
-    assert [c["field"] for c in response.json()["changes"]] == ["planned_start"]
-    assert response.json()["changes"][0]["current"] == "2026-04-01"
+    # A typed start is kept as a "start no earlier than" constraint, as MS Project does.
+    assert [c["field"] for c in response.json()["changes"]] == ["constraint_type", "constraint_date"]
+    assert response.json()["changes"][0]["current"] == "SNET"
     fresh = Task.objects.get(pk=task.pk)
-    assert (fresh.percent_complete, fresh.planned_start) == (0, date(2026, 4, 1))
+    assert (fresh.percent_complete, fresh.constraint_type) == (0, "SNET")
+    assert timezone.localtime(fresh.constraint_date).date() == date(2026, 4, 1)
 
 
 def test_stale_version_on_tree_operation_is_409(world, admin_api):

@@ -139,8 +139,8 @@ def derived_snapshot(project: Project) -> list[tuple[Any, ...]]:
 
 
 def assert_links_hold(links: Any) -> None:
-    """FS successors start after their predecessor finishes (milestones on the same day); SS and FF
-    successors do not start or finish before their predecessor."""
+    """Planned dates (as generated) keep the links: FS successors start after their predecessor finishes
+    (milestones on the same day); SS and FF successors do not start or finish before their predecessor."""
     for link in links.select_related("predecessor", "successor"):
         pred, succ = link.predecessor, link.successor
         if link.type == "FS":
@@ -152,6 +152,20 @@ def assert_links_hold(links: Any) -> None:
             assert succ.planned_start >= pred.planned_start, link
         elif link.type == "FF":
             assert succ.planned_finish >= pred.planned_finish, link
+
+
+def assert_schedule_keeps_links(links: Any) -> None:
+    """The stored schedule keeps every link: FS successors start when or after their predecessor
+    finishes, SS successors do not start before it starts, FF successors do not finish before it
+    finishes (scheduled instants: work resumed after the status date may end mid-day)."""
+    for link in links.select_related("predecessor", "successor"):
+        pred, succ = link.predecessor, link.successor
+        if link.type == "FS":
+            assert succ.start >= pred.finish, link
+        elif link.type == "SS":
+            assert succ.start >= pred.start, link
+        elif link.type == "FF":
+            assert succ.finish >= pred.finish, link
 
 
 # --- on an empty database -----------------------------------------------------------------------
@@ -336,7 +350,7 @@ def test_dependencies_are_acyclic_and_respected(demo: DemoSummary) -> None:
     """No cycles; planned dates satisfy every FS/SS/FF link; cross-project links stay in a program."""
     edges = list(Dependency.objects.values_list("predecessor_id", "successor_id"))
     assert find_cycle(edges) is None
-    assert_links_hold(Dependency.objects.all())
+    assert_schedule_keeps_links(Dependency.objects.all())
     assert {"FS", "SS", "FF"} <= set(Dependency.objects.values_list("type", flat=True))
     assert Dependency.objects.exclude(lag_minutes=0).exists()
     cross = Dependency.objects.exclude(predecessor__project=F("successor__project"))

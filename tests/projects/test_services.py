@@ -101,6 +101,12 @@ def test_rollup_weights_progress_by_duration(world):
 
 def test_rollup_dates_take_earliest_start_and_latest_finish(world):
     """A summary spans from its earliest subtask start to its latest finish."""
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"planned_start": date(2026, 4, 1)},
+        expected_version=None,
+    )
     services.task_update(
         actor=world.admin,
         task=world.owned_task,
@@ -141,7 +147,11 @@ def test_finish_before_start_is_refused_and_nothing_changes(world):
             },
         )
     after = Task.objects.get(pk=world.plain_task.pk)
-    assert (after.name, after.version, after.planned_start) == ("Review", before.version, None)
+    assert (after.name, after.version, after.planned_start) == (
+        "Review",
+        before.version,
+        before.planned_start,
+    )
 
 
 def test_stale_version_is_refused_with_the_changes(world):

@@ -87,3 +87,34 @@ def api_token_revoke(*, user: Any, pk: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def bulk_set(objs: Iterable[models.Model], fields: Iterable[str]) -> int:
+    """Write `fields` of many rows in one prepared UPDATE run once per row (executemany).
+
+    Django's `bulk_update` builds a CASE expression per field over every row of a batch, which costs
+    seconds for 10,000 rows; an executemany of one small statement costs milliseconds. Like
+    `bulk_update` it writes the values as they are (no validation, no signals, no history).
+    """
+    from django.db import connection
+
+    rows = list(objs)
+    if not rows:
+        return 0
+    meta = rows[0]._meta
+    columns: list[models.Field[Any, Any]] = []
+    for name in fields:
+        column = meta.get_field(name)
+        if not isinstance(column, models.Field):
+            raise TypeError(f"bulk_set writes concrete fields only, not {name}.")
+        columns.append(column)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
+    table, key = quote(meta.db_table), quote(str(meta.pk.column if meta.pk else "id"))
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk] for obj in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(rows)

@@ -88,8 +88,8 @@ def check_version(obj: models.Model, expected: int | None) -> None:
             changed_by = str(person) if person is not None else who.get_full_name() or who.get_username()
         if old is not None:
             for field in obj._meta.concrete_fields:
-                if field.name in {"version", "id"} or not field.editable:
-                    continue
+                if field.name in {"version", "id"} or not field.editable or not hasattr(old, field.attname):
+                    continue  # derived fields are kept out of the history
                 before = getattr(old, field.attname, None)
                 after = getattr(obj, field.attname)
                 if before != after:

@@ -103,6 +103,8 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.projects.models import Project
     from kuroko.projects.services.schedule import project_reschedule
 
+    # Progress is reported up to today: unfinished work is scheduled from today on.
+    Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():
         project_reschedule(project, today=day)
     return DemoSummary._of(counts)

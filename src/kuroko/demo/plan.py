@@ -258,6 +258,9 @@ class Row:
     percent_complete: int
     owner: int | None
     notes: str
+    # A leaf task that no link drives: its planned start is kept as a "start no earlier than"
+    # constraint, as a planner would set it in MS Project (the schedule is computed from links).
+    constrained: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +276,7 @@ class Materialised:
 def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
     """Dates from working-day times, then WBS numbering and roll-ups as `renumber` computes them."""
     plan.check()
+    driven = {link.succ for link in plan.links}
     rows: list[Row] = []
     for index, item in enumerate(plan.items):
         start: date | None = None
@@ -298,6 +302,7 @@ def materialise(plan: Plan, calendar: WorkCalendar) -> Materialised:
                 item.percent,
                 item.owner,
                 item.notes,
+                constrained=item.kind != SUMMARY and index not in driven,
             )
         )
     for numbered in wbs.number_tree(wbs.Node(r.index, r.parent, r.position) for r in rows):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from kuroko.demo.plan import FS, MINUTES_PER_DAY, Link, Materialised
+from kuroko.demo.plan import FS, MILESTONE, MINUTES_PER_DAY, SUMMARY, TASK, Link, Materialised, Row
 from kuroko.projects.models import Dependency, Task
 
 BATCH_SIZE = 500
@@ -36,6 +39,29 @@ def bulk_insert[M: models.Model](objs: list[M], model: type[M], *, history: bool
     if history:
         return list(bulk_create_with_history(objs, model, batch_size=BATCH_SIZE))
     return list(model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE))
+
+
+def _moment(day: date | None, minutes: int) -> datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time()) + timedelta(minutes=minutes))
+
+
+def _schedule_inputs(row: Row) -> dict[str, Any]:
+    """Constraint and actual dates the engine schedules from: work under way started on its planned
+    start (09:00), finished work finished on its planned finish (18:00, the end of the demo's day)."""
+    values: dict[str, Any] = {}
+    if row.constrained and row.kind != SUMMARY and row.planned_start is not None:
+        values["constraint_type"] = "SNET"
+        values["constraint_date"] = _moment(row.planned_start, 0)
+    if row.kind == MILESTONE and row.percent_complete == 100:
+        # A milestone is reached at the end of the day its predecessors finish on.
+        values["actual_start"] = values["actual_finish"] = _moment(row.planned_finish, 18 * 60)
+    elif row.kind == TASK and row.percent_complete > 0:
+        values["actual_start"] = _moment(row.planned_start, 9 * 60)
+        if row.percent_complete == 100:
+            values["actual_finish"] = _moment(row.planned_finish, 18 * 60)
+    return values
 
 
 def insert_tasks(plans: Sequence[tuple[int, Materialised]], *, history: bool) -> list[list[int]]:
@@ -69,6 +95,7 @@ def insert_tasks(plans: Sequence[tuple[int, Materialised]], *, history: bool) ->
                         percent_complete=row.percent_complete,
                         owner_id=row.owner,
                         notes=row.notes,
+                        **_schedule_inputs(row),
                     )
                 )
         for (number, index), task in zip(placed, bulk_insert(objs, Task, history=history), strict=True):

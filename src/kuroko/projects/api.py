@@ -17,6 +17,7 @@ from kuroko.core.permissions import require, role_of
 from kuroko.projects import permissions as perms
 from kuroko.projects import selectors, services
 from kuroko.projects.models import (
+    ConstraintType,
     Dependency,
     DependencyType,
     Program,
@@ -34,8 +35,14 @@ VERSION = Field(description="The version you read; a stale one gets 409 Conflict
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Schema names → model field names (`program_id` → `program`)."""
-    return {(k[:-3] if k.endswith("_id") else k): v for k, v in data.items()}
+    """Schema names → model field names (`program_id` → `program`); date-times without an offset are
+    local time, as in MS Project XML."""
+    return {
+        (k[:-3] if k.endswith("_id") else k): (
+            timezone.make_aware(v) if isinstance(v, datetime) and timezone.is_naive(v) else v
+        )
+        for k, v in data.items()
+    }
 
 
 # --- Programs -----------------------------------------------------------------------------------
@@ -120,6 +127,10 @@ class ProjectOut(Schema):
     priority: int
     planned_start: date | None
     planned_finish: date | None
+    status_date: date | None
+    compared_baseline: int
+    scheduled_start: datetime | None = Field(None, description="Computed by the scheduling engine")
+    scheduled_finish: datetime | None = None
     budget: Decimal
     percent_complete: Decimal
     rag_overall: str
@@ -151,6 +162,7 @@ class ProjectIn(Schema):
     priority: int = 500
     planned_start: date | None = None
     planned_finish: date | None = None
+    status_date: date | None = None
     budget: Decimal = Decimal(0)
     rag_overall: RagColour = ""
     rag_overall_reason: str = ""
@@ -178,6 +190,8 @@ class ProjectPatch(Schema):
     priority: int | None = None
     planned_start: date | None = None
     planned_finish: date | None = None
+    status_date: date | None = None
+    compared_baseline: int | None = Field(None, ge=0, le=10)
     budget: Decimal | None = None
     rag_overall: RagColour | None = None
     rag_overall_reason: str | None = None
@@ -379,8 +393,15 @@ class TaskOut(Schema):
     percent_complete: int
     owner_id: int | None
     notes: str
+    constraint_type: ConstraintType
+    constraint_date: datetime | None
+    deadline: datetime | None
+    actual_start: datetime | None
+    actual_finish: datetime | None
     version: int
-    early_start: datetime | None = Field(None, description="Computed by the scheduling engine")
+    start: datetime | None = Field(None, description="Computed by the scheduling engine")
+    finish: datetime | None = None
+    early_start: datetime | None = None
     early_finish: datetime | None = None
     late_start: datetime | None = None
     late_finish: datetime | None = None
@@ -400,6 +421,11 @@ class TaskIn(Schema):
     percent_complete: int = Field(0, ge=0, le=100)
     owner_id: int | None = None
     notes: str = ""
+    constraint_type: ConstraintType | None = None
+    constraint_date: datetime | None = None
+    deadline: datetime | None = None
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
 
 
 class TaskPatch(Schema):
@@ -412,6 +438,11 @@ class TaskPatch(Schema):
     percent_complete: int | None = Field(None, ge=0, le=100)
     owner_id: int | None = None
     notes: str | None = None
+    constraint_type: ConstraintType | None = None
+    constraint_date: datetime | None = Field(None, description="Local time when no offset is given")
+    deadline: datetime | None = None
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
 
 
 class VersionIn(Schema):
@@ -435,6 +466,8 @@ def create_task(request: HttpRequest, code: str, payload: TaskIn) -> Any:
     project = selectors.project_get(request.user, code)
     data = payload.dict()
     parent_id, after_id = data.pop("parent_id"), data.pop("after_id")
+    if data["constraint_type"] is None:
+        del data["constraint_type"]
     parent = get_object_or_404(Task, pk=parent_id, project=project) if parent_id else None
     after = get_object_or_404(Task, pk=after_id, project=project) if after_id else None
     task = services.task_create(

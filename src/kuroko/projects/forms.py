@@ -75,10 +75,12 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        # The compared baseline is chosen on the baselines page.
+        fields = tuple(f for f in PROJECT_FIELDS if f != "compared_baseline")
         widgets = {
             "planned_start": DateInput(),
             "planned_finish": DateInput(),
+            "status_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             **{
                 f"rag_{d}_reason": forms.Textarea(attrs={"rows": 2})

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, overload
+
+from django.utils import timezone
 
 from kuroko.core.models import Organisation
-from kuroko.engine.calendar import holiday_exceptions
-from kuroko.engine.model import Calendar, ExternalDates, Link, LinkType, Plan, Task
+from kuroko.engine.calendar import WorkCalendar, holiday_exceptions
+from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, Link, LinkType, Plan, Task
+from kuroko.formats.gantt_svg import GanttChart, GanttRow
 from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Dependency, Project, TaskKind
 from kuroko.projects.models import Task as TaskRow
 
@@ -34,6 +38,42 @@ def organisation_calendar(org: Organisation, years: range) -> Calendar:
     except (KeyError, NotImplementedError):  # an unknown country code: no public holidays
         holidays = ()
     return Calendar("organisation", org.name, week, holidays)
+
+
+@overload
+def naive(moment: datetime) -> datetime: ...
+@overload
+def naive(moment: None) -> None: ...
+@overload
+def naive(moment: datetime | None) -> datetime | None: ...
+def naive(moment: datetime | None) -> datetime | None:
+    """A stored (aware) instant as the engine's naive local time, as MS Project works."""
+    if moment is None:
+        return None
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def aware(moment: datetime) -> datetime:
+    """An engine (naive local) time as an aware instant for the database."""
+    return moment.replace(tzinfo=timezone.get_current_timezone())
+
+
+def work_calendar(project: Project) -> WorkCalendar:
+    """The project's calendar compiled for arithmetic (working time between dates, next working day)."""
+    org = Organisation.current()
+    around = project.planned_start or timezone.localdate()
+    calendar = organisation_calendar(org, range(around.year - 2, around.year + 11))
+    return WorkCalendar(calendar, around=datetime.combine(around, time()), years=10, lookback=2)
+
+
+def constraint_moment(kind: str, day: date) -> datetime:
+    """The instant a dated constraint entered as a day stands for: the start of the day for start
+    constraints, its end for finish constraints (the engine snaps both to working time)."""
+    if kind in ("FNET", "FNLT", "MFO"):
+        return datetime.combine(day, time(23, 59))
+    return datetime.combine(day, time())
 
 
 def project_start(project: Project, tasks: list[TaskRow], today: date) -> datetime:
@@ -58,6 +98,13 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "kind",
             "duration_minutes",
             "planned_start",
+            "planned_finish",
+            "percent_complete",
+            "constraint_type",
+            "constraint_date",
+            "deadline",
+            "actual_start",
+            "actual_finish",
             *COMPUTED_SCHEDULE_FIELDS,
         )
     )
@@ -71,6 +118,12 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             duration=0 if t.kind == TaskKind.MILESTONE else t.duration_minutes,
             parent=str(t.parent_id) if t.parent_id else None,
             milestone=t.kind == TaskKind.MILESTONE,
+            constraint=ConstraintType(t.constraint_type),
+            constraint_date=naive(t.constraint_date),
+            deadline=naive(t.deadline),
+            actual_start=naive(t.actual_start),
+            actual_finish=naive(t.actual_finish),
+            percent_complete=t.percent_complete,
         )
         for t in rows
     )
@@ -124,5 +177,51 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         external=tuple(external.values()),
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),
         minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
+        # Progress counts up to the end of the status date.
+        status_date=(
+            datetime.combine(project.status_date, time(23, 59)) if project.status_date is not None else None
+        ),
     )
     return plan, by_id
+
+
+def gantt_chart(data: dict[str, Any], labels: dict[str, str]) -> GanttChart:
+    """The Gantt client's data (projects.selectors.gantt_data) as a chart for the SVG renderer."""
+    origin = datetime.fromisoformat(data["origin"])
+    f = {name: i for i, name in enumerate(data["fields"])}
+    kinds = ("task", "summary", "milestone")
+
+    def at(minutes: int | None) -> datetime | None:
+        return None if minutes is None else origin + timedelta(minutes=minutes)
+
+    rows = [
+        GanttRow(
+            wbs=t[f["wbs"]],
+            name=t[f["name"]],
+            level=t[f["level"]],
+            kind=kinds[t[f["kind"]]],
+            start=at(t[f["start"]]),
+            finish=at(t[f["finish"]]),
+            percent=t[f["percent"]],
+            critical=bool(t[f["critical"]]),
+            baseline_start=at(t[f["baseline_start"]]),
+            baseline_finish=at(t[f["baseline_finish"]]),
+        )
+        for t in data["tasks"]
+    ]
+    weekly, special = data["working_weekdays"], set(data["special_days"])
+
+    def is_working_day(day: date) -> bool:
+        n = (day - origin.date()).days
+        return (not weekly[n % 7]) if n in special else bool(weekly[n % 7])
+
+    minute = data["status"]
+    return GanttChart(
+        title=f"{data['project']['code']} {data['project']['name']}",
+        rows=rows,
+        links=[(a, b, kind) for a, b, kind, *_rest in data["links"]],
+        today=(origin + timedelta(minutes=data["today"])).date(),
+        status_date=None if minute is None else (origin + timedelta(minutes=minute - 1)).date(),
+        is_working_day=is_working_day,
+        labels=labels,
+    )

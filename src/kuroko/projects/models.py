@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +18,9 @@ from kuroko.core.versioning import Versioned
 from kuroko.people.models import Person
 
 StrOrPromise = Any  # a str or a lazy translation
+
+# MS Project keeps a baseline and Baseline1–10.
+BASELINE_COUNT = 11
 
 
 class PlannedDatesMixin:
@@ -147,6 +151,12 @@ class Project(PlannedDatesMixin, Versioned):
     rag_quality_reason = _reason_field(_("quality RAG reason"))
     rag_risk = _rag_field(_("risk RAG"))
     rag_risk_reason = _reason_field(_("risk RAG reason"))
+    # Progress is measured up to the status date; unfinished work is scheduled after it.
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    # Which baseline (0–10) the Gantt and the variance columns compare against.
+    compared_baseline = models.PositiveSmallIntegerField(
+        _("compared baseline"), default=0, validators=[MaxValueValidator(BASELINE_COUNT - 1)]
+    )
     # Computed by the scheduling engine (projects.services.project_reschedule).
     scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True, editable=False)
     scheduled_finish = models.DateTimeField(_("scheduled finish"), null=True, blank=True, editable=False)
@@ -214,6 +224,8 @@ class ProjectMember(models.Model):
 
 # Task fields the scheduling engine computes (stored by projects.services.project_reschedule).
 COMPUTED_SCHEDULE_FIELDS = (
+    "start",
+    "finish",
     "early_start",
     "early_finish",
     "late_start",
@@ -222,6 +234,22 @@ COMPUTED_SCHEDULE_FIELDS = (
     "free_float_minutes",
     "critical",
 )
+
+
+class ConstraintType(models.TextChoices):
+    """MS Project's date constraints (the engine's `ConstraintType`)."""
+
+    ASAP = "ASAP", _("As soon as possible")
+    ALAP = "ALAP", _("As late as possible")
+    SNET = "SNET", _("Start no earlier than")
+    SNLT = "SNLT", _("Start no later than")
+    FNET = "FNET", _("Finish no earlier than")
+    FNLT = "FNLT", _("Finish no later than")
+    MSO = "MSO", _("Must start on")
+    MFO = "MFO", _("Must finish on")
+
+
+DATED_CONSTRAINTS = frozenset({"SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"})
 
 
 class TaskKind(models.TextChoices):
@@ -268,8 +296,17 @@ class Task(PlannedDatesMixin, Versioned):
         related_name="owned_tasks",
     )
     notes = models.TextField(_("notes"), blank=True)
+    constraint_type = models.CharField(
+        _("constraint"), max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP
+    )
+    constraint_date = models.DateTimeField(_("constraint date"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_finish = models.DateTimeField(_("actual finish"), null=True, blank=True)
     # Computed by the scheduling engine on every change (projects.services.project_reschedule); kept out
     # of the change history, which records what people changed.
+    start = models.DateTimeField(_("start"), null=True, blank=True, editable=False)
+    finish = models.DateTimeField(_("finish"), null=True, blank=True, editable=False)
     early_start = models.DateTimeField(_("early start"), null=True, blank=True, editable=False)
     early_finish = models.DateTimeField(_("early finish"), null=True, blank=True, editable=False)
     late_start = models.DateTimeField(_("late start"), null=True, blank=True, editable=False)
@@ -279,7 +316,11 @@ class Task(PlannedDatesMixin, Versioned):
     )
     free_float_minutes = models.IntegerField(_("free float (minutes)"), null=True, blank=True, editable=False)
     critical = models.BooleanField(_("critical"), default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=list(COMPUTED_SCHEDULE_FIELDS))
+    # The planned dates are the scheduled ones, written by the engine; what people typed is kept as the
+    # constraint fields.
+    history = HistoricalRecords(
+        excluded_fields=[*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish"]
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -297,10 +338,25 @@ class Task(PlannedDatesMixin, Versioned):
                 | Q(planned_finish__gte=F("planned_start")),
                 name="task_finish_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(actual_finish__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_finish__gte=F("actual_start")),
+                name="task_actual_finish_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.wbs_code} {self.name}".strip()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.constraint_type in DATED_CONSTRAINTS and self.constraint_date is None:
+            raise ValidationError({"constraint_date": _("This constraint needs a date.")})
+        if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
+            raise ValidationError(
+                {"actual_finish": _("The actual finish cannot be before the actual start.")}
+            )
 
 
 class DependencyType(models.TextChoices):
@@ -335,3 +391,64 @@ class Dependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.type})"
+
+
+class Baseline(models.Model):
+    """A saved copy of a project's schedule (MS Project's Baseline, Baseline1–10) to compare against."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="baselines"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MaxValueValidator(BASELINE_COUNT - 1)])
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    captured_at = models.DateTimeField(_("captured at"))
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("captured by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    finish = models.DateTimeField(_("finish"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="baseline_number_once"),
+            models.CheckConstraint(condition=Q(number__lte=BASELINE_COUNT - 1), name="baseline_number_max"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        default = _("Baseline") if self.number == 0 else _("Baseline %(n)d") % {"n": self.number}
+        return f"{default} — {self.name}" if self.name else str(default)
+
+
+class BaselineTask(models.Model):
+    """One task's dates and duration in a baseline."""
+
+    baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="baseline_rows"
+    )
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    finish = models.DateTimeField(_("finish"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (working minutes)"), default=0)
+
+    class Meta:
+        verbose_name = _("baseline task")
+        verbose_name_plural = _("baseline tasks")
+        constraints = [models.UniqueConstraint(fields=["baseline", "task"], name="baseline_task_once")]
+
+    def __str__(self) -> str:
+        return f"{self.baseline} · {self.task_id}"

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from kuroko.projects import views
+from kuroko.projects.views import schedule as schedule_views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
@@ -12,6 +13,16 @@ urlpatterns = [
     path("projects/<str:code>/history/", views.project_history, name="project-history"),
     path("projects/<str:code>/schedule/", views.project_schedule, name="project-schedule"),
     path("projects/<str:code>/schedule.xml", views.project_mspdi, name="project-mspdi"),
+    path("projects/<str:code>/gantt/", schedule_views.project_gantt, name="project-gantt"),
+    path("projects/<str:code>/gantt.json", schedule_views.project_gantt_data, name="project-gantt-data"),
+    path("projects/<str:code>/gantt/edit/", schedule_views.project_gantt_edit, name="project-gantt-edit"),
+    path("projects/<str:code>/gantt.svg", schedule_views.project_gantt_svg, name="project-gantt-svg"),
+    path("projects/<str:code>/baselines/", schedule_views.project_baselines, name="project-baselines"),
+    re_path(
+        r"^projects/(?P<code>[^/]+)/baselines/(?P<number>[0-9]|10)/(?P<action>capture|clear|compare)/$",
+        schedule_views.baseline_action,
+        name="baseline-action",
+    ),
     path("projects/<str:code>/tasks/add/", views.task_add, name="task-add"),
     path("projects/<str:code>/members/add/", views.member_add, name="member-add"),
     path("projects/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),

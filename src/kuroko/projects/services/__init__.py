@@ -1,6 +1,7 @@
 """Writes to programs, projects, members, tasks and dependencies. Each function is one transaction
 and checks the actor's permission before it changes anything."""
 
+from kuroko.projects.services.baselines import baseline_capture, baseline_clear
 from kuroko.projects.services.dependencies import (
     dependency_create,
     dependency_delete,
@@ -8,6 +9,7 @@ from kuroko.projects.services.dependencies import (
     task_set_predecessors,
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
+from kuroko.projects.services.gantt import GanttEdit, gantt_edit
 from kuroko.projects.services.imports import project_import_mspdi
 from kuroko.projects.services.portfolio import (
     member_add,
@@ -34,9 +36,13 @@ __all__ = [
     "PROGRESS_FIELDS",
     "PROJECT_FIELDS",
     "TASK_FIELDS",
+    "GanttEdit",
+    "baseline_capture",
+    "baseline_clear",
     "dependency_create",
     "dependency_delete",
     "dependency_update",
+    "gantt_edit",
     "member_add",
     "member_remove",
     "program_create",

@@ -14,6 +14,8 @@ PROJECT_FIELDS = (
     "priority",
     "planned_start",
     "planned_finish",
+    "status_date",
+    "compared_baseline",
     "budget",
     "rag_overall",
     "rag_overall_reason",
@@ -37,6 +39,26 @@ TASK_FIELDS = (
     "percent_complete",
     "owner",
     "notes",
+    "constraint_type",
+    "constraint_date",
+    "deadline",
+    "actual_start",
+    "actual_finish",
 )
 # What a task's owner may change without editing rights on the project.
-PROGRESS_FIELDS = ("percent_complete",)
+PROGRESS_FIELDS = ("percent_complete", "actual_start", "actual_finish")
+# Changes that move dates: the project is rescheduled after them.
+SCHEDULING_FIELDS = frozenset(
+    {
+        "percent_complete",
+        "duration_minutes",
+        "planned_start",
+        "planned_finish",
+        "kind",
+        "constraint_type",
+        "constraint_date",
+        "deadline",
+        "actual_start",
+        "actual_finish",
+    }
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,17 @@ from django.utils.translation import gettext as _
 
 from kuroko.engine.model import LagKind
 from kuroko.formats.mspdi import MspdiError, read_mspdi
+from kuroko.projects.mapping import aware
 from kuroko.projects.models import Dependency, Project, Task, TaskKind
 from kuroko.projects.services.portfolio import project_create
 from kuroko.projects.services.schedule import project_reschedule
 from kuroko.projects.services.tasks import renumber
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return None if moment is None else aware(moment)
 
 
 @transaction.atomic
@@ -44,6 +50,9 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             "planned_finish": plan.finish.date() if plan.finish else None,
         },
     )
+    if plan.status_date is not None:
+        project.status_date = plan.status_date.date()
+        Project.objects.filter(pk=project.pk).update(status_date=project.status_date)
     rows: dict[str, Task] = {}
     positions: dict[str | None, int] = {}
     for task in plan.tasks:  # MSPDI lists tasks in outline order: parents come first
@@ -63,6 +72,11 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             planned_start=start,
             planned_finish=finish if finish and start and finish >= start else start,
             percent_complete=round(task.percent_complete),
+            constraint_type=str(task.constraint),
+            constraint_date=_aware(task.constraint_date),
+            deadline=_aware(task.deadline),
+            actual_start=_aware(task.actual_start),
+            actual_finish=_aware(task.actual_finish),
         )
     links = []
     for link in plan.links:

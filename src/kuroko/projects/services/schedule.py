@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
+from kuroko.core.services import bulk_set
 from kuroko.engine.cpm import PlanError, schedule
 from kuroko.engine.model import Schedule
-from kuroko.projects.mapping import project_plan
+from kuroko.projects.mapping import aware, project_plan
 from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Project, Task
 
 
@@ -27,17 +28,17 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
     except (PlanError, ValueError):
         return None
     # The engine works in naive local time (as MS Project does); the database stores aware instants.
-    zone = timezone.get_current_timezone()
-
-    def _aware(moment: datetime) -> datetime:
-        return moment.replace(tzinfo=zone)
-
+    _aware = aware
     changed: list[Task] = []
+    # The planned dates shown in the WBS are the scheduled ones (typed dates became constraints).
+    fields = (*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish")
     for key, dates in result.tasks.items():
         row = rows.get(key)
         if row is None:
             continue
         values = (
+            _aware(dates.start),
+            _aware(dates.finish),
             _aware(dates.early_start),
             _aware(dates.early_finish),
             _aware(dates.late_start),
@@ -45,13 +46,15 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
             dates.total_float,
             dates.free_float,
             dates.critical,
+            dates.start.date(),
+            dates.finish.date(),
         )
-        if tuple(getattr(row, name) for name in COMPUTED_SCHEDULE_FIELDS) != values:
-            for name, value in zip(COMPUTED_SCHEDULE_FIELDS, values, strict=True):
+        if tuple(getattr(row, name) for name in fields) != values:
+            for name, value in zip(fields, values, strict=True):
                 setattr(row, name, value)
             changed.append(row)
     if changed:
-        Task.objects.bulk_update(changed, COMPUTED_SCHEDULE_FIELDS, batch_size=500)
+        bulk_set(changed, fields)
     start, finish = _aware(result.project_start), _aware(result.project_finish)
     if (project.scheduled_start, project.scheduled_finish) != (start, finish):
         Project.objects.filter(pk=project.pk).update(scheduled_start=start, scheduled_finish=finish)

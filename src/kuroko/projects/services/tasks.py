@@ -12,16 +12,18 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
-from kuroko.core.services import apply_changes, save_validated
+from kuroko.core.services import apply_changes, bulk_set, save_validated
 from kuroko.core.versioning import check_version
 from kuroko.engine import wbs
 from kuroko.projects import permissions as perms
+from kuroko.projects.mapping import aware, constraint_moment, work_calendar
 from kuroko.projects.models import (
+    ConstraintType,
     Project,
     Task,
     TaskKind,
 )
-from kuroko.projects.services.fields import PROGRESS_FIELDS, TASK_FIELDS
+from kuroko.projects.services.fields import PROGRESS_FIELDS, SCHEDULING_FIELDS, TASK_FIELDS
 from kuroko.projects.services.schedule import project_reschedule
 
 # --- Tasks: fields ------------------------------------------------------------------------------
@@ -32,6 +34,73 @@ def _normalise_task(task: Task) -> None:
         task.duration_minutes = 0
         if task.planned_start and not task.planned_finish:
             task.planned_finish = task.planned_start
+    if task.constraint_type in (ConstraintType.ASAP, ConstraintType.ALAP):
+        task.constraint_date = None
+
+
+_UNSET: Any = object()
+
+
+def _dates_as_constraint(task: Task, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Entered start/finish dates as MS Project takes them: the schedule is computed, so a typed start
+    becomes "start no earlier than", a typed finish "finish no earlier than", and both at once also set
+    the duration to the working time between them (the way Excel WBS sheets are written)."""
+    data = dict(data)
+    if task.kind == TaskKind.SUMMARY or "constraint_type" in data:
+        return data
+    start = data.get("planned_start", _UNSET)
+    finish = data.get("planned_finish", _UNSET)
+    start_changed = start is not _UNSET and start is not None and start != task.planned_start
+    finish_changed = finish is not _UNSET and finish is not None and finish != task.planned_finish
+    if not (start_changed or finish_changed):
+        return data
+    # The typed dates are kept as the constraint (and duration); the schedule then sets the dates.
+    data.pop("planned_start", None)
+    data.pop("planned_finish", None)
+    if start_changed:
+        data["constraint_type"] = ConstraintType.SNET
+        data["constraint_date"] = aware(constraint_moment("SNET", start))
+        if finish_changed or (finish is not _UNSET and finish is not None and task.planned_finish is None):
+            if finish < start:
+                raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
+            if task.kind != TaskKind.MILESTONE and "duration_minutes" not in _changed(task, data):
+                calendar = work_calendar(task.project)
+                minutes = calendar.working_minutes(
+                    constraint_moment("SNET", start), constraint_moment("FNET", finish)
+                )
+                if minutes <= 0:
+                    raise ValidationError(
+                        {"planned_finish": _("There is no working time between this start and finish.")}
+                    )
+                data["duration_minutes"] = minutes
+    else:
+        data["constraint_type"] = ConstraintType.FNET
+        data["constraint_date"] = aware(constraint_moment("FNET", finish))
+    return data
+
+
+def _changed(task: Task, data: Mapping[str, Any]) -> set[str]:
+    return {name for name, value in data.items() if getattr(task, name, _UNSET) != value}
+
+
+def _progress_actuals(task: Task, changed: list[str]) -> None:
+    """Percent complete implies actual dates, as in MS Project: work under way has started (at its
+    scheduled start unless entered), finished work has finished, and 0 % clears both."""
+    if "percent_complete" not in changed:
+        return
+    if task.percent_complete == 0:
+        if "actual_start" not in changed:
+            task.actual_start = None
+        if "actual_finish" not in changed:
+            task.actual_finish = None
+        return
+    if task.actual_start is None:
+        task.actual_start = task.start
+    if task.percent_complete == 100:
+        if task.actual_finish is None:
+            task.actual_finish = task.finish
+    elif "actual_finish" not in changed:
+        task.actual_finish = None
 
 
 @transaction.atomic
@@ -61,6 +130,9 @@ def task_create(
         position = 0 if last is None else last + 1
     task = Task(project=project, parent_id=parent_id, position=position)
     fields = {k: v for k, v in data.items() if k != "kind" or v != TaskKind.SUMMARY}
+    if "kind" in fields:
+        task.kind = fields["kind"]
+    fields = _dates_as_constraint(task, fields)
     apply_changes(task, fields, TASK_FIELDS)
     _normalise_task(task)
     save_validated(task, actor=actor)
@@ -95,11 +167,14 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], expected_ver
                 }
             )
     check_version(task, expected_version)
+    if allowed is TASK_FIELDS:
+        data = _dates_as_constraint(task, data)
     changed = apply_changes(task, data, allowed)
     if changed:
         _normalise_task(task)
+        _progress_actuals(task, changed)
         save_validated(task, actor=actor)
-        if {"percent_complete", "duration_minutes", "planned_start", "planned_finish", "kind"} & set(changed):
+        if SCHEDULING_FIELDS & set(changed):
             _restructured(task.project)
             task.refresh_from_db()
     return task
@@ -273,7 +348,7 @@ def renumber(project: Project) -> None:
             t.percent_complete, t.planned_start, t.planned_finish = new_values
             dirty.add(t.pk)
     if dirty:
-        Task.objects.bulk_update(
+        bulk_set(
             [by_id[pk] for pk in dirty],
             [
                 "wbs_code",
@@ -285,7 +360,6 @@ def renumber(project: Project) -> None:
                 "planned_start",
                 "planned_finish",
             ],
-            batch_size=500,
         )
     leaves = [(t.duration_minutes, t.percent_complete) for t in tasks if t.kind != TaskKind.SUMMARY]
     percent = Decimal(str(round(wbs.weighted_percent(leaves), 2)))

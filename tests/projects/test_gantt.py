@@ -1,0 +1,318 @@
+"""Gantt data, edits made on the chart (with their undo), baselines and the printable SVG."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kuroko.projects import selectors, services
+from kuroko.projects.models import Baseline, BaselineTask, Dependency, Task
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(world):
+    """Alpha from Monday 2026-04-06: Design ▸ Screens (5d) → Review (2d) → milestone Done."""
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"planned_start": date(2026, 4, 6)},
+        expected_version=None,
+    )
+    services.dependency_create(actor=world.admin, predecessor=world.owned_task, successor=world.plain_task)
+    done = services.task_create(
+        actor=world.admin, project=world.project, data={"name": "Done", "kind": "milestone"}
+    )
+    services.dependency_create(actor=world.admin, predecessor=world.plain_task, successor=done)
+    world.project.refresh_from_db()
+    return world, done
+
+
+def local_day(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+def test_schedule_is_stored_with_start_and_finish(plan):
+    """Rescheduling stores each task's start and finish and shows them as its planned dates."""
+    world, _done = plan
+    review = Task.objects.get(pk=world.plain_task.pk)
+    assert (local_day(review.start), local_day(review.finish)) == (date(2026, 4, 13), date(2026, 4, 14))
+    assert (review.planned_start, review.planned_finish) == (date(2026, 4, 13), date(2026, 4, 14))
+    assert review.critical
+
+
+def test_typed_start_becomes_a_constraint_and_both_dates_set_the_duration(plan):
+    """A typed start is "start no earlier than"; a typed start and finish also set the duration."""
+    world, _done = plan
+    review = Task.objects.get(pk=world.plain_task.pk)
+    review = services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_start": date(2026, 4, 20)},
+        expected_version=review.version,
+    )
+    assert review.constraint_type == "SNET"
+    assert local_day(review.start) == date(2026, 4, 20)
+    review = services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_start": date(2026, 4, 21), "planned_finish": date(2026, 4, 24)},
+        expected_version=review.version,
+    )
+    assert review.duration_minutes == 4 * 480
+    assert (local_day(review.start), local_day(review.finish)) == (date(2026, 4, 21), date(2026, 4, 24))
+
+
+def test_typed_finish_becomes_finish_no_earlier_than(plan):
+    """A finish typed alone is "finish no earlier than", as MS Project does."""
+    world, _done = plan
+    review = Task.objects.get(pk=world.plain_task.pk)
+    review = services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_finish": date(2026, 4, 30)},
+        expected_version=review.version,
+    )
+    assert review.constraint_type == "FNET"
+    assert local_day(review.finish) == date(2026, 4, 30)
+    assert review.duration_minutes == 960
+
+
+def test_progress_sets_actual_dates_and_status_date_moves_the_rest(plan):
+    """% complete gives an actual start (and finish at 100 %); with a status date unfinished work
+    resumes after it."""
+    world, _done = plan
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    screens = services.task_update(
+        actor=world.member, task=screens, data={"percent_complete": 40}, expected_version=screens.version
+    )
+    assert local_day(screens.actual_start) == date(2026, 4, 6)
+    assert screens.actual_finish is None
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"status_date": date(2026, 4, 20)},
+        expected_version=None,
+    )
+    screens.refresh_from_db()
+    # 40 % of 5 days done; the remaining 3 days start after the status date.
+    assert local_day(screens.finish) == date(2026, 4, 23)
+    screens = services.task_update(
+        actor=world.member, task=screens, data={"percent_complete": 100}, expected_version=screens.version
+    )
+    assert screens.actual_finish is not None
+    screens = services.task_update(
+        actor=world.member, task=screens, data={"percent_complete": 0}, expected_version=screens.version
+    )
+    assert (screens.actual_start, screens.actual_finish) == (None, None)
+
+
+def test_gantt_data_is_compact_and_complete(plan):
+    """Rows in outline order with times in minutes after a Monday origin; links by row index."""
+    world, _done = plan
+    data = selectors.gantt_data(world.pm, world.project, today=date(2026, 4, 8))
+    f = {name: i for i, name in enumerate(data["fields"])}
+    names = [t[f["name"]] for t in data["tasks"]]
+    assert names == ["Design", "Screens", "Review", "Done"]
+    assert date.fromisoformat(data["origin"][:10]).weekday() == 0
+    screens = data["tasks"][1]
+    assert screens[f["start"]] % 1440 == 9 * 60  # 09:00
+    assert [link[:3] for link in data["links"]] == [[1, 2, "FS"], [2, 3, "FS"]]
+    assert data["working_weekdays"] == [True] * 5 + [False] * 2
+    assert data["project"]["can_edit"] is True
+    assert (
+        selectors.gantt_data(world.member, world.project, today=date(2026, 4, 8))["project"]["can_edit"]
+        is False
+    )
+    with pytest.raises(PermissionDenied):
+        selectors.gantt_data(world.outsider, world.project, today=date(2026, 4, 8))
+
+
+def test_gantt_move_and_undo(plan):
+    """Moving sets an SNET constraint; the undo it returns puts the constraint back."""
+    world, _done = plan
+    review = Task.objects.get(pk=world.plain_task.pk)
+    result = services.gantt_edit(
+        actor=world.pm,
+        project=world.project,
+        edit={"op": "move", "task": review.pk, "version": review.version, "start": "2026-04-16"},
+    )
+    review.refresh_from_db()
+    assert (review.constraint_type, local_day(review.start)) == ("SNET", date(2026, 4, 16))
+    assert result.undo == {
+        "op": "set",
+        "task": review.pk,
+        "fields": {"constraint_type": "ASAP", "constraint_date": None},
+    }
+    services.gantt_edit(
+        actor=world.pm, project=world.project, edit={**result.undo, "version": review.version}
+    )
+    review.refresh_from_db()
+    assert (review.constraint_type, review.constraint_date, local_day(review.start)) == (
+        "ASAP",
+        None,
+        date(2026, 4, 13),
+    )
+
+
+def test_gantt_resize_onto_a_weekend_reaches_the_next_working_day(plan):
+    """Stretching Screens (Mon–Fri) onto Saturday makes it end on Monday: six days."""
+    world, _done = plan
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    result = services.gantt_edit(
+        actor=world.pm,
+        project=world.project,
+        edit={"op": "resize", "task": screens.pk, "finish": "2026-04-11"},
+    )
+    screens.refresh_from_db()
+    assert screens.duration_minutes == 6 * 480
+    assert "2026-04-13" in result.message
+    services.gantt_edit(actor=world.pm, project=world.project, edit=result.undo)
+    screens.refresh_from_db()
+    assert screens.duration_minutes == 5 * 480
+
+
+def test_gantt_link_unlink_and_undo(plan):
+    """Link two tasks, undo (unlink), and undo of an unlink links again with the same type and lag."""
+    world, done = plan
+    result = services.gantt_edit(
+        actor=world.pm, project=world.project, edit={"op": "link", "from": world.owned_task.pk, "to": done.pk}
+    )
+    link = Dependency.objects.get(predecessor=world.owned_task, successor=done)
+    assert result.undo == {"op": "unlink", "dependency": link.pk}
+    again = services.gantt_edit(actor=world.pm, project=world.project, edit=result.undo)
+    assert not Dependency.objects.filter(pk=link.pk).exists()
+    services.gantt_edit(actor=world.pm, project=world.project, edit=again.undo)
+    assert Dependency.objects.filter(predecessor=world.owned_task, successor=done, type="FS").exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        ({"op": "fly"}, "op"),  # unknown edit
+        ({"op": "move", "task": 999999, "start": "2026-04-01"}, "task"),  # not a task of the project
+        ({"op": "move", "task": "TASK", "start": "2026-04-01"}, "task"),  # not an id
+        ({"op": "move", "task": "SCREENS", "start": "01/04/2026"}, "start"),  # not an ISO date
+        ({"op": "move", "task": "DESIGN", "start": "2026-04-01"}, "task"),  # summaries follow subtasks
+        ({"op": "resize", "task": "SCREENS", "finish": "2026-03-01"}, "finish"),  # before its start
+        ({"op": "link", "from": "REVIEW", "to": "SCREENS"}, None),  # a cycle
+        ({"op": "unlink", "dependency": 0}, "dependency"),  # no such link
+        ({"op": "set", "task": "SCREENS", "fields": {"name": "x"}}, "fields"),  # not undoable
+    ],
+)
+def test_bad_gantt_edits_are_refused_and_change_nothing(plan, edit, field):
+    """Each bad edit raises a ValidationError naming the field; tasks and links stay as they were."""
+    world, _done = plan
+    ids = {"SCREENS": world.owned_task.pk, "REVIEW": world.plain_task.pk, "DESIGN": world.summary.pk}
+    edit = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in edit.items()}
+    before = list(
+        Task.objects.order_by("pk").values_list("pk", "version", "duration_minutes", "constraint_type")
+    )
+    links = Dependency.objects.count()
+    with pytest.raises(ValidationError) as info:
+        services.gantt_edit(actor=world.pm, project=world.project, edit=edit)
+    if field:
+        assert field in info.value.message_dict
+    else:
+        assert "Screens" in " ".join(info.value.messages)
+    assert (
+        list(Task.objects.order_by("pk").values_list("pk", "version", "duration_minutes", "constraint_type"))
+        == before
+    )
+    assert Dependency.objects.count() == links
+
+
+def test_team_member_cannot_edit_on_the_gantt(plan):
+    """A team member may look but not drag."""
+    world, _done = plan
+    with pytest.raises(PermissionDenied):
+        services.gantt_edit(
+            actor=world.member,
+            project=world.project,
+            edit={"op": "move", "task": world.plain_task.pk, "start": "2026-04-20"},
+        )
+
+
+def test_gantt_edit_view_answers_json(plan):
+    """The edit endpoint: 200 with message and undo, 400 naming the problem, 403 for a member."""
+    world, _done = plan
+    url = "/projects/ALPHA/gantt/edit/"
+    ok = signed_in(world.pm).post(
+        url,
+        json.dumps({"op": "move", "task": world.plain_task.pk, "start": "2026-04-20"}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["undo"]["op"] == "set"
+    bad = signed_in(world.pm).post(url, "[1]", content_type="application/json")
+    assert bad.status_code == 400
+    bad = signed_in(world.pm).post(
+        url, json.dumps({"op": "move", "task": world.plain_task.pk}), content_type="application/json"
+    )
+    assert bad.status_code == 400 and "not a date" in bad.json()["error"]
+    refused = signed_in(world.member).post(
+        url,
+        json.dumps({"op": "move", "task": world.plain_task.pk, "start": "2026-04-20"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+
+def test_baseline_capture_variance_and_clear(plan):
+    """Save baseline 0, slip a task by two days: its start and finish variance is +2 days; clear it."""
+    world, _done = plan
+    baseline = services.baseline_capture(actor=world.pm, project=world.project, number=0, name="Agreed")
+    assert baseline.label == "Baseline — Agreed"
+    assert BaselineTask.objects.filter(baseline=baseline).count() == 4
+    review = Task.objects.get(pk=world.plain_task.pk)
+    services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_start": date(2026, 4, 15)},
+        expected_version=review.version,
+    )
+    by_name = {v.task.name: v for v in selectors.baseline_variances(world.pm, world.project, 0)}
+    assert (by_name["Review"].start, by_name["Review"].finish, by_name["Review"].duration) == (960, 960, 0)
+    assert by_name["Screens"].start == 0
+    assert by_name["Done"].finish == 960
+    # Saving again replaces; baseline 10 is the last; 11 does not exist.
+    services.baseline_capture(actor=world.pm, project=world.project, number=0)
+    services.baseline_capture(actor=world.pm, project=world.project, number=10, name="Last")
+    with pytest.raises(ValidationError) as info:
+        services.baseline_capture(actor=world.pm, project=world.project, number=11)
+    assert "number" in info.value.message_dict
+    assert [b.number for b in selectors.baselines(world.project) if b] == [0, 10]
+    services.baseline_clear(actor=world.pm, project=world.project, number=10)
+    assert not Baseline.objects.filter(project=world.project, number=10).exists()
+    with pytest.raises(ValidationError):
+        services.baseline_clear(actor=world.pm, project=world.project, number=10)
+    with pytest.raises(PermissionDenied):
+        services.baseline_capture(actor=world.member, project=world.project, number=1)
+
+
+def test_baseline_pages_and_svg(plan):
+    """The baselines page saves, compares and clears; the Gantt SVG draws every task."""
+    world, _done = plan
+    client = signed_in(world.pm)
+    response = client.post("/projects/ALPHA/baselines/2/capture/", {"name": "Re-plan"})
+    assert response.status_code == 302
+    page = client.get("/projects/ALPHA/baselines/?baseline=2")
+    assert "Re-plan" in page.content.decode()
+    client.post("/projects/ALPHA/baselines/2/compare/")
+    world.project.refresh_from_db()
+    assert world.project.compared_baseline == 2
+    data = client.get("/projects/ALPHA/gantt.json").json()
+    assert data["project"]["baseline"] == 2
+    f = {name: i for i, name in enumerate(data["fields"])}
+    assert all(t[f["baseline_start"]] is not None for t in data["tasks"])
+    svg = client.get("/projects/ALPHA/gantt.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    text = svg.content.decode()
+    assert text.startswith("<svg") and all(name in text for name in ("Screens", "Review", "Done"))
+    client.post("/projects/ALPHA/baselines/2/clear/")
+    assert not Baseline.objects.filter(project=world.project, number=2).exists()
