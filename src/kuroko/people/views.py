@@ -75,7 +75,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
             try:
                 calendar = services.calendar_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 messages.success(request, _("Calendar %(name)s created.") % {"name": calendar.name})
                 return redirect(calendar)
@@ -87,6 +87,15 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
         "default": selectors.default_calendar(),
     }
     return render(request, "people/calendar_list.html", context, status=status)
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    """Service errors next to the field they name when the form has it, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def _year(request: HttpRequest) -> int:
@@ -163,7 +172,7 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
         calendar = selectors.calendar_get(request.user, pk)
         return _render(request, calendar, "settings", status=409, conflict=exc)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        _add_errors(form, exc)
         return _render(request, calendar, "settings", status=422, form=form)
     calendar = selectors.calendar_get(request.user, pk)
     if not request.htmx:
@@ -219,7 +228,7 @@ def calendar_exception_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         row = services.calendar_exception_add(actor=request.user, calendar=calendar, data=form.changes())
     except ValidationError as exc:
-        form.add_error(None, exc)
+        _add_errors(form, exc)
         return _exceptions(request, calendar, status=422, exception_form=form)
     return _exceptions(request, calendar, flash=row.pk)
 
@@ -274,7 +283,7 @@ def calendar_exception_edit(request: HttpRequest, pk: int, exception_pk: int) ->
         row.refresh_from_db()
         return _exception_row(request, row, _edit_form(row), status=409, conflict=exc)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        _add_errors(form, exc)
         return _exception_row(request, row, form, status=422)
     return _exceptions(request, calendar, flash=row.pk)
 
