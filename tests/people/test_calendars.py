@@ -443,6 +443,11 @@ def test_edit_week_page(world):
     )
     assert response.status_code == 422
     assert "Monday: interval 13:00–12:00 ends before it starts." in response.content.decode()
+    # A service error on a field the form does not have is shown above the form.
+    response = client.post(
+        f"/calendars/{calendar.pk}/edit/", _settings_form(calendar) | {"inherit_week": "on"}, headers=HTMX
+    )
+    assert response.status_code == 422 and "needs its own working week" in response.content.decode()
     response = client.post(
         f"/calendars/{calendar.pk}/edit/", _settings_form(calendar, sat="9-13"), headers=HTMX
     )
