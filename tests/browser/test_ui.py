@@ -456,6 +456,57 @@ def _demo_data() -> dict[str, Any]:
     }
 
 
+def test_pmo_edits_a_calendar(site: Site, world) -> None:
+    """The week is corrected in place, a working Saturday is added, edited and deleted; the year view
+    follows every change without a page load."""
+    from kuroko.people.models import CalendarException
+    from kuroko.people.selectors import default_calendar
+
+    calendar = default_calendar()
+    page = site.page
+    site.login(world.pmo)
+    site.goto(f"/calendars/{calendar.pk}/?year=2026")
+    expect(page.locator("#cal_mon")).to_have_value("09:00-12:00, 13:00-18:00")
+    saturday = page.locator('#year td[title^="2026-11-28"]')
+    expect(saturday).to_have_class(re.compile(r"\boff\b"))
+    site.mark()
+
+    # A wrong range is shown next to its day and nothing is saved.
+    page.locator("#cal_mon").fill("13:00-12:00")
+    page.locator("#settings").get_by_role("button", name="Save").click()
+    expect(page.locator("#settings .error")).to_have_text(
+        "Monday: interval 13:00–12:00 ends before it starts."
+    )
+    page.locator("#cal_mon").fill("09:00-12:00, 13:00-17:00")
+    page.locator("#settings").get_by_role("button", name="Save").click()
+    expect(page.locator("#settings [role=status]")).to_have_text("Saved.")
+    expect(page.locator("#year")).to_contain_text("working hours")
+
+    # A working Saturday: the month view marks it as worked.
+    page.locator("#exceptions summary").click()
+    page.locator("#new_name").fill("Release weekend")
+    page.locator("#new_start").fill("2026-11-28")
+    page.locator("#new_intervals").fill("9-13")
+    page.locator("#exceptions").get_by_role("button", name="Add").click()
+    row = page.locator("#exceptions tbody tr").filter(has_text="Release weekend")
+    expect(row).to_contain_text("09:00-13:00")
+    expect(saturday).to_have_class(re.compile(r"\bworking\b"))
+
+    # Edit in place: no hours, so the Saturday is not worked again.
+    row.get_by_role("button", name="Edit").click()
+    editor = page.locator("#exceptions tr.editing")
+    editor.locator("input[name=intervals]").fill("")
+    editor.get_by_role("button", name="Save").click()
+    expect(row).to_contain_text("Not worked")
+    expect(saturday).to_have_class(re.compile(r"\boff\b"))
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Delete").click()
+    expect(page.locator("#exceptions")).to_contain_text("No exceptions.")
+    assert not CalendarException.objects.exists()
+    site.assert_same_document()
+
+
 def test_screenshots(site: Site, settings) -> None:
     """Full-page screenshots of the main pages at 1400×900, for the README and for looking at."""
     out = Path(os.environ.get("KUROKO_SCREENSHOT_DIR") or REPO / "build" / "screenshots")

@@ -316,3 +316,33 @@ def test_baseline_pages_and_svg(plan):
     assert text.startswith("<svg") and all(name in text for name in ("Screens", "Review", "Done"))
     client.post("/projects/ALPHA/baselines/2/clear/")
     assert not Baseline.objects.filter(project=world.project, number=2).exists()
+
+
+def test_project_calendar_and_calendar_edits_reschedule(plan):
+    """A company holiday added to the default calendar moves the tasks over it; a project on its own
+    calendar (Saturdays worked) is scheduled on that one."""
+    from kuroko.people import services as people_services
+    from kuroko.people.selectors import default_calendar
+
+    world, _done = plan
+    calendar = default_calendar()
+    people_services.calendar_exception_add(
+        actor=world.admin, calendar=calendar, data={"name": "Founders' day", "start": date(2026, 4, 8)}
+    )
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    assert local_day(screens.finish) == date(2026, 4, 13)  # Mon–Fri with Wednesday off: next Monday
+    six_days = people_services.calendar_create(
+        actor=world.admin,
+        data={
+            "name": "Six days",
+            "kind": "project",
+            "holiday_country": "JP",
+            "week": [[[540, 1080]]] * 6 + [[]],
+        },
+    )
+    services.project_update(
+        actor=world.admin, project=world.project, data={"calendar": six_days}, expected_version=None
+    )
+    screens.refresh_from_db()
+    # 5 days of 9 hours (09:00–18:00 without lunch) from Monday: Saturday's work counts; 40 h = 4.4 days.
+    assert local_day(screens.finish) == date(2026, 4, 10)

@@ -8,7 +8,7 @@ import pytest
 
 from kuroko.formats.mspdi import read_mspdi
 from kuroko.projects import selectors, services
-from kuroko.projects.mapping import organisation_calendar, project_plan
+from kuroko.projects.mapping import project_calendars, project_plan
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,10 @@ def linked(world):
 
 
 def test_organisation_calendar_has_lunch_and_holidays(world):
-    """09:00–12:00 and 13:00–18:00 on weekdays for 8-hour days, and Japanese holidays as exceptions."""
-    from kuroko.core.models import Organisation
-
-    cal = organisation_calendar(Organisation.current(), range(2026, 2027))
+    """A project without a calendar works on the default one: 09:00–12:00 and 13:00–18:00 on weekdays
+    for 8-hour days, and Japanese holidays as exceptions."""
+    calendars, key = project_calendars(world.project, range(2026, 2027))
+    cal = next(c for c in calendars if c.id == key)
     assert cal.week[0] == ((540, 720), (780, 1080))
     assert cal.week[5] == ()
     assert any(e.start == date(2026, 11, 23) for e in cal.exceptions)  # Labour Thanksgiving Day

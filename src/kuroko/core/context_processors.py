@@ -15,7 +15,9 @@ def kuroko(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match is not None else ""
-    if url_name and url_name.startswith(("people", "person")):
+    if url_name and url_name.startswith("calendar"):
+        nav = "calendars"
+    elif url_name and url_name.startswith(("people", "person")):
         nav = "people"
     elif url_name and url_name.startswith(("portfolio", "project", "task", "member")):
         nav = "portfolio"

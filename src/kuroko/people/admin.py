@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kuroko.people.models import Person, Team
+from kuroko.people.models import CalendarException, Person, Team, WorkCalendar
 
 
 @admin.register(Team)
@@ -29,3 +29,17 @@ class PersonAdmin(SimpleHistoryAdmin):
     search_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email")
     autocomplete_fields = ("team", "user")
     list_select_related = ("team", "user")
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    extra = 0
+    fields = ("name", "start", "finish", "intervals", "recurrence_kind", "recurrence_interval")
+
+
+@admin.register(WorkCalendar)
+class WorkCalendarAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "base", "holiday_country", "is_default")
+    list_filter = ("kind", "is_default")
+    search_fields = ("name",)
+    inlines = [CalendarExceptionInline]

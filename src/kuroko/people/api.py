@@ -1,16 +1,27 @@
-"""REST endpoints for people and teams."""
+"""REST endpoints for people, teams and working calendars."""
 
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from kuroko.core.permissions import require, role_of
-from kuroko.people import selectors, services
-from kuroko.people.models import EmploymentType, Person, Team
+from kuroko.people import hours, selectors, services
+from kuroko.people.models import (
+    CalendarException,
+    CalendarKind,
+    EmploymentType,
+    Person,
+    RecurrenceKind,
+    Team,
+    WorkCalendar,
+)
 
 router = Router(tags=["people"])
 
@@ -48,6 +59,7 @@ class PersonOut(Schema):
     employment_type: EmploymentType
     is_active: bool
     user_id: int | None
+    calendar_id: int | None = Field(description="The person's working calendar; null: the default calendar.")
     version: int
 
 
@@ -60,6 +72,7 @@ class PersonIn(Schema):
     team_id: int | None = None
     employment_type: EmploymentType = EmploymentType.EMPLOYEE
     is_active: bool = True
+    calendar_id: int | None = None
 
 
 class PersonPatch(Schema):
@@ -72,6 +85,7 @@ class PersonPatch(Schema):
     team_id: int | None = None
     employment_type: EmploymentType | None = None
     is_active: bool | None = None
+    calendar_id: int | None = None
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -150,4 +164,220 @@ def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
 @router.delete("/teams/{team_id}", response={204: None})
 def delete_team(request: HttpRequest, team_id: int) -> Any:
     services.team_delete(actor=request.user, team=_team(request, team_id))
+    return HttpStatus(204, None)
+
+
+# --- working calendars ------------------------------------------------------------------------------
+
+Pair = tuple[str, str]
+HOURS_DOC = 'Working intervals as ["HH:MM", "HH:MM"] pairs, e.g. [["09:00", "12:00"], ["13:00", "18:00"]].'
+
+
+class ExceptionOut(Schema):
+    id: int
+    name: str
+    start: date
+    finish: date
+    intervals: list[Pair] = Field(description=HOURS_DOC + " Empty: not worked.")
+    recurrence_kind: str
+    recurrence_interval: int
+    recurrence_weekdays: list[int]
+    recurrence_day: int | None
+    recurrence_nth: int | None
+    recurrence_month: int | None
+    recurrence_occurrences: int | None
+    version: int
+
+    @staticmethod
+    def resolve_intervals(obj: CalendarException) -> list[Pair]:
+        return hours.as_pairs(obj.intervals)
+
+
+class CalendarOut(Schema):
+    id: int
+    name: str
+    kind: CalendarKind
+    week: list[list[Pair]] | None = Field(
+        description="Seven days, Monday first; " + HOURS_DOC + " Null: the base calendar's week."
+    )
+    holiday_country: str
+    base_id: int | None
+    is_default: bool
+    version: int
+    exceptions: list[ExceptionOut]
+
+    @staticmethod
+    def resolve_week(obj: WorkCalendar) -> list[list[Pair]] | None:
+        return None if obj.week is None else [hours.as_pairs(day) for day in obj.week]
+
+    @staticmethod
+    def resolve_exceptions(obj: WorkCalendar) -> list[CalendarException]:
+        return list(obj.exceptions.all())
+
+
+class CalendarIn(Schema):
+    name: str
+    kind: CalendarKind = CalendarKind.ORGANISATION
+    week: list[list[Pair]] | None = Field(
+        None, description="Omitted: the organisation's week, or the base's when a base is given."
+    )
+    holiday_country: str | None = Field(
+        None, description="ISO country code; omitted: the organisation's for an organisation calendar."
+    )
+    base_id: int | None = None
+    is_default: bool = False
+
+
+class CalendarPatch(Schema):
+    version: int = Field(description="The version you read; a stale one gets 409 Conflict.")
+    name: str | None = None
+    kind: CalendarKind | None = None
+    week: list[list[Pair]] | None = None
+    holiday_country: str | None = None
+    base_id: int | None = None
+    is_default: bool | None = None
+
+
+class ExceptionIn(Schema):
+    name: str = ""
+    start: date
+    finish: date | None = Field(None, description="Omitted: the start (one day).")
+    intervals: list[Pair] = Field(default_factory=list, description=HOURS_DOC + " Empty: not worked.")
+    recurrence_kind: RecurrenceKind | None = None
+    recurrence_interval: int = 1
+    recurrence_weekdays: list[int] = Field(default_factory=list, description="0 = Monday … 6 = Sunday.")
+    recurrence_day: int | None = None
+    recurrence_nth: int | None = Field(None, description="1–4, or -1 for the last.")
+    recurrence_month: int | None = None
+    recurrence_occurrences: int | None = None
+
+
+class ExceptionPatch(Schema):
+    version: int = Field(description="The version you read; a stale one gets 409 Conflict.")
+    name: str | None = None
+    start: date | None = None
+    finish: date | None = None
+    intervals: list[Pair] | None = None
+    recurrence_kind: RecurrenceKind | None = None
+    recurrence_interval: int | None = None
+    recurrence_weekdays: list[int] | None = None
+    recurrence_day: int | None = None
+    recurrence_nth: int | None = None
+    recurrence_month: int | None = None
+    recurrence_occurrences: int | None = None
+
+
+class DayOut(Schema):
+    date: date
+    working_minutes: int
+    name: str = Field(description="The exception or public holiday that applies, if any.")
+
+
+def _calendar_fields(data: dict[str, Any]) -> dict[str, Any]:
+    out = _fields(data)
+    if out.get("week") is not None:
+        week = out["week"]
+        if len(week) != 7:
+            raise ValidationError({"week": _("The working week must have seven days, Monday first.")})
+        try:
+            out["week"] = [hours.parse_pairs(day, str(hours.WEEKDAY_NAMES[i])) for i, day in enumerate(week)]
+        except ValidationError as exc:
+            raise ValidationError({"week": exc.messages}) from exc
+    return out
+
+
+def _exception_fields(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if "intervals" in out:
+        try:
+            out["intervals"] = hours.parse_pairs(out["intervals"] or [], str(_("Working hours")))
+        except ValidationError as exc:
+            raise ValidationError({"intervals": exc.messages}) from exc
+    if "recurrence_kind" in out:
+        out["recurrence_kind"] = out["recurrence_kind"] or ""
+    return out
+
+
+@router.get("/calendars", response=list[CalendarOut])
+@paginate
+def list_calendars(request: HttpRequest) -> Any:
+    return selectors.calendar_list(request.user).prefetch_related("exceptions")
+
+
+@router.post("/calendars", response={201: CalendarOut})
+def create_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
+    data = payload.dict()
+    for name in ("week", "holiday_country"):
+        if data[name] is None:
+            del data[name]
+    calendar = services.calendar_create(actor=request.user, data=_calendar_fields(data))
+    return HttpStatus(201, selectors.calendar_get(request.user, calendar.pk))
+
+
+@router.get("/calendars/{calendar_id}", response=CalendarOut)
+def get_calendar(request: HttpRequest, calendar_id: int) -> WorkCalendar:
+    return selectors.calendar_get(request.user, calendar_id)
+
+
+@router.patch("/calendars/{calendar_id}", response=CalendarOut)
+def update_calendar(request: HttpRequest, calendar_id: int, payload: CalendarPatch) -> WorkCalendar:
+    calendar = selectors.calendar_get(request.user, calendar_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.calendar_update(
+        actor=request.user, calendar=calendar, data=_calendar_fields(data), expected_version=version
+    )
+    return selectors.calendar_get(request.user, calendar_id)
+
+
+@router.delete("/calendars/{calendar_id}", response={204: None})
+def delete_calendar(request: HttpRequest, calendar_id: int) -> Any:
+    services.calendar_delete(actor=request.user, calendar=selectors.calendar_get(request.user, calendar_id))
+    return HttpStatus(204, None)
+
+
+@router.get("/calendars/{calendar_id}/days", response=list[DayOut])
+def calendar_days(request: HttpRequest, calendar_id: int, year: int) -> Any:
+    """Every day of `year` with its working minutes, as the scheduling engine computes them."""
+    if not 1971 <= year <= 2200:
+        raise ValidationError({"year": _("Choose a year between 1971 and 2200.")})
+    result = selectors.calendar_year(selectors.calendar_get(request.user, calendar_id), year)
+    if result.error:
+        raise ValidationError({"week": result.error})
+    return [
+        {"date": day.date, "working_minutes": day.minutes, "name": day.name}
+        for month in result.months
+        for week in month.weeks
+        for day in week
+        if day is not None
+    ]
+
+
+@router.post("/calendars/{calendar_id}/exceptions", response={201: ExceptionOut})
+def add_exception(request: HttpRequest, calendar_id: int, payload: ExceptionIn) -> Any:
+    calendar = selectors.calendar_get(request.user, calendar_id)
+    row = services.calendar_exception_add(
+        actor=request.user, calendar=calendar, data=_exception_fields(payload.dict())
+    )
+    return HttpStatus(201, row)
+
+
+@router.patch("/calendars/{calendar_id}/exceptions/{exception_id}", response=ExceptionOut)
+def update_exception(
+    request: HttpRequest, calendar_id: int, exception_id: int, payload: ExceptionPatch
+) -> CalendarException:
+    calendar = selectors.calendar_get(request.user, calendar_id)
+    row = selectors.calendar_exception_get(request.user, calendar, exception_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return services.calendar_exception_update(
+        actor=request.user, exception=row, data=_exception_fields(data), expected_version=version
+    )
+
+
+@router.delete("/calendars/{calendar_id}/exceptions/{exception_id}", response={204: None})
+def delete_exception(request: HttpRequest, calendar_id: int, exception_id: int) -> Any:
+    calendar = selectors.calendar_get(request.user, calendar_id)
+    row = selectors.calendar_exception_get(request.user, calendar, exception_id)
+    services.calendar_exception_delete(actor=request.user, exception=row)
     return HttpStatus(204, None)

@@ -1,16 +1,21 @@
-"""Reads of the people directory (every signed-in user may read it)."""
+"""Reads of the people directory and working calendars (every signed-in user may read them)."""
 
 from __future__ import annotations
 
+import calendar as stdlib_calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kuroko.core.models import Organisation
 from kuroko.core.permissions import role_of
-from kuroko.people.models import Person, Team
+from kuroko.people import hours
+from kuroko.people.models import CalendarException, CalendarKind, Person, Team, WorkCalendar
 
 
 def person_list(
@@ -39,7 +44,7 @@ def person_list(
 def person_get(user: Any, pk: int) -> Person:
     if role_of(user) is None:
         raise PermissionDenied
-    person = Person.objects.select_related("team", "user").filter(pk=pk).first()
+    person = Person.objects.select_related("team", "user", "calendar").filter(pk=pk).first()
     if person is None:
         raise Http404(_("No person with id %(id)s.") % {"id": pk})
     return person
@@ -70,3 +75,158 @@ def team_path(team: Team | None) -> list[Team]:
         path.append(team)
         team = team.parent
     return path[::-1]
+
+
+# --- working calendars ------------------------------------------------------------------------------
+
+
+def calendar_list(user: Any) -> QuerySet[WorkCalendar]:
+    if role_of(user) is None:
+        raise PermissionDenied
+    return WorkCalendar.objects.select_related("base").annotate(
+        people_count=Count("people", distinct=True), exception_count=Count("exceptions", distinct=True)
+    )
+
+
+def calendar_get(user: Any, pk: int) -> WorkCalendar:
+    if role_of(user) is None:
+        raise PermissionDenied
+    calendar = (
+        WorkCalendar.objects.select_related("base")
+        .prefetch_related(Prefetch("exceptions", CalendarException.objects.order_by("start", "pk")))
+        .filter(pk=pk)
+        .first()
+    )
+    if calendar is None:
+        raise Http404(_("No calendar with id %(id)s.") % {"id": pk})
+    return calendar
+
+
+def calendar_exception_get(user: Any, calendar: WorkCalendar, pk: int) -> CalendarException:
+    if role_of(user) is None:
+        raise PermissionDenied
+    row = CalendarException.objects.select_related("calendar").filter(pk=pk, calendar=calendar).first()
+    if row is None:
+        raise Http404(_("No exception with id %(id)s in this calendar.") % {"id": pk})
+    return row
+
+
+def default_calendar() -> WorkCalendar:
+    """The default organisation calendar, created from the organisation settings if there is none
+    (a migration creates it; a database emptied by hand has none)."""
+    calendar = WorkCalendar.objects.filter(is_default=True).first()
+    if calendar is None:
+        org = Organisation.current()
+        calendar = WorkCalendar.objects.create(
+            name=_("Organisation calendar"),
+            kind=CalendarKind.ORGANISATION,
+            week=hours.default_week(org.hours_per_day),
+            holiday_country=org.holiday_country,
+            is_default=True,
+        )
+    return calendar
+
+
+def person_calendar(person: Person) -> WorkCalendar:
+    """The calendar a person works by: their own, else the organisation's default."""
+    return person.calendar if person.calendar_id is not None else default_calendar()  # type: ignore[return-value]
+
+
+def base_choices(calendar: WorkCalendar | None = None) -> QuerySet[WorkCalendar]:
+    """Calendars another calendar may be based on: not itself and none derived from it."""
+    qs = WorkCalendar.objects.all()
+    if calendar is not None and calendar.pk is not None:
+        qs = qs.exclude(pk__in=calendar_and_derived(calendar.pk))
+    return qs
+
+
+def calendar_and_derived(pk: int) -> list[int]:
+    bases = dict(WorkCalendar.objects.values_list("pk", "base_id"))
+    out = [pk]
+    frontier = {pk}
+    while frontier:
+        frontier = {c for c, b in bases.items() if b in frontier and c not in out}
+        out.extend(frontier)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One day of the month view."""
+
+    date: date
+    minutes: int
+    name: str = ""  # the exception or holiday that applies
+    exception: bool = False
+
+    @property
+    def working(self) -> bool:
+        return self.minutes > 0
+
+    @property
+    def hours(self) -> str:
+        return str(hours.hours([[0, self.minutes]]))
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    first: date
+    weeks: list[list[Day | None]]
+
+
+@dataclass(slots=True)
+class CalendarYear:
+    """Working and non-working days of one year, as the scheduling engine computes them."""
+
+    year: int
+    months: list[Month] = field(default_factory=list)
+    working_days: int = 0
+    working_minutes: int = 0
+    error: str = ""
+
+    @property
+    def working_hours(self) -> str:
+        return str(hours.hours([[0, self.working_minutes]]))
+
+
+def calendar_year(calendar: WorkCalendar, year: int) -> CalendarYear:
+    """Each day of `year` with its working time, through the engine's compiled calendar."""
+    from kuroko.engine.calendar import WorkCalendar as Compiled
+    from kuroko.engine.calendar import occurrences
+    from kuroko.people.mapping import calendars_to_engine
+
+    out = CalendarYear(year)
+    engine_calendars = calendars_to_engine(calendar, range(year - 1, year + 2))
+    try:
+        compiled = Compiled(
+            engine_calendars[-1],
+            {c.id: c for c in engine_calendars},
+            around=datetime(year, 1, 1),
+            years=2,
+            lookback=0,
+        )
+    except ValueError:
+        out.error = _("This calendar has no working time at all: give it working hours or a base calendar.")
+        return out
+    names: dict[date, str] = {}
+    for engine_calendar in engine_calendars:  # base first, so the calendar's own names win
+        for exception in engine_calendar.exceptions:
+            for day in occurrences(exception):
+                if day.year == year:
+                    names[day] = exception.name or _("Exception")
+    first = date(year, 1, 1)
+    minutes: dict[date, int] = {}
+    for n in range((date(year + 1, 1, 1) - first).days):
+        day = first + timedelta(days=n)
+        start = datetime.combine(day, datetime.min.time())
+        minutes[day] = compiled.working_minutes(start, start + timedelta(days=1))
+    for month in range(1, 13):
+        weeks: list[list[Day | None]] = []
+        for week in stdlib_calendar.Calendar().monthdatescalendar(year, month):
+            weeks.append(
+                [Day(d, minutes[d], names.get(d, ""), d in names) if d.month == month else None for d in week]
+            )
+        out.months.append(Month(date(year, month, 1), weeks))
+    out.working_days = sum(1 for m in minutes.values() if m)
+    out.working_minutes = sum(minutes.values())
+    return out

@@ -1,4 +1,5 @@
-"""Writes to the people directory: the PMO maintains people and teams."""
+"""Writes to the people directory and working calendars: the PMO maintains people, teams and calendars;
+a person may record leave in their own calendar."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kuroko.core.events import calendar_changed
+from kuroko.core.models import Organisation
 from kuroko.core.permissions import can_edit_directory, require
 from kuroko.core.services import apply_changes, save_validated, update_row
-from kuroko.people.models import Person, Team
+from kuroko.core.versioning import check_version
+from kuroko.people import hours
+from kuroko.people.models import CalendarException, CalendarKind, Person, Team, WorkCalendar
+from kuroko.people.permissions import can_edit_calendar, can_edit_leave
 
 PERSON_FIELDS = (
     "family_name",
@@ -23,6 +29,7 @@ PERSON_FIELDS = (
     "team",
     "employment_type",
     "is_active",
+    "calendar",
 )
 TEAM_FIELDS = ("code", "name", "parent")
 
@@ -71,8 +78,6 @@ def team_create(*, actor: Any, data: Mapping[str, Any]) -> Team:
 def team_update(*, actor: Any, team: Team, data: Mapping[str, Any], expected_version: int | None) -> Team:
     require(can_edit_directory(actor))
     team = Team.objects.select_for_update().get(pk=team.pk)
-    from kuroko.core.versioning import check_version
-
     check_version(team, expected_version)
     if apply_changes(team, data, TEAM_FIELDS):
         _check_team_cycle(team)
@@ -97,3 +102,192 @@ def _check_team_cycle(team: Team) -> None:
             raise ValidationError({"parent": _("A team cannot be inside itself.")})
         seen.add(current)
         current = parents.get(current)
+
+
+# --- working calendars ------------------------------------------------------------------------------
+
+CALENDAR_FIELDS = ("name", "kind", "week", "holiday_country", "base", "is_default")
+EXCEPTION_FIELDS = (
+    "name",
+    "start",
+    "finish",
+    "intervals",
+    "recurrence_kind",
+    "recurrence_interval",
+    "recurrence_weekdays",
+    "recurrence_day",
+    "recurrence_nth",
+    "recurrence_month",
+    "recurrence_occurrences",
+)
+
+
+@transaction.atomic
+def calendar_create(*, actor: Any, data: Mapping[str, Any]) -> WorkCalendar:
+    """A new calendar. Without a week it works the organisation's default week (or, with a base, the
+    base's); an organisation calendar without a country gets the organisation's public holidays."""
+    require(can_edit_calendar(actor))
+    data = dict(data)
+    org = Organisation.current()
+    if "week" not in data:
+        data["week"] = None if data.get("base") else hours.default_week(org.hours_per_day)
+    if (
+        "holiday_country" not in data
+        and data.get("kind", CalendarKind.ORGANISATION) == CalendarKind.ORGANISATION
+    ):
+        data["holiday_country"] = org.holiday_country
+    calendar = WorkCalendar()
+    apply_changes(calendar, data, CALENDAR_FIELDS)
+    _save_calendar(calendar, actor=actor)
+    return calendar
+
+
+@transaction.atomic
+def calendar_update(
+    *, actor: Any, calendar: WorkCalendar, data: Mapping[str, Any], expected_version: int | None
+) -> WorkCalendar:
+    require(can_edit_calendar(actor, calendar))
+    calendar = WorkCalendar.objects.select_for_update().get(pk=calendar.pk)
+    check_version(calendar, expected_version)
+    was_default = calendar.is_default
+    if apply_changes(calendar, data, CALENDAR_FIELDS):
+        if was_default and not calendar.is_default:
+            raise ValidationError(
+                {
+                    "is_default": _(
+                        "There must be one default organisation calendar: make another calendar the "
+                        "default instead."
+                    )
+                }
+            )
+        _save_calendar(calendar, actor=actor)
+        _announce(calendar.pk)
+    return calendar
+
+
+def _announce(calendar_id: int) -> None:
+    """Tell the apps above that a calendar's working time changed (projects reschedule)."""
+    from kuroko.people.selectors import calendar_and_derived
+
+    ids = calendar_and_derived(calendar_id)
+    if WorkCalendar.objects.filter(pk__in=ids, is_default=True).exists():
+        ids = [*ids, 0]  # 0: the organisation default, used by projects with no calendar of their own
+    calendar_changed.send(sender=WorkCalendar, calendar_ids=ids)
+
+
+def _save_calendar(calendar: WorkCalendar, *, actor: Any) -> None:
+    _check_calendar_cycle(calendar)
+    if calendar.is_default:
+        # One default: the new default takes over (history records the change on the old one too).
+        for old in WorkCalendar.objects.select_for_update().filter(is_default=True).exclude(pk=calendar.pk):
+            old.is_default = False
+            save_validated(old, actor=actor)
+    save_validated(calendar, actor=actor)
+
+
+def _check_calendar_cycle(calendar: WorkCalendar) -> None:
+    bases = dict(WorkCalendar.objects.values_list("pk", "base_id"))
+    current = calendar.base_id
+    seen = set()
+    while current is not None:
+        if current == calendar.pk or current in seen:
+            raise ValidationError(
+                {"base": _("A calendar cannot be based on itself or on a calendar derived from it.")}
+            )
+        seen.add(current)
+        current = bases.get(current)
+
+
+@transaction.atomic
+def calendar_delete(*, actor: Any, calendar: WorkCalendar) -> None:
+    """Delete a calendar; people who used it go back to the organisation's default calendar."""
+    require(can_edit_calendar(actor, calendar))
+    if calendar.is_default:
+        raise ValidationError(
+            _("%(calendar)s is the default calendar; make another calendar the default first.")
+            % {"calendar": calendar}
+        )
+    derived = list(calendar.derived.order_by("name").values_list("name", flat=True))
+    if derived:
+        raise ValidationError(
+            _("%(calendar)s is the base of %(derived)s; change or delete those calendars first.")
+            % {"calendar": calendar, "derived": ", ".join(derived)}
+        )
+    calendar.delete()
+
+
+@transaction.atomic
+def person_calendar_create(*, actor: Any, person: Person) -> WorkCalendar:
+    """A personal calendar for `person`, based on their current calendar (or the default): same week and
+    holidays, ready for their leave."""
+    require(can_edit_calendar(actor))
+    from kuroko.people.selectors import person_calendar
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.calendar is not None and person.calendar.kind == CalendarKind.PERSON:
+        return person.calendar
+    calendar = WorkCalendar(
+        name=_("Calendar of %(person)s") % {"person": person},
+        kind=CalendarKind.PERSON,
+        week=None,
+        holiday_country="",
+        base=person_calendar(person),
+    )
+    save_validated(calendar, actor=actor)
+    person.calendar = calendar
+    save_validated(person, actor=actor)
+    return calendar
+
+
+def _require_exception_rights(actor: Any, calendar: WorkCalendar, exception: CalendarException) -> None:
+    """The PMO may do anything; the calendar's owner may only record days off."""
+    if can_edit_calendar(actor, calendar):
+        return
+    require(can_edit_leave(actor, calendar))
+    if exception.intervals:
+        raise ValidationError(
+            {"intervals": _("You can record days off in your calendar; working hours are set by the PMO.")}
+        )
+
+
+@transaction.atomic
+def calendar_exception_add(
+    *, actor: Any, calendar: WorkCalendar, data: Mapping[str, Any]
+) -> CalendarException:
+    require(can_edit_leave(actor, calendar))
+    data = dict(data)
+    if not data.get("finish") and data.get("start"):
+        data["finish"] = data["start"]
+    exception = CalendarException(calendar=calendar)
+    apply_changes(exception, data, EXCEPTION_FIELDS)
+    _require_exception_rights(actor, calendar, exception)
+    save_validated(exception, actor=actor)
+    _announce(calendar.pk)
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_update(
+    *, actor: Any, exception: CalendarException, data: Mapping[str, Any], expected_version: int | None
+) -> CalendarException:
+    calendar = exception.calendar
+    require(can_edit_leave(actor, calendar))
+    exception = CalendarException.objects.select_for_update().select_related("calendar").get(pk=exception.pk)
+    _require_exception_rights(actor, calendar, exception)  # the row as it is: leave stays leave
+    data = dict(data)
+    if "finish" in data and not data["finish"]:
+        data["finish"] = data.get("start") or exception.start
+    update_row(
+        exception, actor=actor, changes=data, allowed=EXCEPTION_FIELDS, expected_version=expected_version
+    )
+    _require_exception_rights(actor, calendar, exception)  # and as it would become
+    _announce(calendar.pk)
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_delete(*, actor: Any, exception: CalendarException) -> None:
+    require(can_edit_leave(actor, exception.calendar))
+    _require_exception_rights(actor, exception.calendar, exception)
+    exception.delete()
+    _announce(exception.calendar_id)

@@ -128,6 +128,7 @@ class ProjectOut(Schema):
     planned_start: date | None
     planned_finish: date | None
     status_date: date | None
+    calendar_id: int | None = Field(None, description="Empty: the organisation's default calendar")
     compared_baseline: int
     scheduled_start: datetime | None = Field(None, description="Computed by the scheduling engine")
     scheduled_finish: datetime | None = None
@@ -163,6 +164,7 @@ class ProjectIn(Schema):
     planned_start: date | None = None
     planned_finish: date | None = None
     status_date: date | None = None
+    calendar_id: int | None = None
     budget: Decimal = Decimal(0)
     rag_overall: RagColour = ""
     rag_overall_reason: str = ""
@@ -191,6 +193,7 @@ class ProjectPatch(Schema):
     planned_start: date | None = None
     planned_finish: date | None = None
     status_date: date | None = None
+    calendar_id: int | None = None
     compared_baseline: int | None = Field(None, ge=0, le=10)
     budget: Decimal | None = None
     rag_overall: RagColour | None = None

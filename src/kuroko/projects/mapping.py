@@ -1,9 +1,8 @@
 """ORM rows ⇄ engine dataclasses: a project as an engine `Plan`.
 
-The project calendar comes from the organisation settings until calendars are editable: weekdays with a
-one-hour lunch break around `hours_per_day` hours of work from 09:00, and the public holidays of the
-organisation's country. Links from tasks of other projects become `ExternalDates` with those tasks'
-planned dates.
+A project is scheduled on its own stored calendar, or the organisation's default one (people.mapping turns
+stored calendars into engine calendars, holidays included). Links from tasks of other projects become
+`ExternalDates` with those tasks' planned dates.
 """
 
 from __future__ import annotations
@@ -15,29 +14,23 @@ from typing import Any, overload
 from django.utils import timezone
 
 from kuroko.core.models import Organisation
-from kuroko.engine.calendar import WorkCalendar, holiday_exceptions
+from kuroko.engine.calendar import WorkCalendar
 from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, Link, LinkType, Plan, Task
 from kuroko.formats.gantt_svg import GanttChart, GanttRow
+from kuroko.people.mapping import calendars_to_engine, engine_id
+from kuroko.people.selectors import default_calendar
 from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Dependency, Project, TaskKind
 from kuroko.projects.models import Task as TaskRow
 
 DAY_START = 9 * 60
 
 
-def organisation_calendar(org: Organisation, years: range) -> Calendar:
-    """Weekdays from 09:00 with a lunch hour after the morning's three hours, and national holidays."""
-    minutes = int(Decimal(org.hours_per_day) * 60)
-    morning = min(minutes, 180)
-    day: tuple[tuple[int, int], ...] = ((DAY_START, DAY_START + morning),)
-    if minutes > morning:
-        afternoon_start = DAY_START + morning + 60
-        day += ((afternoon_start, min(afternoon_start + minutes - morning, 24 * 60)),)
-    week = (day,) * 5 + ((), ())
-    try:
-        holidays = holiday_exceptions(org.holiday_country, years)
-    except (KeyError, NotImplementedError):  # an unknown country code: no public holidays
-        holidays = ()
-    return Calendar("organisation", org.name, week, holidays)
+def project_calendars(project: Project, years: range) -> tuple[tuple[Calendar, ...], str]:
+    """The engine calendars a project is scheduled with (its own, or the organisation's default, with
+    any base calendars) and the id of the one the project uses."""
+    row = project.calendar if project.calendar_id else default_calendar()
+    assert row is not None
+    return calendars_to_engine(row, years), engine_id(row)
 
 
 @overload
@@ -62,10 +55,10 @@ def aware(moment: datetime) -> datetime:
 
 def work_calendar(project: Project) -> WorkCalendar:
     """The project's calendar compiled for arithmetic (working time between dates, next working day)."""
-    org = Organisation.current()
     around = project.planned_start or timezone.localdate()
-    calendar = organisation_calendar(org, range(around.year - 2, around.year + 11))
-    return WorkCalendar(calendar, around=datetime.combine(around, time()), years=10, lookback=2)
+    calendars, key = project_calendars(project, range(around.year - 2, around.year + 11))
+    by_id = {c.id: c for c in calendars}
+    return WorkCalendar(by_id[key], by_id, around=datetime.combine(around, time()), years=10, lookback=2)
 
 
 def constraint_moment(kind: str, day: date) -> datetime:
@@ -109,7 +102,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         )
     )
     start = project_start(project, rows, today)
-    calendar = organisation_calendar(org, range(start.year - 1, start.year + 11))
+    calendars, calendar_id = project_calendars(project, range(start.year - 1, start.year + 11))
     by_id = {str(t.pk): t for t in rows}
     tasks = tuple(
         Task(
@@ -171,8 +164,8 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         start=start,
         tasks=tasks,
         links=tuple(links),
-        calendars=(calendar,),
-        calendar=calendar.id,
+        calendars=calendars,
+        calendar=calendar_id,
         name=f"{project.code} {project.name}",
         external=tuple(external.values()),
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),

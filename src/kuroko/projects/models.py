@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kuroko.core.versioning import Versioned
-from kuroko.people.models import Person
+from kuroko.people.models import Person, WorkCalendar
 
 StrOrPromise = Any  # a str or a lazy translation
 
@@ -151,6 +151,15 @@ class Project(PlannedDatesMixin, Versioned):
     rag_quality_reason = _reason_field(_("quality RAG reason"))
     rag_risk = _rag_field(_("risk RAG"))
     rag_risk_reason = _reason_field(_("risk RAG reason"))
+    calendar = models.ForeignKey(
+        WorkCalendar,
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        help_text=_("Empty: the organisation's default calendar."),
+    )
     # Progress is measured up to the status date; unfinished work is scheduled after it.
     status_date = models.DateField(_("status date"), null=True, blank=True)
     # Which baseline (0–10) the Gantt and the variance columns compare against.

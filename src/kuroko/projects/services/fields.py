@@ -15,6 +15,7 @@ PROJECT_FIELDS = (
     "planned_start",
     "planned_finish",
     "status_date",
+    "calendar",
     "compared_baseline",
     "budget",
     "rag_overall",

@@ -95,7 +95,7 @@ def project_update(
         ProjectMember.objects.get_or_create(
             project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
         )
-    if {"planned_start", "status_date"} & set(changed):
+    if {"planned_start", "status_date", "calendar"} & set(changed):
         project_reschedule(project)
     return project
 

@@ -60,3 +60,23 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
         Project.objects.filter(pk=project.pk).update(scheduled_start=start, scheduled_finish=finish)
         project.scheduled_start, project.scheduled_finish = start, finish
     return result
+
+
+def projects_reschedule_for_calendars(calendar_ids: list[int]) -> int:
+    """Reschedule every project that works on one of these calendars (0: the organisation default,
+    for projects without a calendar of their own). Returns how many were rescheduled."""
+    from django.db.models import Q
+
+    query = Q(calendar_id__in=[i for i in calendar_ids if i])
+    if 0 in calendar_ids:
+        query |= Q(calendar__isnull=True)
+    count = 0
+    for project in Project.objects.filter(query):
+        project_reschedule(project)
+        count += 1
+    return count
+
+
+def on_calendar_changed(sender: object, *, calendar_ids: list[int], **kwargs: object) -> None:
+    """Receiver of core.events.calendar_changed (connected in ProjectsConfig.ready)."""
+    projects_reschedule_for_calendars(calendar_ids)
