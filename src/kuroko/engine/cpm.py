@@ -75,15 +75,17 @@ class CycleError(PlanError):
 _Edge = tuple[int, int, bool, bool, int, bool, Link]
 
 # A "fast" link (both ends on one calendar, a lag of fixed working time), in the incoming list of its
-# successor S, as (key, offset, how, to_finish):
+# successor S, as (key, offset, code):
 # - key = 2 × predecessor + from_finish indexes the predecessor's early start (even) or finish (odd) in
 #   the interleaved list of early positions, so the forward bound on S's start is `pos[key] + offset`;
 # - offset = lag − (S's planned duration when the link binds S's finish);
-# - how: what `_how` gives when the link binds (0, 1 or 2), or -1 when that depends on the predecessor's
-#   final duration and how it was bound itself (a link from a finish without a positive lag).
+# - code = how + 4 × to_finish, where how is what `_how` gives when the link binds (0, 1 or 2), or 3 when
+#   that depends on the predecessor's final duration and how it was bound itself (a link from a finish
+#   without a positive lag).
 # The backward pass pushes `late start of S − offset` to the same key (a bound on the predecessor's finish
 # when odd, on its start when even), and free float does the same from S's early start.
-_Fast = tuple[int, int, int, int]
+_Fast = tuple[int, int, int]
+_DYNAMIC_HOW = 3
 
 # (from_finish, to_finish) per link type: FS and FF leave from the predecessor's finish; FF and SF bind the
 # successor's finish.
@@ -133,11 +135,11 @@ def _how(from_finish: bool, to_finish: bool, lag: int, pred_duration: int, pred_
     return 2 if to_finish and lag <= 0 else 0
 
 
-def _static_how(from_finish: bool, to_finish: bool, lag: int) -> int:
-    """`_how` of a fast link where it does not depend on the predecessor, else -1."""
+def _fast_code(from_finish: bool, to_finish: bool, lag: int) -> int:
+    """The `code` of a fast link (see _Fast)."""
     if from_finish:
-        return 1 if lag > 0 else -1
-    return 2 if to_finish and lag <= 0 else 0
+        return (1 if lag > 0 else _DYNAMIC_HOW) + 4 * to_finish
+    return (2 if to_finish and lag <= 0 else 0) + 4 * to_finish
 
 
 class _Links(NamedTuple):
@@ -362,15 +364,11 @@ class _Scheduler:
         by_successor = np.argsort(s_f, kind="stable")  # stable: each task's links stay in link order
         p_f, s_f, ff_f, tf_f, lag_f = (a[by_successor] for a in (p_f, s_f, ff_f, tf_f, lag_f))
         offset = lag_f - np.asarray(dur, dtype=np.int64)[s_f] * tf_f
-        how = np.where(ff_f == 1, np.where(lag_f > 0, 1, -1), np.where((tf_f == 1) & (lag_f <= 0), 2, 0))
+        how = np.where(
+            ff_f == 1, np.where(lag_f > 0, 1, _DYNAMIC_HOW), np.where((tf_f == 1) & (lag_f <= 0), 2, 0)
+        )
         rows: list[_Fast] = list(
-            zip(
-                (2 * p_f + ff_f).tolist(),
-                offset.tolist(),
-                how.tolist(),
-                tf_f.tolist(),
-                strict=True,
-            )
+            zip((2 * p_f + ff_f).tolist(), offset.tolist(), (how + 4 * tf_f).tolist(), strict=True)
         )
         ends = np.cumsum(np.bincount(s_f, minlength=n)).tolist()
         in_fast = [rows[a:b] for a, b in zip([0, *ends], ends, strict=False)]
@@ -411,8 +409,7 @@ class _Scheduler:
                     (
                         2 * p + from_finish,
                         lag - dur[s] if to_finish else lag,
-                        _static_how(from_finish, to_finish, lag),
-                        int(to_finish),
+                        _fast_code(from_finish, to_finish, lag),
                     )
                 )
             else:
@@ -549,13 +546,12 @@ class _Scheduler:
         for i in order:
             start = start_of[i]
             how = 0
-            for key, offset, link_how, _tf in in_fast[i]:
+            for key, offset, code in in_fast[i]:
                 bound = pos[key] + offset
                 if bound > start or (bound == start and not how):  # ties: with the project start or a link
                     start = bound
-                    if link_how >= 0:
-                        how = link_how
-                    else:  # from a finish without lag: see _how()
+                    how = code & 3
+                    if how == _DYNAMIC_HOW:  # from a finish without lag: see _how()
                         p = key >> 1
                         how = 1 if dur[p] or bound_by[p] == 1 else 0
             d = dur[i]
@@ -571,8 +567,9 @@ class _Scheduler:
                     dur[i] = d
             else:
                 bound_by[i] = how
-            pos[2 * i] = start
-            pos[2 * i + 1] = start + d
+            j = 2 * i
+            pos[j] = start
+            pos[j + 1] = start + d
         es = pos[0::2]
         ef = pos[1::2]
 
@@ -605,14 +602,13 @@ class _Scheduler:
         # Backward pass, with free float over fast links. Each task, once final, pushes bounds to its
         # predecessors (they come earlier in the order), so only the incoming lists are needed: `late[key]`
         # bounds the predecessor's late finish (odd key) or late start (even key); `slack[key]` is the
-        # same from the task's early dates, which bounds how far the predecessor can slip.
+        # same from the task's early dates, which bounds how far the predecessor can slip. Once a task is
+        # done its two entries are free: `late` then holds its late start and finish, `slack` its free
+        # float over fast links (twice).
         big = _BIG
         late = [big] * (2 * n)
         late[1::2] = finish_of
         slack = [big] * (2 * n)
-        ls = [0] * n
-        lf = [0] * n
-        free = [0] * n
         for i in reversed(order):
             j = 2 * i
             di = dur[i]
@@ -622,22 +618,25 @@ class _Scheduler:
                 finish = bound
             early = pos[j]
             # Free float over fast links: all successors have pushed their slack by now.
-            free[i] = min(slack[j + 1] - pos[j + 1], slack[j] - early)
+            float_finish = slack[j + 1] - pos[j + 1]
+            float_start = slack[j] - early
+            slack[j] = slack[j + 1] = float_finish if float_finish < float_start else float_start
             if backward_extra[i]:
                 for e in out_slow.get(i, ()):
-                    bound = self._backward_bound(e, ls, lf, dur, cals)
+                    s_ = 2 * e[1] + e[3]  # the successor's late start or finish, as the link binds
+                    bound = self._backward_bound(e, late[s_], dur, cals)
                     if bound < finish:
                         finish = bound
                 if special[i]:
                     t = tasks[i]
                     finish = self._late_constraints(t, finish, di, cals[i])
                     if t.actual_finish is not None:
-                        finish = ef[i]
-            lf[i] = finish
+                        finish = pos[j + 1]
             start = finish - di
-            ls[i] = start
+            late[j] = start
+            late[j + 1] = finish
             if di == planned[i]:
-                for key, offset, _, _ in in_fast[i]:
+                for key, offset, _ in in_fast[i]:
                     bound = start - offset
                     if bound < late[key]:
                         late[key] = bound
@@ -646,13 +645,16 @@ class _Scheduler:
                         slack[key] = bound
             else:  # progress changed the duration: offsets hold the planned one
                 change = di - planned[i]
-                for key, offset, _, tf in in_fast[i]:
-                    bound = start - offset + (change if tf else 0)
+                for key, offset, code in in_fast[i]:
+                    bound = start - offset + (change if code & 4 else 0)
                     if bound < late[key]:
                         late[key] = bound
-                    bound = early - offset + (change if tf else 0)
+                    bound = early - offset + (change if code & 4 else 0)
                     if bound < slack[key]:
                         slack[key] = bound
+        ls = late[0::2]
+        lf = late[1::2]
+        free = slack[0::2]
 
         if plan.schedule_from_finish:
             # Backward scheduling: tasks sit at their late dates; the early pass restarts from the earliest.
@@ -676,20 +678,29 @@ class _Scheduler:
                 self._follow_late_tasks(order, start_pos, es, dur, planned, cals, in_fast, in_slow)
 
         # Free float: how far each task can slip before it delays a successor's early dates (over fast
-        # links from the backward pass, over the others here), or the project finish.
-        for i in leaves.tolist():
-            bound = finish_of[i] - ef[i]
-            if bound < free[i]:
-                free[i] = bound
+        # links from the backward pass, over the others here), or the project finish (in _result).
         for i, edges in out_slow.items():
             for e in edges:
-                bound = self._free_slack(e, es, ef, dur, cals)
+                ref = ef[e[1]] if e[3] else es[e[1]]
+                bound = self._backward_bound(e, ref, dur, cals) - ef[i]
                 if bound < free[i]:
                     free[i] = bound
 
         self.bound_by = bound_by
         return self._result(
-            leaves, groups, es, ef, ls, lf, start_pos, dur_a, free, bound_by_a, project_start, project_finish
+            leaves,
+            groups,
+            es,
+            ef,
+            ls,
+            lf,
+            start_pos,
+            dur_a,
+            free,
+            finish_of,
+            bound_by_a,
+            project_start,
+            project_finish,
         )
 
     def _follow_late_tasks(
@@ -713,10 +724,10 @@ class _Scheduler:
                 continue
             start = start_pos[i]
             change = dur[i] - planned[i]  # offsets hold the planned duration
-            for key, offset, _how, tf in in_fast[i]:
+            for key, offset, code in in_fast[i]:
                 p = key >> 1
                 bound = (finish_pos[p] if key & 1 else start_pos[p]) + offset
-                if tf:
+                if code & 4:
                     bound -= change
                 start = max(start, bound)
             for e in in_slow.get(i, ()):
@@ -790,18 +801,17 @@ class _Scheduler:
         bound = cal.to_work(instant + lag) if link.lag_kind == LagKind.ELAPSED else cal.to_work(instant) + lag
         return bound - d if link.type in (LinkType.FF, LinkType.SF) else bound
 
-    def _backward_bound(
-        self, e: _Edge, ls: list[int], lf: list[int], dur: list[int], cals: list[WorkCalendar]
-    ) -> int:
-        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar.
+    def _backward_bound(self, e: _Edge, ref: int, dur: list[int], cals: list[WorkCalendar]) -> int:
+        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar, from the
+        successor's late start or finish position `ref` (as the link binds). From the successor's early
+        dates instead, it bounds how far the predecessor can slip (free float).
 
         Across calendars (or with an elapsed lag) the successor's position is read as the *latest*
         instant it stands for (a position at a day's end also stands for the next morning), and the
         predecessor gets the latest position whose instant is not after it — the exact inverse of the
         forward pass, so a critical chain keeps zero float across calendars.
         """
-        p, s, from_finish, to_finish, _lag, _fast, link = e
-        ref = lf[s] if to_finish else ls[s]
+        p, s, from_finish, _to_finish, _lag, _fast, link = e
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
         elapsed = link.lag_kind == LagKind.ELAPSED
@@ -815,12 +825,6 @@ class _Scheduler:
         if cp.start_at(position) > latest:
             position -= 1  # `latest` is in the predecessor's non-working time: start before it
         return position + dur[p]  # the link constrains the predecessor's start
-
-    def _free_slack(
-        self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
-    ) -> int:
-        """How far the predecessor can slip before the link delays the successor's early dates."""
-        return self._backward_bound(e, es, ef, dur, cals) - ef[e[0]]
 
     def _early_constraints(self, t: Task, start: int, d: int, cal: WorkCalendar) -> int:
         c = t.constraint
@@ -868,6 +872,7 @@ class _Scheduler:
         start_pos: list[int],
         dur_a: npt.NDArray[np.int64],
         free: list[int],
+        finish_of: list[int],
         bound_by: npt.NDArray[np.uint8],
         project_start: int,
         project_finish: int,
@@ -918,7 +923,8 @@ class _Scheduler:
         leaf_instants = {key: values if whole else values[leaves] for key, values in instants.items()}
         columns = [datetimes(leaf_instants[key]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
         total_a = positions["ls"][0] - positions["es"][0]
-        free_a = np.asarray(free, dtype=np.int64)
+        # Free float is also bounded by the project finish.
+        free_a = np.minimum(free, np.asarray(finish_of, dtype=np.int64) - positions["ef"][0])
         if not whole:
             total_a, free_a = total_a[leaves], free_a[leaves]
         # Free slack is 0 rather than negative when total slack is not negative, and never exceeds total
