@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from itertools import repeat
 from operator import attrgetter
@@ -231,9 +232,16 @@ class _Scheduler:
                     problems.append(Problem(t.id, f"its calendar {t.calendar!r} does not exist"))
         self.external = {e.id: e for e in plan.external}
         links = plan.links
-        self.link_preds = list(map(index.get, map(_predecessor, links)))
-        self.link_succs = list(map(index.get, map(_successor, links)))
-        if None in self.link_preds or None in self.link_succs:
+        # The task indexes of each link's ends, when every link joins two tasks of the plan (else the
+        # links are checked and sorted one by one).
+        self.link_ends: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        if not self.external:
+            with suppress(KeyError):  # a link to a task that does not exist: reported below
+                self.link_ends = (
+                    np.fromiter(map(index.__getitem__, map(_predecessor, links)), np.int64, len(links)),
+                    np.fromiter(map(index.__getitem__, map(_successor, links)), np.int64, len(links)),
+                )
+        if self.link_ends is None:
             for link in links:
                 for end in (link.predecessor, link.successor):
                     if end not in index and end not in self.external:
@@ -311,11 +319,9 @@ class _Scheduler:
     def _edges(self, cal_no: list[int], dur: list[int]) -> _Links:
         """Links between leaf tasks (summary links expanded) sorted into per-task lists, and links from
         tasks of other projects."""
-        preds, succs = self.link_preds, self.link_succs
-        if None not in preds and preds:
+        if self.link_ends is not None and len(self.plan.links):
             is_summary = np.asarray(self.is_summary, dtype=bool)
-            p_arr = np.asarray(preds, dtype=np.int64)
-            s_arr = np.asarray(succs, dtype=np.int64)
+            p_arr, s_arr = self.link_ends
             if not (is_summary[p_arr].any() or is_summary[s_arr].any()):
                 vectorised = self._leaf_edges(cal_no, dur, p_arr, s_arr)
                 if vectorised is not None:
@@ -334,25 +340,21 @@ class _Scheduler:
         None when lags or durations are too large for int64 arithmetic."""
         n = len(self.plan.tasks)
         links = self.plan.links
+        m = len(links)
         kinds = list(map(_lag_kind, links))
         work = LagKind.WORK
-        all_work = kinds.count(work) == len(kinds)
-        lag_values = list(map(_lag_value, links))
-        percent = LagKind.PERCENT
-        lags = (
-            list(map(round, lag_values))
-            if all_work
-            else [round(lag) if kind != percent else 0 for lag, kind in zip(lag_values, kinds, strict=True)]
-        )
-        if (lags and max(map(abs, lags)) >= _NUMPY_SAFE) or max(dur, default=0) >= _NUMPY_SAFE:
+        all_work = kinds.count(work) == m
+        lag_values = np.fromiter(map(_lag_value, links), np.float64, m)
+        if not (np.abs(lag_values) < _NUMPY_SAFE).all() or max(dur, default=0) >= _NUMPY_SAFE:
             return None
-        lag_a = np.asarray(lags, dtype=np.int64)
-        code = np.asarray(list(map(_END_CODE.__getitem__, map(_link_type, links))), dtype=np.int64)
+        lag_a = np.rint(lag_values).astype(np.int64)  # as round(): halves to even
+        code = np.fromiter(map(_END_CODE.__getitem__, map(_link_type, links)), np.int64, m)
         ff = code >> 1
         tf = code & 1
-        fast = np.ones(len(links), dtype=bool)
+        fast = np.ones(m, dtype=bool)
         if not all_work:
             fast &= np.asarray([kind == work for kind in kinds], dtype=bool)
+            lag_a[np.asarray([kind == LagKind.PERCENT for kind in kinds], dtype=bool)] = 0
         if len(self.cal_list) > 1:
             cal_a = np.asarray(cal_no, dtype=np.int64)
             fast &= cal_a[p_arr] == cal_a[s_arr]
@@ -378,7 +380,7 @@ class _Scheduler:
             link = links[j]
             p, s = int(p_arr[j]), int(s_arr[j])
             from_finish, to_finish = _ENDS[link.type]
-            edge = (p, s, from_finish, to_finish, lags[j], False, link)
+            edge = (p, s, from_finish, to_finish, int(lag_a[j]), False, link)
             in_slow.setdefault(s, []).append(edge)
             out_slow.setdefault(p, []).append(edge)
         ascending = bool((p_arr < s_arr).all())
@@ -664,8 +666,9 @@ class _Scheduler:
             for i in leaf_list:
                 es[i] += shift[cal_no[i]]
                 ef[i] += shift[cal_no[i]]
-        start_pos = list(es)
+        start_pos = es  # the scheduled start is the early start, except as below
         if plan.schedule_from_finish or alap in constraints:
+            start_pos = list(es)
             for i in leaves.tolist():
                 t = tasks[i]
                 if (
@@ -880,15 +883,17 @@ class _Scheduler:
         plan = self.plan
         tasks = plan.tasks
         n = len(tasks)
-        start_a = np.asarray(start_pos, dtype=np.int64)
-        positions = {
-            "start": (start_a, True),
-            "finish": (start_a + dur_a, False),
-            "es": (np.asarray(es, dtype=np.int64), True),
-            "ef": (np.asarray(ef, dtype=np.int64), False),
-            "ls": (np.asarray(ls, dtype=np.int64), True),
-            "lf": (np.asarray(lf, dtype=np.int64), False),
-        }
+        # The scheduled dates are mostly the early ones: then their instants are the same too.
+        same_as_early = start_pos is es
+        positions: dict[str, tuple[npt.NDArray[np.int64], bool]] = {}
+        if not same_as_early:
+            start_a = np.asarray(start_pos, dtype=np.int64)
+            positions["start"] = (start_a, True)
+            positions["finish"] = (start_a + dur_a, False)
+        positions["es"] = (np.asarray(es, dtype=np.int64), True)
+        positions["ef"] = (np.asarray(ef, dtype=np.int64), False)
+        positions["ls"] = (np.asarray(ls, dtype=np.int64), True)
+        positions["lf"] = (np.asarray(lf, dtype=np.int64), False)
         # Instants in bulk, per calendar: a start position reads as the next working instant, except for
         # zero-length tasks (milestones), which sit at the end of the working period they follow.
         whole = len(groups) == 1 and len(leaves) == n  # one calendar and no summaries: no gathering
@@ -906,8 +911,7 @@ class _Scheduler:
             finish_as_start = picked_by == 2
             for key, (values, as_start) in positions.items():
                 picked = values if whole else values[members]
-                finishes = cal.finishes_at(picked)
-                starts = cal.starts_at(picked)
+                finishes, starts = cal.finishes_and_starts_at(picked)
                 # Nothing is shown before the project starts (a milestone tied to the start by a lead).
                 zero_at_finish_here = zero_at_finish & (finishes >= project_start)
                 if as_start:
@@ -921,7 +925,11 @@ class _Scheduler:
                 else:
                     instants[key][members] = chosen
         leaf_instants = {key: values if whole else values[leaves] for key, values in instants.items()}
-        columns = [datetimes(leaf_instants[key]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
+        dates = {key: datetimes(values) for key, values in leaf_instants.items()}
+        if same_as_early:  # the same datetime objects serve both
+            leaf_instants["start"], leaf_instants["finish"] = leaf_instants["es"], leaf_instants["ef"]
+            dates["start"], dates["finish"] = dates["es"], dates["ef"]
+        columns = [dates[key] for key in ("start", "finish", "es", "ef", "ls", "lf")]
         total_a = positions["ls"][0] - positions["es"][0]
         # Free float is also bounded by the project finish.
         free_a = np.minimum(free, np.asarray(finish_of, dtype=np.int64) - positions["ef"][0])
