@@ -196,7 +196,7 @@ class _Scheduler:
         n = len(tasks)
         # Attribute lists are read once with C-level maps; the checks below loop in Python only when
         # something may be wrong, so that a valid plan costs a few passes of C code.
-        ids = list(map(_task_id, tasks))
+        self.ids = ids = list(map(_task_id, tasks))
         self.index = index = dict(zip(ids, range(n), strict=True))
         problems: list[Problem] = []
         if len(index) != n:
@@ -264,8 +264,9 @@ class _Scheduler:
         # The calendars' horizon must reach back to the earliest date in the plan (actuals may precede
         # the project start); it grows forward on its own.
         dates = [plan.start]
-        for getter in (_actual_start, _constraint_date, _deadline):
-            values = set(map(getter, tasks))
+        self.actual_starts = list(map(_actual_start, tasks))
+        self.deadlines = list(map(_deadline, tasks))
+        for values in (set(self.actual_starts), set(map(_constraint_date, tasks)), set(self.deadlines)):
             values.discard(None)
             dates.extend(values)
         dates.extend(e.start for e in plan.external)
@@ -524,8 +525,7 @@ class _Scheduler:
                 for i, c in enumerate(constraints):
                     if c not in (asap, alap):
                         special[i] = 1
-            for getter in (_actual_start, _deadline):
-                values = list(map(getter, tasks))
+            for values in (self.actual_starts, self.deadlines):
                 if values.count(None) != n:
                     for i, value in enumerate(values):
                         if value is not None:
@@ -567,13 +567,15 @@ class _Scheduler:
                 if special[i]:
                     start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
                     dur[i] = d
-            else:
+            elif how:
                 bound_by[i] = how
             j = 2 * i
             pos[j] = start
             pos[j + 1] = start + d
         es = pos[0::2]
         ef = pos[1::2]
+        pos_a = np.asarray(pos, dtype=np.int64)
+        es_a, ef_a = pos_a[0::2], pos_a[1::2]
 
         is_summary = np.asarray(self.is_summary, dtype=bool)
         leaves = np.flatnonzero(~is_summary)  # leaf tasks in plan order
@@ -588,7 +590,6 @@ class _Scheduler:
         if plan.schedule_from_finish and plan.finish is not None:
             project_finish = to_minutes(plan.finish)
         else:
-            ef_a = np.asarray(ef, dtype=np.int64)
             shown_at_start = (dur_a == 0) & (bound_by_a != 1)  # milestones shown at a start
             candidates: list[int] = []
             for cal, members in zip(cal_list, groups, strict=True):
@@ -605,8 +606,7 @@ class _Scheduler:
         # predecessors (they come earlier in the order), so only the incoming lists are needed: `late[key]`
         # bounds the predecessor's late finish (odd key) or late start (even key); `slack[key]` is the
         # same from the task's early dates, which bounds how far the predecessor can slip. Once a task is
-        # done its two entries are free: `late` then holds its late start and finish, `slack` its free
-        # float over fast links (twice).
+        # done its two entries in `late` are free: they then hold its late start and finish.
         big = _BIG
         late = [big] * (2 * n)
         late[1::2] = finish_of
@@ -619,10 +619,6 @@ class _Scheduler:
             if bound < finish:
                 finish = bound
             early = pos[j]
-            # Free float over fast links: all successors have pushed their slack by now.
-            float_finish = slack[j + 1] - pos[j + 1]
-            float_start = slack[j] - early
-            slack[j] = slack[j + 1] = float_finish if float_finish < float_start else float_start
             if backward_extra[i]:
                 for e in out_slow.get(i, ()):
                     s_ = 2 * e[1] + e[3]  # the successor's late start or finish, as the link binds
@@ -655,8 +651,11 @@ class _Scheduler:
                     if bound < slack[key]:
                         slack[key] = bound
         ls = late[0::2]
-        lf = late[1::2]
-        free = slack[0::2]
+        late_a = np.asarray(late, dtype=np.int64)
+        ls_a, lf_a = late_a[0::2], late_a[1::2]
+        # Free float over fast links: the least slack towards a successor, from the task's finish or start.
+        slack_a = np.asarray(slack, dtype=np.int64)
+        free = np.minimum(slack_a[1::2] - ef_a, slack_a[0::2] - es_a)
 
         if plan.schedule_from_finish:
             # Backward scheduling: tasks sit at their late dates; the early pass restarts from the earliest.
@@ -666,6 +665,7 @@ class _Scheduler:
             for i in leaf_list:
                 es[i] += shift[cal_no[i]]
                 ef[i] += shift[cal_no[i]]
+            es_a, ef_a = np.asarray(es, dtype=np.int64), np.asarray(ef, dtype=np.int64)
         start_pos = es  # the scheduled start is the early start, except as below
         if plan.schedule_from_finish or alap in constraints:
             start_pos = list(es)
@@ -687,17 +687,14 @@ class _Scheduler:
                 ref = ef[e[1]] if e[3] else es[e[1]]
                 bound = self._backward_bound(e, ref, dur, cals) - ef[i]
                 if bound < free[i]:
-                    free[i] = bound
+                    free[i] = bound  # (fits: well inside int64, like every position)
 
         self.bound_by = bound_by
         return self._result(
             leaves,
             groups,
-            es,
-            ef,
-            ls,
-            lf,
-            start_pos,
+            (es_a, ef_a, ls_a, lf_a),
+            None if start_pos is es else np.asarray(start_pos, dtype=np.int64),
             dur_a,
             free,
             finish_of,
@@ -868,13 +865,12 @@ class _Scheduler:
         self,
         leaves: npt.NDArray[np.intp],
         groups: list[npt.NDArray[np.intp]],
-        es: list[int],
-        ef: list[int],
-        ls: list[int],
-        lf: list[int],
-        start_pos: list[int],
+        dates_a: tuple[
+            npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+        ],
+        start_a: npt.NDArray[np.int64] | None,
         dur_a: npt.NDArray[np.int64],
-        free: list[int],
+        free: npt.NDArray[np.int64],
         finish_of: list[int],
         bound_by: npt.NDArray[np.uint8],
         project_start: int,
@@ -883,17 +879,18 @@ class _Scheduler:
         plan = self.plan
         tasks = plan.tasks
         n = len(tasks)
-        # The scheduled dates are mostly the early ones: then their instants are the same too.
-        same_as_early = start_pos is es
+        # Positions of the early, late and scheduled dates; the scheduled dates are mostly the early ones
+        # (start_a is None): then their instants are the same too.
+        same_as_early = start_a is None
         positions: dict[str, tuple[npt.NDArray[np.int64], bool]] = {}
-        if not same_as_early:
-            start_a = np.asarray(start_pos, dtype=np.int64)
+        if start_a is not None:
             positions["start"] = (start_a, True)
             positions["finish"] = (start_a + dur_a, False)
-        positions["es"] = (np.asarray(es, dtype=np.int64), True)
-        positions["ef"] = (np.asarray(ef, dtype=np.int64), False)
-        positions["ls"] = (np.asarray(ls, dtype=np.int64), True)
-        positions["lf"] = (np.asarray(lf, dtype=np.int64), False)
+        es_a, ef_a, ls_a, lf_a = dates_a
+        positions["es"] = (es_a, True)
+        positions["ef"] = (ef_a, False)
+        positions["ls"] = (ls_a, True)
+        positions["lf"] = (lf_a, False)
         # Instants in bulk, per calendar: a start position reads as the next working instant, except for
         # zero-length tasks (milestones), which sit at the end of the working period they follow.
         whole = len(groups) == 1 and len(leaves) == n  # one calendar and no summaries: no gathering
@@ -941,7 +938,7 @@ class _Scheduler:
         threshold = plan.critical_float
         critical_a = total_a <= threshold
         total = total_a.tolist()
-        ids = list(map(_task_id, tasks)) if whole else [tasks[i].id for i in leaves.tolist()]
+        ids = self.ids if whole else [tasks[i].id for i in leaves.tolist()]
         rows = zip(
             ids, *columns, total, free_a.tolist(), critical_a.tolist(), repeat(False, len(ids)), strict=True
         )
