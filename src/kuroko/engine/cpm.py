@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import NamedTuple, cast
 
@@ -154,6 +154,10 @@ class _Links(NamedTuple):
     # a topological order.
     ascending: bool
     pairs: list[tuple[int, int]] | None  # (predecessor, successor) in link order, when not ascending
+    # The fast links again as arrays (key, offset, code, successor), for free float in bulk.
+    fast_arrays: tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+    ]
 
 
 def schedule(plan: Plan) -> Schedule:
@@ -370,9 +374,8 @@ class _Scheduler:
         how = np.where(
             ff_f == 1, np.where(lag_f > 0, 1, _DYNAMIC_HOW), np.where((tf_f == 1) & (lag_f <= 0), 2, 0)
         )
-        rows: list[_Fast] = list(
-            zip((2 * p_f + ff_f).tolist(), offset.tolist(), (how + 4 * tf_f).tolist(), strict=True)
-        )
+        key, code = 2 * p_f + ff_f, how + 4 * tf_f
+        rows: list[_Fast] = list(zip(key.tolist(), offset.tolist(), code.tolist(), strict=True))
         ends = np.cumsum(np.bincount(s_f, minlength=n)).tolist()
         in_fast = [rows[a:b] for a, b in zip([0, *ends], ends, strict=False)]
         in_slow: dict[int, list[_Edge]] = {}
@@ -386,7 +389,7 @@ class _Scheduler:
             out_slow.setdefault(p, []).append(edge)
         ascending = bool((p_arr < s_arr).all())
         pairs = None if ascending else list(zip(p_arr.tolist(), s_arr.tolist(), strict=True))
-        return _Links(in_fast, in_slow, out_slow, [], ascending, pairs)
+        return _Links(in_fast, in_slow, out_slow, [], ascending, pairs, (key, offset, code, s_f))
 
     def _general_edges(self, cal_no: list[int], dur: list[int]) -> _Links:
         """`_edges` for any plan: links to or from summaries and from other projects, one by one."""
@@ -444,7 +447,10 @@ class _Scheduler:
                 for s in leaves(succ):
                     add(p, s, from_finish, to_finish, lag, link)
         ascending = all(p < s for p, s in pairs)
-        return _Links(in_fast, in_slow, out_slow, external, ascending, None if ascending else pairs)
+        table = np.asarray(list(chain.from_iterable(in_fast)), dtype=np.int64).reshape(-1, 3)
+        successor = np.repeat(np.arange(n, dtype=np.int64), list(map(len, in_fast)))
+        arrays = (table[:, 0], table[:, 1], table[:, 2], successor)
+        return _Links(in_fast, in_slow, out_slow, external, ascending, None if ascending else pairs, arrays)
 
     def _ancestors(self, i: int) -> set[int]:
         out: set[int] = set()
@@ -602,15 +608,14 @@ class _Scheduler:
         cal_finish = [c.to_work(project_finish) for c in cal_list]
         finish_of = [cal_finish[0]] * n if len(cal_list) == 1 else [cal_finish[k] for k in cal_no]
 
-        # Backward pass, with free float over fast links. Each task, once final, pushes bounds to its
-        # predecessors (they come earlier in the order), so only the incoming lists are needed: `late[key]`
-        # bounds the predecessor's late finish (odd key) or late start (even key); `slack[key]` is the
-        # same from the task's early dates, which bounds how far the predecessor can slip. Once a task is
-        # done its two entries in `late` are free: they then hold its late start and finish.
+        # Backward pass. Each task, once final, pushes bounds to its predecessors (they come earlier in the
+        # order), so only the incoming lists are needed: `late[key]` bounds the predecessor's late finish
+        # (odd key) or late start (even key). Once a task is done its two entries are free: they then hold
+        # its late start and finish.
         big = _BIG
         late = [big] * (2 * n)
         late[1::2] = finish_of
-        slack = [big] * (2 * n)
+        progress = dur != planned  # some durations changed: fast links' offsets hold the planned ones
         for i in reversed(order):
             j = 2 * i
             di = dur[i]
@@ -618,7 +623,6 @@ class _Scheduler:
             bound = late[j] + di
             if bound < finish:
                 finish = bound
-            early = pos[j]
             if backward_extra[i]:
                 for e in out_slow.get(i, ()):
                     s_ = 2 * e[1] + e[3]  # the successor's late start or finish, as the link binds
@@ -633,29 +637,28 @@ class _Scheduler:
             start = finish - di
             late[j] = start
             late[j + 1] = finish
-            if di == planned[i]:
-                for key, offset, _ in in_fast[i]:
-                    bound = start - offset
-                    if bound < late[key]:
-                        late[key] = bound
-                    bound = early - offset
-                    if bound < slack[key]:
-                        slack[key] = bound
-            else:  # progress changed the duration: offsets hold the planned one
+            if progress and di != planned[i]:
                 change = di - planned[i]
                 for key, offset, code in in_fast[i]:
                     bound = start - offset + (change if code & 4 else 0)
                     if bound < late[key]:
                         late[key] = bound
-                    bound = early - offset + (change if code & 4 else 0)
-                    if bound < slack[key]:
-                        slack[key] = bound
+            else:
+                for key, offset, _ in in_fast[i]:
+                    bound = start - offset
+                    if bound < late[key]:
+                        late[key] = bound
         ls = late[0::2]
         late_a = np.asarray(late, dtype=np.int64)
         ls_a, lf_a = late_a[0::2], late_a[1::2]
-        # Free float over fast links: the least slack towards a successor, from the task's finish or start.
-        slack_a = np.asarray(slack, dtype=np.int64)
-        free = np.minimum(slack_a[1::2] - ef_a, slack_a[0::2] - es_a)
+        # Free float over fast links, in bulk: the same bound from each successor's early dates, less the
+        # predecessor's early finish (odd key) or start (even key), at least over its links.
+        key_a, offset_a, code_a, successor_a = links.fast_arrays
+        slack = es_a[successor_a] - offset_a - pos_a[key_a]
+        if progress:
+            slack += (dur_a - np.asarray(planned, dtype=np.int64))[successor_a] * (code_a >> 2)
+        free = np.full(n, big, dtype=np.int64)
+        np.minimum.at(free, key_a >> 1, slack)
 
         if plan.schedule_from_finish:
             # Backward scheduling: tasks sit at their late dates; the early pass restarts from the earliest.
@@ -939,10 +942,11 @@ class _Scheduler:
         critical_a = total_a <= threshold
         total = total_a.tolist()
         ids = self.ids if whole else [tasks[i].id for i in leaves.tolist()]
-        rows = zip(
+        fields = zip(
             ids, *columns, total, free_a.tolist(), critical_a.tolist(), repeat(False, len(ids)), strict=True
         )
-        out: dict[str, TaskSchedule] = dict(zip(ids, map(_task_schedule_row, rows), strict=True))
+        rows = list(map(_task_schedule_row, fields))  # all rows first: then the dict builds faster
+        out: dict[str, TaskSchedule] = dict(zip(ids, rows, strict=True))
         problems = list(self.problems)
         problems.extend(
             Problem(
