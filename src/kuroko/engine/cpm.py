@@ -69,10 +69,9 @@ class CycleError(PlanError):
         super().__init__([Problem(cycle[0], f"the links form a cycle: {text}")])
 
 
-# A link between two leaf tasks, as a plain tuple (tens of thousands are built per run):
-# (pred, succ, from_finish, to_finish, lag_minutes, fast, link). `from_finish`: the link leaves from the
-# predecessor's finish (FS, FF); `to_finish`: it binds the successor's finish (FF, SF). These are the
-# "slow" links: across calendars, or with an elapsed or percent lag.
+# A "slow" link between two leaf tasks (across calendars, or with an elapsed or percent lag), as a plain
+# tuple: (pred, succ, from_finish, to_finish, lag_minutes, fast, link). `from_finish`: the link leaves
+# from the predecessor's finish (FS, FF); `to_finish`: it binds the successor's finish (FF, SF).
 _Edge = tuple[int, int, bool, bool, int, bool, Link]
 
 # A "fast" link (both ends on one calendar, a lag of fixed working time), in the incoming list of its
@@ -84,7 +83,7 @@ _Edge = tuple[int, int, bool, bool, int, bool, Link]
 #   that depends on the predecessor's final duration and how it was bound itself (a link from a finish
 #   without a positive lag).
 # The backward pass pushes `late start of S − offset` to the same key (a bound on the predecessor's finish
-# when odd, on its start when even), and free float does the same from S's early start.
+# when odd, on its start when even); free float takes the same bound from S's early start, in bulk.
 _Fast = tuple[int, int, int]
 _DYNAMIC_HOW = 3
 
@@ -342,7 +341,7 @@ class _Scheduler:
     ) -> _Links | None:
         """`_edges` for plans whose links all join two leaf tasks of the plan (the common case), with
         numpy: the fast links are sorted by successor (keeping link order) and cut into per-task lists.
-        None when lags or durations are too large for int64 arithmetic."""
+        None when lags or durations are not integers that int64 arithmetic holds."""
         n = len(self.plan.tasks)
         links = self.plan.links
         m = len(links)
@@ -350,7 +349,12 @@ class _Scheduler:
         work = LagKind.WORK
         all_work = kinds.count(work) == m
         lag_values = np.fromiter(map(_lag_value, links), np.float64, m)
-        if not (np.abs(lag_values) < _NUMPY_SAFE).all() or max(dur, default=0) >= _NUMPY_SAFE:
+        durations = np.asarray(dur)
+        if (
+            not (np.abs(lag_values) < _NUMPY_SAFE).all()
+            or durations.dtype.kind != "i"
+            or max(dur, default=0) >= _NUMPY_SAFE
+        ):
             return None
         lag_a = np.rint(lag_values).astype(np.int64)  # as round(): halves to even
         code = np.fromiter(map(_END_CODE.__getitem__, map(_link_type, links)), np.int64, m)
@@ -370,7 +374,7 @@ class _Scheduler:
             p_f, s_f, ff_f, tf_f, lag_f = p_arr, s_arr, ff, tf, lag_a
         by_successor = np.argsort(s_f, kind="stable")  # stable: each task's links stay in link order
         p_f, s_f, ff_f, tf_f, lag_f = (a[by_successor] for a in (p_f, s_f, ff_f, tf_f, lag_f))
-        offset = lag_f - np.asarray(dur, dtype=np.int64)[s_f] * tf_f
+        offset = lag_f - durations[s_f] * tf_f
         how = np.where(
             ff_f == 1, np.where(lag_f > 0, 1, _DYNAMIC_HOW), np.where((tf_f == 1) & (lag_f <= 0), 2, 0)
         )
