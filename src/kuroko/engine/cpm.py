@@ -22,9 +22,15 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from typing import NamedTuple
+from collections.abc import Callable
+from contextlib import suppress
+from functools import partial
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import NamedTuple, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from kuroko.engine.calendar import HorizonError, WorkCalendar, datetimes, from_minutes, to_minutes
 from kuroko.engine.graph import find_cycle
@@ -63,12 +69,23 @@ class CycleError(PlanError):
         super().__init__([Problem(cycle[0], f"the links form a cycle: {text}")])
 
 
-# A link between two leaf tasks, as a plain tuple (tens of thousands are built per run):
-# (pred, succ, from_finish, to_finish, lag_minutes, fast, link). `from_finish`: the link leaves from the
-# predecessor's finish (FS, FF); `to_finish`: it binds the successor's finish (FF, SF); `fast`: both ends
-# share a calendar and the lag is fixed working time, so the passes need integer arithmetic only.
+# A "slow" link between two leaf tasks (across calendars, or with an elapsed or percent lag), as a plain
+# tuple: (pred, succ, from_finish, to_finish, lag_minutes, fast, link). `from_finish`: the link leaves
+# from the predecessor's finish (FS, FF); `to_finish`: it binds the successor's finish (FF, SF).
 _Edge = tuple[int, int, bool, bool, int, bool, Link]
 
+# A "fast" link (both ends on one calendar, a lag of fixed working time), in the incoming list of its
+# successor S, as (key, offset, code):
+# - key = 2 × predecessor + from_finish indexes the predecessor's early start (even) or finish (odd) in
+#   the interleaved list of early positions, so the forward bound on S's start is `pos[key] + offset`;
+# - offset = lag − (S's planned duration when the link binds S's finish);
+# - code = how + 4 × to_finish, where how is what `_how` gives when the link binds (0, 1 or 2), or 3 when
+#   that depends on the predecessor's final duration and how it was bound itself (a link from a finish
+#   without a positive lag).
+# The backward pass pushes `late start of S − offset` to the same key (a bound on the predecessor's finish
+# when odd, on its start when even); free float takes the same bound from S's early start, in bulk.
+_Fast = tuple[int, int, int]
+_DYNAMIC_HOW = 3
 
 # (from_finish, to_finish) per link type: FS and FF leave from the predecessor's finish; FF and SF bind the
 # successor's finish.
@@ -78,6 +95,31 @@ _ENDS = {
     LinkType.FF: (True, True),
     LinkType.SF: (False, True),
 }
+# The same as 2 × from_finish + to_finish.
+_END_CODE = {kind: 2 * ff + tf for kind, (ff, tf) in _ENDS.items()}
+
+_task_id = attrgetter("id")
+_parent = attrgetter("parent")
+_calendar = attrgetter("calendar")
+_elapsed = attrgetter("elapsed")
+_duration = attrgetter("duration")
+_milestone = attrgetter("milestone")
+_constraint = attrgetter("constraint")
+_constraint_date = attrgetter("constraint_date")
+_deadline = attrgetter("deadline")
+_actual_start = attrgetter("actual_start")
+_predecessor = attrgetter("predecessor")
+_successor = attrgetter("successor")
+_link_type = attrgetter("type")
+_lag_kind = attrgetter("lag_kind")
+_lag_value = attrgetter("lag")
+# TaskSchedule rows straight from tuples of their eleven fields (what NamedTuple._make does, without a
+# Python-level call per row).
+_task_schedule_row = cast(
+    "Callable[[tuple[object, ...]], TaskSchedule]", partial(tuple.__new__, TaskSchedule)
+)
+# Lags and durations up to this size take the vectorised path (int64 arithmetic cannot overflow).
+_NUMPY_SAFE = 1 << 50
 
 
 def _how(from_finish: bool, to_finish: bool, lag: int, pred_duration: int, pred_how: int) -> int:
@@ -93,14 +135,28 @@ def _how(from_finish: bool, to_finish: bool, lag: int, pred_duration: int, pred_
     return 2 if to_finish and lag <= 0 else 0
 
 
+def _fast_code(from_finish: bool, to_finish: bool, lag: int) -> int:
+    """The `code` of a fast link (see _Fast)."""
+    if from_finish:
+        return (1 if lag > 0 else _DYNAMIC_HOW) + 4 * to_finish
+    return (2 if to_finish and lag <= 0 else 0) + 4 * to_finish
+
+
 class _Links(NamedTuple):
     """The links of a plan sorted for the passes, per leaf task index."""
 
-    in_fast: list[list[tuple[int, bool, bool, int]]]  # (predecessor, from_finish, to_finish, lag)
-    in_slow: list[list[_Edge]]
-    out_slow: list[list[_Edge]]
-    successors: list[list[int]]
+    in_fast: list[list[_Fast]]
+    in_slow: dict[int, list[_Edge]]  # by successor
+    out_slow: dict[int, list[_Edge]]  # by predecessor
     external: list[tuple[str, int, Link]]
+    # Every link between leaf tasks goes from a lower to a higher index: the plan's own order is then
+    # a topological order.
+    ascending: bool
+    pairs: list[tuple[int, int]] | None  # (predecessor, successor) in link order, when not ascending
+    # The fast links again as arrays (key, offset, code, successor), for free float in bulk.
+    fast_arrays: tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+    ]
 
 
 def schedule(plan: Plan) -> Schedule:
@@ -140,39 +196,61 @@ class _Scheduler:
         self.plan = plan
         self.lookback = lookback
         tasks = plan.tasks
-        self.index = {t.id: i for i, t in enumerate(tasks)}
+        n = len(tasks)
+        # Attribute lists are read once with C-level maps; the checks below loop in Python only when
+        # something may be wrong, so that a valid plan costs a few passes of C code.
+        self.ids = ids = list(map(_task_id, tasks))
+        self.index = index = dict(zip(ids, range(n), strict=True))
         problems: list[Problem] = []
-        if len(self.index) != len(tasks):
+        if len(index) != n:
             seen: set[str] = set()
             for t in tasks:
                 if t.id in seen:
                     problems.append(Problem(t.id, "this task id appears more than once"))
                 seen.add(t.id)
         self.children: dict[int, list[int]] = defaultdict(list)
-        for i, t in enumerate(tasks):
-            if t.parent is not None:
-                if t.parent not in self.index:
-                    problems.append(Problem(t.id, f"its parent {t.parent!r} does not exist"))
-                else:
-                    self.children[self.index[t.parent]].append(i)
-        self.is_summary = [bool(self.children.get(i)) for i in range(len(tasks))]
-        if not problems:
-            parents = {t.id: t.parent for t in tasks if t.parent is not None}
-            loop = find_cycle(parents.items())
+        parents = list(map(_parent, tasks))
+        if parents.count(None) != n:
+            for i, parent in enumerate(parents):
+                if parent is not None:
+                    if parent not in index:
+                        problems.append(Problem(tasks[i].id, f"its parent {parent!r} does not exist"))
+                    else:
+                        self.children[index[parent]].append(i)
+        children = self.children
+        self.is_summary = [bool(children.get(i)) for i in range(n)] if children else [False] * n
+        if not problems and children:
+            parent_of = {t.id: t.parent for t in tasks if t.parent is not None}
+            loop = find_cycle(parent_of.items())
             if loop:
                 names = " → ".join(str(x) for x in loop)
                 problems.append(Problem(str(loop[0]), f"its parent tasks form a loop: {names}"))
         by_cal = {c.id: c for c in plan.calendars}
-        for t in tasks:
-            if t.calendar is not None and t.calendar not in by_cal:
-                problems.append(Problem(t.id, f"its calendar {t.calendar!r} does not exist"))
+        self.task_calendars = list(map(_calendar, tasks))
+        used = set(self.task_calendars)
+        used.discard(None)
+        if not used <= by_cal.keys():
+            for t in tasks:
+                if t.calendar is not None and t.calendar not in by_cal:
+                    problems.append(Problem(t.id, f"its calendar {t.calendar!r} does not exist"))
         self.external = {e.id: e for e in plan.external}
-        for link in plan.links:
-            for end in (link.predecessor, link.successor):
-                if end not in self.index and end not in self.external:
-                    problems.append(Problem(end, f"a link refers to task {end!r}, which does not exist"))
-            if link.successor in self.external:
-                problems.append(Problem(link.successor, "a link cannot drive a task of another project"))
+        links = plan.links
+        # The task indexes of each link's ends, when every link joins two tasks of the plan (else the
+        # links are checked and sorted one by one).
+        self.link_ends: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        if not self.external:
+            with suppress(KeyError):  # a link to a task that does not exist: reported below
+                self.link_ends = (
+                    np.fromiter(map(index.__getitem__, map(_predecessor, links)), np.int64, len(links)),
+                    np.fromiter(map(index.__getitem__, map(_successor, links)), np.int64, len(links)),
+                )
+        if self.link_ends is None:
+            for link in links:
+                for end in (link.predecessor, link.successor):
+                    if end not in index and end not in self.external:
+                        problems.append(Problem(end, f"a link refers to task {end!r}, which does not exist"))
+                if link.successor in self.external:
+                    problems.append(Problem(link.successor, "a link cannot drive a task of another project"))
         if problems:
             raise PlanError(problems)
         self.by_cal = by_cal
@@ -180,37 +258,54 @@ class _Scheduler:
 
     # Calendars ----------
 
-    def _calendars(self) -> list[WorkCalendar]:
+    def _calendars(self) -> tuple[list[WorkCalendar], list[int]]:
+        """The compiled calendar of each task, and its number among the distinct ones (`self.cal_list`)."""
         plan = self.plan
+        tasks = plan.tasks
+        n = len(tasks)
         compiled: dict[str, WorkCalendar] = {}
         # The calendars' horizon must reach back to the earliest date in the plan (actuals may precede
         # the project start); it grows forward on its own.
-        around = min(
-            [plan.start]
-            + [
-                d
-                for t in plan.tasks
-                for d in (t.actual_start, t.constraint_date, t.deadline)
-                if d is not None
-            ]
-            + [e.start for e in plan.external]
-            + ([plan.status_date] if plan.status_date else [])
-        )
-        out: list[WorkCalendar] = []
-        for t in plan.tasks:
-            key = _FULL_CALENDAR_ID if t.elapsed else (t.calendar or plan.calendar)
-            if key not in compiled:
-                cal = (
-                    Calendar(_FULL_CALENDAR_ID, "24 hours", FULL_WEEK)
-                    if key == _FULL_CALENDAR_ID
-                    else self.by_cal[key]
-                )
-                compiled[key] = WorkCalendar(cal, self.by_cal, around=around, lookback=self.lookback)
-            out.append(compiled[key])
+        dates = [plan.start]
+        self.actual_starts = list(map(_actual_start, tasks))
+        self.deadlines = list(map(_deadline, tasks))
+        for values in (set(self.actual_starts), set(map(_constraint_date, tasks)), set(self.deadlines)):
+            values.discard(None)
+            dates.extend(values)
+        dates.extend(e.start for e in plan.external)
+        if plan.status_date:
+            dates.append(plan.status_date)
+        around = min(dates)
+
+        def compile_calendar(key: str) -> WorkCalendar:
+            cal = (
+                Calendar(_FULL_CALENDAR_ID, "24 hours", FULL_WEEK)
+                if key == _FULL_CALENDAR_ID
+                else self.by_cal[key]
+            )
+            return WorkCalendar(cal, self.by_cal, around=around, lookback=self.lookback)
+
+        numbers: dict[str, int] = {}
+        cal_list: list[WorkCalendar] = []
+        if n and self.task_calendars.count(None) == n and not any(map(_elapsed, tasks)):
+            compiled[plan.calendar] = compile_calendar(plan.calendar)  # every task on the project calendar
+            cal_list.append(compiled[plan.calendar])
+            cals, cal_no = [cal_list[0]] * n, [0] * n
+        else:
+            cals, cal_no = [], []
+            for t in tasks:
+                key = _FULL_CALENDAR_ID if t.elapsed else (t.calendar or plan.calendar)
+                if key not in compiled:
+                    compiled[key] = compile_calendar(key)
+                    numbers[key] = len(cal_list)
+                    cal_list.append(compiled[key])
+                cals.append(compiled[key])
+                cal_no.append(numbers[key])
+        self.cal_list = cal_list
         self.project_calendar = compiled.get(plan.calendar) or WorkCalendar(
             self.by_cal[plan.calendar], self.by_cal, around=around, lookback=self.lookback
         )
-        return out
+        return cals, cal_no
 
     # Links ----------
 
@@ -225,20 +320,89 @@ class _Scheduler:
                 out.append(node)
         return out
 
-    def _edges(self, cals: list[WorkCalendar]) -> _Links:
+    def _edges(self, cal_no: list[int], dur: list[int]) -> _Links:
         """Links between leaf tasks (summary links expanded) sorted into per-task lists, and links from
         tasks of other projects."""
+        if self.link_ends is not None and len(self.plan.links):
+            is_summary = np.asarray(self.is_summary, dtype=bool)
+            p_arr, s_arr = self.link_ends
+            if not (is_summary[p_arr].any() or is_summary[s_arr].any()):
+                vectorised = self._leaf_edges(cal_no, dur, p_arr, s_arr)
+                if vectorised is not None:
+                    return vectorised
+        return self._general_edges(cal_no, dur)
+
+    def _leaf_edges(
+        self,
+        cal_no: list[int],
+        dur: list[int],
+        p_arr: npt.NDArray[np.int64],
+        s_arr: npt.NDArray[np.int64],
+    ) -> _Links | None:
+        """`_edges` for plans whose links all join two leaf tasks of the plan (the common case), with
+        numpy: the fast links are sorted by successor (keeping link order) and cut into per-task lists.
+        None when lags or durations are not integers that int64 arithmetic holds."""
         n = len(self.plan.tasks)
-        cal_key = [id(c) for c in cals]
-        links = _Links(
-            [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], []
+        links = self.plan.links
+        m = len(links)
+        kinds = list(map(_lag_kind, links))
+        work = LagKind.WORK
+        all_work = kinds.count(work) == m
+        lag_values = np.fromiter(map(_lag_value, links), np.float64, m)
+        durations = np.asarray(dur)
+        if (
+            not (np.abs(lag_values) < _NUMPY_SAFE).all()
+            or durations.dtype.kind != "i"
+            or max(dur, default=0) >= _NUMPY_SAFE
+        ):
+            return None
+        lag_a = np.rint(lag_values).astype(np.int64)  # as round(): halves to even
+        code = np.fromiter(map(_END_CODE.__getitem__, map(_link_type, links)), np.int64, m)
+        ff = code >> 1
+        tf = code & 1
+        fast = np.ones(m, dtype=bool)
+        if not all_work:
+            fast &= np.asarray([kind == work for kind in kinds], dtype=bool)
+            lag_a[np.asarray([kind == LagKind.PERCENT for kind in kinds], dtype=bool)] = 0
+        if len(self.cal_list) > 1:
+            cal_a = np.asarray(cal_no, dtype=np.int64)
+            fast &= cal_a[p_arr] == cal_a[s_arr]
+        if not fast.all():
+            keep = np.flatnonzero(fast)
+            p_f, s_f, ff_f, tf_f, lag_f = p_arr[keep], s_arr[keep], ff[keep], tf[keep], lag_a[keep]
+        else:
+            p_f, s_f, ff_f, tf_f, lag_f = p_arr, s_arr, ff, tf, lag_a
+        by_successor = np.argsort(s_f, kind="stable")  # stable: each task's links stay in link order
+        p_f, s_f, ff_f, tf_f, lag_f = (a[by_successor] for a in (p_f, s_f, ff_f, tf_f, lag_f))
+        offset = lag_f - durations[s_f] * tf_f
+        how = np.where(
+            ff_f == 1, np.where(lag_f > 0, 1, _DYNAMIC_HOW), np.where((tf_f == 1) & (lag_f <= 0), 2, 0)
         )
-        in_fast, in_slow, out_slow, successors = (
-            links.in_fast,
-            links.in_slow,
-            links.out_slow,
-            links.successors,
-        )
+        key, code = 2 * p_f + ff_f, how + 4 * tf_f
+        rows: list[_Fast] = list(zip(key.tolist(), offset.tolist(), code.tolist(), strict=True))
+        ends = np.cumsum(np.bincount(s_f, minlength=n)).tolist()
+        in_fast = [rows[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+        in_slow: dict[int, list[_Edge]] = {}
+        out_slow: dict[int, list[_Edge]] = {}
+        for j in np.flatnonzero(~fast).tolist():
+            link = links[j]
+            p, s = int(p_arr[j]), int(s_arr[j])
+            from_finish, to_finish = _ENDS[link.type]
+            edge = (p, s, from_finish, to_finish, int(lag_a[j]), False, link)
+            in_slow.setdefault(s, []).append(edge)
+            out_slow.setdefault(p, []).append(edge)
+        ascending = bool((p_arr < s_arr).all())
+        pairs = None if ascending else list(zip(p_arr.tolist(), s_arr.tolist(), strict=True))
+        return _Links(in_fast, in_slow, out_slow, [], ascending, pairs, (key, offset, code, s_f))
+
+    def _general_edges(self, cal_no: list[int], dur: list[int]) -> _Links:
+        """`_edges` for any plan: links to or from summaries and from other projects, one by one."""
+        n = len(self.plan.tasks)
+        in_fast: list[list[_Fast]] = [[] for _ in range(n)]
+        in_slow: dict[int, list[_Edge]] = {}
+        out_slow: dict[int, list[_Edge]] = {}
+        external: list[tuple[str, int, Link]] = []
+        pairs: list[tuple[int, int]] = []
         cache: dict[int, list[int]] = {}
         index, is_summary, external_ids = self.index, self.is_summary, self.external
         percent, work = LagKind.PERCENT, LagKind.WORK
@@ -248,10 +412,25 @@ class _Scheduler:
                 cache[i] = self._leaves_under(i) if is_summary[i] else [i]
             return cache[i]
 
+        def add(p: int, s: int, from_finish: bool, to_finish: bool, lag: int, link: Link) -> None:
+            pairs.append((p, s))
+            if work_lag and cal_no[p] == cal_no[s]:
+                in_fast[s].append(
+                    (
+                        2 * p + from_finish,
+                        lag - dur[s] if to_finish else lag,
+                        _fast_code(from_finish, to_finish, lag),
+                    )
+                )
+            else:
+                edge = (p, s, from_finish, to_finish, lag, False, link)
+                in_slow.setdefault(s, []).append(edge)
+                out_slow.setdefault(p, []).append(edge)
+
         for link in self.plan.links:
             succ = index[link.successor]
             if link.predecessor in external_ids:
-                links.external.extend((link.predecessor, s, link) for s in leaves(succ))
+                external.extend((link.predecessor, s, link) for s in leaves(succ))
                 continue
             pred = index[link.predecessor]
             from_finish, to_finish = _ENDS[link.type]
@@ -259,13 +438,7 @@ class _Scheduler:
             lag = round(link.lag) if kind != percent else 0
             work_lag = kind == work
             if not (is_summary[pred] or is_summary[succ]):  # the common case, without building pairs
-                successors[pred].append(succ)
-                if work_lag and cal_key[pred] == cal_key[succ]:
-                    in_fast[succ].append((pred, from_finish, to_finish, lag))
-                else:
-                    edge = (pred, succ, from_finish, to_finish, lag, False, link)
-                    in_slow[succ].append(edge)
-                    out_slow[pred].append(edge)
+                add(pred, succ, from_finish, to_finish, lag, link)
                 continue
             if pred in self._ancestors(succ) or succ in self._ancestors(pred):
                 self.problems.append(
@@ -276,14 +449,12 @@ class _Scheduler:
                 continue
             for p in leaves(pred):
                 for s in leaves(succ):
-                    successors[p].append(s)
-                    if work_lag and cal_key[p] == cal_key[s]:
-                        in_fast[s].append((p, from_finish, to_finish, lag))
-                    else:
-                        edge = (p, s, from_finish, to_finish, lag, False, link)
-                        in_slow[s].append(edge)
-                        out_slow[p].append(edge)
-        return links
+                    add(p, s, from_finish, to_finish, lag, link)
+        ascending = all(p < s for p, s in pairs)
+        table = np.asarray(list(chain.from_iterable(in_fast)), dtype=np.int64).reshape(-1, 3)
+        successor = np.repeat(np.arange(n, dtype=np.int64), list(map(len, in_fast)))
+        arrays = (table[:, 0], table[:, 1], table[:, 2], successor)
+        return _Links(in_fast, in_slow, out_slow, external, ascending, None if ascending else pairs, arrays)
 
     def _ancestors(self, i: int) -> set[int]:
         out: set[int] = set()
@@ -296,13 +467,22 @@ class _Scheduler:
             parent = self.plan.tasks[j].parent
         return out
 
-    def _order(self, n: int, successors: list[list[int]]) -> list[int]:
-        """Leaf tasks in topological order (Kahn); a CycleError naming the loop if there is none."""
+    def _order(self, n: int, links: _Links) -> list[int]:
+        """Leaf tasks in topological order: the plan's order when every link goes forward in it, else
+        Kahn's algorithm; a CycleError naming the loop if there is none. (Every topological order gives
+        the same schedule: the passes take maxima and minima over links, which do not depend on it.)"""
+        is_summary = self.is_summary
+        leaves = [i for i in range(n) if not is_summary[i]]
+        if links.ascending:
+            return leaves
+        successors: list[list[int]] = [[] for _ in range(n)]
+        for p, s in links.pairs or ():
+            successors[p].append(s)
         indegree = [0] * n
         for targets in successors:
             for s in targets:
                 indegree[s] += 1
-        ready = [i for i in range(n) if indegree[i] == 0 and not self.is_summary[i]]
+        ready = [i for i in leaves if indegree[i] == 0]
         order: list[int] = []
         append = order.append
         while ready:
@@ -312,7 +492,7 @@ class _Scheduler:
                 indegree[s] -= 1
                 if indegree[s] == 0:
                     ready.append(s)
-        if len(order) != sum(1 for i in range(n) if not self.is_summary[i]):
+        if len(order) != len(leaves):
             ids = [t.id for t in self.plan.tasks]
             cycle = find_cycle((ids[p], ids[s]) for p in range(n) for s in successors[p]) or []
             raise CycleError([str(c) for c in cycle], {t.id: t.name or t.id for t in self.plan.tasks})
@@ -324,10 +504,14 @@ class _Scheduler:
         plan = self.plan
         tasks = plan.tasks
         n = len(tasks)
-        cals = self._calendars()
-        links = self._edges(cals)
-        order = self._order(n, links.successors)
-        dur = [0 if t.milestone else t.duration for t in tasks]
+        cals, cal_no = self._calendars()
+        dur = list(map(_duration, tasks))
+        if any(map(_milestone, tasks)):
+            dur = [0 if t.milestone else t.duration for t in tasks]
+        planned = dur  # durations before progress changes some of them (`dur` is copied first)
+        links = self._edges(cal_no, dur)
+        order = self._order(n, links)
+        dur = list(planned)
         in_fast, in_slow, out_slow = links.in_fast, links.in_slow, links.out_slow
         ext_in: dict[int, list[tuple[str, Link]]] = defaultdict(list)
         for ext_id, s_, link in links.external:
@@ -335,108 +519,164 @@ class _Scheduler:
 
         project_start = to_minutes(plan.start)
         status = to_minutes(plan.status_date) if plan.status_date else None
-        distinct = {id(c): c for c in cals}
-        cal_start = {key: c.to_work(project_start) for key, c in distinct.items()}
-        start_of = [cal_start[id(c)] for c in cals]
+        cal_list = self.cal_list
+        cal_start = [c.to_work(project_start) for c in cal_list]
+        start_of = [cal_start[0]] * n if len(cal_list) == 1 else [cal_start[k] for k in cal_no]
         # Tasks that need more than links: constraints, progress, the status date, links from other projects.
-        special = [
-            t.constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
-            or t.actual_start is not None
-            or t.deadline is not None
-            or status is not None
-            or i in ext_in
-            for i, t in enumerate(tasks)
-        ]
-        es = [0] * n
-        ef = [0] * n
+        constraints = list(map(_constraint, tasks))
+        asap, alap = ConstraintType.ASAP, ConstraintType.ALAP
+        if status is not None:
+            special = bytearray(b"\x01" * n)
+        else:
+            special = bytearray(n)
+            for i in ext_in:
+                special[i] = 1
+            if constraints.count(asap) + constraints.count(alap) != n:
+                for i, c in enumerate(constraints):
+                    if c not in (asap, alap):
+                        special[i] = 1
+            for values in (self.actual_starts, self.deadlines):
+                if values.count(None) != n:
+                    for i, value in enumerate(values):
+                        if value is not None:
+                            special[i] = 1
+        # Tasks whose forward (backward) step needs more than fast links.
+        forward_extra = bytearray(special)
+        for i in in_slow:
+            forward_extra[i] = 1
+        backward_extra = bytearray(special)
+        for i in out_slow:
+            backward_extra[i] = 1
+
+        # Forward pass. Early positions interleaved: pos[2i] is task i's early start, pos[2i + 1] its early
+        # finish, so a fast link reads its predecessor's date with one index (its key).
+        pos = [0] * (2 * n)
         # How the binding link reached each task, for showing instants as MS Project does: 1 when a
         # predecessor's finish bound its start (a milestone then sits at 17:00, not next day 08:00),
         # 2 when a predecessor's start bound its finish (SF: the finish reads as the next working start).
         bound_by = bytearray(n)
         for i in order:
-            d = dur[i]
             start = start_of[i]
             how = 0
-            for p, ff, tf, lag in in_fast[i]:
-                bound = (ef[p] if ff else es[p]) + lag
-                if tf:
-                    bound -= d
+            for key, offset, code in in_fast[i]:
+                bound = pos[key] + offset
                 if bound > start or (bound == start and not how):  # ties: with the project start or a link
                     start = bound
-                    # _how(), inlined: this line runs for most links of a large plan.
-                    if ff:
-                        how = 1 if lag > 0 or dur[p] or bound_by[p] == 1 else 0
-                    else:
-                        how = 2 if tf and lag <= 0 else 0
-            for e in in_slow[i]:
-                bound = self._forward_bound(e, es, ef, dur, cals)
-                if bound > start or (bound == start and not how):
-                    start = bound
-                    how = _how(e[2], e[3], self._lag(e, dur), dur[e[0]], bound_by[e[0]])
-            bound_by[i] = how
-            if special[i]:
-                start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
-                dur[i] = d
-            es[i] = start
-            ef[i] = start + d
+                    how = code & 3
+                    if how == _DYNAMIC_HOW:  # from a finish without lag: see _how()
+                        p = key >> 1
+                        how = 1 if dur[p] or bound_by[p] == 1 else 0
+            d = dur[i]
+            if forward_extra[i]:
+                for e in in_slow.get(i, ()):
+                    bound = self._forward_bound(e, pos[2 * e[0] + e[2]], dur, cals)
+                    if bound > start or (bound == start and not how):
+                        start = bound
+                        how = _how(e[2], e[3], self._lag(e, dur), dur[e[0]], bound_by[e[0]])
+                bound_by[i] = how
+                if special[i]:
+                    start, d = self._special_forward(i, start, d, cals[i], ext_in, status)
+                    dur[i] = d
+            elif how:
+                bound_by[i] = how
+            j = 2 * i
+            pos[j] = start
+            pos[j + 1] = start + d
+        es = pos[0::2]
+        ef = pos[1::2]
+        pos_a = np.asarray(pos, dtype=np.int64)
+        es_a, ef_a = pos_a[0::2], pos_a[1::2]
 
-        leaf_ids = [i for i in range(n) if not self.is_summary[i]]
+        is_summary = np.asarray(self.is_summary, dtype=bool)
+        leaves = np.flatnonzero(~is_summary)  # leaf tasks in plan order
+        # Leaf tasks per calendar (numbers as in self.cal_list).
+        if len(cal_list) == 1:
+            groups = [leaves]
+        else:
+            cal_a = np.asarray(cal_no, dtype=np.int64)[leaves]
+            groups = [leaves[cal_a == k] for k in range(len(cal_list))]
+        dur_a = np.asarray(dur, dtype=np.int64)
+        bound_by_a = np.frombuffer(bytes(bound_by), dtype=np.uint8)
         if plan.schedule_from_finish and plan.finish is not None:
             project_finish = to_minutes(plan.finish)
         else:
-            latest: dict[int, int] = {}
-            latest_start: dict[int, int] = {}  # milestones shown at a start (not after a finish)
-            for i in leaf_ids:
-                key = id(cals[i])
-                if dur[i] == 0 and bound_by[i] != 1:
-                    if ef[i] > latest_start.get(key, -_BIG):
-                        latest_start[key] = ef[i]
-                elif ef[i] > latest.get(key, -_BIG):
-                    latest[key] = ef[i]
-            project_finish = max(
-                [distinct[key].finish_at(w) for key, w in latest.items()]
-                + [distinct[key].start_at(w) for key, w in latest_start.items()],
-                default=project_start,
-            )
-        cal_finish = {key: c.to_work(project_finish) for key, c in distinct.items()}
-        finish_of = [cal_finish[id(c)] for c in cals]
-        # Backward pass. Each task, once final, pushes its bound to its predecessors over fast links
-        # (they come earlier in the order), so only the incoming lists are needed.
-        lf = list(finish_of)
-        ls = [0] * n
+            shown_at_start = (dur_a == 0) & (bound_by_a != 1)  # milestones shown at a start
+            candidates: list[int] = []
+            for cal, members in zip(cal_list, groups, strict=True):
+                at_start = shown_at_start[members]
+                if not at_start.all():
+                    candidates.append(cal.finish_at(int(ef_a[members[~at_start]].max())))
+                if at_start.any():
+                    candidates.append(cal.start_at(int(ef_a[members[at_start]].max())))
+            project_finish = max(candidates, default=project_start)
+        cal_finish = [c.to_work(project_finish) for c in cal_list]
+        finish_of = [cal_finish[0]] * n if len(cal_list) == 1 else [cal_finish[k] for k in cal_no]
+
+        # Backward pass. Each task, once final, pushes bounds to its predecessors (they come earlier in the
+        # order), so only the incoming lists are needed: `late[key]` bounds the predecessor's late finish
+        # (odd key) or late start (even key). Once a task is done its two entries are free: they then hold
+        # its late start and finish.
+        big = _BIG
+        late = [big] * (2 * n)
+        late[1::2] = finish_of
+        progress = dur != planned  # some durations changed: fast links' offsets hold the planned ones
         for i in reversed(order):
+            j = 2 * i
             di = dur[i]
-            finish = lf[i]
-            for e in out_slow[i]:
-                bound = self._backward_bound(e, ls, lf, dur, cals)
-                if bound < finish:
-                    finish = bound
-            if special[i]:
-                t = tasks[i]
-                finish = self._late_constraints(t, finish, di, cals[i])
-                if t.actual_finish is not None:
-                    finish = ef[i]
-            lf[i] = finish
+            finish = late[j + 1]
+            bound = late[j] + di
+            if bound < finish:
+                finish = bound
+            if backward_extra[i]:
+                for e in out_slow.get(i, ()):
+                    s_ = 2 * e[1] + e[3]  # the successor's late start or finish, as the link binds
+                    bound = self._backward_bound(e, late[s_], dur, cals)
+                    if bound < finish:
+                        finish = bound
+                if special[i]:
+                    t = tasks[i]
+                    finish = self._late_constraints(t, finish, di, cals[i])
+                    if t.actual_finish is not None:
+                        finish = pos[j + 1]
             start = finish - di
-            ls[i] = start
-            for p, ff, tf, lag in in_fast[i]:
-                bound = (finish if tf else start) - lag
-                if not ff:
-                    bound += dur[p]
-                if bound < lf[p]:
-                    lf[p] = bound
+            late[j] = start
+            late[j + 1] = finish
+            if progress and di != planned[i]:
+                change = di - planned[i]
+                for key, offset, code in in_fast[i]:
+                    bound = start - offset + (change if code & 4 else 0)
+                    if bound < late[key]:
+                        late[key] = bound
+            else:
+                for key, offset, _ in in_fast[i]:
+                    bound = start - offset
+                    if bound < late[key]:
+                        late[key] = bound
+        ls = late[0::2]
+        late_a = np.asarray(late, dtype=np.int64)
+        ls_a, lf_a = late_a[0::2], late_a[1::2]
+        # Free float over fast links, in bulk: the same bound from each successor's early dates, less the
+        # predecessor's early finish (odd key) or start (even key), at least over its links.
+        key_a, offset_a, code_a, successor_a = links.fast_arrays
+        slack = es_a[successor_a] - offset_a - pos_a[key_a]
+        if progress:
+            slack += (dur_a - np.asarray(planned, dtype=np.int64))[successor_a] * (code_a >> 2)
+        free = np.full(n, big, dtype=np.int64)
+        np.minimum.at(free, key_a >> 1, slack)
 
         if plan.schedule_from_finish:
             # Backward scheduling: tasks sit at their late dates; the early pass restarts from the earliest.
-            earliest = min((cals[i].start_at(ls[i]) for i in leaf_ids), default=project_finish)
-            shift = {id(c): c.to_work(earliest) - c.to_work(project_start) for c in cals}
-            for i in leaf_ids:
-                es[i] += shift[id(cals[i])]
-                ef[i] += shift[id(cals[i])]
-        start_pos = list(es)
-        alap = ConstraintType.ALAP
-        if plan.schedule_from_finish or any(t.constraint == alap for t in tasks):
-            for i in leaf_ids:
+            leaf_list = leaves.tolist()
+            earliest = min((cals[i].start_at(ls[i]) for i in leaf_list), default=project_finish)
+            shift = [c.to_work(earliest) - c.to_work(project_start) for c in cal_list]
+            for i in leaf_list:
+                es[i] += shift[cal_no[i]]
+                ef[i] += shift[cal_no[i]]
+            es_a, ef_a = np.asarray(es, dtype=np.int64), np.asarray(ef, dtype=np.int64)
+        start_pos = es  # the scheduled start is the early start, except as below
+        if plan.schedule_from_finish or alap in constraints:
+            start_pos = list(es)
+            for i in leaves.tolist():
                 t = tasks[i]
                 if (
                     t.actual_start is None
@@ -445,33 +685,30 @@ class _Scheduler:
                 ):
                     start_pos[i] = ls[i]
             if not plan.schedule_from_finish:
-                self._follow_late_tasks(order, start_pos, es, dur, cals, in_fast, in_slow)
+                self._follow_late_tasks(order, start_pos, es, dur, planned, cals, in_fast, in_slow)
 
-        # Free float: how far each task can slip before it delays a successor's early dates (pushed from
-        # the successors over fast links, as in the backward pass).
-        free = [finish_of[i] - ef[i] for i in range(n)]
-        for i in leaf_ids:
-            early, early_finish = es[i], ef[i]
-            for p, ff, tf, lag in in_fast[i]:
-                bound = (early_finish if tf else early) - lag
-                if not ff:
-                    bound += dur[p]
-                slack = bound - ef[p]
-                if slack < free[p]:
-                    free[p] = slack
-            for e in out_slow[i]:
-                slack = self._free_slack(e, es, ef, dur, cals)
-                if slack < free[i]:
-                    free[i] = slack
-        for i in leaf_ids:
-            total = ls[i] - es[i]
-            if free[i] < 0 <= total:
-                free[i] = 0
-            elif free[i] > total:
-                free[i] = total  # free slack never exceeds total slack (MS Project)
+        # Free float: how far each task can slip before it delays a successor's early dates (over fast
+        # links from the backward pass, over the others here), or the project finish (in _result).
+        for i, edges in out_slow.items():
+            for e in edges:
+                ref = ef[e[1]] if e[3] else es[e[1]]
+                bound = self._backward_bound(e, ref, dur, cals) - ef[i]
+                if bound < free[i]:
+                    free[i] = bound  # (fits: well inside int64, like every position)
 
         self.bound_by = bound_by
-        return self._result(order, es, ef, ls, lf, start_pos, dur, free, cals, project_start, project_finish)
+        return self._result(
+            leaves,
+            groups,
+            (es_a, ef_a, ls_a, lf_a),
+            None if start_pos is es else np.asarray(start_pos, dtype=np.int64),
+            dur_a,
+            free,
+            finish_of,
+            bound_by_a,
+            project_start,
+            project_finish,
+        )
 
     def _follow_late_tasks(
         self,
@@ -479,9 +716,10 @@ class _Scheduler:
         start_pos: list[int],
         es: list[int],
         dur: list[int],
+        planned: list[int],
         cals: list[WorkCalendar],
-        in_fast: list[list[tuple[int, bool, bool, int]]],
-        in_slow: list[list[_Edge]],
+        in_fast: list[list[_Fast]],
+        in_slow: dict[int, list[_Edge]],
     ) -> None:
         """Move the successors of ALAP tasks after them: a second forward pass over the scheduled
         positions (ALAP tasks keep their late start), as MS Project schedules successors from an ALAP
@@ -492,13 +730,16 @@ class _Scheduler:
             if i in moved:
                 continue
             start = start_pos[i]
-            for p, ff, tf, lag in in_fast[i]:
-                bound = (finish_pos[p] if ff else start_pos[p]) + lag
-                if tf:
-                    bound -= dur[i]
+            change = dur[i] - planned[i]  # offsets hold the planned duration
+            for key, offset, code in in_fast[i]:
+                p = key >> 1
+                bound = (finish_pos[p] if key & 1 else start_pos[p]) + offset
+                if code & 4:
+                    bound -= change
                 start = max(start, bound)
-            for e in in_slow[i]:
-                start = max(start, self._forward_bound(e, start_pos, finish_pos, dur, cals))
+            for e in in_slow.get(i, ()):
+                ref = finish_pos[e[0]] if e[2] else start_pos[e[0]]
+                start = max(start, self._forward_bound(e, ref, dur, cals))
             start_pos[i] = start
             finish_pos[i] = start + dur[i]
 
@@ -544,12 +785,10 @@ class _Scheduler:
             return round(dur[e[0]] * link.lag / 100)
         return e[4]
 
-    def _forward_bound(
-        self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
-    ) -> int:
-        """Earliest start of the successor allowed by the link, in the successor's calendar."""
+    def _forward_bound(self, e: _Edge, ref: int, dur: list[int], cals: list[WorkCalendar]) -> int:
+        """Earliest start of the successor allowed by the link, in the successor's calendar, from the
+        predecessor's start or finish position `ref` (as the link leaves from)."""
         p, s, from_finish, to_finish, _lag, _fast, link = e
-        ref = ef[p] if from_finish else es[p]
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
         elapsed = link.lag_kind == LagKind.ELAPSED
@@ -569,18 +808,17 @@ class _Scheduler:
         bound = cal.to_work(instant + lag) if link.lag_kind == LagKind.ELAPSED else cal.to_work(instant) + lag
         return bound - d if link.type in (LinkType.FF, LinkType.SF) else bound
 
-    def _backward_bound(
-        self, e: _Edge, ls: list[int], lf: list[int], dur: list[int], cals: list[WorkCalendar]
-    ) -> int:
-        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar.
+    def _backward_bound(self, e: _Edge, ref: int, dur: list[int], cals: list[WorkCalendar]) -> int:
+        """Latest finish of the predecessor allowed by the link, in the predecessor's calendar, from the
+        successor's late start or finish position `ref` (as the link binds). From the successor's early
+        dates instead, it bounds how far the predecessor can slip (free float).
 
         Across calendars (or with an elapsed lag) the successor's position is read as the *latest*
         instant it stands for (a position at a day's end also stands for the next morning), and the
         predecessor gets the latest position whose instant is not after it — the exact inverse of the
         forward pass, so a critical chain keeps zero float across calendars.
         """
-        p, s, from_finish, to_finish, _lag, _fast, link = e
-        ref = lf[s] if to_finish else ls[s]
+        p, s, from_finish, _to_finish, _lag, _fast, link = e
         lag = self._lag(e, dur)
         cp, cs = cals[p], cals[s]
         elapsed = link.lag_kind == LagKind.ELAPSED
@@ -594,12 +832,6 @@ class _Scheduler:
         if cp.start_at(position) > latest:
             position -= 1  # `latest` is in the predecessor's non-working time: start before it
         return position + dur[p]  # the link constrains the predecessor's start
-
-    def _free_slack(
-        self, e: _Edge, es: list[int], ef: list[int], dur: list[int], cals: list[WorkCalendar]
-    ) -> int:
-        """How far the predecessor can slip before the link delays the successor's early dates."""
-        return self._backward_bound(e, es, ef, dur, cals) - ef[e[0]]
 
     def _early_constraints(self, t: Task, start: int, d: int, cal: WorkCalendar) -> int:
         c = t.constraint
@@ -638,53 +870,52 @@ class _Scheduler:
 
     def _result(
         self,
-        order: list[int],
-        es: list[int],
-        ef: list[int],
-        ls: list[int],
-        lf: list[int],
-        start_pos: list[int],
-        dur: list[int],
-        free: list[int],
-        cals: list[WorkCalendar],
+        leaves: npt.NDArray[np.intp],
+        groups: list[npt.NDArray[np.intp]],
+        dates_a: tuple[
+            npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+        ],
+        start_a: npt.NDArray[np.int64] | None,
+        dur_a: npt.NDArray[np.int64],
+        free: npt.NDArray[np.int64],
+        finish_of: list[int],
+        bound_by: npt.NDArray[np.uint8],
         project_start: int,
         project_finish: int,
     ) -> Schedule:
         plan = self.plan
         tasks = plan.tasks
         n = len(tasks)
-        leaves = np.asarray(sorted(order), dtype=np.int64)  # leaf tasks in plan order
-        dur_a = np.asarray(dur, dtype=np.int64)
-        start_a = np.asarray(start_pos, dtype=np.int64)
-        positions = {
-            "start": (start_a, True),
-            "finish": (start_a + dur_a, False),
-            "es": (np.asarray(es, dtype=np.int64), True),
-            "ef": (np.asarray(ef, dtype=np.int64), False),
-            "ls": (np.asarray(ls, dtype=np.int64), True),
-            "lf": (np.asarray(lf, dtype=np.int64), False),
-        }
+        # Positions of the early, late and scheduled dates; the scheduled dates are mostly the early ones
+        # (start_a is None): then their instants are the same too.
+        same_as_early = start_a is None
+        positions: dict[str, tuple[npt.NDArray[np.int64], bool]] = {}
+        if start_a is not None:
+            positions["start"] = (start_a, True)
+            positions["finish"] = (start_a + dur_a, False)
+        es_a, ef_a, ls_a, lf_a = dates_a
+        positions["es"] = (es_a, True)
+        positions["ef"] = (ef_a, False)
+        positions["ls"] = (ls_a, True)
+        positions["lf"] = (lf_a, False)
         # Instants in bulk, per calendar: a start position reads as the next working instant, except for
         # zero-length tasks (milestones), which sit at the end of the working period they follow.
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in leaves.tolist():
-            groups[id(cals[i])].append(i)
+        whole = len(groups) == 1 and len(leaves) == n  # one calendar and no summaries: no gathering
         instants = {key: np.zeros(n, dtype=np.int64) for key in positions}
-        bound_by = np.frombuffer(bytes(self.bound_by), dtype=np.uint8)
-        for members_list in groups.values():
-            cal = cals[members_list[0]]
-            members = np.asarray(members_list, dtype=np.int64)
-            zero = dur_a[members] == 0
+        for cal, members in zip(self.cal_list, groups, strict=True):
+            if not len(members):
+                continue
+            zero = dur_a == 0 if whole else dur_a[members] == 0
+            picked_by = bound_by if whole else bound_by[members]
             # MS Project's conventions for an instant on a boundary between working periods: a start is
             # the next working start, a finish the end of the previous period — except that a milestone
             # after a predecessor's finish stays at that finish, and a finish driven by a start (SF) reads as
             # a start.
-            zero_at_finish = zero & (bound_by[members] == 1)
-            finish_as_start = bound_by[members] == 2
+            zero_at_finish = zero & (picked_by == 1)
+            finish_as_start = picked_by == 2
             for key, (values, as_start) in positions.items():
-                picked = values[members]
-                finishes = cal.finishes_at(picked)
-                starts = cal.starts_at(picked)
+                picked = values if whole else values[members]
+                finishes, starts = cal.finishes_and_starts_at(picked)
                 # Nothing is shown before the project starts (a milestone tied to the start by a lead).
                 zero_at_finish_here = zero_at_finish & (finishes >= project_start)
                 if as_start:
@@ -693,31 +924,51 @@ class _Scheduler:
                     chosen = np.where(zero & ~zero_at_finish_here, starts, finishes)
                 else:
                     chosen = np.where(finish_as_start | (zero & ~zero_at_finish_here), starts, finishes)
-                instants[key][members] = chosen
-        columns = [datetimes(instants[key][leaves]) for key in ("start", "finish", "es", "ef", "ls", "lf")]
-        total = (positions["ls"][0] - positions["es"][0])[leaves].tolist()
-        leaf_list = leaves.tolist()
-        ids = [tasks[i].id for i in leaf_list]
-        free_l = [free[i] for i in leaf_list]
+                if whole:
+                    instants[key] = chosen
+                else:
+                    instants[key][members] = chosen
+        leaf_instants = {key: values if whole else values[leaves] for key, values in instants.items()}
+        dates = {key: datetimes(values) for key, values in leaf_instants.items()}
+        if same_as_early:  # the same datetime objects serve both
+            leaf_instants["start"], leaf_instants["finish"] = leaf_instants["es"], leaf_instants["ef"]
+            dates["start"], dates["finish"] = dates["es"], dates["ef"]
+        columns = [dates[key] for key in ("start", "finish", "es", "ef", "ls", "lf")]
+        total_a = positions["ls"][0] - positions["es"][0]
+        # Free float is also bounded by the project finish.
+        free_a = np.minimum(free, np.asarray(finish_of, dtype=np.int64) - positions["ef"][0])
+        if not whole:
+            total_a, free_a = total_a[leaves], free_a[leaves]
+        # Free slack is 0 rather than negative when total slack is not negative, and never exceeds total
+        # slack (MS Project).
+        free_a = np.where((free_a < 0) & (total_a >= 0), 0, np.minimum(free_a, total_a))
         threshold = plan.critical_float
-        out: dict[str, TaskSchedule] = {
-            tid: TaskSchedule(tid, s_, f_, es_, ef_, ls_, lf_, tf, ff, tf <= threshold)
-            for tid, s_, f_, es_, ef_, ls_, lf_, tf, ff in zip(ids, *columns, total, free_l, strict=True)
-        }
+        critical_a = total_a <= threshold
+        total = total_a.tolist()
+        ids = self.ids if whole else [tasks[i].id for i in leaves.tolist()]
+        fields = zip(
+            ids, *columns, total, free_a.tolist(), critical_a.tolist(), repeat(False, len(ids)), strict=True
+        )
+        rows = list(map(_task_schedule_row, fields))  # all rows first: then the dict builds faster
+        out: dict[str, TaskSchedule] = dict(zip(ids, rows, strict=True))
         problems = list(self.problems)
         problems.extend(
             Problem(
-                tid,
-                f"negative total float ({tf} working minutes): its constraints or deadline cannot all be met",
+                ids[k],
+                f"negative total float ({total[k]} working minutes): its constraints or deadline cannot all "
+                "be met",
             )
-            for tid, tf in zip(ids, total, strict=True)
-            if tf < 0
+            for k in np.flatnonzero(total_a < 0).tolist()
         )
         self._summaries(out)
         finish_dt = from_minutes(project_finish)
-        start_dt = min(columns[0], default=from_minutes(project_start))
-        critical_ids = [tid for tid, tf in zip(ids, total, strict=True) if tf <= threshold]
-        critical = tuple(sorted(critical_ids, key=lambda tid: (out[tid].early_start, out[tid].early_finish)))
+        start_dt = (
+            from_minutes(int(leaf_instants["start"].min())) if len(leaves) else from_minutes(project_start)
+        )
+        # The critical leaf tasks by early start, then early finish (ties in plan order: a stable sort).
+        critical_k = np.flatnonzero(critical_a)
+        by_date = np.lexsort((leaf_instants["ef"][critical_k], leaf_instants["es"][critical_k]))
+        critical = tuple(ids[k] for k in critical_k[by_date].tolist())
         # Leaves were added in plan order; only summaries (appended by _summaries) need reordering.
         ordered = {t.id: out[t.id] for t in tasks if t.id in out} if any(self.is_summary) else out
         return Schedule(start_dt, finish_dt, ordered, critical, tuple(problems))
