@@ -719,6 +719,40 @@ def test_in_progress_task_ahead_of_the_status_date_keeps_its_dates() -> None:
     assert span(result, "B") == day_span(FRI)
 
 
+def test_finished_work_is_not_critical() -> None:
+    """A finished task on the longest path has no float but is not critical (MS Project): only the work
+    still to do can delay the project. Its summary stays critical while critical work remains under it."""
+    result = run(
+        [
+            Task("S"),
+            Task(
+                "A",
+                duration=DAY,
+                parent="S",
+                actual_start=at(MON, 8),
+                actual_finish=at(MON, 17),
+                percent_complete=100,
+            ),
+            Task("B", duration=2 * DAY, parent="S"),
+            Task("T"),
+            Task(
+                "C",
+                duration=DAY,
+                parent="T",
+                actual_start=at(MON, 8),
+                actual_finish=at(MON, 17),
+                percent_complete=100,
+            ),
+        ],
+        [Link("A", "B")],
+        status_date=STATUS,
+    )
+    assert result.tasks["A"].total_float == 0 and not result.tasks["A"].critical
+    assert result.tasks["B"].critical and result.tasks["S"].critical
+    assert not result.tasks["T"].critical  # everything under it is done
+    assert "A" not in result.critical_path and "B" in result.critical_path
+
+
 def test_remaining_duration_overrides_percent_complete() -> None:
     """An explicit remaining duration (1 day) is used instead of the one implied by % complete."""
     result = run(

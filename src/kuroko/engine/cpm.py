@@ -943,7 +943,13 @@ class _Scheduler:
         # slack (MS Project).
         free_a = np.where((free_a < 0) & (total_a >= 0), 0, np.minimum(free_a, total_a))
         threshold = plan.critical_float
-        critical_a = total_a <= threshold
+        # Finished work is never critical (MS Project): nothing it does can delay the project any more.
+        finished = np.fromiter(
+            (t.actual_finish is not None or t.percent_complete >= 100 for t in tasks),
+            dtype=bool,
+            count=len(tasks),
+        )
+        critical_a = (total_a <= threshold) & ~(finished if whole else finished[leaves])
         total = total_a.tolist()
         ids = self.ids if whole else [tasks[i].id for i in leaves.tolist()]
         fields = zip(
@@ -998,6 +1004,7 @@ class _Scheduler:
                 lf,
                 total,
                 min(k.free_float for k in kids),
-                total <= self.plan.critical_float,
+                # A summary is critical while critical work remains under it.
+                total <= self.plan.critical_float and any(k.critical for k in kids),
                 summary=True,
             )
