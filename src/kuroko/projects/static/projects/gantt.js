@@ -13,7 +13,7 @@
   const t0 = performance.now();
   const ROW = 26, HEAD = 46, OVERSCAN = 12, DAY = 1440;
   const ZOOMS = { day: 36, week: 12, month: 3.2, quarter: 1.1, year: 0.32 };
-  const COLS = [["wbs", 64], ["name", 280], ["dur", 62], ["start", 92], ["finish", 92]];
+  const COLS = [["wbs", 64], ["name", 270], ["dur", 72], ["start", 92], ["finish", 92]];
   const TABLE_W = COLS.reduce((a, c) => a + c[1], 0);
   const canEdit = root.dataset.canEdit === "1";
   const csrf = (document.body.getAttribute("hx-headers") || "").match(/"X-CSRFToken":\s*"([^"]+)"/);
