@@ -256,6 +256,14 @@ CASES: list[Case] = [
         lambda ids: {"version": ids["GAMMA_version"], "name": "Renamed"}, code="gamma"),
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "PUT", "/projects/{code}/baselines/{number}",
+        lambda ids: {"name": "Re-plan"}, code="alpha", number="bl5"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/projects/{code}/baselines/{number}",
+        code="alpha", number="bl0"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines/{number}/variance",
+        code="alpha", number="bl0"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/mspdi",
         lambda ids: {"file": _mspdi_upload(), "code": "MX-API"}),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
@@ -467,6 +475,7 @@ def matrix(world) -> dict[str, Any]:
         actor=world.member, calendar=personal, data={"name": "Leave", "start": date(2026, 5, 7)}
     )
     spare_calendar = calendar_services.calendar_create(actor=admin, data={"name": "Spare", "kind": "shared"})
+    services.baseline_capture(actor=admin, project=world.project, number=0, name="Agreed")
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -491,6 +500,8 @@ def matrix(world) -> dict[str, Any]:
         "leave": leave.pk,
         "leave_version": leave.version,
         "spare_calendar": spare_calendar.pk,
+        "bl0": 0,
+        "bl5": 5,
         "pg1": "PG1",
         "pg2": "PG2",
         "alpha": "ALPHA",

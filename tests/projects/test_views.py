@@ -5,6 +5,7 @@ API tokens and the language switch."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -588,3 +589,33 @@ def test_empty_task_name_from_a_reader_is_403(world):
     """A team member posting an empty add-task form is refused with 403, like a complete one."""
     response = signed_in(world.member).post("/projects/ALPHA/tasks/add/", {"name": ""}, headers=HTMX)
     assert response.status_code == 403
+
+
+def test_task_edit_sets_a_constraint_and_a_deadline(world):
+    """The row editor sets "must start on" with its date and a deadline; a dated constraint without a
+    date is refused next to the field and nothing changes."""
+    from django.utils import timezone
+
+    task = Task.objects.get(pk=world.plain_task.pk)
+    refused = signed_in(world.pm).post(
+        f"/tasks/{task.pk}/edit/", _task_post(task, constraint_type="MSO", constraint_date=""), headers=HTMX
+    )
+    assert refused.status_code == 422
+    assert "This constraint needs a date." in refused.content.decode()
+    assert Task.objects.get(pk=task.pk).version == task.version
+    response = signed_in(world.pm).post(
+        f"/tasks/{task.pk}/edit/",
+        _task_post(task, constraint_type="MSO", constraint_date="2027-01-12", deadline="2027-01-20"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    saved = Task.objects.get(pk=task.pk)
+    assert (saved.constraint_type, timezone.localtime(saved.constraint_date).date()) == (
+        "MSO",
+        date(2027, 1, 12),
+    )
+    assert timezone.localtime(saved.deadline).date() == date(2027, 1, 20)
+    assert timezone.localtime(saved.start).date() == date(2027, 1, 12)
+    # The editor shows them again.
+    html = signed_in(world.pm).get(f"/tasks/{task.pk}/edit/", headers=HTMX).content.decode()
+    assert 'value="2027-01-12"' in html and 'value="2027-01-20"' in html
