@@ -190,6 +190,10 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "project-import", "POST", "/projects/import/",
          lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
+    # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
+    page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
+         "/portfolio/schedule/reschedule/", writes=False),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt", "GET", "/projects/ALPHA/gantt/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt-data", "GET", "/projects/ALPHA/gantt.json"),
     page((200, 200, 403, 403, 200, 403, 302), "project-gantt-data", "GET", "/projects/BETA/gantt.json"),

@@ -346,3 +346,51 @@ def test_project_calendar_and_calendar_edits_reschedule(plan):
     screens.refresh_from_db()
     # 5 days of 9 hours (09:00–18:00 without lunch) from Monday: Saturday's work counts; 40 h = 4.4 days.
     assert local_day(screens.finish) == date(2026, 4, 10)
+
+
+def test_portfolio_network_follows_links_between_projects(plan):
+    """Beta's task drives Alpha's Review: the network moves Review (and Done) after it even before
+    Alpha is rescheduled; rescheduling in link order stores the same dates."""
+    from kuroko.projects.selectors import ProjectFilter
+    from kuroko.projects.services.schedule import portfolio_reschedule
+
+    world, _done = plan
+    services.project_update(
+        actor=world.admin,
+        project=world.other,
+        data={"planned_start": date(2026, 4, 6)},
+        expected_version=None,
+    )
+    beta = Task.objects.get(pk=world.other_task.pk)
+    services.task_update(
+        actor=world.admin, task=beta, data={"duration_minutes": 10 * 480}, expected_version=beta.version
+    )
+    services.dependency_create(actor=world.admin, predecessor=beta, successor=world.plain_task)
+    # A later change in Beta that Alpha has not seen yet: Beta now takes 15 days.
+    beta.refresh_from_db()
+    services.task_update(
+        actor=world.admin, task=beta, data={"duration_minutes": 15 * 480}, expected_version=beta.version
+    )
+    network = selectors.portfolio_network(world.pmo, ProjectFilter(), today=date(2026, 4, 1))
+    assert not network.error
+    by_code = {row.project.code: row for row in network.projects}
+    # Beta ends Friday the 24th; Review runs Monday–Tuesday.
+    assert by_code["ALPHA"].network_finish.date() == date(2026, 4, 28)
+    assert by_code["ALPHA"].slip_minutes == 5 * 480
+    [cross] = network.cross_links
+    assert (cross.predecessor.pk, cross.successor.pk, cross.stored_ok) == (
+        beta.pk,
+        world.plain_task.pk,
+        False,
+    )
+    assert [t.name for t in network.critical_path][-2:] == ["Review", "Done"]
+    assert network.critical_path[0].pk == beta.pk  # the critical path runs through both projects
+    # A project manager may look but only the PMO reschedules the portfolio.
+    with pytest.raises(PermissionDenied):
+        portfolio_reschedule(actor=world.pm, projects=[world.project, world.other])
+    order = portfolio_reschedule(actor=world.pmo, projects=[world.project, world.other])
+    assert [p.code for p in order] == ["BETA", "ALPHA"]
+    world.project.refresh_from_db()
+    assert timezone.localtime(world.project.scheduled_finish).date() == date(2026, 4, 28)
+    page = signed_in(world.pmo).get("/portfolio/schedule/")
+    assert page.status_code == 200 and "Beta work" in page.content.decode()

@@ -120,9 +120,37 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         )
         for t in rows
     )
+    links, external = _links_into(
+        Dependency.objects.filter(successor__project=project), inside={project.pk}, org=org
+    )
+    plan = Plan(
+        start=start,
+        tasks=tasks,
+        links=tuple(links),
+        calendars=calendars,
+        calendar=calendar_id,
+        name=f"{project.code} {project.name}",
+        external=external,
+        minutes_per_day=int(Decimal(org.hours_per_day) * 60),
+        minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
+        # Progress counts up to the end of the status date.
+        status_date=_status_moment(project.status_date),
+    )
+    return plan, by_id
+
+
+def _status_moment(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(23, 59)) if day is not None else None
+
+
+def _links_into(
+    queryset: Any, *, inside: set[int], org: Organisation
+) -> tuple[tuple[Link, ...], tuple[ExternalDates, ...]]:
+    """Engine links of the dependencies in `queryset`. A predecessor in a project outside `inside` becomes
+    an external task with its stored schedule (or, never scheduled, its planned days)."""
     links: list[Link] = []
     external: dict[str, ExternalDates] = {}
-    links_rows = Dependency.objects.filter(successor__project=project).values_list(
+    rows = queryset.values_list(
         "predecessor_id",
         "successor_id",
         "type",
@@ -130,10 +158,13 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         "predecessor__project_id",
         "predecessor__project__code",
         "predecessor__wbs_code",
+        "predecessor__start",
+        "predecessor__finish",
         "predecessor__planned_start",
         "predecessor__planned_finish",
         "predecessor__name",
     )
+    day = int(Decimal(org.hours_per_day) * 60)
     for (
         pred_pk,
         succ_pk,
@@ -142,40 +173,129 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         pred_project,
         code,
         wbs_code,
-        pred_start,
-        pred_finish,
+        start,
+        finish,
+        p_start,
+        p_finish,
         name,
-    ) in links_rows:
+    ) in rows:
         pred_id = str(pred_pk)
-        if pred_project != project.pk:
-            if pred_start is None or pred_finish is None:
-                continue  # an undated task elsewhere cannot constrain this project yet
+        if pred_project not in inside:
+            if start is not None and finish is not None:
+                begin, end = naive(start), naive(finish)
+            elif p_start is not None and p_finish is not None:
+                begin = datetime.combine(p_start, time()) + timedelta(minutes=DAY_START)
+                end = datetime.combine(p_finish, time()) + timedelta(minutes=DAY_START + day + 60)
+            else:
+                continue  # an undated task elsewhere cannot constrain this plan yet
             pred_id = f"{code}:{wbs_code}"
-            external[pred_id] = ExternalDates(
-                pred_id,
-                datetime.combine(pred_start, time()) + timedelta(minutes=DAY_START),
-                datetime.combine(pred_finish, time())
-                + timedelta(minutes=DAY_START)
-                + timedelta(minutes=int(Decimal(org.hours_per_day) * 60) + 60),
-                name,
-            )
+            external[pred_id] = ExternalDates(pred_id, begin, end, name)
         links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag))
+    return tuple(links), tuple(external.values())
+
+
+def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[str, tuple[int, int]]]:
+    """All tasks of `projects` as one engine plan (the portfolio as one network): each project's tasks on
+    its own calendar, none starting before its project's start, links across these projects kept as
+    links, links from other projects as external dates. Returns the plan and, per engine id, the
+    (project pk, task pk) it stands for."""
+    org = Organisation.current()
+    codes = {p.pk: p for p in projects}
+    rows = list(
+        TaskRow.objects.filter(project_id__in=codes)
+        .order_by("project_id", "row")
+        .values_list(
+            "pk",
+            "project_id",
+            "parent_id",
+            "name",
+            "kind",
+            "duration_minutes",
+            "planned_start",
+            "percent_complete",
+            "constraint_type",
+            "constraint_date",
+            "deadline",
+            "actual_start",
+            "actual_finish",
+        )
+    )
+    earliest: dict[int, date] = {}
+    for r in rows:
+        if r[6] is not None and (r[1] not in earliest or r[6] < earliest[r[1]]):
+            earliest[r[1]] = r[6]
+    starts = {
+        pk: datetime.combine(p.planned_start or earliest.get(pk) or today, time())
+        + timedelta(minutes=DAY_START)
+        for pk, p in codes.items()
+    }
+    first = min(starts.values(), default=datetime.combine(today, time()))
+    calendars: dict[str, Calendar] = {}
+    calendar_of: dict[int, str] = {}
+    for pk, project in codes.items():
+        cals, key = project_calendars(project, range(starts[pk].year - 1, starts[pk].year + 11))
+        calendars.update({c.id: c for c in cals})
+        calendar_of[pk] = key
+    default_cals, default_key = project_calendars(Project(), range(first.year - 1, first.year + 11))
+    calendars.update({c.id: c for c in default_cals})
+    tasks = []
+    ids: dict[str, tuple[int, int]] = {}
+    for (
+        pk,
+        project_id,
+        parent,
+        name,
+        kind,
+        duration,
+        _ps,
+        pct,
+        constraint,
+        c_date,
+        deadline,
+        a_start,
+        a_finish,
+    ) in rows:
+        constraint_kind, constraint_at = ConstraintType(constraint), naive(c_date)
+        if constraint_kind == ConstraintType.ASAP and kind != TaskKind.SUMMARY:
+            # Not before its project's start, as when the project is scheduled alone.
+            constraint_kind, constraint_at = ConstraintType.SNET, starts[project_id]
+        elif constraint_kind == ConstraintType.SNET and constraint_at is not None:
+            constraint_at = max(constraint_at, starts[project_id])
+        tasks.append(
+            Task(
+                id=str(pk),
+                name=f"{codes[project_id].code} {name}",
+                duration=0 if kind == TaskKind.MILESTONE else duration,
+                parent=str(parent) if parent else None,
+                milestone=kind == TaskKind.MILESTONE,
+                calendar=calendar_of[project_id],
+                constraint=constraint_kind,
+                constraint_date=constraint_at,
+                deadline=naive(deadline),
+                actual_start=naive(a_start),
+                actual_finish=naive(a_finish),
+                percent_complete=pct,
+            )
+        )
+        ids[str(pk)] = (project_id, pk)
+    links, external = _links_into(
+        Dependency.objects.filter(successor__project_id__in=codes), inside=set(codes), org=org
+    )
+    status_dates = [p.status_date for p in projects if p.status_date is not None]
     plan = Plan(
-        start=start,
-        tasks=tasks,
-        links=tuple(links),
-        calendars=calendars,
-        calendar=calendar_id,
-        name=f"{project.code} {project.name}",
-        external=tuple(external.values()),
+        start=first,
+        tasks=tuple(tasks),
+        links=links,
+        calendars=tuple(calendars.values()),
+        calendar=default_key,
+        name="portfolio",
+        external=external,
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),
         minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
-        # Progress counts up to the end of the status date.
-        status_date=(
-            datetime.combine(project.status_date, time(23, 59)) if project.status_date is not None else None
-        ),
+        # One status date for the network: the latest any project reported.
+        status_date=_status_moment(max(status_dates)) if status_dates else None,
     )
-    return plan, by_id
+    return plan, ids
 
 
 def gantt_chart(data: dict[str, Any], labels: dict[str, str]) -> GanttChart:

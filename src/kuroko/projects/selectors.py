@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -484,3 +484,116 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
         "tasks": tasks,
         "links": links,
     }
+
+
+# --- The portfolio as one network -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkProject:
+    """A project in the portfolio network: its stored finish and the finish the network gives it."""
+
+    project: Project
+    stored_finish: Any
+    network_finish: Any
+    slip_minutes: int | None  # working minutes the network finish is later than the stored one
+
+
+@dataclass(frozen=True)
+class NetworkLink:
+    """A link between two projects, with the dates the network gives its two ends."""
+
+    predecessor: Task
+    successor: Task
+    type: str
+    lag_minutes: int
+    predecessor_finish: Any
+    successor_start: Any
+    stored_ok: bool  # the stored schedules already respect it
+
+
+@dataclass(frozen=True)
+class PortfolioNetwork:
+    """The result of scheduling every visible project together."""
+
+    finish: Any
+    engine_ms: float
+    tasks: int
+    links: int
+    projects: list[NetworkProject]
+    critical_path: list[Task]
+    cross_links: list[NetworkLink]
+    error: str = ""
+
+
+def portfolio_network(user: Any, f: ProjectFilter, *, today: Any) -> PortfolioNetwork:
+    """Schedule every project the user may see (after the portfolio filters) as one network: links
+    between projects are followed in one pass, and the critical path may run through several projects."""
+    import time as clock
+
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.projects.mapping import naive, portfolio_plan, work_calendar
+
+    projects = list(project_list(user, f).select_related("calendar"))
+    plan, ids = portfolio_plan(projects, today=today)
+    started = clock.perf_counter()
+    try:
+        result = schedule(plan)
+    except (PlanError, ValueError) as exc:
+        return PortfolioNetwork(None, 0.0, len(plan.tasks), len(plan.links), [], [], [], error=str(exc))
+    engine_ms = (clock.perf_counter() - started) * 1000
+    finishes: dict[int, Any] = {}
+    for key, dates in result.tasks.items():
+        if key in ids:
+            project_id = ids[key][0]
+            if project_id not in finishes or dates.finish > finishes[project_id]:
+                finishes[project_id] = dates.finish
+    calendar = work_calendar(projects[0]) if projects else None
+    rows = []
+    for project in projects:
+        stored = naive(project.scheduled_finish) if project.scheduled_finish else None
+        network = finishes.get(project.pk)
+        slip = (
+            calendar.working_minutes(stored, network)
+            if calendar is not None and stored is not None and network is not None
+            else None
+        )
+        rows.append(NetworkProject(project, stored, network, slip))
+    visible = {p.pk for p in projects}
+    crossing = list(
+        Dependency.objects.filter(successor__project_id__in=visible, predecessor__project_id__in=visible)
+        .exclude(successor__project=F("predecessor__project"))
+        .select_related("predecessor__project", "successor__project")
+        .order_by("successor__project__code", "successor__row")
+    )
+    cross_links = []
+    for link in crossing:
+        pred, succ = result.tasks.get(str(link.predecessor_id)), result.tasks.get(str(link.successor_id))
+        stored_ok = not (
+            link.type == "FS"
+            and link.predecessor.finish
+            and link.successor.start
+            and link.successor.start < link.predecessor.finish
+        )
+        cross_links.append(
+            NetworkLink(
+                link.predecessor,
+                link.successor,
+                link.type,
+                link.lag_minutes,
+                pred.finish if pred else None,
+                succ.start if succ else None,
+                bool(stored_ok),
+            )
+        )
+    critical_ids = [int(key) for key in result.critical_path if key in ids]
+    by_pk = Task.objects.select_related("project").in_bulk(critical_ids)
+    return PortfolioNetwork(
+        finish=result.project_finish,
+        engine_ms=engine_ms,
+        tasks=len(plan.tasks),
+        links=len(plan.links),
+        projects=rows,
+        critical_path=[by_pk[pk] for pk in critical_ids if pk in by_pk],
+        cross_links=cross_links,
+    )

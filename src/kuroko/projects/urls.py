@@ -5,6 +5,8 @@ from kuroko.projects.views import schedule as schedule_views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
+    path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),
     path("projects/<str:code>/", views.project_detail, name="project-detail"),
