@@ -394,3 +394,35 @@ def test_portfolio_network_follows_links_between_projects(plan):
     assert timezone.localtime(world.project.scheduled_finish).date() == date(2026, 4, 28)
     page = signed_in(world.pmo).get("/portfolio/schedule/")
     assert page.status_code == 200 and "Beta work" in page.content.decode()
+
+
+def test_mspdi_download_carries_baselines_constraints_and_actuals(plan):
+    """The MS Project XML download holds the saved baselines, constraints and actual dates; reading it
+    back gives them again."""
+    from kuroko.formats.mspdi import read_mspdi
+
+    world, _done = plan
+    services.baseline_capture(actor=world.pm, project=world.project, number=0)
+    services.baseline_capture(actor=world.pm, project=world.project, number=2, name="Re-plan")
+    review = Task.objects.get(pk=world.plain_task.pk)
+    services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_start": date(2026, 4, 20)},
+        expected_version=review.version,
+    )
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    services.task_update(
+        actor=world.pm, task=screens, data={"percent_complete": 100}, expected_version=screens.version
+    )
+    xml = signed_in(world.pm).get("/projects/ALPHA/schedule.xml").content
+    source = read_mspdi(xml)
+    by_name = {t.name: t for t in source.plan.tasks}
+    assert str(by_name["Review"].constraint) == "SNET"
+    assert by_name["Review"].constraint_date.date() == date(2026, 4, 20)
+    assert by_name["Screens"].actual_finish is not None and by_name["Screens"].percent_complete == 100
+    saved = {(b.task, b.number) for b in source.baselines}
+    review_id = by_name["Review"].id
+    assert {(review_id, 0), (review_id, 2)} <= saved
+    review_baseline = next(b for b in source.baselines if b.task == review_id and b.number == 0)
+    assert review_baseline.start.date() == date(2026, 4, 13) and review_baseline.duration == 960

@@ -597,3 +597,24 @@ def portfolio_network(user: Any, f: ProjectFilter, *, today: Any) -> PortfolioNe
         critical_path=[by_pk[pk] for pk in critical_ids if pk in by_pk],
         cross_links=cross_links,
     )
+
+
+def mspdi_baselines(project: Project) -> tuple[Any, ...]:
+    """The project's baselines as MS Project XML baseline records (Baseline, Baseline1–10 per task)."""
+    from kuroko.formats.mspdi import Baseline as MspdiBaseline
+    from kuroko.projects.mapping import naive
+    from kuroko.projects.models import BaselineTask
+
+    rows = BaselineTask.objects.filter(baseline__project=project).values_list(
+        "task_id", "baseline__number", "start", "finish", "duration_minutes"
+    )
+    return tuple(
+        MspdiBaseline(
+            task=str(task_id),
+            number=number,
+            start=naive(start) if start else None,
+            finish=naive(finish) if finish else None,
+            duration=duration,
+        )
+        for task_id, number, start, finish, duration in rows.order_by("task__row", "baseline__number")
+    )

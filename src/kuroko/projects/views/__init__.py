@@ -413,7 +413,7 @@ def project_schedule(request: HttpRequest, code: str) -> HttpResponse:
 def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     """The project as MS Project XML, with the dates the engine computes."""
     from kuroko.engine.cpm import PlanError, schedule
-    from kuroko.formats.mspdi import write_mspdi
+    from kuroko.formats.mspdi import MspdiProject, write_mspdi
     from kuroko.projects.mapping import project_plan
 
     project = selectors.project_get(request.user, code)
@@ -422,7 +422,8 @@ def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
         computed = schedule(plan)
     except (PlanError, ValueError):
         computed = None
-    response = HttpResponse(write_mspdi(plan, computed), content_type="application/xml")
+    document = MspdiProject(plan=plan, baselines=selectors.mspdi_baselines(project), title=project.name)
+    response = HttpResponse(write_mspdi(document, computed), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
     return response
 
