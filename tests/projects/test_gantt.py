@@ -426,3 +426,23 @@ def test_mspdi_download_carries_baselines_constraints_and_actuals(plan):
     assert {(review_id, 0), (review_id, 2)} <= saved
     review_baseline = next(b for b in source.baselines if b.task == review_id and b.number == 0)
     assert review_baseline.start.date() == date(2026, 4, 13) and review_baseline.duration == 960
+
+
+def test_started_work_cannot_be_dragged(plan):
+    """A started task keeps its actual start (moving it is refused, named); a finished task keeps its
+    actual finish; the Gantt data says which tasks have actual dates."""
+    world, _done = plan
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    services.task_update(
+        actor=world.pm, task=screens, data={"percent_complete": 100}, expected_version=screens.version
+    )
+    for edit in (
+        {"op": "move", "task": screens.pk, "start": "2026-04-20"},
+        {"op": "resize", "task": screens.pk, "finish": "2026-04-20"},
+    ):
+        with pytest.raises(ValidationError) as info:
+            services.gantt_edit(actor=world.pm, project=world.project, edit=edit)
+        assert "Screens" in " ".join(info.value.messages)
+    data = selectors.gantt_data(world.pm, world.project, today=date(2026, 4, 8))
+    f = {name: i for i, name in enumerate(data["fields"])}
+    assert [t[f["progress"]] for t in data["tasks"]] == [0, 2, 0, 0]  # summaries carry no actual dates

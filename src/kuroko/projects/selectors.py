@@ -360,6 +360,8 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "duration_minutes",
             "version",
             "deadline",
+            "actual_start",
+            "actual_finish",
         )
     )
     saved = (
@@ -403,6 +405,8 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             dur,
             ver,
             dl,
+            actual_start,
+            actual_finish,
         ) = r
         bl = saved.get(pk, (None, None))
         if finish is not None:
@@ -429,6 +433,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
                 minutes(bl[0]),
                 minutes(bl[1]),
                 minutes(dl),
+                2 if actual_finish is not None else 1 if actual_start is not None else 0,
             ]
         )
     links = [
@@ -480,6 +485,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "baseline_start",
             "baseline_finish",
             "deadline",
+            "progress",  # 0 not started, 1 started, 2 finished (actual dates fix its start/finish)
         ],
         "tasks": tasks,
         "links": links,

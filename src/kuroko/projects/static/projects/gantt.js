@@ -188,9 +188,9 @@
         } else {
           const pct = t[F.percent];
           html +=
-            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
+            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
             (kind === 1 ? "" : `<span class="g-pct" style="width:${pct}%"></span>`) +
-            (canEdit && kind === 0 ? '<span class="g-h"></span><span class="g-dot"></span>' : "") +
+            (canEdit && kind === 0 ? (t[F.progress] === 2 ? "" : '<span class="g-h"></span>') + '<span class="g-dot"></span>' : "") +
             "</div>";
         }
         if (t[F.deadline] != null) html += `<span class="g-deadline" style="left:${TABLE_W + x(t[F.deadline]) - 5}px" title="${esc(L.deadline)} ${esc(iso(t[F.deadline]))}">⇩</span>`;
@@ -439,6 +439,11 @@
     const i = Number(bar.dataset.i), t = D.tasks[i];
     let mode = e.target.classList.contains("g-dot") ? "link" : e.target.classList.contains("g-h") ? "resize" : "move";
     if (t[F.kind] === 1 && mode === "move") return; // summaries follow their subtasks
+    // Actual dates fix a started task's start and a finished task's finish.
+    if ((mode === "move" && t[F.progress] >= 1) || (mode === "resize" && t[F.progress] === 2)) {
+      say(mode === "move" ? L.started : L.finished);
+      return;
+    }
     e.preventDefault();
     tip.hidden = true;
     drag = { mode, i, bar, x: e.clientX, y: e.clientY, left: bar.offsetLeft, width: bar.offsetWidth, moved: false };
