@@ -11,7 +11,7 @@
   if (!root) return;
   const L = JSON.parse(document.getElementById("gantt-labels").textContent);
   const t0 = performance.now();
-  const ROW = 26, HEAD = 46, OVERSCAN = 12, DAY = 1440;
+  const ROW = 26, HEAD = 46, OVERSCAN = 30, DAY = 1440;
   const ZOOMS = { day: 36, week: 12, month: 3.2, quarter: 1.1, year: 0.32 };
   const COLS = [["wbs", 64], ["name", 270], ["dur", 72], ["start", 92], ["finish", 92]];
   const TABLE_W = COLS.reduce((a, c) => a + c[1], 0);
@@ -26,7 +26,7 @@
   const askedZoom = new URLSearchParams(location.search).get("zoom");
   if (askedZoom && ZOOMS[askedZoom]) ctl("zoom").value = askedZoom;
   let pxd = ZOOMS[ctl("zoom").value] || ZOOMS.week;
-  let selected = -1, undo = null, drag = null, lastFirst = -1, lastKey = "", frame = 0;
+  let selected = -1, undo = null, drag = null, bandFirst = -1, bandLast = -1, lastKey = "", frame = 0;
   const timings = {};
   window.kurokoGantt = { timings, ready: false };
   window.kurokoGanttData = () => D; // for tests and the console
@@ -124,7 +124,7 @@
     inner.style.width = TABLE_W + D.days * pxd + "px";
     inner.style.height = HEAD + visible.length * ROW + "px";
     rowsEl.style.height = visible.length * ROW + "px";
-    lastFirst = -1;
+    bandFirst = -1;
   }
 
   // --- Rendering -----------------------------------------------------------------------------------
@@ -132,21 +132,26 @@
     frame = 0;
     if (!D) return;
     const top = scroller.scrollTop, height = scroller.clientHeight;
-    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
-    const last = Math.min(visible.length - 1, Math.ceil((top + height) / ROW) + OVERSCAN);
+    const lastRow = visible.length - 1;
+    const seenFirst = Math.max(0, Math.floor(top / ROW));
+    const seenLast = Math.min(lastRow, Math.ceil((top + height) / ROW));
+    // Rows are rebuilt only when the view leaves the band already in the DOM (a margin of OVERSCAN rows
+    // on each side), so most scroll frames cost nothing but the browser's own scrolling.
+    const rebuild = force || bandFirst < 0 || seenFirst < bandFirst || seenLast > bandLast;
+    if (rebuild) {
+      bandFirst = Math.max(0, seenFirst - OVERSCAN);
+      bandLast = Math.min(lastRow, seenLast + OVERSCAN);
+      rowsEl.innerHTML = rowsHtml(bandFirst, bandLast);
+    }
     const left = Math.max(0, scroller.scrollLeft);
     const x0 = left - 200, x1 = left + scroller.clientWidth - TABLE_W + 200;
-    const key = `${first}:${last}:${Math.floor(x0 / 400)}:${pxd}`;
-    if (force || first !== lastFirst) {
-      rowsEl.innerHTML = rowsHtml(first, last);
-      lastFirst = first;
-    }
-    if (force || key !== lastKey) {
-      lastKey = key;
+    const xKey = `${Math.floor(x0 / 400)}:${pxd}`;
+    if (force || xKey !== lastKey) {
       headChart.innerHTML = headerHtml(Math.max(0, x0), x1);
       bg.innerHTML = backgroundHtml(Math.max(0, x0), x1);
-      drawLinks(first, last, Math.max(0, x0), x1);
     }
+    if (rebuild || xKey !== lastKey) drawLinks(bandFirst, bandLast, Math.max(0, x0), x1);
+    lastKey = xKey;
     headChart.style.transform = "";
     if (!window.kurokoGantt.ready) {
       timings.first_render_ms = performance.now() - t0;
