@@ -283,6 +283,7 @@ def test_dependency_crud_and_cross_project(world, admin_api):
         "successor_id": world.owned_task.pk,
         "type": "SS",
         "lag_minutes": 480,
+        "lag_elapsed": False,
     }
     listed = admin_api.get("/dependencies", project="ALPHA").json()
     assert listed["count"] == 2

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.core.templatetags.kuroko import localise_duration
-from kuroko.engine.duration import DurationError, DurationUnits, format_duration, parse_duration
+from kuroko.engine.duration import DurationError, DurationUnits, Span, format_span, parse_span
 from kuroko.formats.predecessors import PredecessorError, PredecessorRef, parse_predecessors
 from kuroko.people.models import Person
 from kuroko.projects.mapping import aware, constraint_moment
@@ -168,7 +168,7 @@ class TaskForm(forms.Form):
             "version": task.version,
             "name": task.name,
             "kind": task.kind,
-            "duration": localise_duration(format_duration(task.duration_minutes, units)),
+            "duration": localise_duration(format_span(task.duration_minutes, task.duration_elapsed, units)),
             "planned_start": task.planned_start,
             "planned_finish": task.planned_finish,
             "percent_complete": task.percent_complete,
@@ -180,15 +180,18 @@ class TaskForm(forms.Form):
             "deadline": _local_day(task.deadline),
         }
 
-    def clean_duration(self) -> int | None:
+    def clean_duration(self) -> Span | None:
         text = self.cleaned_data.get("duration") or ""
         if self.summary or not text.strip():
             return None
         try:
-            return parse_duration(text, self.units)
+            return parse_span(text, self.units)
         except DurationError as exc:
             raise ValidationError(
-                _("“%(text)s” is not a duration: type a number and a unit, e.g. 5d, 2.5h, 1w or 3日.")
+                _(
+                    "“%(text)s” is not a duration: type a number and a unit, e.g. 5d, 2.5h, 1w or 3日 "
+                    "(3ed or 3経過日 for elapsed days)."
+                )
                 % {"text": text}
             ) from exc
 
@@ -212,7 +215,8 @@ class TaskForm(forms.Form):
         if not self.summary:
             out["kind"] = data["kind"] or TaskKind.TASK
             if data["duration"] is not None:
-                out["duration_minutes"] = data["duration"]
+                out["duration_minutes"] = data["duration"].minutes
+                out["duration_elapsed"] = data["duration"].elapsed
             out["planned_start"] = data["planned_start"]
             out["planned_finish"] = data["planned_finish"]
             if data["percent_complete"] is not None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kuroko.core.models import Organisation
 from kuroko.engine.calendar import WorkCalendar
-from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, Link, LinkType, Plan, Task
+from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, LagKind, Link, LinkType, Plan, Task
 from kuroko.formats.gantt_svg import GanttChart, GanttRow
 from kuroko.people.mapping import calendars_to_engine, engine_id
 from kuroko.people.selectors import default_calendar
@@ -90,6 +90,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "name",
             "kind",
             "duration_minutes",
+            "duration_elapsed",
             "planned_start",
             "planned_finish",
             "percent_complete",
@@ -109,6 +110,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             id=str(t.pk),
             name=t.name,
             duration=0 if t.kind == TaskKind.MILESTONE else t.duration_minutes,
+            elapsed=t.duration_elapsed and t.kind == TaskKind.TASK,
             parent=str(t.parent_id) if t.parent_id else None,
             milestone=t.kind == TaskKind.MILESTONE,
             constraint=ConstraintType(t.constraint_type),
@@ -155,6 +157,7 @@ def _links_into(
         "successor_id",
         "type",
         "lag_minutes",
+        "lag_elapsed",
         "predecessor__project_id",
         "predecessor__project__code",
         "predecessor__wbs_code",
@@ -170,6 +173,7 @@ def _links_into(
         succ_pk,
         link_type,
         lag,
+        lag_elapsed,
         pred_project,
         code,
         wbs_code,
@@ -190,7 +194,8 @@ def _links_into(
                 continue  # an undated task elsewhere cannot constrain this plan yet
             pred_id = f"{code}:{wbs_code}"
             external[pred_id] = ExternalDates(pred_id, begin, end, name)
-        links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag))
+        kind = LagKind.ELAPSED if lag_elapsed else LagKind.WORK
+        links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag, kind))
     return tuple(links), tuple(external.values())
 
 
@@ -211,19 +216,20 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
             "name",
             "kind",
             "duration_minutes",
-            "planned_start",
+            "duration_elapsed",
             "percent_complete",
             "constraint_type",
             "constraint_date",
             "deadline",
             "actual_start",
             "actual_finish",
+            "planned_start",
         )
     )
     earliest: dict[int, date] = {}
     for r in rows:
-        if r[6] is not None and (r[1] not in earliest or r[6] < earliest[r[1]]):
-            earliest[r[1]] = r[6]
+        if r[-1] is not None and (r[1] not in earliest or r[-1] < earliest[r[1]]):
+            earliest[r[1]] = r[-1]
     starts = {
         pk: datetime.combine(p.planned_start or earliest.get(pk) or today, time())
         + timedelta(minutes=DAY_START)
@@ -247,13 +253,14 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
         name,
         kind,
         duration,
-        _ps,
+        elapsed,
         pct,
         constraint,
         c_date,
         deadline,
         a_start,
         a_finish,
+        _planned,
     ) in rows:
         constraint_kind, constraint_at = ConstraintType(constraint), naive(c_date)
         if constraint_kind == ConstraintType.ASAP and kind != TaskKind.SUMMARY:
@@ -266,6 +273,7 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
                 id=str(pk),
                 name=f"{codes[project_id].code} {name}",
                 duration=0 if kind == TaskKind.MILESTONE else duration,
+                elapsed=elapsed and kind == TaskKind.TASK,
                 parent=str(parent) if parent else None,
                 milestone=kind == TaskKind.MILESTONE,
                 calendar=calendar_of[project_id],

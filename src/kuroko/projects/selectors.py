@@ -160,12 +160,17 @@ def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None)
         Dependency.objects.filter(successor__project=project)
         .order_by("predecessor__project__code", "predecessor__row")
         .values_list(
-            "successor_id", "predecessor__project__code", "predecessor__wbs_code", "type", "lag_minutes"
+            "successor_id",
+            "predecessor__project__code",
+            "predecessor__wbs_code",
+            "type",
+            "lag_minutes",
+            "lag_elapsed",
         )
     )
     text: dict[int, list[str]] = {}
-    for successor_id, project_code, wbs_code, link_type, lag in links:
-        ref = PredecessorRef(project_code, wbs_code, link_type, lag)
+    for successor_id, project_code, wbs_code, link_type, lag, lag_elapsed in links:
+        ref = PredecessorRef(project_code, wbs_code, link_type, lag, lag_elapsed)
         text.setdefault(successor_id, []).append(format_predecessor(ref, units, current_project=project.code))
     can_edit = perms.can_edit_project(user, project)
     person = getattr(user, "person", None)
@@ -362,6 +367,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "deadline",
             "actual_start",
             "actual_finish",
+            "duration_elapsed",
         )
     )
     saved = (
@@ -407,6 +413,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             dl,
             actual_start,
             actual_finish,
+            elapsed,
         ) = r
         bl = saved.get(pk, (None, None))
         if finish is not None:
@@ -434,6 +441,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
                 minutes(bl[1]),
                 minutes(dl),
                 2 if actual_finish is not None else 1 if actual_start is not None else 0,
+                1 if elapsed else 0,
             ]
         )
     links = [
@@ -486,6 +494,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "baseline_finish",
             "deadline",
             "progress",  # 0 not started, 1 started, 2 finished (actual dates fix its start/finish)
+            "elapsed",  # 1: the duration is elapsed (calendar) time
         ],
         "tasks": tasks,
         "links": links,

@@ -44,6 +44,7 @@ def _gantt_labels() -> dict[str, Any]:
             "finish": _("Finish"),
         },
         "day_unit": pgettext("duration unit suffix", "d"),
+        "elapsed_day_unit": pgettext("duration unit suffix", "ed"),
         "start": _("Start"),
         "finish": _("Finish"),
         "duration": _("Duration"),

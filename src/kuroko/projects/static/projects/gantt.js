@@ -64,10 +64,10 @@
   const stamp = (m) => dateOf(m).toISOString().slice(0, 16).replace("T", " ");
   const x = (m) => (m / DAY) * pxd;
   const working = (day) => (special.has(day) ? !D.working_weekdays[day % 7] : D.working_weekdays[day % 7]);
-  function dur(minutes) {
+  function dur(minutes, elapsed) {
     if (minutes == null) return "";
-    const days = minutes / D.minutes_per_day;
-    return (Math.round(days * 100) / 100).toString() + L.day_unit;
+    const days = minutes / (elapsed ? DAY : D.minutes_per_day);
+    return (Math.round(days * 100) / 100).toString() + (elapsed ? L.elapsed_day_unit : L.day_unit);
   }
 
   // --- Data ----------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@
         `<div class="${cls}" style="top:${p * ROW}px" data-i="${i}" role="row" aria-rowindex="${p + 1}" aria-selected="${i === selected}">` +
         `<div class="g-cells" role="presentation"><span class="c-wbs" role="gridcell">${esc(t[F.wbs])}</span>` +
         `<span class="c-name" role="gridcell" style="padding-left:${indent + 4}px" title="${esc(t[F.name])}">${toggle}${kind === 2 ? "◆ " : ""}${esc(t[F.name])}</span>` +
-        `<span class="c-dur" role="gridcell">${kind === 1 ? "" : dur(t[F.duration])}</span>` +
+        `<span class="c-dur" role="gridcell">${kind === 1 ? "" : dur(t[F.duration], t[F.elapsed])}</span>` +
         `<span class="c-start" role="gridcell">${t[F.start] == null ? "" : iso(t[F.start])}</span>` +
         `<span class="c-finish" role="gridcell">${t[F.finish] == null ? "" : iso(t[F.finish] - 1)}</span></div>`;
       if (t[F.baseline_start] != null && t[F.baseline_finish] != null) {
@@ -377,7 +377,7 @@
       `${esc(L.start)}: ${stamp(t[F.start])}`,
       `${esc(L.finish)}: ${stamp(t[F.finish])}`,
     ];
-    if (t[F.kind] !== 1) lines.push(`${esc(L.duration)}: ${dur(t[F.duration])}`);
+    if (t[F.kind] !== 1) lines.push(`${esc(L.duration)}: ${dur(t[F.duration], t[F.elapsed])}`);
     lines.push(`${esc(L.total_float)}: ${dur(t[F.total_float])} · ${esc(L.free_float)}: ${dur(t[F.free_float])}`);
     lines.push(`${esc(L.complete)}: ${t[F.percent]}%${t[F.critical] ? " · " + esc(L.critical) : ""}`);
     if (t[F.constraint] !== "ASAP") lines.push(`${esc(L.constraint)}: ${esc(L.constraints[t[F.constraint]] || t[F.constraint])}`);
