@@ -261,6 +261,7 @@ CASES: list[Case] = [
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/export/mspdi", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "PUT", "/projects/{code}/baselines/{number}",
         lambda ids: {"name": "Re-plan"}, code="alpha", number="bl5"),

@@ -761,3 +761,14 @@ def test_gantt_rows_through_the_api(world, admin_api):
     f = {name: i for i, name in enumerate(data["fields"])}
     assert [row[f["name"]] for row in data["tasks"]] == ["Design", "Screens", "Review"]
     assert data["origin"] and data["project"]["code"] == "ALPHA"
+
+
+def test_export_mspdi_and_import_it_back(world, admin_api):
+    """The export endpoint gives MS Project XML that the import endpoint turns into an equal project."""
+    from kuroko.formats.mspdi import read_mspdi
+
+    response = _CLIENT.get("/api/v1/projects/ALPHA/export/mspdi", headers=admin_api.headers)
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    source = read_mspdi(response.content)
+    assert [t.name for t in source.plan.tasks] == ["Design", "Screens", "Review"]
+    assert Api(world.outsider).get("/projects/ALPHA/export/mspdi").status_code == 403

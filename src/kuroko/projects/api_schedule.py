@@ -4,7 +4,7 @@ Gantt data (the same compact rows the Gantt page draws)."""
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -108,3 +108,20 @@ def gantt(request: HttpRequest, code: str, baseline: int | None = None) -> Any:
     minutes after `origin` (local time). `baseline` chooses the compared baseline (-1: none)."""
     project = selectors.project_get(request.user, code)
     return selectors.gantt_data(request.user, project, today=timezone.localdate(), baseline=baseline)
+
+
+@router.get(
+    "/projects/{code}/export/mspdi",
+    response={200: None},
+    openapi_extra={"responses": {"200": {"content": {"application/xml": {}}}}},
+)
+def export_mspdi(request: HttpRequest, code: str) -> HttpResponse:
+    """The project as MS Project XML (MSPDI): tasks, links, constraints, progress, computed dates and
+    baselines. Import it back with `POST /imports/mspdi`."""
+    project = selectors.project_get(request.user, code)
+    response = HttpResponse(
+        selectors.project_mspdi(request.user, project, today=timezone.localdate()),
+        content_type="application/xml",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
+    return response

@@ -633,3 +633,21 @@ def mspdi_baselines(project: Project) -> tuple[Any, ...]:
         )
         for task_id, number, start, finish, duration in rows.order_by("task__row", "baseline__number")
     )
+
+
+def project_mspdi(user: Any, project: Project, *, today: Any) -> bytes:
+    """The project as an MS Project XML document: its plan, the dates the engine computes (none if the
+    plan cannot be scheduled) and its baselines."""
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.formats.mspdi import MspdiProject, write_mspdi
+    from kuroko.projects.mapping import project_plan
+
+    if not perms.can_view_project(user, project):
+        raise PermissionDenied(_("You are not a member of project %(code)s.") % {"code": project.code})
+    plan, _rows = project_plan(project, today=today)
+    try:
+        computed = schedule(plan)
+    except (PlanError, ValueError):
+        computed = None
+    document = MspdiProject(plan=plan, baselines=mspdi_baselines(project), title=project.name)
+    return write_mspdi(document, computed)
