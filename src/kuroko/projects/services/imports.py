@@ -231,7 +231,8 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             "name": name or plan.name or source.title or code,
             "status": "proposed",
             "planned_start": plan.start.date(),
-            "planned_finish": plan.finish.date() if plan.finish else None,
+            # A FinishDate before the StartDate (MS Project keeps a stale one) is no plan date.
+            "planned_finish": plan.finish.date() if plan.finish and plan.finish >= plan.start else None,
             "status_date": plan.status_date.date() if plan.status_date else None,
         },
     )
