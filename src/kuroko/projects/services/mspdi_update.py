@@ -325,57 +325,75 @@ class _Update:
         return changes
 
     def apply(self, *, actor: Any) -> None:
-        """Write the update (inside the caller's transaction)."""
+        """Write the update (inside the caller's transaction).
+
+        Rows are written in bulk, with their history records: a file of thousands of tasks is applied
+        twice per update (the preview is a dry run). The values come from the engine's model, which has
+        checked them when the file was read.
+        """
         project = self.project
-        for item in self.source.plan.tasks:  # parents first: the file lists tasks in outline order
+        new_rows: list[Task] = []
+        for item in self.source.plan.tasks:
             key: Key = ("file", item.id)
             if key in self.rows:
                 continue
-            parent = self.new_parent[key]
             stored = self.source.stored.get(item.id)
             start = stored.start.date() if stored and stored.start else None
             finish = stored.finish.date() if stored and stored.finish else None
             row = Task(
                 project=project,
-                parent=self.rows[parent] if parent else None,
                 position=self.position[key],
                 source_uid=item.id,
                 planned_start=start,
                 planned_finish=finish if finish and start and finish >= start else start,
                 **_file_values(item),
             )
-            self._save(row, actor)
+            new_rows.append(row)
             self.rows[key] = row
-        repositioned = []
+        Task.objects.bulk_create(new_rows)  # parents are set below, once every new row has its key
+        new = {row.pk for row in new_rows}
+        changed: list[Task] = []
+        repositioned: list[Task] = []
         for key, row in self.rows.items():
             parent = self.new_parent[key]
             parent_id = self.rows[parent].pk if parent else None
             values = self.updates.get(key, {})
-            if values or parent_id != row.parent_id:
+            if row.pk in new or values or parent_id != row.parent_id:
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.parent_id = parent_id
                 row.position = self.position[key]
-                self._save(row, actor)
+                if row.pk not in new:
+                    row.version += 1
+                changed.append(row)
             elif row.position != self.position[key]:
                 row.position = self.position[key]
                 repositioned.append(row)
+        bulk_set(changed, [*UPDATED_FIELDS, "parent", "position", "version"])
         bulk_set(repositioned, ["position"])  # siblings shifted by an insertion: not a change of theirs
-        for pair, link in self.existing_links.items():
-            if pair not in self.links:
-                link._history_user = actor  # type: ignore[attr-defined]
-                link.delete()
+        Task.history.bulk_history_create(new_rows, default_user=actor)
+        Task.history.bulk_history_create(
+            [row for row in changed if row.pk not in new], update=True, default_user=actor
+        )
+        gone = [link.pk for pair, link in self.existing_links.items() if pair not in self.links]
+        Dependency.objects.filter(pk__in=gone).delete()
         Task.objects.filter(pk__in=[t.pk for t in self.removed]).delete()
+        added_links: list[Dependency] = []
+        changed_links: list[Dependency] = []
         for (pred, succ), (kind, lag) in self.links.items():
-            existing = self.existing_links.get((pred, succ))
-            if existing is not None and (existing.type, existing.lag_minutes) == (kind, lag):
-                continue
-            link = existing or Dependency(
-                predecessor=self.rows[("file", pred)], successor=self.rows[("file", succ)]
-            )
-            link.type, link.lag_minutes = kind, lag
-            link._history_user = actor  # type: ignore[attr-defined]
-            link.save()
+            link = self.existing_links.get((pred, succ))
+            if link is None:
+                pair = (self.rows[("file", pred)], self.rows[("file", succ)])
+                added_links.append(
+                    Dependency(predecessor=pair[0], successor=pair[1], type=kind, lag_minutes=lag)
+                )
+            elif (link.type, link.lag_minutes) != (kind, lag):
+                link.type, link.lag_minutes = kind, lag
+                changed_links.append(link)
+        Dependency.objects.bulk_create(added_links)
+        bulk_set(changed_links, ["type", "lag_minutes"])
+        Dependency.history.bulk_history_create(added_links, default_user=actor)
+        Dependency.history.bulk_history_create(changed_links, update=True, default_user=actor)
         _check_cycles({row.pk: row.name for row in self.rows.values()})
         if self.header:
             for name, value in self.header.items():
@@ -389,7 +407,7 @@ class _Update:
                 self._save(project, actor)
 
     @staticmethod
-    def _save(row: Task | Project, actor: Any) -> None:
+    def _save(row: Project, actor: Any) -> None:
         try:
             save_validated(row, actor=actor)
         except ValidationError as exc:
