@@ -395,3 +395,16 @@ def test_every_shared_calendar_is_stored_as_it_was_read(world):
             assert stored == sorted(exceptions, key=repr), (path.name, calendar.name)
             count += len(exceptions)
     assert count > 10
+
+
+def test_the_update_is_in_the_history(world, imported):
+    """Changed and added tasks get history records by the person who applied the file; versions move."""
+    analyse = imported.tasks.get(source_uid="2")
+    services.project_update_mspdi(actor=world.pm, project=imported, data=version_2())
+    latest = analyse.history.first()
+    assert (latest.history_type, latest.history_user, latest.name) == ("~", world.pm, "Analyse deeply")
+    assert imported.tasks.get(source_uid="2").version == analyse.version + 1
+    added = imported.tasks.get(source_uid="5").history.get()
+    assert (added.history_type, added.history_user) == ("+", world.pm)
+    response = signed_in(world.pm).get(f"/tasks/{analyse.pk}/history/")
+    assert response.status_code == 200 and "Analyse deeply" in response.content.decode()
