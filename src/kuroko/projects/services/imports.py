@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
+from kuroko.core.templatetags.kuroko import localise_duration
 from kuroko.engine.duration import format_duration
 from kuroko.engine.graph import find_cycle
 from kuroko.engine.model import LagKind
@@ -124,7 +125,7 @@ def _display(field: str, value: Any) -> str:
     if field == "duration_minutes":
         from kuroko.projects.selectors import duration_units
 
-        return format_duration(int(value), duration_units())
+        return localise_duration(format_duration(int(value), duration_units()))
     if field == "kind":
         return str(TaskKind(value).label)
     if field == "percent_complete":
@@ -133,6 +134,8 @@ def _display(field: str, value: Any) -> str:
 
 
 def _label(model: type[Any], field: str) -> str:
+    if field == "duration_minutes":
+        return _("Duration")  # shown as 2d or 1.5h, not in minutes
     return str(model._meta.get_field(field).verbose_name)
 
 

@@ -114,8 +114,8 @@ def _apply(request: HttpRequest, project: Project) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Project %(code)s updated from the file: %(added)s tasks added, %(changed)s changed, "
-            "%(removed)s removed."
+            "Project %(code)s updated from the file. Tasks added: %(added)s, changed: %(changed)s, "
+            "removed: %(removed)s."
         )
         % {
             "code": project.code,
