@@ -348,6 +348,8 @@ def test_api_dry_run_and_apply(world, imported):
     assert not imported.tasks.filter(name="Test").exists()
     done = client.post(url, {"file": upload(version_2())})
     assert done.status_code == 200 and done.json()["applied"] is True
+    tasks = client.get("/api/v1/projects/IMP/tasks").json()["items"]
+    assert {t["name"]: t["source_uid"] for t in tasks}["Test"] == "5"
     assert imported.tasks.filter(name="Test").exists()
     bad = client.post(url, {"file": upload(b"nope")})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "file"]

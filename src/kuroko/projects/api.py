@@ -456,6 +456,7 @@ class TaskOut(Schema):
     total_float_minutes: int | None = None
     free_float_minutes: int | None = None
     critical: bool = False
+    source_uid: str | None = Field(None, description="The task's UID in the MS Project file it came from")
 
 
 class TaskIn(Schema):
