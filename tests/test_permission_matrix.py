@@ -79,6 +79,7 @@ def api(
     query: str = "",
     label: str = "",
     marks: tuple[Any, ...] = (),
+    writes: bool | None = None,
     **fill: str,
 ) -> Case:
     """An API operation, keyed by its OpenAPI path; `fill` puts `matrix` ids into the path parameters."""
@@ -92,6 +93,7 @@ def api(
         api=True,
         label=label,
         marks=marks,
+        writes=writes,
     )
 
 
@@ -194,6 +196,14 @@ CASES: list[Case] = [
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
          "/portfolio/schedule/reschedule/", writes=False),
+    page((200, 200, 200, 403, 403, 403, 302), "project-import-update", "GET",
+         "/projects/ALPHA/update-from-xml/"),
+    # Uploading shows what would change and writes nothing; applying needs this session's upload token.
+    page((200, 200, 200, 403, 403, 403, 302), "project-import-update", "POST",
+         "/projects/ALPHA/update-from-xml/", lambda ids: {"file": _mspdi_upload()}, writes=False,
+         label="dry run"),
+    page((422, 422, 422, 403, 403, 403, 302), "project-import-update", "POST",
+         "/projects/ALPHA/update-from-xml/", lambda ids: {"token": "x" * 32}, label="unknown token"),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt", "GET", "/projects/ALPHA/gantt/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt-data", "GET", "/projects/ALPHA/gantt.json"),
     page((200, 200, 403, 403, 200, 403, 302), "project-gantt-data", "GET", "/projects/BETA/gantt.json"),
@@ -271,6 +281,13 @@ CASES: list[Case] = [
         code="alpha", number="bl0"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/mspdi",
         lambda ids: {"file": _mspdi_upload(), "code": "MX-API"}),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
+        lambda ids: {"file": _mspdi_upload()}, code="alpha"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
+        lambda ids: {"file": _mspdi_upload(), "dry_run": "true"}, code="alpha", label="dry run",
+        writes=False),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
+        lambda ids: {"file": _mspdi_upload()}, code="beta"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/members",
         lambda ids: {"person_id": ids["outsider_person"]}, code="alpha"),

@@ -446,3 +446,20 @@ def test_started_work_cannot_be_dragged(plan):
     data = selectors.gantt_data(world.pm, world.project, today=date(2026, 4, 8))
     f = {name: i for i, name in enumerate(data["fields"])}
     assert [t[f["progress"]] for t in data["tasks"]] == [0, 2, 0, 0]  # summaries carry no actual dates
+
+
+def test_exported_file_keeps_ms_project_uids_and_updates_the_same_tasks(world):
+    """A project imported from MS Project is exported with the file's UIDs, so the exported file, changed
+    and imported again as an update, changes the same tasks instead of adding new ones."""
+    from kuroko.formats.mspdi import read_mspdi
+    from kuroko.projects.services.mspdi_update import project_update_mspdi
+    from tests.projects.test_import import mspdi
+
+    project = services.project_import_mspdi(actor=world.admin, data=mspdi(), code="MSX")
+    count = project.tasks.count()
+    uids = set(project.tasks.values_list("source_uid", flat=True))
+    exported = signed_in(world.admin).get("/projects/MSX/schedule.xml").content
+    assert {t.id for t in read_mspdi(exported).plan.tasks} == uids
+    diff = project_update_mspdi(actor=world.admin, project=project, data=exported, dry_run=True)
+    assert not diff.added and not diff.removed
+    assert project.tasks.count() == count

@@ -1,4 +1,5 @@
-"""ORM rows ⇄ engine dataclasses: stored working calendars as engine `Calendar`s.
+"""ORM rows ⇄ engine dataclasses: stored working calendars as engine `Calendar`s, and calendars read from
+files (engine `Calendar`s) as the fields of stored rows.
 
 A calendar row becomes one engine calendar with id `calendar-<pk>`: its week (or, when it has none, its
 base calendar's, and so on up the chain), the public holidays of its country for the years asked for, and
@@ -9,12 +10,14 @@ the base's holidays and exceptions underneath the derived calendar's own (the en
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
 
 from kuroko.engine.calendar import holiday_exceptions
 from kuroko.engine.model import Calendar, Recurrence
 from kuroko.engine.model import CalendarException as EngineException
-from kuroko.people.models import CalendarException, WorkCalendar
+from kuroko.people.models import MAX_EXCEPTION_YEARS, CalendarException, WorkCalendar
 
 Week = tuple[tuple[tuple[int, int], ...], ...]
 
@@ -100,3 +103,79 @@ def calendars_to_engine(calendar: WorkCalendar, years: range) -> tuple[Calendar,
     """
     rows = chain(calendar)
     return tuple(calendar_to_engine(row, years, rows=rows) for row in reversed(rows))
+
+
+# --- engine → rows (calendars read from files) ---------------------------------------------------------
+
+# An exception spans at most this many days (CalendarException.clean allows MAX_EXCEPTION_YEARS years).
+_MAX_SPAN_DAYS = MAX_EXCEPTION_YEARS * 366
+
+
+def week_from_engine(week: Week) -> list[list[list[int]]]:
+    """An engine week (Monday first) as the stored JSON: seven lists of [start, end] minutes."""
+    return [[[start, end] for start, end in day] for day in week]
+
+
+def exception_fields(exception: EngineException) -> dict[str, Any]:
+    """The fields of a stored `CalendarException` for an engine exception (its recurrence included).
+
+    A recurrence's missing day or month is the exception's start's, as the engine reads it; a span longer
+    than stored exceptions allow is cut to that length (a recurrence "until 2149" ends 50 years on).
+    """
+    rec = exception.recurrence
+    finish = min(exception.finish, exception.start + timedelta(days=_MAX_SPAN_DAYS))
+    fields: dict[str, Any] = {
+        "name": exception.name[:200],
+        "start": exception.start,
+        "finish": finish,
+        "intervals": [[start, end] for start, end in exception.intervals],
+        "recurrence_kind": "",
+        "recurrence_interval": 1,
+        "recurrence_weekdays": [],
+        "recurrence_day": None,
+        "recurrence_nth": None,
+        "recurrence_month": None,
+        "recurrence_occurrences": None,
+    }
+    if rec is not None:
+        fields.update(
+            recurrence_kind=rec.kind,
+            recurrence_interval=rec.interval,
+            recurrence_weekdays=sorted(rec.weekdays),
+            recurrence_day=rec.day,
+            recurrence_nth=rec.nth,
+            recurrence_month=rec.month,
+            recurrence_occurrences=rec.occurrences,
+        )
+        if rec.kind == "yearly" and rec.month is None:
+            fields["recurrence_month"] = exception.start.month
+    return fields
+
+
+def calendar_from_engine(
+    calendar: Calendar, calendars: Mapping[str, Calendar]
+) -> tuple[list[list[list[int]]], list[dict[str, Any]]]:
+    """The stored week and exception fields of an engine calendar, flattened through its base calendars
+    (whose exceptions come first, so that the calendar's own win where they overlap)."""
+    exceptions: list[EngineException] = []
+    seen = {calendar.id}
+    current = calendar
+    chain = [calendar]
+    while current.base is not None and current.base in calendars and current.base not in seen:
+        current = calendars[current.base]
+        seen.add(current.id)
+        chain.append(current)
+    for row in reversed(chain):
+        exceptions.extend(row.exceptions)
+    return week_from_engine(calendar.week), [exception_fields(e) for e in exceptions]
+
+
+def stored_calendar_fields(calendar: WorkCalendar) -> tuple[Any, list[dict[str, Any]]]:
+    """A stored calendar's own week and exception fields, in the form `calendar_from_engine` gives (to
+    tell whether a file's calendar differs from it)."""
+    names = list(exception_fields(EngineException(date.min, date.min)))
+    rows = [{name: getattr(e, name) for name in names} for e in calendar.exceptions.all()]
+    for row in rows:
+        row["recurrence_weekdays"] = sorted(row["recurrence_weekdays"] or [])
+        row["intervals"] = [[int(s), int(e)] for s, e in row["intervals"] or []]
+    return calendar.week, rows

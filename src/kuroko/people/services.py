@@ -291,3 +291,55 @@ def calendar_exception_delete(*, actor: Any, exception: CalendarException) -> No
     _require_exception_rights(actor, exception.calendar, exception)
     exception.delete()
     _announce(exception.calendar_id)
+
+
+def _canonical(exceptions: list[dict[str, Any]]) -> list[str]:
+    return sorted(repr(sorted(e.items())) for e in exceptions)
+
+
+def calendar_differs(calendar: WorkCalendar, week: Any, exceptions: list[dict[str, Any]]) -> bool:
+    """Whether a stored calendar's own week and exceptions differ from these (from `calendar_from_engine`),
+    or it takes public holidays or a base calendar that a calendar read from a file does not have."""
+    from kuroko.people.mapping import stored_calendar_fields
+
+    stored_week, stored_exceptions = stored_calendar_fields(calendar)
+    return (
+        bool(calendar.holiday_country)
+        or calendar.base_id is not None
+        or stored_week != week
+        or _canonical(stored_exceptions) != _canonical(exceptions)
+    )
+
+
+@transaction.atomic
+def calendar_import(
+    *,
+    actor: Any,
+    name: str,
+    week: Any,
+    exceptions: list[dict[str, Any]],
+    into: WorkCalendar | None = None,
+) -> WorkCalendar:
+    """Store a calendar read from a file (see `people.mapping.calendar_from_engine`) as a project
+    calendar with no public holidays (the file's exceptions carry them), or replace the week and
+    exceptions of `into`, a project calendar no one else uses.
+
+    The caller checks the permission: the projects app imports a project's plan with its calendar, which
+    its project manager may do although they may not edit organisation calendars. An exception the file
+    could hold but a stored calendar cannot is refused with a ValidationError naming it.
+    """
+    if into is None:
+        calendar = WorkCalendar(kind=CalendarKind.PROJECT, holiday_country="")
+    else:
+        calendar = WorkCalendar.objects.select_for_update().get(pk=into.pk)
+        calendar.exceptions.all().delete()
+    calendar.name = name[:200]
+    calendar.week = week
+    calendar.holiday_country = ""
+    calendar.base = None
+    save_validated(calendar, actor=actor)
+    for fields in exceptions:
+        exception = CalendarException(calendar=calendar, **fields)
+        save_validated(exception, actor=actor)
+    # No calendar_changed signal: `into` serves only the caller's project, which the caller reschedules.
+    return calendar

@@ -275,6 +275,51 @@ def import_mspdi(
     return HttpStatus(201, selectors.project_get(request.user, project.code))
 
 
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class TaskChangeOut(Schema):
+    uid: str = Field(description="The task's MS Project UID (empty for a task added in Kuroko)")
+    name: str
+    fields: list[str]
+    changes: list[FieldChangeOut]
+
+
+class LinkChangeOut(Schema):
+    predecessor: str
+    successor: str
+    type: DependencyType
+    lag_minutes: int
+
+
+class ImportDiffOut(Schema):
+    applied: bool = Field(description="False for a dry run: nothing was written")
+    added: list[TaskChangeOut]
+    changed: list[TaskChangeOut]
+    removed: list[TaskChangeOut]
+    links_added: list[LinkChangeOut]
+    links_changed: list[LinkChangeOut]
+    links_removed: list[LinkChangeOut]
+    project: list[FieldChangeOut]
+    warnings: list[str]
+
+
+@router.post("/projects/{code}/imports/mspdi", response=ImportDiffOut)
+def update_from_mspdi(
+    request: HttpRequest, code: str, file: File[UploadedFile], dry_run: Form[bool] = False
+) -> Any:
+    """Update the project from a later version of its MS Project XML file (multipart form: file, and
+    dry_run to see the changes without making them). Tasks are matched by their MS Project UID."""
+    project = selectors.project_get(request.user, code)
+    return services.project_update_mspdi(
+        actor=request.user, project=project, data=file.read(), dry_run=dry_run
+    )
+
+
 # --- Schedule ------------------------------------------------------------------------------------
 
 
@@ -412,6 +457,7 @@ class TaskOut(Schema):
     total_float_minutes: int | None = None
     free_float_minutes: int | None = None
     critical: bool = False
+    source_uid: str | None = Field(None, description="The task's UID in the MS Project file it came from")
 
 
 class TaskIn(Schema):

@@ -258,6 +258,15 @@ class ImportForm(forms.Form):
     )
 
 
+class UpdateImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("MS Project XML file"),
+        help_text=_(
+            "A later version of the file this project was imported from, saved as “XML format (*.xml)”."
+        ),
+    )
+
+
 class MemberForm(forms.Form):
     # No colon after labels, like the rest of the forms.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -276,4 +285,5 @@ __all__ = [
     "ProjectForm",
     "ProjectMember",
     "TaskForm",
+    "UpdateImportForm",
 ]

@@ -327,6 +327,9 @@ class Task(PlannedDatesMixin, Versioned):
     )
     free_float_minutes = models.IntegerField(_("free float (minutes)"), null=True, blank=True, editable=False)
     critical = models.BooleanField(_("critical"), default=False, editable=False)
+    # The task's UID in the MS Project XML file it was imported from (empty for tasks added in Kuroko);
+    # updating the project from a later version of the file matches tasks by it.
+    source_uid = models.CharField(_("MS Project UID"), max_length=40, null=True, blank=True, editable=False)
     # The planned dates are the scheduled ones, written by the engine; what people typed is kept as the
     # constraint fields.
     history = HistoricalRecords(
@@ -354,6 +357,11 @@ class Task(PlannedDatesMixin, Versioned):
                 | Q(actual_start__isnull=True)
                 | Q(actual_finish__gte=F("actual_start")),
                 name="task_actual_finish_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "source_uid"],
+                condition=Q(source_uid__isnull=False),
+                name="task_source_uid_once_per_project",
             ),
         ]
 

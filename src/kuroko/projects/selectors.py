@@ -650,4 +650,50 @@ def project_mspdi(user: Any, project: Project, *, today: Any) -> bytes:
     except (PlanError, ValueError):
         computed = None
     document = MspdiProject(plan=plan, baselines=mspdi_baselines(project), title=project.name)
-    return write_mspdi(document, computed)
+    return write_mspdi(*_with_file_uids(project, document, computed))
+
+
+def _with_file_uids(project: Project, document: Any, computed: Any) -> Any:
+    """The document with each task under the UID it had in the MS Project file it came from (so that the
+    file, edited in MS Project and imported again, updates the same tasks); other tasks get new UIDs."""
+    from dataclasses import replace
+
+    from kuroko.engine.model import Schedule
+
+    uids = dict(
+        Task.objects.filter(project=project, source_uid__isnull=False).values_list("pk", "source_uid")
+    )
+    taken = {int(str(u)) for u in uids.values() if str(u).isdigit()}
+    new_id = max(taken, default=0)
+    names: dict[str, str] = {}
+    for task in document.plan.tasks:
+        uid = uids.get(int(task.id))
+        if uid and str(uid).isdigit():
+            names[task.id] = str(uid)
+        else:
+            new_id += 1
+            names[task.id] = str(new_id)
+
+    def rename(key: Any) -> Any:
+        return names.get(key, key) if key is not None else None
+
+    plan = document.plan
+    plan = replace(
+        plan,
+        tasks=tuple(replace(t, id=rename(t.id), parent=rename(t.parent)) for t in plan.tasks),
+        links=tuple(
+            replace(k, predecessor=rename(k.predecessor), successor=rename(k.successor)) for k in plan.links
+        ),
+    )
+    baselines = tuple(replace(b, task=rename(b.task)) for b in document.baselines)
+    renamed = replace(document, plan=plan, baselines=baselines)
+    if computed is None:
+        return renamed, None
+    schedule = Schedule(
+        computed.project_start,
+        computed.project_finish,
+        {rename(k): v._replace(id=rename(v.id)) for k, v in computed.tasks.items()},
+        tuple(rename(k) for k in computed.critical_path),
+        tuple(replace(p, task=rename(p.task)) for p in computed.problems),
+    )
+    return renamed, schedule

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from kuroko.projects import views
+from kuroko.projects.views import mspdi_update
 from kuroko.projects.views import schedule as schedule_views
 
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
     path("projects/<str:code>/history/", views.project_history, name="project-history"),
     path("projects/<str:code>/schedule/", views.project_schedule, name="project-schedule"),
     path("projects/<str:code>/schedule.xml", views.project_mspdi, name="project-mspdi"),
+    path(
+        "projects/<str:code>/update-from-xml/",
+        mspdi_update.project_import_update,
+        name="project-import-update",
+    ),
     path("projects/<str:code>/gantt/", schedule_views.project_gantt, name="project-gantt"),
     path("projects/<str:code>/gantt.json", schedule_views.project_gantt_data, name="project-gantt-data"),
     path("projects/<str:code>/gantt/edit/", schedule_views.project_gantt_edit, name="project-gantt-edit"),

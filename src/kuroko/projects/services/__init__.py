@@ -10,7 +10,8 @@ from kuroko.projects.services.dependencies import (
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from kuroko.projects.services.gantt import GanttEdit, gantt_edit
-from kuroko.projects.services.imports import project_import_mspdi
+from kuroko.projects.services.imports import ImportDiff, project_import_mspdi
+from kuroko.projects.services.mspdi_update import project_update_mspdi
 from kuroko.projects.services.portfolio import (
     member_add,
     member_remove,
@@ -37,6 +38,7 @@ __all__ = [
     "PROJECT_FIELDS",
     "TASK_FIELDS",
     "GanttEdit",
+    "ImportDiff",
     "baseline_capture",
     "baseline_clear",
     "dependency_create",
@@ -52,6 +54,7 @@ __all__ = [
     "project_delete",
     "project_import_mspdi",
     "project_update",
+    "project_update_mspdi",
     "renumber",
     "task_create",
     "task_delete",

@@ -1,16 +1,29 @@
-"""Importing MS Project XML (MSPDI) as a new project."""
+"""Importing MS Project XML (MSPDI): a new project from a file, or an existing project updated from a
+later version of its file (tasks matched by their MS Project UID)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuroko.core import permissions as core_perms
+from kuroko.core.permissions import require
+from kuroko.core.templatetags.kuroko import localise_duration
+from kuroko.engine.duration import format_duration, format_span
+from kuroko.engine.graph import find_cycle
 from kuroko.engine.model import LagKind
-from kuroko.formats.mspdi import MspdiError, read_mspdi
+from kuroko.engine.model import Task as EngineTask
+from kuroko.formats.mspdi import MspdiError, MspdiProject, read_mspdi
+from kuroko.people import services as people_services
+from kuroko.people.mapping import calendar_from_engine
+from kuroko.people.models import WorkCalendar
 from kuroko.projects.mapping import aware
 from kuroko.projects.models import Dependency, Project, Task, TaskKind
 from kuroko.projects.services.portfolio import project_create
@@ -24,11 +37,8 @@ def _aware(moment: datetime | None) -> datetime | None:
     return None if moment is None else aware(moment)
 
 
-@transaction.atomic
-def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") -> Project:
-    """Create a project from an MS Project XML file: its tasks in outline order with durations,
-    milestones, the dates MS Project stored, and its links (type and lag). One transaction: a file that
-    cannot be read creates nothing, and the error names the line or element."""
+def _read(data: bytes) -> MspdiProject:
+    """The file read, or a ValidationError on the `file` field that names the problem."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
     try:
@@ -37,9 +47,199 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
         raise ValidationError(
             {"file": _("This is not a readable MS Project XML file: %(error)s") % {"error": exc}}
         ) from exc
-    plan = source.plan
-    if not plan.tasks:
+    if not source.plan.tasks:
         raise ValidationError({"file": _("The file has no tasks.")})
+    return source
+
+
+# --- What an update changes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a task or of the project: its label and the old and new values as text."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """A task the update adds, changes or removes (`uid` is its MS Project UID)."""
+
+    uid: str
+    name: str
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChange:
+    """A link among the file's tasks that the update adds, changes or removes."""
+
+    predecessor: str
+    successor: str
+    type: str
+    lag_minutes: int
+    lag_elapsed: bool = False
+
+    @property
+    def lag_text(self) -> str:
+        """The lag as typed in the WBS: 2d, or 2ed for elapsed time."""
+        from kuroko.projects.selectors import duration_units
+
+        return localise_duration(format_span(self.lag_minutes, self.lag_elapsed, duration_units()))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDiff:
+    """What updating a project from an MS Project XML file changes (or, on a dry run, would change)."""
+
+    added: tuple[TaskChange, ...] = ()
+    changed: tuple[TaskChange, ...] = ()
+    removed: tuple[TaskChange, ...] = ()
+    links_added: tuple[LinkChange, ...] = ()
+    links_changed: tuple[LinkChange, ...] = ()
+    links_removed: tuple[LinkChange, ...] = ()
+    project: tuple[FieldChange, ...] = ()
+    warnings: tuple[str, ...] = ()
+    applied: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.added
+            or self.changed
+            or self.removed
+            or self.links_added
+            or self.links_changed
+            or self.links_removed
+            or self.project
+        )
+
+
+def _display(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if field == "duration_minutes":
+        from kuroko.projects.selectors import duration_units
+
+        return localise_duration(format_duration(int(value), duration_units()))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field == "kind":
+        return str(TaskKind(value).label)
+    if field == "percent_complete":
+        return f"{value}%"
+    return str(value)
+
+
+def _label(model: type[Any], field: str) -> str:
+    if field == "duration_minutes":
+        return _("Duration")  # shown as 2d or 1.5h, not in minutes
+    return str(model._meta.get_field(field).verbose_name)
+
+
+# --- Shared by both imports ---------------------------------------------------------------------------
+
+
+def _file_values(task: EngineTask) -> dict[str, Any]:
+    """The task fields a file task sets (the same on a new import and on an update)."""
+    return {
+        "name": task.name[:255] or task.id,
+        "kind": TaskKind.MILESTONE if task.milestone else TaskKind.TASK,
+        "duration_minutes": 0 if task.milestone else task.duration,
+        "duration_elapsed": task.elapsed and not task.milestone,
+        "percent_complete": round(task.percent_complete),
+        "constraint_type": str(task.constraint),
+        "constraint_date": _aware(task.constraint_date),
+        "deadline": _aware(task.deadline),
+        "actual_start": _aware(task.actual_start),
+        "actual_finish": _aware(task.actual_finish),
+    }
+
+
+def _file_links(source: MspdiProject) -> dict[tuple[str, str], tuple[str, int, bool]]:
+    """The file's links among its tasks: (predecessor UID, successor UID) → (type, lag in minutes, whether
+    the lag is elapsed time). Percentage lags become working minutes of the predecessor's duration."""
+    durations = {t.id: (0 if t.milestone else t.duration) for t in source.plan.tasks}
+    links: dict[tuple[str, str], tuple[str, int, bool]] = {}
+    for link in source.plan.links:
+        if link.predecessor not in durations or link.successor not in durations:
+            continue  # a link to another project's task: not part of this file's plan
+        lag = link.lag
+        if link.lag_kind == LagKind.PERCENT:
+            lag = durations[link.predecessor] * link.lag / 100
+        elapsed = link.lag_kind == LagKind.ELAPSED and round(lag) != 0
+        links[(link.predecessor, link.successor)] = (str(link.type), round(lag), elapsed)
+    return links
+
+
+def _check_cycles(names: Mapping[int, str]) -> None:
+    """Refuse links that now form a cycle (the file's own, or with links added in Kuroko)."""
+    found = find_cycle(Dependency.objects.values_list("predecessor_id", "successor_id"))
+    if found is None:
+        return
+    cycle = [int(str(pk)) for pk in found]
+    labels = dict(names)
+    labels.update(
+        Task.objects.filter(pk__in=[pk for pk in cycle if pk not in names]).values_list("pk", "name")
+    )
+    path = " → ".join(labels.get(pk, str(pk)) for pk in cycle)  # [a, b, …, a]
+    raise ValidationError({"file": _("The links would form a cycle: %(cycle)s.") % {"cycle": path}})
+
+
+def _calendar_name(source: MspdiProject, project: Project) -> str:
+    calendar = next(c for c in source.plan.calendars if c.id == source.plan.calendar)
+    return f"{calendar.name or _('Standard')} ({project.code})"
+
+
+def _file_calendar(source: MspdiProject) -> tuple[Any, list[dict[str, Any]]]:
+    by_id = {c.id: c for c in source.plan.calendars}
+    return calendar_from_engine(by_id[source.plan.calendar], by_id)
+
+
+def _store_calendar(
+    *, actor: Any, source: MspdiProject, project: Project, into: WorkCalendar | None = None
+) -> WorkCalendar:
+    """The file's project calendar as a stored calendar (new, or replacing `into`)."""
+    week, exceptions = _file_calendar(source)
+    name = _calendar_name(source, project)
+    try:
+        return people_services.calendar_import(
+            actor=actor, name=name, week=week, exceptions=exceptions, into=into
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                "file": _("The file's calendar “%(name)s” cannot be stored: %(error)s")
+                % {"name": name, "error": " ".join(exc.messages)}
+            }
+        ) from exc
+
+
+# --- A new project ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") -> Project:
+    """Create a project from an MS Project XML file: its tasks in outline order with durations,
+    milestones, the dates MS Project stored, and its links (type and lag), scheduled on the file's
+    project calendar (stored as a project calendar, exceptions and recurrences included). Each task
+    keeps its MS Project UID, so that a later version of the file can update the project. One
+    transaction: a file that cannot be read creates nothing, and the error names the line or element."""
+    require(core_perms.can_create_projects(actor))
+    source = _read(data)
+    plan = source.plan
     project = project_create(
         actor=actor,
         data={
@@ -47,12 +247,13 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             "name": name or plan.name or source.title or code,
             "status": "proposed",
             "planned_start": plan.start.date(),
-            "planned_finish": plan.finish.date() if plan.finish else None,
+            # A FinishDate before the StartDate (MS Project keeps a stale one) is no plan date.
+            "planned_finish": plan.finish.date() if plan.finish and plan.finish >= plan.start else None,
+            "status_date": plan.status_date.date() if plan.status_date else None,
         },
     )
-    if plan.status_date is not None:
-        project.status_date = plan.status_date.date()
-        Project.objects.filter(pk=project.pk).update(status_date=project.status_date)
+    project.calendar = _store_calendar(actor=actor, source=source, project=project)
+    Project.objects.filter(pk=project.pk).update(calendar=project.calendar)
     rows: dict[str, Task] = {}
     positions: dict[str | None, int] = {}
     for task in plan.tasks:  # MSPDI lists tasks in outline order: parents come first
@@ -66,32 +267,18 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             project=project,
             parent=parent,
             position=position,
-            name=task.name[:255] or task.id,
-            kind=TaskKind.MILESTONE if task.milestone else TaskKind.TASK,
-            duration_minutes=0 if task.milestone else task.duration,
+            source_uid=task.id,
             planned_start=start,
             planned_finish=finish if finish and start and finish >= start else start,
-            percent_complete=round(task.percent_complete),
-            constraint_type=str(task.constraint),
-            constraint_date=_aware(task.constraint_date),
-            deadline=_aware(task.deadline),
-            actual_start=_aware(task.actual_start),
-            actual_finish=_aware(task.actual_finish),
+            **_file_values(task),
         )
-    links = []
-    for link in plan.links:
-        predecessor, successor = rows.get(link.predecessor), rows.get(link.successor)
-        if predecessor is None or successor is None:
-            continue  # a link to another project's task: not part of this file's plan
-        lag = link.lag
-        if link.lag_kind == LagKind.PERCENT:
-            lag = predecessor.duration_minutes * link.lag / 100
-        links.append(
-            Dependency(
-                predecessor=predecessor, successor=successor, type=str(link.type), lag_minutes=round(lag)
-            )
+    Dependency.objects.bulk_create(
+        Dependency(
+            predecessor=rows[pred], successor=rows[succ], type=kind, lag_minutes=lag, lag_elapsed=elapsed
         )
-    Dependency.objects.bulk_create(links)
+        for (pred, succ), (kind, lag, elapsed) in _file_links(source).items()
+    )
+    _check_cycles({t.pk: t.name for t in rows.values()})
     renumber(project)
     project_reschedule(project)
     return project
