@@ -135,3 +135,22 @@ def test_schedule_command_text_and_errors(tmp_path):
     assert "'Z'" in result.stderr and result.stdout == ""
     result = run(str(tmp_path / "missing.json"))
     assert result.returncode == 2
+
+
+def test_derived_calendar_without_a_week_inherits_and_round_trips():
+    """A calendar with a base and no "week" works its base's week, and is written back without one."""
+    plan = plan_from_dict(
+        minimal(
+            calendar="crew",
+            calendars=[
+                {"id": "plant", "week": {day: ["00:00-00:00"] for day in ("mon", "tue", "wed", "sat")}},
+                {"id": "crew", "base": "plant"},
+                {"id": "office"},
+            ],
+        )
+    )
+    plant, crew, office = plan.calendars
+    assert crew.week is None and office.week is not None and office.week[0] == ((480, 720), (780, 1020))
+    written = json.loads(write_plan(plan))
+    assert "week" not in written["calendars"][1]
+    assert plan_from_dict(written) == plan

@@ -144,18 +144,34 @@ FULL_WEEK: tuple[tuple[Interval, ...], ...] = tuple(((0, MINUTES_PER_DAY),) for 
 """A 24-hour calendar: every minute of every day is working time."""
 
 
+Week = tuple[tuple[Interval, ...], ...]
+"""Working intervals for each day of the week, Monday first."""
+
+
 @dataclass(frozen=True, slots=True)
 class Calendar:
     """Working time: a weekly pattern (Monday first) and exceptions. A calendar with a `base` inherits the
-    base calendar's week and exceptions and adds its own (as MS Project resource calendars do)."""
+    base calendar's exceptions underneath its own (as MS Project resource calendars do), and its week too
+    when it has none of its own (`week` None).
+
+    `week` None means "no week of its own": a calendar without a base then gets `STANDARD_WEEK` (so such
+    a calendar always holds a week), and a derived calendar works its base calendar's week (resolved
+    through the chain of bases when the calendar is compiled).
+    """
 
     id: str
     name: str = ""
-    week: tuple[tuple[Interval, ...], ...] = STANDARD_WEEK
+    week: Week | None = None
     exceptions: tuple[CalendarException, ...] = ()
     base: str | None = None
 
     def __post_init__(self) -> None:
+        if self.week is None:
+            if self.base is None:
+                object.__setattr__(self, "week", STANDARD_WEEK)
+            if self.base == self.id:
+                raise ValueError(f"Calendar {self.name or self.id} cannot be based on itself.")
+            return
         if len(self.week) != 7:
             raise ValueError(f"Calendar {self.name or self.id}: the week must have 7 days, Monday first.")
         for day, intervals in enumerate(self.week):

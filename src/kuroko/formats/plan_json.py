@@ -28,6 +28,7 @@ from kuroko.engine.model import (
     Plan,
     Recurrence,
     Task,
+    Week,
 )
 
 FORMAT_VERSION = 1
@@ -149,9 +150,8 @@ def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
     if "id" not in data:
         raise _fail(where, "a calendar needs an id")
     week_data = data.get("week")
-    if week_data is None:
-        week = Calendar(str(data["id"])).week
-    else:
+    week: Week | None = None  # none of its own: its base calendar's, else the Standard week
+    if week_data is not None:
         unknown = set(week_data) - set(WEEKDAYS)
         if unknown:
             raise _fail(f"{where}.week", f"unknown day {sorted(unknown)[0]!r}; use {', '.join(WEEKDAYS)}")
@@ -320,12 +320,17 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
     calendars = []
     for cal in plan.calendars:
+        week = (
+            {}
+            if cal.week is None
+            else {"week": {d: interval_text(cal.week[k]) for k, d in enumerate(WEEKDAYS)}}
+        )
         calendars.append(
             {
                 "id": cal.id,
                 "name": cal.name,
                 "base": cal.base,
-                "week": {day: interval_text(cal.week[k]) for k, day in enumerate(WEEKDAYS)},
+                **week,
                 "exceptions": [
                     {
                         "start": e.start.isoformat(),

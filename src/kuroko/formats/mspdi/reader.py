@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from kuroko.engine.calendar import resolved_week
 from kuroko.engine.model import (
     Calendar,
     ConstraintType,
@@ -121,7 +122,7 @@ class _Reader:
         self.calendar_ids = {c.id for c in calendars}
 
         assignments = self._assignments()
-        week = next(c.week for c in calendars if c.id == calendar_id)
+        week = resolved_week(next(c for c in calendars if c.id == calendar_id), {c.id: c for c in calendars})
         self.split_tasks = {a for a, split in self._splits(week).items() if split}
         tasks, infos, stored, summary, external, baselines, elements = self._tasks()
         links, lag_formats = self._links(elements, {t.id for t in tasks}, {e.id for e in external})
