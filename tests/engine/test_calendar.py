@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from kuroko.engine.calendar import (
     WorkCalendar,
-    resolved_week,
     from_minutes,
     holiday_exceptions,
     occurrences,
+    resolved_week,
     to_minutes,
 )
 from kuroko.engine.model import (

@@ -149,7 +149,7 @@ def test_derived_calendar_without_a_week_inherits_and_round_trips():
             ],
         )
     )
-    plant, crew, office = plan.calendars
+    _plant, crew, office = plan.calendars
     assert crew.week is None and office.week is not None and office.week[0] == ((480, 720), (780, 1020))
     written = json.loads(write_plan(plan))
     assert "week" not in written["calendars"][1]
