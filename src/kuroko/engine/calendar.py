@@ -308,6 +308,10 @@ class WorkCalendar:
                 raise self._out_of_time()
             self._grow()
 
+    def starts_before(self, moment: datetime) -> bool:
+        """Whether the horizon starts at or before `moment` (instants before it cannot be converted)."""
+        return self._first_day * MINUTES_PER_DAY <= to_minutes(moment)
+
     # Arithmetic ----------
 
     def to_work(self, minutes: int) -> int:

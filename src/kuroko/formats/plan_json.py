@@ -27,6 +27,7 @@ from kuroko.engine.model import (
     LinkType,
     Plan,
     Recurrence,
+    Split,
     Task,
     Week,
 )
@@ -130,6 +131,25 @@ def _intervals(values: Any, where: str) -> tuple[Interval, ...]:
     return tuple(out)
 
 
+def _splits(values: Any, units: DurationUnits, where: str) -> tuple[Split, ...]:
+    if not isinstance(values, list):
+        raise _fail(where, 'expected a list of pauses like [{"after": "2d", "length": "1d"}]')
+    out: list[Split] = []
+    for k, item in enumerate(values):
+        here = f"{where}[{k}]"
+        if not isinstance(item, Mapping) or "after" not in item or "length" not in item:
+            raise _fail(here, 'a split is an object like {"after": "2d", "length": "1d"}')
+        after, after_elapsed = parse_span(item["after"], units, f"{here}.after")
+        length, length_elapsed = parse_span(item["length"], units, f"{here}.length")
+        if after_elapsed or length_elapsed:
+            raise _fail(here, "a split is measured in the task's working time, not elapsed time")
+        try:
+            out.append(Split(after, length))
+        except ValueError as exc:
+            raise _fail(here, str(exc)) from exc
+    return tuple(out)
+
+
 def _recurrence(data: Mapping[str, Any], where: str) -> Recurrence:
     weekdays = data.get("weekdays", [])
     try:
@@ -211,6 +231,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         duration, elapsed = parse_span(item.get("duration", 0), units, f"{where}.duration")
         constraint = item.get("constraint") or {}
         remaining = item.get("remaining_duration")
+        splits = _splits(item.get("splits") or [], units, f"{where}.splits")
         try:
             tasks.append(
                 Task(
@@ -230,6 +251,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                     remaining_duration=None
                     if remaining is None
                     else parse_span(remaining, units, f"{where}.remaining_duration")[0],
+                    manual=bool(item.get("manual", False)),
+                    manual_start=_datetime(item.get("manual_start"), f"{where}.manual_start"),
+                    splits=splits,
                 )
             )
         except ValueError as exc:
@@ -375,6 +399,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             item["percent_complete"] = t.percent_complete
         if t.remaining_duration is not None:
             item["remaining_duration"] = t.remaining_duration
+        if t.manual:
+            item["manual"] = True
+            if t.manual_start is not None:
+                item["manual_start"] = text(t.manual_start)
+        if t.splits:
+            item["splits"] = [{"after": split.after, "length": split.length} for split in t.splits]
         tasks.append(item)
     links = []
     for link in plan.links:
