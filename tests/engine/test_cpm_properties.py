@@ -397,7 +397,7 @@ def test_manual_tasks_keep_their_dates_and_drive_their_successors(plan: Plan) ->
         assert (pos(t.start), pos(t.finish)) == (pos(t.early_start), pos(t.early_finish))
     required = dict.fromkeys(spans, pos(plan.start))
     for link in plan.links:
-        p, s = result.tasks[link.predecessor], result.tasks[link.successor]
+        p = result.tasks[link.predecessor]
         b = bound(plan, link, pos(p.early_start), pos(p.early_finish), spans[link.successor])
         required[link.successor] = max(required[link.successor], b)
     for tid, t in by_id.items():
