@@ -240,3 +240,17 @@ def test_invalid_manual_and_split_tasks_are_refused(make: object, message: str) 
     """Invalid manual starts and splits raise ValueError with a sentence naming the rule."""
     with pytest.raises(ValueError, match=message):
         make()  # type: ignore[operator]
+
+
+def test_documented_manual_example() -> None:
+    """The example of docs/engine/cpm.md: A (2 days) → M (manual, Monday) → B (1 day)."""
+    result = run(
+        [Task("A", duration=2 * DAY), manual("M", MON), Task("B", duration=DAY)],
+        [Link("A", "M"), Link("M", "B")],
+    )
+    assert dates(result, "M") == (at(MON, 8), at(MON, 17), at(MON, 8), at(MON, 17), at(MON, 8), at(TUE, 8))
+    assert dates(result, "B")[:2] == (at(TUE, 8), at(TUE, 17)) and result.project_finish == at(TUE, 17)
+    assert dates(result, "A")[4:] == (at(PREV_THU, 8), at(PREV_FRI, 17))
+    assert (result.tasks["A"].total_float, result.tasks["M"].total_float) == (-2 * DAY, 0)
+    assert result.critical_path == ("M", "A", "B")
+    assert [p.task for p in result.problems] == ["A"]
