@@ -16,6 +16,9 @@ Semantics follow MS Project (see docs/engine/cpm.md):
   the conflict). ALAP tasks are placed at their late dates.
 - Without successors a task's late finish is the project finish. Total float = late start − early start;
   free float = how far a task can slip without delaying any successor's early dates.
+- Manually scheduled tasks with a start keep it (links, constraints and the status date do not move them)
+  and drive their successors; links from their start do not bound their late dates. Split tasks span
+  their duration and their pauses.
 """
 
 from __future__ import annotations
