@@ -15,6 +15,7 @@ from kuroko.engine.calendar import (
     from_minutes,
     holiday_exceptions,
     occurrences,
+    resolved_week,
     to_minutes,
 )
 from kuroko.engine.model import (
@@ -279,18 +280,40 @@ def test_base_chain_of_three() -> None:
     assert cal.working_days(MON, FRI) == [WED, THU, FRI]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Calendar's docstring says a derived calendar inherits the base calendar's week; "
-    "calendar.resolve() always returns the derived calendar's own week (the STANDARD_WEEK default), so a "
-    "calendar based on a 24-hour calendar is not working on Saturday",
-)
 def test_derived_calendar_inherits_base_week() -> None:
     """A derived calendar without its own week works the base calendar's week (MS Project semantics)."""
     base = Calendar("plant", "Plant", week=FULL_WEEK)
     derived = Calendar("operator", "Operator", base="plant")
     cal = WorkCalendar(derived, {"plant": base}, around=at(MON))
     assert cal.next_working(at(SAT, 9)) == at(SAT, 9)
+
+
+def test_week_is_inherited_through_a_chain() -> None:
+    """The nearest calendar in the chain with a week of its own gives the week; exceptions still stack."""
+    night = ((0, 360), (1320, 1440))
+    root = Calendar("root", week=FULL_WEEK)
+    middle = Calendar("middle", week=(night,) * 5 + ((), ()), base="root")
+    leaf = Calendar("leaf", exceptions=(holiday(TUE),), base="middle")
+    by_id = {"root": root, "middle": middle}
+    assert resolved_week(leaf, by_id) == middle.week
+    cal = WorkCalendar(leaf, by_id, around=at(MON))
+    assert cal.working_days(MON, SUN) == [MON, WED, THU, FRI]
+    assert cal.next_working(at(MON, 7)) == at(MON, 22)
+
+
+def test_own_week_overrides_the_base_week() -> None:
+    """A derived calendar with a week of its own works that week, not the base calendar's."""
+    base = Calendar("plant", week=FULL_WEEK)
+    derived = Calendar("office", week=STANDARD_WEEK, base="plant")
+    cal = WorkCalendar(derived, {"plant": base}, around=at(MON))
+    assert cal.next_working(at(SAT, 9)) == at(NEXT_MON, 8)
+
+
+def test_calendar_without_base_or_week_is_standard() -> None:
+    """ "No week of its own" on a calendar without a base is MS Project's Standard week, stored as such."""
+    assert Calendar("c").week == STANDARD_WEEK
+    assert Calendar("c") == Calendar("c", week=STANDARD_WEEK)
+    assert Calendar("d", base="c").week is None
 
 
 # --- Recurring exceptions -----------------------------------------------------------------------
@@ -546,12 +569,6 @@ def test_invalid_calendars_are_refused(make: Callable[[], object], message: str)
         make()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when a calendar's only working time is an exception (empty week) and a position past it is "
-    "asked for, WorkCalendar._grow() doubles the horizon until date.fromordinal() fails with "
-    "'year 10000 is out of range' (after ~0.7 s) instead of the intended 'not enough working time' message",
-)
 def test_exhausted_calendar_says_so() -> None:
     """Asking for working time beyond the last working minute of a calendar raises a clear error."""
     only = CalendarException(SAT, SAT, ((480, 600),), name="One Saturday")
@@ -559,6 +576,27 @@ def test_exhausted_calendar_says_so() -> None:
     assert cal.add(at(SAT, 8), 60) == at(SAT, 9)
     with pytest.raises(ValueError, match="not enough working time"):
         cal.add(at(SAT, 8), 200)
+
+
+def test_exhausted_calendar_names_its_last_working_minute() -> None:
+    """The error says when the calendar's working time ends; instants after it convert to that end."""
+    only = CalendarException(SAT, SAT, ((480, 600),), name="One Saturday")
+    cal = WorkCalendar(Calendar("c", "Odd", week=((),) * 7, exceptions=(only,)), around=at(MON))
+    assert cal.working_minutes(at(MON), at(date(2040, 1, 1))) == 120
+    with pytest.raises(ValueError, match=r"Calendar Odd: not enough working time — .*2026-11-28 at 10:00"):
+        cal.starts_at([121])
+    with pytest.raises(ValueError, match="not enough working time"):
+        cal.finish_at(500)
+
+
+def test_calendar_whose_working_time_is_before_the_horizon() -> None:
+    """A calendar whose only working day precedes the horizon says it has no working time left."""
+    old = CalendarException(date(2020, 1, 6), date(2020, 1, 6), ((480, 600),))
+    cal = WorkCalendar(Calendar("c", "Old", week=((),) * 7, exceptions=(old,)), around=at(MON))
+    with pytest.raises(
+        ValueError, match="Calendar Old: not enough working time — it has none from 2025-01-01"
+    ):
+        cal.next_working(at(MON))
 
 
 # --- Bulk conversion ----------------------------------------------------------------------------

@@ -17,14 +17,14 @@ between links are shown inconsistently.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from random import Random
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kuroko.engine.calendar import WorkCalendar, to_minutes
-from kuroko.engine.cpm import schedule
+from kuroko.engine.cpm import CycleError, schedule
 from kuroko.engine.model import (
     FULL_WEEK,
     STANDARD_WEEK,
@@ -34,6 +34,7 @@ from kuroko.engine.model import (
     LinkType,
     Plan,
     Schedule,
+    Split,
     Task,
 )
 
@@ -355,3 +356,75 @@ def test_float_is_never_negative_across_calendars(plan: Plan) -> None:
     for t in result.tasks.values():
         assert 0 <= t.free_float <= t.total_float
     assert result.problems == ()
+
+
+# --- Manually scheduled and split tasks ----------------------------------------------------------------
+
+
+@st.composite
+def plans_with_manual_and_split_tasks(draw: st.DrawFn) -> Plan:
+    """A random plan in which some tasks are manually scheduled (a start within a week either side of the
+    project start, working or not) and some longer tasks are split (one or two pauses)."""
+    plan = draw(plans())
+    tasks = []
+    for t in plan.tasks:
+        if draw(st.booleans()) and draw(st.booleans()):
+            offset = draw(st.integers(-7 * 1440, 7 * 1440))
+            manual_start = plan.start + timedelta(minutes=offset) if draw(st.integers(0, 5)) else None
+            t = replace(t, manual=True, manual_start=manual_start)
+        if t.duration >= 3 and draw(st.booleans()):
+            afters = sorted(draw(st.sets(st.integers(1, t.duration - 1), min_size=1, max_size=2)))
+            t = replace(t, splits=tuple(Split(a, draw(st.integers(1, 1440))) for a in afters))
+        tasks.append(t)
+    return replace(plan, tasks=tuple(tasks))
+
+
+def span_of(task: Task) -> int:
+    """Working minutes from a task's start to its finish: its work and its pauses."""
+    return task.duration + sum(split.length for split in task.splits)
+
+
+@FAST
+@given(plans_with_manual_and_split_tasks())
+def test_manual_tasks_keep_their_dates_and_drive_their_successors(plan: Plan) -> None:
+    """A manual task with a start starts there whatever its links; every other task starts at its latest
+    bound from its predecessors' dates (manual ones included); a split task spans work and pauses."""
+    result = schedule(plan)
+    by_id = {t.id: t for t in plan.tasks}
+    spans = {tid: span_of(t) for tid, t in by_id.items()}
+    for tid, t in result.tasks.items():
+        assert pos(t.early_finish) - pos(t.early_start) == spans[tid]
+        assert (pos(t.start), pos(t.finish)) == (pos(t.early_start), pos(t.early_finish))
+    required = dict.fromkeys(spans, pos(plan.start))
+    for link in plan.links:
+        p = result.tasks[link.predecessor]
+        b = bound(plan, link, pos(p.early_start), pos(p.early_finish), spans[link.successor])
+        required[link.successor] = max(required[link.successor], b)
+    for tid, t in by_id.items():
+        manual_start = t.manual_start
+        if manual_start is not None:
+            required[tid] = pos(manual_start)
+    assert {tid: pos(t.early_start) for tid, t in result.tasks.items()} == required
+    undated = {t.id for t in plan.tasks if t.manual and t.manual_start is None}
+    assert not any(result.tasks[tid].critical for tid in undated)
+
+
+@FAST
+@given(plans_with_manual_and_split_tasks(), st.data())
+def test_links_into_a_manual_task_do_not_move_it(plan: Plan, data: st.DataObject) -> None:
+    """Adding a link into a manually scheduled task with a start changes no task's early dates."""
+    fixed = sorted(t.id for t in plan.tasks if t.manual_start is not None)
+    if not fixed or len(plan.tasks) < 2:
+        return
+    target = data.draw(st.sampled_from(fixed))
+    others = [t.id for t in plan.tasks if t.id != target]
+    source = data.draw(st.sampled_from(others))
+    extra = data.draw(links_between(source, target))
+    try:
+        after = schedule(replace(plan, links=(*plan.links, extra)))
+    except CycleError:
+        return  # the new link closes a loop: refused, as any loop
+    before = schedule(plan)
+    assert {tid: (t.early_start, t.early_finish) for tid, t in after.tasks.items()} == {
+        tid: (t.early_start, t.early_finish) for tid, t in before.tasks.items()
+    }

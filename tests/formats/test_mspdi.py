@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kuroko.engine.cpm import schedule
 from kuroko.engine.model import (
     Calendar,
     CalendarException,
@@ -22,6 +23,7 @@ from kuroko.engine.model import (
     Plan,
     Recurrence,
     Schedule,
+    Split,
     Task,
     TaskSchedule,
 )
@@ -88,9 +90,8 @@ def test_round_trip_keeps_everything(path: Path) -> None:
     project = read_mspdi(path)
     again = read_mspdi(write_mspdi(project))
     assert again.plan == project.plan
-    # The writer always writes SaveVersion 14, and `split` comes from timephased data it does not write.
-    without_split = {k: replace(v, split=False) for k, v in project.tasks.items()}
-    assert again == replace(project, save_version=again.save_version, tasks=without_split)
+    # The writer always writes SaveVersion 14.
+    assert again == replace(project, save_version=again.save_version)
 
 
 @pytest.mark.parametrize("path", shared_files())
@@ -388,6 +389,56 @@ def test_bare_plan_round_trip() -> None:
     office = next(c for c in project.plan.calendars if c.name == "Office")
     assert office.exceptions == (holidays,)
     assert project.plan.name == "Launch" and project.plan.critical_float == 960
+
+
+def test_manual_tasks_are_read() -> None:
+    """Manual tasks keep MS Project's ManualStart; a manual task whose start is blank text has none."""
+    links = read_mspdi(shared("generated__task-links__task-links-project2019-mspdi.xml"))
+    task = _tasks(links)["4"]
+    assert (task.manual, task.manual_start, task.duration) == (True, datetime(2018, 10, 22, 8), 480)
+    dates = read_mspdi(shared("generated__task-dates__task-dates-project2019-mspdi.xml"))
+    assert all(t.manual and t.manual_start is None for t in dates.plan.tasks)
+
+
+def test_split_tasks_are_read_from_timephased_work() -> None:
+    """The gaps in a task's planned timephased work become its splits, in working time from its start."""
+    project = read_mspdi(shared("mspdisplittask.xml"))
+    assert _tasks(project)["1"].splits == (Split(4 * 480, 3 * 480),)
+    assert _tasks(project)["2"].splits == (Split(3 * 480, 2 * 480), Split(8 * 480, 3 * 480))
+    assert all(info.split for info in project.tasks.values())
+
+
+def test_manual_and_split_tasks_round_trip() -> None:
+    """Manual starts, blank manual dates and splits are written (ManualStart, StartText, timephased work
+    on an assignment, MS Project's placeholder when there is none) and read back unchanged."""
+    plan = Plan(
+        start=datetime(2026, 11, 23, 8),
+        tasks=(
+            Task("fixed", "Fixed", duration=480, manual=True, manual_start=datetime(2026, 11, 25, 8)),
+            Task("blank", "Blank", duration=480, manual=True),
+            Task("split", "Split", duration=4 * 480, splits=(Split(960, 480), Split(1440, 960))),
+        ),
+        links=(Link("fixed", "split"),),
+    )
+    data = write_mspdi(plan, schedule(plan))
+    root = ET.fromstring(data)
+    assert root.find(f".//{NS}Task[{NS}Name='Blank']/{NS}StartText") is not None
+    assert root.find(f".//{NS}Task[{NS}Name='Fixed']/{NS}ManualStart").text == "2026-11-25T08:00:00"
+    timephased = root.findall(f".//{NS}Assignment/{NS}TimephasedData")
+    assert [(t.findtext(f"{NS}Start"), t.findtext(f"{NS}Value")) for t in timephased] == [
+        ("2026-11-26T08:00:00", "PT16H0M0S"),
+        ("2026-11-27T17:00:00", "PT0H0M0S"),
+        ("2026-12-01T08:00:00", "PT8H0M0S"),
+        ("2026-12-01T17:00:00", "PT0H0M0S"),
+        ("2026-12-04T08:00:00", "PT8H0M0S"),
+    ]
+    again = read_mspdi(data)
+    read = {t.name: t for t in again.plan.tasks}
+    assert (read["Fixed"].manual, read["Fixed"].manual_start) == (True, datetime(2026, 11, 25, 8))
+    assert (read["Blank"].manual, read["Blank"].manual_start) == (True, None)
+    assert read["Split"].splits == plan.tasks[2].splits
+    assert [a.resource for a in again.assignments] == [None]  # the placeholder assignment
+    assert schedule(again.plan).tasks[read["Split"].id].finish == datetime(2026, 12, 4, 17)
 
 
 def test_schedule_dates_are_written() -> None:

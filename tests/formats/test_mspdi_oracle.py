@@ -20,19 +20,8 @@ from tests.formats.shared import shared, shared_files
 
 # Why these files cannot match (each checked with scripts/mspdi-diff; the other files match exactly):
 KNOWN_DIFFERENCES = {
-    "generated__assignment-assignments__assignment-assignments-project2019-mspdi": (
-        "manually scheduled tasks dated 2016 in a project starting 2018: MS Project keeps the user's dates"
-    ),
-    "generated__task-dates__task-dates-project2019-mspdi": (
-        "manually scheduled tasks, which MS Project never marks critical"
-    ),
-    "generated__task-links__task-links-project2019-mspdi": (
-        "manually scheduled tasks: MS Project shows their late finish as the successor's late start and "
-        "does not let SS/SF successors bound them; Kuroko's early dates for all 8 link cases match"
-    ),
     "legacy__sample": "a resource-driven task (night-shift calendar, 50 %/75 % units) sets the finish",
     "legacy__sample1": "the same resource-driven task; the 22 other tasks' dates match",
-    "mspdisplittask": "split tasks, which the plan model does not represent yet",
     "mspdiduration": (
         "MS Project's stored late dates of tasks 1–4 are stale (its own task 5 and elapsed tasks 6–10 agree "
         "with Kuroko)"

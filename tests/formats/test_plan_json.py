@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -135,3 +136,65 @@ def test_schedule_command_text_and_errors(tmp_path):
     assert "'Z'" in result.stderr and result.stdout == ""
     result = run(str(tmp_path / "missing.json"))
     assert result.returncode == 2
+
+
+def test_derived_calendar_without_a_week_inherits_and_round_trips():
+    """A calendar with a base and no "week" works its base's week, and is written back without one."""
+    plan = plan_from_dict(
+        minimal(
+            calendar="crew",
+            calendars=[
+                {"id": "plant", "week": {day: ["00:00-00:00"] for day in ("mon", "tue", "wed", "sat")}},
+                {"id": "crew", "base": "plant"},
+                {"id": "office"},
+            ],
+        )
+    )
+    _plant, crew, office = plan.calendars
+    assert crew.week is None and office.week is not None and office.week[0] == ((480, 720), (780, 1020))
+    written = json.loads(write_plan(plan))
+    assert "week" not in written["calendars"][1]
+    assert plan_from_dict(written) == plan
+
+
+def test_manual_and_split_tasks_round_trip():
+    """Manual tasks (with and without a start) and splits are read, written and read back."""
+    plan = plan_from_dict(
+        minimal(
+            tasks=[
+                {"id": "A", "duration": "2d", "manual": True, "manual_start": "2026-04-03T08:00:00"},
+                {"id": "B", "duration": "1d", "manual": True},
+                {
+                    "id": "C",
+                    "duration": "4d",
+                    "splits": [{"after": "1d", "length": "2d"}, {"after": 960, "length": 60}],
+                },
+            ]
+        )
+    )
+    a, b, c = plan.tasks
+    assert (a.manual, a.manual_start) == (True, datetime(2026, 4, 3, 8))
+    assert (b.manual, b.manual_start) == (True, None)
+    assert [(s.after, s.length) for s in c.splits] == [(480, 960), (960, 60)]
+    assert plan_from_dict(json.loads(write_plan(plan))) == plan
+
+
+@pytest.mark.parametrize(
+    ("task", "where"),
+    [
+        # a manual start on an automatic task
+        ({"id": "A", "manual_start": "2026-04-03T08:00:00"}, "tasks[0] (id 'A')"),
+        # splits that are not a list
+        ({"id": "A", "duration": "2d", "splits": {"after": "1d"}}, "tasks[0] (id 'A').splits"),
+        # a split without a length
+        ({"id": "A", "duration": "2d", "splits": [{"after": "1d"}]}, "tasks[0] (id 'A').splits[0]"),
+        # a pause in elapsed time
+        ({"id": "A", "duration": "2d", "splits": [{"after": "1d", "length": "1ed"}]}, "splits[0]"),
+        # a split after the end of the task
+        ({"id": "A", "duration": "2d", "splits": [{"after": "3d", "length": "1d"}]}, "tasks[0] (id 'A')"),
+    ],
+)
+def test_manual_and_split_errors_name_their_place(task, where):
+    """Invalid manual starts and splits are refused with the task and field named."""
+    with pytest.raises(PlanFormatError, match=re.escape(where)):
+        plan_from_dict(minimal(tasks=[task]))

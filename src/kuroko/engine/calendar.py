@@ -21,11 +21,20 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from kuroko.engine.model import MINUTES_PER_DAY, Calendar, CalendarException, Interval, Recurrence
+from kuroko.engine.model import (
+    MINUTES_PER_DAY,
+    STANDARD_WEEK,
+    Calendar,
+    CalendarException,
+    Interval,
+    Recurrence,
+    Week,
+)
 
 EPOCH = datetime(1970, 1, 5)  # a Monday, so weekday = (minute // 1440) % 7
 _EPOCH_DAY = EPOCH.date().toordinal()
 _LAST_ORDINAL = date.max.toordinal()
+_LAST_DAY = _LAST_ORDINAL - _EPOCH_DAY  # 31 December 9999, the last day a datetime can hold
 
 
 def to_minutes(moment: datetime) -> int:
@@ -134,10 +143,8 @@ def holiday_exceptions(
 # --- The compiled calendar ----------
 
 
-def resolve(
-    calendar: Calendar, by_id: Mapping[str, Calendar]
-) -> tuple[tuple[tuple[Interval, ...], ...], dict[date, tuple[Interval, ...]]]:
-    """The week and the per-day exceptions of a calendar, with its base calendars' exceptions underneath."""
+def _chain(calendar: Calendar, by_id: Mapping[str, Calendar]) -> list[Calendar]:
+    """The calendar and its base calendars, the calendar first."""
     chain: list[Calendar] = []
     seen: set[str] = set()
     current: Calendar | None = calendar
@@ -153,12 +160,29 @@ def resolve(
                 f"Calendar {current.name or current.id}: base calendar {current.base!r} does not exist."
             )
         current = by_id[current.base]
+    return chain
+
+
+def resolved_week(calendar: Calendar, by_id: Mapping[str, Calendar]) -> Week:
+    """The week a calendar works: its own, else that of the nearest base calendar that has one (a
+    calendar without a base always has one: `STANDARD_WEEK` unless given)."""
+    if calendar.week is not None:
+        return calendar.week
+    return next((c.week for c in _chain(calendar, by_id) if c.week is not None), STANDARD_WEEK)
+
+
+def resolve(
+    calendar: Calendar, by_id: Mapping[str, Calendar]
+) -> tuple[Week, dict[date, tuple[Interval, ...]]]:
+    """The week (see `resolved_week`) and the per-day exceptions of a calendar, with its base calendars'
+    exceptions underneath its own."""
+    chain = _chain(calendar, by_id)
     days: dict[date, tuple[Interval, ...]] = {}
     for cal in reversed(chain):  # base first, so the derived calendar's exceptions win
         for exception in cal.exceptions:
             for day in occurrences(exception):
                 days[day] = exception.intervals
-    return calendar.week, days
+    return next((c.week for c in chain if c.week is not None), STANDARD_WEEK), days
 
 
 class HorizonError(ValueError):
@@ -177,6 +201,7 @@ class WorkCalendar:
         "_ends",
         "_first_day",
         "_last_day",
+        "_last_special",
         "_starts",
         "_starts_array",
         "_week",
@@ -198,6 +223,9 @@ class WorkCalendar:
         self._days_by_index = {day.toordinal() - _EPOCH_DAY: days for day, days in self._days.items()}
         if not any(self._week) and not any(self._days.values()):
             raise ValueError(f"Calendar {self.name} has no working time at all.")
+        # The last day with working time from an exception: past it, a calendar without weekly working
+        # time has none left.
+        self._last_special = max((index for index, days in self._days_by_index.items() if days), default=-1)
         centre = (around or datetime(2025, 1, 1)).year
         self._first_day = day_index(date(max(centre - lookback, 1), 1, 1))
         self._last_day = self._first_day - 1
@@ -216,12 +244,9 @@ class WorkCalendar:
         return special if special is not None else self._week[index % 7]
 
     def _extend_to(self, last_day: int) -> None:
-        """Add working intervals for days up to `last_day` (inclusive)."""
-        if last_day + _EPOCH_DAY > _LAST_ORDINAL:
-            # Known bug kept as it was (tests pin it): the day-by-day build failed here with "year 10000
-            # is out of range" when a calendar's working time runs out.
-            date.fromordinal(_LAST_ORDINAL + 1)
-        total = self._cum[-1] + (self._ends[-1] - self._starts[-1]) if self._starts else 0
+        """Add working intervals for days up to `last_day` (inclusive), at most up to 31 December 9999."""
+        last_day = min(last_day, _LAST_DAY)
+        total = self._total()
         starts, ends, cum = self._starts, self._ends, self._cum
         week, special = self._week, self._days_by_index.get  # as _day_intervals, without dates
         for index in range(self._last_day + 1, last_day + 1):
@@ -241,12 +266,26 @@ class WorkCalendar:
         self._last_day = last_day
         self._cum_array = self._starts_array = None
 
+    def _exhausted(self) -> bool:
+        """Whether the horizon holds all the working time the calendar will ever have: it reaches the last
+        day a datetime can hold, or, for a calendar whose week has no working time, its last exception."""
+        return self._last_day >= _LAST_DAY or (not any(self._week) and self._last_day >= self._last_special)
+
     def _grow(self) -> None:
         span = self._last_day - self._first_day + 1
         self._extend_to(self._last_day + max(span, 366))
 
     def _total(self) -> int:
-        return self._cum[-1] + (self._ends[-1] - self._starts[-1])
+        return self._cum[-1] + (self._ends[-1] - self._starts[-1]) if self._starts else 0
+
+    def _out_of_time(self) -> ValueError:
+        if not self._starts:
+            last = f"it has none from {from_minutes(self._first_day * MINUTES_PER_DAY):%Y-%m-%d} on"
+        elif self._last_day < _LAST_DAY:
+            last = f"its working time ends on {from_minutes(self._ends[-1]):%Y-%m-%d at %H:%M}"
+        else:
+            last = "the time needed runs past the year 9999"
+        return ValueError(f"Calendar {self.name}: not enough working time — {last}.")
 
     def _ensure_instant(self, minutes: int) -> None:
         if minutes < self._first_day * MINUTES_PER_DAY:
@@ -255,18 +294,23 @@ class WorkCalendar:
                 f"({from_minutes(self._first_day * MINUTES_PER_DAY):%Y-%m-%d})."
             )
         while minutes >= self._last_day * MINUTES_PER_DAY or not self._starts:
+            if self._exhausted():
+                if self._starts:
+                    break  # no working time after the horizon: the instant is past the last working minute
+                raise self._out_of_time()
             self._grow()
 
     def _ensure_work(self, work: int) -> None:
         if work < 0:
             raise HorizonError(f"Calendar {self.name}: a date falls before the calendar's horizon.")
         while work >= self._total():
-            if self._last_day > day_index(date(9000, 1, 1)):
-                raise ValueError(
-                    f"Calendar {self.name}: not enough working time — {work} working minutes reach past "
-                    "the year 9000."
-                )
+            if self._exhausted():
+                raise self._out_of_time()
             self._grow()
+
+    def starts_before(self, moment: datetime) -> bool:
+        """Whether the horizon starts at or before `moment` (instants before it cannot be converted)."""
+        return self._first_day * MINUTES_PER_DAY <= to_minutes(moment)
 
     # Arithmetic ----------
 

@@ -16,6 +16,9 @@ Semantics follow MS Project (see docs/engine/cpm.md):
   the conflict). ALAP tasks are placed at their late dates.
 - Without successors a task's late finish is the project finish. Total float = late start − early start;
   free float = how far a task can slip without delaying any successor's early dates.
+- Manually scheduled tasks with a start keep it (links, constraints and the status date do not move them)
+  and drive their successors; links from their start do not bound their late dates. Split tasks span
+  their duration and their pauses.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from functools import partial
 from itertools import chain, repeat
 from operator import attrgetter
@@ -108,6 +112,9 @@ _constraint = attrgetter("constraint")
 _constraint_date = attrgetter("constraint_date")
 _deadline = attrgetter("deadline")
 _actual_start = attrgetter("actual_start")
+_manual = attrgetter("manual")
+_manual_start = attrgetter("manual_start")
+_splits = attrgetter("splits")
 _predecessor = attrgetter("predecessor")
 _successor = attrgetter("successor")
 _link_type = attrgetter("type")
@@ -269,7 +276,15 @@ class _Scheduler:
         dates = [plan.start]
         self.actual_starts = list(map(_actual_start, tasks))
         self.deadlines = list(map(_deadline, tasks))
-        for values in (set(self.actual_starts), set(map(_constraint_date, tasks)), set(self.deadlines)):
+        # Manually scheduled tasks keep their dates, which may precede the project start.
+        self.manual_starts = list(map(_manual_start, tasks)) if any(map(_manual, tasks)) else None
+        starts = set(self.manual_starts or ())
+        for values in (
+            set(self.actual_starts),
+            set(map(_constraint_date, tasks)),
+            set(self.deadlines),
+            starts,
+        ):
             values.discard(None)
             dates.extend(values)
         dates.extend(e.start for e in plan.external)
@@ -508,6 +523,26 @@ class _Scheduler:
         dur = list(map(_duration, tasks))
         if any(map(_milestone, tasks)):
             dur = [0 if t.milestone else t.duration for t in tasks]
+        # A split task spans its work and its pauses; positions count both.
+        self.pauses: dict[int, int] = {}
+        if any(map(_splits, tasks)):
+            for i, t in enumerate(tasks):
+                if t.splits and not self.is_summary[i]:
+                    self.pauses[i] = pause = sum(split.length for split in t.splits)
+                    dur[i] += pause
+        # Manually scheduled tasks with dates keep them (`fixed`); those without dates (`undated`) are
+        # scheduled as automatic tasks but never critical.
+        fixed: bytearray | None = None
+        undated: bytearray | None = None
+        if self.manual_starts is not None:
+            fixed, undated = bytearray(n), bytearray(n)
+            for i, t in enumerate(tasks):
+                if t.manual and not self.is_summary[i]:
+                    if t.manual_start is None:
+                        undated[i] = 1
+                    else:
+                        fixed[i] = 1
+        self.fixed = fixed
         planned = dur  # durations before progress changes some of them (`dur` is copied first)
         links = self._edges(cal_no, dur)
         order = self._order(n, links)
@@ -540,6 +575,10 @@ class _Scheduler:
                     for i, value in enumerate(values):
                         if value is not None:
                             special[i] = 1
+            if fixed is not None:
+                for i in range(n):
+                    if fixed[i]:
+                        special[i] = 1
         # Tasks whose forward (backward) step needs more than fast links.
         forward_extra = bytearray(special)
         for i in in_slow:
@@ -555,6 +594,7 @@ class _Scheduler:
         # predecessor's finish bound its start (a milestone then sits at 17:00, not next day 08:00),
         # 2 when a predecessor's start bound its finish (SF: the finish reads as the next working start).
         bound_by = bytearray(n)
+        self.bound_by = bound_by
         for i in order:
             start = start_of[i]
             how = 0
@@ -628,7 +668,14 @@ class _Scheduler:
             if bound < finish:
                 finish = bound
             if backward_extra[i]:
+                manual = fixed is not None and fixed[i]
+                if manual:
+                    # Links from the start of a manually scheduled task (SS, SF) do not bound its late
+                    # dates (MS Project); `late[j]` holds only theirs.
+                    finish = late[j + 1]
                 for e in out_slow.get(i, ()):
+                    if manual and not e[2]:
+                        continue
                     s_ = 2 * e[1] + e[3]  # the successor's late start or finish, as the link binds
                     bound = self._backward_bound(e, late[s_], dur, cals)
                     if bound < finish:
@@ -655,6 +702,13 @@ class _Scheduler:
         ls = late[0::2]
         late_a = np.asarray(late, dtype=np.int64)
         ls_a, lf_a = late_a[0::2], late_a[1::2]
+        # MS Project shows the late finish of a manually scheduled task that a successor binds as the
+        # instant the successor's late start gives (08:00 the next morning, not 17:00).
+        lf_as_start = None
+        if fixed is not None:
+            lf_as_start = np.frombuffer(bytes(fixed), dtype=np.uint8).astype(bool) & (
+                lf_a < np.asarray(finish_of, dtype=np.int64)
+            )
         # Free float over fast links, in bulk: the same bound from each successor's early dates, less the
         # predecessor's early finish (odd key) or start (even key), at least over its links.
         key_a, offset_a, code_a, successor_a = links.fast_arrays
@@ -670,6 +724,8 @@ class _Scheduler:
             earliest = min((cals[i].start_at(ls[i]) for i in leaf_list), default=project_finish)
             shift = [c.to_work(earliest) - c.to_work(project_start) for c in cal_list]
             for i in leaf_list:
+                if fixed is not None and fixed[i]:
+                    continue  # a manually scheduled task keeps its dates
                 es[i] += shift[cal_no[i]]
                 ef[i] += shift[cal_no[i]]
             es_a, ef_a = np.asarray(es, dtype=np.int64), np.asarray(ef, dtype=np.int64)
@@ -682,6 +738,7 @@ class _Scheduler:
                     t.actual_start is None
                     and t.constraint in (ConstraintType.ALAP, ConstraintType.ASAP)
                     and (t.constraint == alap or plan.schedule_from_finish)
+                    and not (fixed is not None and fixed[i])
                 ):
                     start_pos[i] = ls[i]
             if not plan.schedule_from_finish:
@@ -708,6 +765,8 @@ class _Scheduler:
             bound_by_a,
             project_start,
             project_finish,
+            lf_as_start,
+            undated,
         )
 
     def _follow_late_tasks(
@@ -725,6 +784,8 @@ class _Scheduler:
         positions (ALAP tasks keep their late start), as MS Project schedules successors from an ALAP
         task's scheduled dates."""
         moved = {i for i in order if start_pos[i] != es[i]}
+        if self.fixed is not None:  # manually scheduled tasks keep their dates too
+            moved.update(i for i in order if self.fixed[i])
         finish_pos = [start_pos[i] + dur[i] for i in range(len(start_pos))]
         for i in order:
             if i in moved:
@@ -754,6 +815,8 @@ class _Scheduler:
     ) -> tuple[int, int]:
         """Links from other projects, the status date, constraints and actual progress of task i."""
         t = self.plan.tasks[i]
+        if self.fixed is not None and self.fixed[i] and t.manual_start is not None:
+            return self._manual_forward(i, t, t.manual_start, d, cal)
         for ext_id, link in ext_in.get(i, ()):
             start = max(start, self._external_bound(ext_id, link, d, cal))
         if status is not None and t.actual_start is None and t.percent_complete == 0:
@@ -765,10 +828,11 @@ class _Scheduler:
             if t.actual_finish is not None:
                 d = max(cal.to_work(to_minutes(t.actual_finish)) - start, 0)
             elif status is not None and t.percent_complete < 100:
+                work = d - self.pauses.get(i, 0)  # the pauses of a split task are no work
                 remaining = (
                     t.remaining_duration
                     if t.remaining_duration is not None
-                    else round(d * (100 - t.percent_complete) / 100)
+                    else round(work * (100 - t.percent_complete) / 100)
                 )
                 # The remaining work resumes at the status date at the earliest; with retained logic
                 # (MS Project's default) also not before its predecessors allow, with progress override
@@ -779,10 +843,27 @@ class _Scheduler:
                 d = max(start + d, resume + remaining) - start
         return start, d
 
+    def _manual_forward(
+        self, i: int, t: Task, manual_start: datetime, d: int, cal: WorkCalendar
+    ) -> tuple[int, int]:
+        """The early dates of a manually scheduled task: its own start, whatever links, constraints and
+        the status date say (an actual start or finish still wins)."""
+        at = to_minutes(manual_start)
+        start = cal.to_work(at)
+        # A manual milestone set at the end of a working period (Friday 17:00) stays there.
+        self.bound_by[i] = (
+            1 if d == 0 and start > 0 and cal.finish_at(start) == at != cal.start_at(start) else 0
+        )
+        if t.actual_start is not None:
+            start = cal.to_work(to_minutes(t.actual_start))
+            if t.actual_finish is not None:
+                d = max(cal.to_work(to_minutes(t.actual_finish)) - start, 0)
+        return start, d
+
     def _lag(self, e: _Edge, dur: list[int]) -> int:
         link = e[6]
-        if link.lag_kind == LagKind.PERCENT:
-            return round(dur[e[0]] * link.lag / 100)
+        if link.lag_kind == LagKind.PERCENT:  # a share of the predecessor's work, without its pauses
+            return round((dur[e[0]] - self.pauses.get(e[0], 0)) * link.lag / 100)
         return e[4]
 
     def _forward_bound(self, e: _Edge, ref: int, dur: list[int], cals: list[WorkCalendar]) -> int:
@@ -882,6 +963,8 @@ class _Scheduler:
         bound_by: npt.NDArray[np.uint8],
         project_start: int,
         project_finish: int,
+        lf_as_start: npt.NDArray[np.bool_] | None = None,
+        undated: bytearray | None = None,
     ) -> Schedule:
         plan = self.plan
         tasks = plan.tasks
@@ -913,6 +996,9 @@ class _Scheduler:
             # a start.
             zero_at_finish = zero & (picked_by == 1)
             finish_as_start = picked_by == 2
+            late_finish_as_start = zero & False
+            if lf_as_start is not None:
+                late_finish_as_start = lf_as_start if whole else lf_as_start[members]
             for key, (values, as_start) in positions.items():
                 picked = values if whole else values[members]
                 finishes, starts = cal.finishes_and_starts_at(picked)
@@ -921,7 +1007,7 @@ class _Scheduler:
                 if as_start:
                     chosen = np.where(zero_at_finish_here, finishes, starts)
                 elif key == "lf":
-                    chosen = np.where(zero & ~zero_at_finish_here, starts, finishes)
+                    chosen = np.where((zero & ~zero_at_finish_here) | late_finish_as_start, starts, finishes)
                 else:
                     chosen = np.where(finish_as_start | (zero & ~zero_at_finish_here), starts, finishes)
                 if whole:
@@ -950,6 +1036,9 @@ class _Scheduler:
             count=len(tasks),
         )
         critical_a = (total_a <= threshold) & ~(finished if whole else finished[leaves])
+        if undated is not None:  # MS Project never marks a manually scheduled task without dates critical
+            not_dated = np.frombuffer(bytes(undated), dtype=np.uint8).astype(bool)
+            critical_a &= ~(not_dated if whole else not_dated[leaves])
         total = total_a.tolist()
         ids = self.ids if whole else [tasks[i].id for i in leaves.tolist()]
         fields = zip(
@@ -958,12 +1047,13 @@ class _Scheduler:
         rows = list(map(_task_schedule_row, fields))  # all rows first: then the dict builds faster
         out: dict[str, TaskSchedule] = dict(zip(ids, rows, strict=True))
         problems = list(self.problems)
+        cause = (
+            "its constraints or deadline cannot all be met"
+            if self.fixed is None
+            else "its constraints or deadline, or the dates of manually scheduled tasks, cannot all be met"
+        )
         problems.extend(
-            Problem(
-                ids[k],
-                f"negative total float ({total[k]} working minutes): its constraints or deadline cannot all "
-                "be met",
-            )
+            Problem(ids[k], f"negative total float ({total[k]} working minutes): {cause}")
             for k in np.flatnonzero(total_a < 0).tolist()
         )
         self._summaries(out)

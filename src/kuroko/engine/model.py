@@ -144,18 +144,34 @@ FULL_WEEK: tuple[tuple[Interval, ...], ...] = tuple(((0, MINUTES_PER_DAY),) for 
 """A 24-hour calendar: every minute of every day is working time."""
 
 
+Week = tuple[tuple[Interval, ...], ...]
+"""Working intervals for each day of the week, Monday first."""
+
+
 @dataclass(frozen=True, slots=True)
 class Calendar:
     """Working time: a weekly pattern (Monday first) and exceptions. A calendar with a `base` inherits the
-    base calendar's week and exceptions and adds its own (as MS Project resource calendars do)."""
+    base calendar's exceptions underneath its own (as MS Project resource calendars do), and its week too
+    when it has none of its own (`week` None).
+
+    `week` None means "no week of its own": a calendar without a base then gets `STANDARD_WEEK` (so such
+    a calendar always holds a week), and a derived calendar works its base calendar's week (resolved
+    through the chain of bases when the calendar is compiled).
+    """
 
     id: str
     name: str = ""
-    week: tuple[tuple[Interval, ...], ...] = STANDARD_WEEK
+    week: Week | None = None
     exceptions: tuple[CalendarException, ...] = ()
     base: str | None = None
 
     def __post_init__(self) -> None:
+        if self.week is None:
+            if self.base is None:
+                object.__setattr__(self, "week", STANDARD_WEEK)
+            if self.base == self.id:
+                raise ValueError(f"Calendar {self.name or self.id} cannot be based on itself.")
+            return
         if len(self.week) != 7:
             raise ValueError(f"Calendar {self.name or self.id}: the week must have 7 days, Monday first.")
         for day, intervals in enumerate(self.week):
@@ -165,9 +181,34 @@ class Calendar:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """A pause in a task's work (MS Project's split task): after `after` working minutes of the task's
+    duration are done, work stops for `length` working minutes of the task's calendar, then resumes.
+
+    Splits are relative to the task's start, so they move with the task: a task of 4 days split after
+    2 days for 1 day spans 5 days wherever its links put it.
+    """
+
+    after: int
+    length: int
+
+    def __post_init__(self) -> None:
+        if self.after <= 0:
+            raise ValueError("A split comes after some of the task's work (after > 0 minutes).")
+        if self.length <= 0:
+            raise ValueError("A split pauses the work for some time (length > 0 minutes).")
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     """A WBS element. Leaf tasks have a `duration` in working minutes of their calendar (or elapsed minutes
-    when `elapsed`); a task with children (see `parent`) is a summary whose dates come from them."""
+    when `elapsed`); a task with children (see `parent`) is a summary whose dates come from them.
+
+    A `manual` task (MS Project's "manually scheduled") starts at `manual_start` whatever its links and
+    constraints say, and lasts its duration; it still drives its successors. A manual task without a
+    `manual_start` has no dates entered yet: it is scheduled as an automatic task would be, and is never
+    critical. `splits` pause the work of a leaf task (see `Split`), in order, each within the duration.
+    """
 
     id: str
     name: str = ""
@@ -183,9 +224,24 @@ class Task:
     actual_finish: datetime | None = None
     percent_complete: float = 0.0
     remaining_duration: int | None = None
+    manual: bool = False
+    manual_start: datetime | None = None
+    splits: tuple[Split, ...] = ()
 
     def __post_init__(self) -> None:
         label = self.name or self.id
+        if self.manual_start is not None and not self.manual:
+            raise ValueError(f"Task {label}: only a manually scheduled task (manual) has a manual start.")
+        if self.splits:
+            previous = 0
+            for split in self.splits:
+                if split.after <= previous:
+                    raise ValueError(f"Task {label}: splits must be in order, each after the one before.")
+                previous = split.after
+            if self.milestone or previous >= self.duration:
+                raise ValueError(
+                    f"Task {label}: every split must come before the end of the task's duration."
+                )
         if self.duration < 0:
             raise ValueError(f"Task {label}: the duration cannot be negative.")
         if self.constraint in DATED_CONSTRAINTS and self.constraint_date is None:

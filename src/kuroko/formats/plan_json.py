@@ -27,7 +27,9 @@ from kuroko.engine.model import (
     LinkType,
     Plan,
     Recurrence,
+    Split,
     Task,
+    Week,
 )
 
 FORMAT_VERSION = 1
@@ -129,6 +131,25 @@ def _intervals(values: Any, where: str) -> tuple[Interval, ...]:
     return tuple(out)
 
 
+def _splits(values: Any, units: DurationUnits, where: str) -> tuple[Split, ...]:
+    if not isinstance(values, list):
+        raise _fail(where, 'expected a list of pauses like [{"after": "2d", "length": "1d"}]')
+    out: list[Split] = []
+    for k, item in enumerate(values):
+        here = f"{where}[{k}]"
+        if not isinstance(item, Mapping) or "after" not in item or "length" not in item:
+            raise _fail(here, 'a split is an object like {"after": "2d", "length": "1d"}')
+        after, after_elapsed = parse_span(item["after"], units, f"{here}.after")
+        length, length_elapsed = parse_span(item["length"], units, f"{here}.length")
+        if after_elapsed or length_elapsed:
+            raise _fail(here, "a split is measured in the task's working time, not elapsed time")
+        try:
+            out.append(Split(after, length))
+        except ValueError as exc:
+            raise _fail(here, str(exc)) from exc
+    return tuple(out)
+
+
 def _recurrence(data: Mapping[str, Any], where: str) -> Recurrence:
     weekdays = data.get("weekdays", [])
     try:
@@ -149,9 +170,8 @@ def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
     if "id" not in data:
         raise _fail(where, "a calendar needs an id")
     week_data = data.get("week")
-    if week_data is None:
-        week = Calendar(str(data["id"])).week
-    else:
+    week: Week | None = None  # none of its own: its base calendar's, else the Standard week
+    if week_data is not None:
         unknown = set(week_data) - set(WEEKDAYS)
         if unknown:
             raise _fail(f"{where}.week", f"unknown day {sorted(unknown)[0]!r}; use {', '.join(WEEKDAYS)}")
@@ -211,6 +231,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         duration, elapsed = parse_span(item.get("duration", 0), units, f"{where}.duration")
         constraint = item.get("constraint") or {}
         remaining = item.get("remaining_duration")
+        splits = _splits(item.get("splits") or [], units, f"{where}.splits")
         try:
             tasks.append(
                 Task(
@@ -230,6 +251,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
                     remaining_duration=None
                     if remaining is None
                     else parse_span(remaining, units, f"{where}.remaining_duration")[0],
+                    manual=bool(item.get("manual", False)),
+                    manual_start=_datetime(item.get("manual_start"), f"{where}.manual_start"),
+                    splits=splits,
                 )
             )
         except ValueError as exc:
@@ -320,12 +344,17 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
     calendars = []
     for cal in plan.calendars:
+        week = (
+            {}
+            if cal.week is None
+            else {"week": {d: interval_text(cal.week[k]) for k, d in enumerate(WEEKDAYS)}}
+        )
         calendars.append(
             {
                 "id": cal.id,
                 "name": cal.name,
                 "base": cal.base,
-                "week": {day: interval_text(cal.week[k]) for k, day in enumerate(WEEKDAYS)},
+                **week,
                 "exceptions": [
                     {
                         "start": e.start.isoformat(),
@@ -370,6 +399,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             item["percent_complete"] = t.percent_complete
         if t.remaining_duration is not None:
             item["remaining_duration"] = t.remaining_duration
+        if t.manual:
+            item["manual"] = True
+            if t.manual_start is not None:
+                item["manual_start"] = text(t.manual_start)
+        if t.splits:
+            item["splits"] = [{"after": split.after, "length": split.length} for split in t.splits]
         tasks.append(item)
     links = []
     for link in plan.links:

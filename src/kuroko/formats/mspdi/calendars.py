@@ -5,12 +5,13 @@ with recurrences) and the older ``WeekDay`` entries with DayType 0 and a TimePer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from xml.etree.ElementTree import Element, SubElement
 
-from kuroko.engine.model import STANDARD_WEEK, Calendar, CalendarException, Interval, Plan, Recurrence
+from kuroko.engine.calendar import resolved_week
+from kuroko.engine.model import STANDARD_WEEK, Calendar, CalendarException, Interval, Plan, Recurrence, Week
 from kuroko.formats.mspdi.records import MspdiError
 from kuroko.formats.mspdi.units import (
     MONTH_ITEM_DAY,
@@ -321,8 +322,20 @@ def _write_exception(q: Callable[[str], str], parent: Element, exception: Calend
     _times(q, item, exception.intervals)
 
 
+def _week(calendar: Calendar, by_id: Mapping[str, Calendar]) -> Week:
+    try:
+        return resolved_week(calendar, by_id)
+    except ValueError as exc:
+        raise MspdiError(str(exc)) from None
+
+
 def _write_calendar(
-    q: Callable[[str], str], parent: Element, calendar: Calendar, uid: int, base: tuple[Calendar, int] | None
+    q: Callable[[str], str],
+    parent: Element,
+    calendar: Calendar,
+    uid: int,
+    base: tuple[Calendar, int] | None,
+    by_id: Mapping[str, Calendar],
 ) -> None:
     element = SubElement(parent, q("Calendar"))
     _add(element, q("UID"), uid)
@@ -331,10 +344,12 @@ def _write_calendar(
     _add(element, q("IsBaselineCalendar"), 0)
     _add(element, q("BaseCalendarUID"), base[1] if base else -1)
     weekdays = SubElement(element, q("WeekDays"))
+    week = _week(calendar, by_id)
+    base_week = _week(base[0], by_id) if base is not None else None
     for day_type in range(1, 8):
         weekday = day_type_to_weekday(day_type)
-        intervals = calendar.week[weekday]
-        if base is not None and base[0].week[weekday] == intervals:
+        intervals = week[weekday]
+        if base_week is not None and base_week[weekday] == intervals:
             continue  # inherited from the base calendar
         day = SubElement(weekdays, q("WeekDay"))
         _add(day, q("DayType"), day_type)
@@ -394,4 +409,6 @@ def write_calendars(q: Callable[[str], str], parent: Element, plan: Plan, uids: 
             raise MspdiError(
                 f"Calendar {calendar.name or calendar.id}: base calendar {calendar.base!r} does not exist."
             )
-        _write_calendar(q, element, calendar, uids[calendar.id], (base, uids[base.id]) if base else None)
+        _write_calendar(
+            q, element, calendar, uids[calendar.id], (base, uids[base.id]) if base else None, by_id
+        )

@@ -30,7 +30,7 @@ _KUROKO_FIELD = {"total_slack": "total_float", "free_slack": "free_float"}
 
 NOTES = {
     "manual": "manually scheduled in MS Project: its dates are the user's, not the scheduler's",
-    "split": "split in MS Project (gaps in its timephased work); the plan cannot say so",
+    "split": "split in MS Project, but the gaps in its timephased work did not fit its start and duration",
     "resources": "has resource assignments: MS Project schedules them on resource calendars and units",
     "progress": "has progress (actual dates or % complete)",
     "inactive": "inactive in MS Project",
@@ -101,9 +101,9 @@ def _notes(project: MspdiProject, task: Task, resource_tasks: set[str], summarie
     task_id = task.id
     info = project.tasks.get(task_id)
     notes = []
-    if info is not None and info.manual:
+    if task.manual:
         notes.append("manual")
-    if info is not None and info.split:
+    if info is not None and info.split and not task.splits:
         notes.append("split")
     if task_id in resource_tasks:
         notes.append("resources")

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from kuroko.engine.calendar import WorkCalendar, to_minutes
 from kuroko.engine.model import (
+    FULL_WEEK,
     Calendar,
     ConstraintType,
     ExternalDates,
-    Interval,
     LagKind,
     Link,
     LinkType,
     Plan,
+    Split,
     Task,
 )
 from kuroko.formats.mspdi.calendars import read_calendars
@@ -91,7 +94,10 @@ class _Reader:
         self.warnings: list[str] = []
         self.units = DurationUnits()
         self.calendar_ids: set[str] = set()
-        self.split_tasks: set[str] = set()
+        self.gaps: dict[str, list[tuple[datetime, datetime]]] = {}
+        self.calendars: dict[str, Calendar] = {}
+        self.project_calendar = ""
+        self.compiled: dict[str, WorkCalendar] = {}
         self._summary_name: str | None = None
 
     def read(self) -> MspdiProject:
@@ -119,10 +125,11 @@ class _Reader:
             )
             calendar_id = fallback.id
         self.calendar_ids = {c.id for c in calendars}
+        self.calendars = {c.id: c for c in calendars}
+        self.project_calendar = calendar_id
 
         assignments = self._assignments()
-        week = next(c.week for c in calendars if c.id == calendar_id)
-        self.split_tasks = {a for a, split in self._splits(week).items() if split}
+        self.gaps = self._gaps()
         tasks, infos, stored, summary, external, baselines, elements = self._tasks()
         links, lag_formats = self._links(elements, {t.id for t in tasks}, {e.id for e in external})
 
@@ -291,6 +298,13 @@ class _Reader:
             )
             calendar = None
         percent = src.number(element, "PercentComplete", where)
+        splits, split_warning = self._task_splits(uid, where, element, duration, calendar, fmt)
+        manual = bool(src.flag(element, "Manual", where))
+        manual_start = None
+        # A manually scheduled task whose start is text (<StartText>, empty when nothing was typed) has no
+        # start entered: MS Project places it as it would an automatic task and never marks it critical.
+        if manual and src.child(element, "StartText") is None:
+            manual_start = src.moment(element, "ManualStart", where) or src.moment(element, "Start", where)
         try:
             task = Task(
                 id=uid,
@@ -307,6 +321,9 @@ class _Reader:
                 actual_finish=src.moment(element, "ActualFinish", where),
                 percent_complete=float(percent) if percent is not None else 0.0,
                 remaining_duration=self._minutes(element, "RemainingDuration", where, fmt),
+                manual=manual,
+                manual_start=manual_start,
+                splits=splits,
             )
         except ValueError as exc:
             raise src.error(element, where, str(exc)) from None
@@ -318,11 +335,11 @@ class _Reader:
             wbs=src.text(element, "WBS") or "",
             duration_format=fmt,
             summary=bool(src.flag(element, "Summary", where)),
-            manual=bool(src.flag(element, "Manual", where)),
+            manual=manual,
             active=src.flag(element, "Active", where) is not False,
             task_type=src.integer(element, "Type", where),
             effort_driven=src.flag(element, "EffortDriven", where),
-            split=uid in self.split_tasks,
+            split=bool(task.splits) or split_warning,
             guid=src.text(element, "GUID") or "",
         )
         return task, info
@@ -456,43 +473,65 @@ class _Reader:
             )
         return tuple(out)
 
-    def _splits(self, week: tuple[tuple[Interval, ...], ...]) -> dict[str, bool]:
-        """Tasks whose planned timephased work has no work over some working time of the project calendar's
-        week between two stretches with work: MS Project split them, which the engine's plan cannot say."""
+    def _gaps(self) -> dict[str, list[tuple[datetime, datetime]]]:
+        """Per task, the stretches without planned work between two with work, as instants: MS Project
+        writes a split task's planned work (timephased data of type 1) with zero over its pauses. The work
+        of all the task's assignments is merged, so a gap is a time when none of them works."""
         src = self.src
-        out: dict[str, bool] = {}
+        work: dict[str, list[tuple[datetime, datetime]]] = {}
         for element in src.children(src.root, "Assignments/Assignment"):
             task = src.text(element, "TaskUID")
             if task is None:
                 continue
-            stretches: list[tuple[datetime, datetime, float]] = []
             for item in src.children(element, "TimephasedData"):
                 if src.text(item, "Type") != "1":
                     continue
                 start = src.moment(item, "Start", "Timephased data")
                 finish = src.moment(item, "Finish", "Timephased data")
                 value = src.span(item, "Value", "Timephased data", self.units)
-                if start is not None and finish is not None and value is not None:
-                    stretches.append((start, finish, value))
-            stretches.sort()
-            worked = [value > 0 for _, _, value in stretches]
-            gap = any(
-                not worked[i]
-                and any(worked[:i])
-                and any(worked[i + 1 :])
-                and _has_working_time(week, stretches[i][0], stretches[i][1])
-                for i in range(len(worked))
-            )
-            out[task] = out.get(task, False) or gap
+                if start is not None and finish is not None and value:
+                    work.setdefault(task, []).append((start, finish))
+        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        for task, spans in work.items():
+            spans.sort()
+            merged = [spans[0]]
+            for start, finish in spans[1:]:
+                if start <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+                else:
+                    merged.append((start, finish))
+            if len(merged) > 1:
+                out[task] = [(a[1], b[0]) for a, b in pairwise(merged)]
         return out
 
-
-def _has_working_time(week: tuple[tuple[Interval, ...], ...], start: datetime, finish: datetime) -> bool:
-    day = start.date()
-    while day <= finish.date():
-        midnight = datetime.combine(day, time())
-        for a, b in week[day.weekday()]:
-            if midnight + timedelta(minutes=a) < finish and midnight + timedelta(minutes=b) > start:
-                return True
-        day += timedelta(days=1)
-    return False
+    def _task_splits(
+        self, uid: str, where: str, element: Element, duration: int, calendar: str | None, fmt: int | None
+    ) -> tuple[tuple[Split, ...], bool]:
+        """The splits of a task from the gaps in its planned work (in working time of its calendar, from its
+        start), and whether gaps that could not be read as splits were dropped (with a warning)."""
+        gaps = self.gaps.get(uid)
+        start = self.src.moment(element, "Start", where)
+        if not gaps or start is None:
+            return (), False
+        key = "24h" if fmt is not None and is_elapsed_format(fmt) else (calendar or self.project_calendar)
+        cal = self.compiled.get(key)
+        if cal is None or not cal.starts_before(min(start, gaps[0][0])):
+            model = Calendar("24h", "24 hours", FULL_WEEK) if key == "24h" else self.calendars[key]
+            cal = self.compiled[key] = WorkCalendar(model, self.calendars, around=min(start, gaps[0][0]))
+        try:
+            origin = cal.to_work(to_minutes(start))
+            paused = 0
+            splits: list[Split] = []
+            for a, b in gaps:
+                first, last = cal.to_work(to_minutes(a)), cal.to_work(to_minutes(b))
+                if last > first:  # a gap over non-working time only (a weekend) is no pause
+                    splits.append(Split(first - origin - paused, last - first))
+                    paused += last - first
+            Task(uid, duration=duration, splits=tuple(splits))  # the task's own rules on splits
+        except ValueError:
+            self.warnings.append(
+                f"{where}: its timephased work has gaps that do not fit its start and duration; "
+                "they were not read as splits."
+            )
+            return (), True
+        return tuple(splits), False

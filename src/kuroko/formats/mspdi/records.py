@@ -57,7 +57,7 @@ class TaskInfo:
     active: bool = True
     task_type: int | None = None  # 0 fixed units, 1 fixed duration, 2 fixed work
     effort_driven: bool | None = None
-    split: bool = False  # the assignments' timephased work has gaps: MS Project split the task
+    split: bool = False  # the assignments' timephased work has gaps: MS Project split the task (Task.splits)
     guid: str = ""
 
 

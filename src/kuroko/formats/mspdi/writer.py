@@ -11,10 +11,11 @@ from decimal import Decimal
 from itertools import pairwise
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from kuroko.engine.model import LagKind, Link, Plan, Schedule, Task
+from kuroko.engine.calendar import WorkCalendar, from_minutes, to_minutes
+from kuroko.engine.model import FULL_WEEK, Calendar, LagKind, Link, Plan, Schedule, Task
 from kuroko.formats.mspdi.calendars import write_calendars
 from kuroko.formats.mspdi.reader import CONSTRAINTS, LINK_TYPES, UNASSIGNED_RESOURCE
-from kuroko.formats.mspdi.records import Baseline, MspdiProject, StoredDates, TaskInfo
+from kuroko.formats.mspdi.records import Assignment, Baseline, MspdiProject, StoredDates, TaskInfo
 from kuroko.formats.mspdi.units import (
     DEFAULT_ELAPSED_FORMAT,
     DEFAULT_PERCENT_FORMAT,
@@ -238,7 +239,7 @@ def write_mspdi(project: MspdiProject | Plan, schedule: Schedule | None = None) 
         _add(element, "GUID", info.guid if info and info.guid else None)
         _add(element, "ID", info.row if keep_rows and info else number)
         _add(element, "Active", info.active if info else True)
-        _add(element, "Manual", info.manual if info else False)
+        _add(element, "Manual", task.manual)
         _add(element, "Name", task.name or None)
         _add(element, "Type", info.task_type if info else None)
         _add(element, "IsNull", False)
@@ -246,9 +247,18 @@ def write_mspdi(project: MspdiProject | Plan, schedule: Schedule | None = None) 
         keep_number = info is not None and info.outline_number and info.outline_level == level
         _add(element, "OutlineNumber", info.outline_number if info and keep_number else code)
         _add(element, "OutlineLevel", level)
+        if (
+            task.manual and task.manual_start is None
+        ):  # a manually scheduled task without dates: its start, finish and duration are blank
+            for tag in ("StartText", "FinishText", "DurationText"):
+                SubElement(element, _q(tag)).text = ""
         _add(element, "Start", dates.start)
         _add(element, "Finish", dates.finish)
         _add(element, "Duration", format_iso_duration(task.duration))
+        if task.manual:
+            _add(element, "ManualStart", task.manual_start or dates.start)
+            _add(element, "ManualFinish", dates.finish)
+            _add(element, "ManualDuration", format_iso_duration(task.duration))
         _add(element, "DurationFormat", fmt)
         _add(element, "EffortDriven", info.effort_driven if info else None)
         _add(element, "Estimated", is_estimated_format(fmt))
@@ -300,7 +310,12 @@ def write_mspdi(project: MspdiProject | Plan, schedule: Schedule | None = None) 
         _add(element, "ExternalTask", True)
 
     _write_resources(root, project, resource_uids, calendar_uids)
-    _write_assignments(root, project, task_uids, resource_uids)
+    work = {
+        task.id: _work_segments(task, start, plan)
+        for task in plan.tasks
+        if task.splits and (start := _scheduled(project, schedule, task.id).start) is not None
+    }
+    _write_assignments(root, project, task_uids, resource_uids, work)
     indent(root, space="\t")
     body = tostring(root, encoding="unicode", default_namespace=NAMESPACE)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n").encode("utf-8")
@@ -331,10 +346,44 @@ def _write_resources(
         _add(element, "IsCostResource", resource.kind == "cost")
 
 
+def _work_segments(task: Task, start: datetime, plan: Plan) -> list[tuple[datetime, datetime, int]]:
+    """A split task's stretches of work and its pauses from `start`, as (start, finish, working minutes of
+    work; 0 for a pause), on the task's calendar."""
+    by_id = {c.id: c for c in plan.calendars}
+    model = Calendar("24h", "24 hours", FULL_WEEK) if task.elapsed else by_id[task.calendar or plan.calendar]
+    cal = WorkCalendar(model, by_id, around=start)
+    position = cal.to_work(to_minutes(start))
+    out: list[tuple[datetime, datetime, int]] = []
+    done = 0
+    for split in task.splits:
+        end = position + split.after - done
+        out.append(
+            (from_minutes(cal.start_at(position)), from_minutes(cal.finish_at(end)), split.after - done)
+        )
+        position = end + split.length
+        out.append((from_minutes(cal.finish_at(end)), from_minutes(cal.start_at(position)), 0))
+        done = split.after
+    end = position + task.duration - done
+    out.append((from_minutes(cal.start_at(position)), from_minutes(cal.finish_at(end)), task.duration - done))
+    return out
+
+
 def _write_assignments(
-    root: Element, project: MspdiProject, task_uids: dict[str, int], resource_uids: dict[str, int]
+    root: Element,
+    project: MspdiProject,
+    task_uids: dict[str, int],
+    resource_uids: dict[str, int],
+    work: dict[str, list[tuple[datetime, datetime, int]]],
 ) -> None:
     assignments = [a for a in project.assignments if a.task in task_uids]
+    # A split task needs an assignment to carry its timephased work: MS Project's placeholder (no
+    # resource) when it has none.
+    assigned = {a.task for a in assignments}
+    assignments.extend(
+        Assignment(f"split-{task}", task, None, start=segments[0][0], finish=segments[-1][1])
+        for task, segments in work.items()
+        if task not in assigned
+    )
     if not assignments:
         return
     element = SubElement(root, _q("Assignments"))
@@ -355,3 +404,12 @@ def _write_assignments(
         _add(item, "Units", assignment.units)
         if assignment.work is not None:
             _add(item, "Work", format_iso_duration(assignment.work))
+        # Planned work by stretch, zero over the pauses: how MS Project stores a split task.
+        for start, finish, minutes in work.get(assignment.task, ()):
+            data = SubElement(item, _q("TimephasedData"))
+            _add(data, "Type", 1)
+            _add(data, "UID", used[assignment.id])
+            _add(data, "Start", start)
+            _add(data, "Finish", finish)
+            _add(data, "Unit", 2)
+            _add(data, "Value", format_iso_duration(round(minutes * assignment.units)))
