@@ -2,9 +2,12 @@ from django.urls import path, re_path
 
 from kuroko.projects import views
 from kuroko.projects.views import schedule as schedule_views
+from kuroko.projects.views import timeline as timeline_views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("timeline/", timeline_views.portfolio_timeline, name="portfolio-timeline"),
+    path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),
     path("projects/<str:code>/", views.project_detail, name="project-detail"),
