@@ -1,0 +1,121 @@
+"""The portfolio timeline in Chromium: bars, phases, milestones, a cross-project arrow (broken in red),
+tooltips, zoom, the phases toggle, filters and the click through to a project's Gantt."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_timeline(site: Site, query: str = "") -> Page:
+    page = site.goto(f"/timeline/{query}")
+    page.wait_for_function("window.kurokoTimeline && window.kurokoTimeline.ready")
+    return page
+
+
+@pytest.fixture
+def plan(world):
+    """Alpha and Beta from 2026-04-06, each with a phase and a milestone; Alpha's Review → Beta work,
+    then Review made longer, so Beta (not rescheduled) starts before Review finishes: a broken link."""
+    from kuroko.projects import services
+    from kuroko.projects.models import Task
+
+    admin = world.admin
+    for project in (world.project, world.other):
+        services.project_update(
+            actor=admin, project=project, data={"planned_start": date(2026, 4, 6)}, expected_version=None
+        )
+    services.dependency_create(actor=admin, predecessor=world.owned_task, successor=world.plain_task)
+    services.task_create(actor=admin, project=world.project, data={"name": "Done", "kind": "milestone"})
+    build = services.task_create(actor=admin, project=world.other, data={"name": "Build"})
+    services.task_create(
+        actor=admin, project=world.other, parent=build, data={"name": "Code", "duration_minutes": 960}
+    )
+    services.task_create(actor=admin, project=world.other, data={"name": "Launch", "kind": "milestone"})
+    services.dependency_create(actor=admin, predecessor=world.plain_task, successor=world.other_task)
+    review = Task.objects.get(pk=world.plain_task.pk)
+    services.task_update(
+        actor=admin, task=review, data={"duration_minutes": 10 * 480}, expected_version=review.version
+    )
+    return world
+
+
+def test_timeline_draws_projects_phases_milestones_and_a_broken_link(site: Site, plan) -> None:
+    """Two project bars under their program, phases, diamonds, and the broken cross-project arrow in red."""
+    site.login(plan.pmo)
+    page = open_timeline(site, "?zoom=month")
+    expect(page.locator(".tl-group")).to_have_text(re.compile("Core"))
+    expect(page.locator(".tl-label")).to_have_count(2)
+    expect(page.locator(".tl-project .tl-bar")).to_have_count(2)
+    expect(page.locator(".tl-phase")).to_have_count(2)  # Alpha's Design, Beta's Build
+    expect(page.locator(".tl-ms")).to_have_count(2)
+    expect(page.locator(".tl-link")).to_have_count(1)
+    expect(page.locator(".tl-link.broken")).to_have_count(1)
+    expect(page.locator("[data-tl=summary]")).to_contain_text("1 broken")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.tl-link .line')).stroke")
+        == "rgb(185, 28, 28)"
+    )
+
+    # Tooltips: a project bar, then the arrow (hovered at its start, where the predecessor finishes).
+    page.locator(".tl-label", has_text="Alpha").hover()
+    page.locator(".tl-project").first.hover()
+    expect(page.locator(".tl-tip")).to_contain_text("Overall RAG")
+    box = page.locator(".tl-link .end").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator(".tl-tip")).to_contain_text("ALPHA 1.2 Review")
+    expect(page.locator(".tl-tip")).to_contain_text("Broken")
+
+
+def test_zoom_phases_toggle_filters_and_click_through(site: Site, plan) -> None:
+    """Zoom changes the scale and the address; phases can be hidden; a filter redraws; a bar opens the Gantt."""
+    site.login(plan.pmo)
+    page = open_timeline(site)
+    bar = page.locator(".tl-project .tl-bar").first
+    quarter = bar.bounding_box()
+    page.select_option("[data-tl=zoom]", "month")
+    expect(page).to_have_url(re.compile(r"zoom=month"))
+    month = page.locator(".tl-project .tl-bar").first.bounding_box()
+    assert quarter is not None and month is not None
+    assert month["width"] > 2.5 * quarter["width"]
+    expect(page.locator(".tl-head-chart .g-bottom").first).to_have_text(re.compile(r"^[A-Z][a-z]{2}$"))
+
+    page.uncheck("[data-tl=phases]")
+    expect(page.locator(".tl-phase")).to_have_count(0)
+    expect(page.locator(".tl-ms")).to_have_count(0)
+    expect(page.locator("[data-tl=svg]")).to_have_attribute("href", re.compile(r"phases=0"))
+    expect(page.locator(".tl-link")).to_have_count(1)  # links stay, on the project bars
+    page.reload()
+    page.wait_for_function("window.kurokoTimeline && window.kurokoTimeline.ready")
+    expect(page.locator("[data-tl=phases]")).not_to_be_checked()
+    expect(page.locator("[data-tl=zoom]")).to_have_value("month")
+
+    # A filter swaps the results; the chart is drawn again with the new data and keeps its zoom.
+    page.fill("#id_q", "beta")
+    expect(page.locator(".tl-label")).to_have_count(1)
+    expect(page.locator(".tl-label")).to_contain_text("Beta")
+    expect(page.locator(".tl-link")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"q=beta.*zoom=month|zoom=month.*q=beta"))
+
+    page.click(".tl-project .tl-bar")
+    expect(page).to_have_url(re.compile(r"/projects/BETA/gantt/$"))
+    page.wait_for_function("window.kurokoGantt && window.kurokoGantt.ready")
+
+
+def test_top_navigation_and_portfolio_link_to_the_timeline(site: Site, plan) -> None:
+    """The timeline is one click from the top bar and from the portfolio page (keeping its filters)."""
+    site.login(plan.member)
+    page = site.goto("/?q=alpha")
+    page.locator(".page-head a", has_text="Timeline").click()
+    expect(page).to_have_url(re.compile(r"/timeline/\?q=alpha$"))
+    page.wait_for_function("window.kurokoTimeline && window.kurokoTimeline.ready")
+    expect(page.locator(".mainnav a[aria-current=page]")).to_have_text("Timeline")
+    expect(page.locator(".tl-label")).to_have_count(1)  # the member sees Alpha only
