@@ -76,7 +76,7 @@ def test_timeline_draws_projects_phases_milestones_and_a_broken_link(site: Site,
 
 
 def test_zoom_phases_toggle_filters_and_click_through(site: Site, plan) -> None:
-    """Zoom changes the scale and the address; phases can be hidden; a filter redraws; a bar opens the Gantt."""
+    """Zoom changes the scale and the address; phases hide; a filter redraws; a bar opens the Gantt."""
     site.login(plan.pmo)
     page = open_timeline(site)
     bar = page.locator(".tl-project .tl-bar").first

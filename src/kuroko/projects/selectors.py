@@ -534,7 +534,7 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
 
     projects = list(project_list(user, f))
     # Grouped by program (in code order, projects without one last); the filter's sort within a group.
-    programs_by_pk: dict[int, Program] = {p.program_id: p.program for p in projects if p.program_id}
+    programs_by_pk: dict[int, Program] = {p.program.pk: p.program for p in projects if p.program is not None}
     program_order = sorted(programs_by_pk.values(), key=lambda p: p.code)
     program_index = {p.pk: i for i, p in enumerate(program_order)}
     projects.sort(key=lambda p: program_index.get(p.program_id or 0, len(program_order)))
@@ -590,9 +590,10 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
         if index
         else []
     )
-    moments = [naive(t[5]) for t in tasks] + [m for pair in spans for m in pair if m is not None]
-    first = min([*moments, datetime.combine(today, time())])
-    last = max([*(naive(t[6]) for t in tasks if t[6] is not None), *moments, datetime.combine(today, time())])
+    moments = [m for t in tasks for m in (naive(t[5]), naive(t[6])) if m is not None]
+    moments += [m for pair in spans for m in pair if m is not None]
+    moments.append(datetime.combine(today, time()))
+    first, last = min(moments), max(moments)
     origin = datetime.combine(first.date() - timedelta(days=first.weekday() + 7), time())
 
     def minutes(moment: Any) -> int | None:
@@ -640,7 +641,7 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
                 label(b_code, b_wbs, b_name),
             ]
         )
-    kinds = {TaskKind.SUMMARY: "phase", TaskKind.MILESTONE: "milestone"}
+    kinds: dict[str, str] = {TaskKind.SUMMARY: "phase", TaskKind.MILESTONE: "milestone"}
     return {
         "origin": origin.isoformat(),
         "days": (last.date() - origin.date()).days + 45,
