@@ -119,3 +119,77 @@ def test_top_navigation_and_portfolio_link_to_the_timeline(site: Site, plan) -> 
     page.wait_for_function("window.kurokoTimeline && window.kurokoTimeline.ready")
     expect(page.locator(".mainnav a[aria-current=page]")).to_have_text("Timeline")
     expect(page.locator(".tl-label")).to_have_count(1)  # the member sees Alpha only
+
+
+@pytest.fixture
+def big_portfolio(world):
+    """500 more projects in 10 programs, each with 4 phases and 4 milestones, and 250 cross-project links
+    (rows written directly: what is measured is reading and drawing them)."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from kuroko.projects.models import Dependency, Program, Project, Task, TaskKind
+
+    programs = Program.objects.bulk_create(Program(code=f"BIG{n}", name=f"Program {n}") for n in range(10))
+    base = timezone.make_aware(datetime(2026, 1, 5, 9))
+    projects = Project.objects.bulk_create(
+        Project(
+            code=f"BIG-{n:03}",
+            name=f"Big project {n}",
+            program=programs[n % 10],
+            status="active",
+            rag_overall=("green", "amber", "red", "")[n % 4],
+            percent_complete=n % 100,
+            scheduled_start=base + timedelta(days=n % 200),
+            scheduled_finish=base + timedelta(days=n % 200 + 240),
+        )
+        for n in range(500)
+    )
+    tasks = []
+    for project in projects:
+        start = project.scheduled_start
+        for k in range(4):
+            phase_start = start + timedelta(days=60 * k)
+            tasks.append(Task(project=project, name=f"Phase {k + 1}", kind=TaskKind.SUMMARY, outline_level=1,
+                              row=2 * k, wbs_code=str(k + 1), start=phase_start,
+                              finish=phase_start + timedelta(days=59)))  # fmt: skip
+            tasks.append(Task(project=project, name=f"Gate {k + 1}", kind=TaskKind.MILESTONE, outline_level=2,
+                              row=2 * k + 1, wbs_code=f"{k + 1}.1", start=phase_start + timedelta(days=59),
+                              finish=phase_start + timedelta(days=59)))  # fmt: skip
+    Task.objects.bulk_create(tasks, batch_size=1000)
+    gates = list(
+        Task.objects.filter(kind=TaskKind.MILESTONE, project__code__startswith="BIG-").order_by("pk")
+    )
+    phases = list(Task.objects.filter(kind=TaskKind.SUMMARY, project__code__startswith="BIG-").order_by("pk"))
+    Dependency.objects.bulk_create(
+        Dependency(predecessor=gates[8 * n], successor=phases[4 * (2 * n + 1) + 2]) for n in range(250)
+    )
+    return projects
+
+
+def test_five_hundred_projects_open(site: Site, world, big_portfolio) -> None:
+    """500 projects with 4,000 phases and milestones and 250 links open and draw every row; the time to
+    the drawn chart is written to build/timeline-timings.json (printed, not asserted)."""
+    import json
+    from pathlib import Path
+
+    site.login(world.pmo)
+    page = site.page
+    page.goto(site.url("/timeline/"))
+    page.wait_for_function("window.kurokoTimeline && window.kurokoTimeline.ready", timeout=30_000)
+    ready = page.evaluate(
+        "(() => { const nav = performance.getEntriesByType('navigation')[0];"
+        " const ready = performance.getEntriesByName('timeline-ready')[0];"
+        " return {response_end_ms: nav.responseEnd, ready_ms: ready.startTime}; })()"
+    )
+    expect(page.locator(".tl-label")).to_have_count(502)
+    expect(page.locator(".tl-link")).to_have_count(250)
+    started = page.evaluate("performance.now()")
+    page.select_option("[data-tl=zoom]", "month")
+    redraw_ms = page.evaluate("performance.now()") - started
+    figures = {"projects": 502, **ready, "zoom_redraw_ms": redraw_ms}
+    out = Path(__file__).resolve().parents[2] / "build" / "timeline-timings.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2))
+    print(json.dumps(figures))

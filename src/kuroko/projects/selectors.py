@@ -530,7 +530,17 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
     """
     from datetime import datetime, time, timedelta
 
-    from kuroko.projects.mapping import naive
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+
+    def naive(moment: datetime | None) -> datetime | None:
+        # mapping.naive, with the time zone looked up once: a large portfolio has tens of thousands.
+        if moment is None:
+            return None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(zone)
+        return moment.replace(tzinfo=None, second=0, microsecond=0)
 
     projects = list(project_list(user, f))
     # Grouped by program (in code order, projects without one last); the filter's sort within a group.
@@ -551,15 +561,18 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
         return start, finish
 
     spans = [span(p) for p in projects]
-    tasks = list(
-        Task.objects.filter(project_id__in=list(index))
+    tasks = [
+        (pk, project, kind, wbs, name, naive(start), naive(finish), pct, critical)
+        for pk, project, kind, wbs, name, start, finish, pct, critical in Task.objects.filter(
+            project_id__in=list(index)
+        )
         .filter(Q(kind=TaskKind.SUMMARY, outline_level=1) | Q(kind=TaskKind.MILESTONE))
         .exclude(start=None)
         .order_by("project_id", "row")
         .values_list(
             "pk", "project_id", "kind", "wbs_code", "name", "start", "finish", "percent_complete", "critical"
         )
-    )
+    ]
     links = list(
         Dependency.objects.filter(
             predecessor__project_id__in=list(index), successor__project_id__in=list(index)
@@ -596,10 +609,9 @@ def portfolio_timeline(user: Any, f: ProjectFilter, *, today: Any) -> dict[str, 
     first, last = min(moments), max(moments)
     origin = datetime.combine(first.date() - timedelta(days=first.weekday() + 7), time())
 
-    def minutes(moment: Any) -> int | None:
-        if moment is None:
-            return None
-        return int((naive(moment) - origin).total_seconds() // 60)
+    def minutes(moment: datetime | None) -> int | None:
+        local = naive(moment)
+        return None if local is None else int((local - origin).total_seconds() // 60)
 
     def label(code: str, wbs: str, name: str) -> str:
         return " ".join(part for part in (code, wbs, name) if part)

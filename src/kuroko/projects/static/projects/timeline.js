@@ -74,6 +74,7 @@
   }
 
   function markReady() {
+    if (!window.kurokoTimeline.ready) performance.mark("timeline-ready");
     window.kurokoTimeline.ready = true;
     document.dispatchEvent(new CustomEvent("timeline:ready"));
   }
