@@ -86,7 +86,7 @@ def test_zoom_phases_toggle_filters_and_click_through(site: Site, plan) -> None:
     month = page.locator(".tl-project .tl-bar").first.bounding_box()
     assert quarter is not None and month is not None
     assert month["width"] > 2.5 * quarter["width"]
-    expect(page.locator(".tl-head-chart .g-bottom").first).to_have_text(re.compile(r"^[A-Z][a-z]{2}$"))
+    expect(page.locator(".tl-head-chart .g-bottom").first).to_have_text(re.compile(r"^[A-Z][a-z]{2} 20\d\d$"))
 
     page.uncheck("[data-tl=phases]")
     expect(page.locator(".tl-phase")).to_have_count(0)

@@ -138,7 +138,7 @@ def render_timeline_svg(chart: TimelineChart, *, width: int = 1400) -> str:
         f"<title>{escape(chart.title)}</title>",
         "<defs>"
         "<marker id='a' viewBox='0 0 8 8' refX='7' refY='4' markerWidth='6' markerHeight='6' orient='auto'>"
-        "<path d='M0,0 L8,4 L0,8 z' fill='#475569'/></marker>"
+        "<path d='M0,0 L8,4 L0,8 z' fill='#2f5bd3'/></marker>"
         "<marker id='ar' viewBox='0 0 8 8' refX='7' refY='4' markerWidth='6' markerHeight='6' orient='auto'>"
         "<path d='M0,0 L8,4 L0,8 z' fill='#b91c1c'/></marker></defs>",
         f'<rect width="{total_w:.0f}" height="{total_h:.0f}" fill="#fff"/>',
@@ -218,12 +218,14 @@ def render_timeline_svg(chart: TimelineChart, *, width: int = 1400) -> str:
         red = link.broken or link.critical
         if xb - 8 >= xa:
             path = f"M{xa:.1f},{ya:.1f} h5 V{yb:.1f} H{xb:.1f}"
+        elif xb >= xa:  # too close for an elbow: straight onto the successor's row
+            path = f"M{xb:.1f},{ya:.1f} V{yb + (-7 if yb > ya else 7):.1f}"
         else:
             mid = yb - (row_h / 2 if yb > ya else -row_h / 2)
             path = f"M{xa:.1f},{ya:.1f} h5 V{mid:.1f} H{xb - 8:.1f} V{yb:.1f} H{xb:.1f}"
         dash = ' stroke-dasharray="4 2"' if link.broken else ""
         out.append(
-            f'<path d="{path}" fill="none" stroke="{"#b91c1c" if red else "#475569"}" '
+            f'<path d="{path}" fill="none" stroke="{"#b91c1c" if red else "#2f5bd3"}" '
             f'stroke-width="{1.6 if red else 1}"{dash} marker-end="url(#{"ar" if red else "a"})"/>'
         )
     if chart.today is not None and first <= chart.today <= last:

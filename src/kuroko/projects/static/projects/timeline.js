@@ -138,8 +138,9 @@
       .join("");
   }
 
+  // Lower-tier labels carry the year where they have room, so it stays readable when scrolled.
   function monthName(d) {
-    return new Intl.DateTimeFormat(root.dataset.lang || "en", { month: "short", timeZone: "UTC" }).format(d);
+    return new Intl.DateTimeFormat(root.dataset.lang || "en", { year: "numeric", month: "short", timeZone: "UTC" }).format(d);
   }
 
   function headerHtml(width) {
@@ -159,7 +160,8 @@
     while (dayIndex(d) <= lastDay) {
       const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
       const a = Math.max(0, dayIndex(d) * pxd), b = Math.min(width, dayIndex(next) * pxd);
-      const label = months === 1 ? monthName(d) : `Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+      const quarter = `Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+      const label = months === 1 ? monthName(d) : pxd >= 1 ? `${d.getUTCFullYear()} ${quarter}` : quarter;
       if (b > a) bottom.push(`<span class="g-tick g-bottom" style="left:${a}px;width:${b - a}px">${esc(label)}</span>`);
       d = next;
     }
@@ -231,6 +233,8 @@
       const ya = tops[l[K.from_project]] + offset, yb = tops[l[K.to_project]] + offset;
       let d;
       if (xb - 8 >= xa) d = `M${xa},${ya}h6V${yb}H${xb - 1}`;
+      // Too close for an elbow: straight down (or up) onto the successor's row.
+      else if (xb >= xa) d = `M${xb},${ya}V${yb + (yb > ya ? -7 : 7)}`;
       else {
         const mid = yb + (yb > ya ? -h / 2 : h / 2);
         d = `M${xa},${ya}h6V${mid}H${xb - 10}V${yb}H${xb - 1}`;
