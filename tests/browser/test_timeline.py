@@ -68,6 +68,7 @@ def test_timeline_draws_projects_phases_milestones_and_a_broken_link(site: Site,
     page.locator(".tl-label", has_text="Alpha").hover()
     page.locator(".tl-project").first.hover()
     expect(page.locator(".tl-tip")).to_contain_text("Overall RAG")
+    expect(page.locator(".tl-label.hl")).to_contain_text("Alpha")  # its name lights up
     box = page.locator(".tl-link .end").bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -67,7 +67,7 @@
     tip = root.querySelector(".tl-tip");
     root.addEventListener("mouseover", hover);
     root.addEventListener("mousemove", (e) => { if (!tip.hidden) placeTip(e); });
-    root.addEventListener("mouseleave", () => (tip.hidden = true));
+    root.addEventListener("mouseleave", () => { tip.hidden = true; highlight(-1); });
     draw();
     scrollToToday();
     markReady();
@@ -253,9 +253,17 @@
   }
 
   // --- Tooltips ------------------------------------------------------------------------------------
+  // The name of the project under the pointer is highlighted, so a bar far to the right finds its row.
+  function highlight(i) {
+    const old = root.querySelector(".tl-label.hl");
+    if (old && Number(old.dataset.i) !== i) old.classList.remove("hl");
+    if (i >= 0) { const label = root.querySelector(`.tl-label[data-i="${i}"]`); if (label) label.classList.add("hl"); }
+  }
+
   function hover(e) {
     const el = e.target.closest("[data-i], [data-t], [data-l]");
-    if (!el || !root.contains(el)) { tip.hidden = true; return; }
+    if (!el || !root.contains(el)) { tip.hidden = true; highlight(-1); return; }
+    highlight(el.dataset.i !== undefined ? Number(el.dataset.i) : el.dataset.t !== undefined ? D.tasks[Number(el.dataset.t)][T.project] : -1);
     let lines;
     if (el.dataset.l !== undefined) {
       const l = D.links[Number(el.dataset.l)];
