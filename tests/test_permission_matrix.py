@@ -193,6 +193,10 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "project-import", "POST", "/projects/import/",
          lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
+    # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
+    page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
+         "/portfolio/schedule/reschedule/", writes=False),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt", "GET", "/projects/ALPHA/gantt/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-gantt-data", "GET", "/projects/ALPHA/gantt.json"),
     page((200, 200, 403, 403, 200, 403, 302), "project-gantt-data", "GET", "/projects/BETA/gantt.json"),
@@ -260,6 +264,15 @@ CASES: list[Case] = [
         lambda ids: {"version": ids["GAMMA_version"], "name": "Renamed"}, code="gamma"),
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/export/mspdi", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "PUT", "/projects/{code}/baselines/{number}",
+        lambda ids: {"name": "Re-plan"}, code="alpha", number="bl5"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/projects/{code}/baselines/{number}",
+        code="alpha", number="bl0"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines/{number}/variance",
+        code="alpha", number="bl0"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/mspdi",
         lambda ids: {"file": _mspdi_upload(), "code": "MX-API"}),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
@@ -471,6 +484,7 @@ def matrix(world) -> dict[str, Any]:
         actor=world.member, calendar=personal, data={"name": "Leave", "start": date(2026, 5, 7)}
     )
     spare_calendar = calendar_services.calendar_create(actor=admin, data={"name": "Spare", "kind": "shared"})
+    services.baseline_capture(actor=admin, project=world.project, number=0, name="Agreed")
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -495,6 +509,8 @@ def matrix(world) -> dict[str, Any]:
         "leave": leave.pk,
         "leave_version": leave.version,
         "spare_calendar": spare_calendar.pk,
+        "bl0": 0,
+        "bl5": 5,
         "pg1": "PG1",
         "pg2": "PG2",
         "alpha": "ALPHA",

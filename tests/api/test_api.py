@@ -48,6 +48,11 @@ class Api:
             "/api/v1" + path, json.dumps(body), content_type="application/json", headers=self.headers
         )
 
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        return _CLIENT.put(
+            "/api/v1" + path, json.dumps(body), content_type="application/json", headers=self.headers
+        )
+
     def delete(self, path: str, **params: Any) -> Any:
         query = "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
         return _CLIENT.delete("/api/v1" + path + query, headers=self.headers)
@@ -278,6 +283,7 @@ def test_dependency_crud_and_cross_project(world, admin_api):
         "successor_id": world.owned_task.pk,
         "type": "SS",
         "lag_minutes": 480,
+        "lag_elapsed": False,
     }
     listed = admin_api.get("/dependencies", project="ALPHA").json()
     assert listed["count"] == 2
@@ -728,3 +734,41 @@ def test_docs_page_is_served_offline(db):
         assert served.status_code == 200, ref
         if hasattr(served, "close"):
             served.close()
+
+
+# --- baselines and the Gantt ------------------------------------------------------------------------
+
+
+def test_baselines_capture_list_variance_and_clear(world, admin_api):
+    """PUT saves a baseline, GET lists it, the variance names each task, DELETE clears; bad numbers 4xx."""
+    saved = admin_api.put("/projects/ALPHA/baselines/3", {"name": "Agreed"})
+    assert saved.status_code == 201 and saved.json()["number"] == 3
+    assert [b["name"] for b in admin_api.get("/projects/ALPHA/baselines").json()] == ["Agreed"]
+    variance = admin_api.get("/projects/ALPHA/baselines/3/variance").json()
+    assert {v["name"] for v in variance} == {"Design", "Screens", "Review"}
+    assert all(v["start_variance_minutes"] == 0 for v in variance)
+    assert admin_api.get("/projects/ALPHA/baselines/4/variance").status_code == 404
+    refused = admin_api.put("/projects/ALPHA/baselines/11", {"name": "Too many"})
+    assert refused.status_code == 422 and "number" in json.dumps(refused.json())
+    assert admin_api.delete("/projects/ALPHA/baselines/3").status_code == 204
+    assert admin_api.delete("/projects/ALPHA/baselines/3").status_code == 422
+    assert Api(world.member).put("/projects/ALPHA/baselines/1", {}).status_code == 403
+
+
+def test_gantt_rows_through_the_api(world, admin_api):
+    """The Gantt data: named columns, one row per task, times in minutes after the origin."""
+    data = admin_api.get("/projects/ALPHA/gantt").json()
+    f = {name: i for i, name in enumerate(data["fields"])}
+    assert [row[f["name"]] for row in data["tasks"]] == ["Design", "Screens", "Review"]
+    assert data["origin"] and data["project"]["code"] == "ALPHA"
+
+
+def test_export_mspdi_and_import_it_back(world, admin_api):
+    """The export endpoint gives MS Project XML that the import endpoint turns into an equal project."""
+    from kuroko.formats.mspdi import read_mspdi
+
+    response = _CLIENT.get("/api/v1/projects/ALPHA/export/mspdi", headers=admin_api.headers)
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    source = read_mspdi(response.content)
+    assert [t.name for t in source.plan.tasks] == ["Design", "Screens", "Review"]
+    assert Api(world.outsider).get("/projects/ALPHA/export/mspdi").status_code == 403

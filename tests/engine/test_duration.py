@@ -291,3 +291,37 @@ def test_parse_matches_decimal_arithmetic(number: Decimal, unit: str) -> None:
     minutes = parse_duration(f"{number}{unit}")
     assert abs(minutes - exact) <= Decimal("0.5")
     assert parse_duration(f"-{number} {unit}", allow_negative=True) == -minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "elapsed"),
+    [
+        ("3ed", 3 * 1440, True),  # elapsed days: 24 hours each
+        ("1.5ed", 2160, True),
+        ("4eh", 240, True),
+        ("1ew", 7 * 1440, True),
+        ("1emo", 30 * 1440, True),  # MS Project's elapsed month is 30 days
+        ("3経過日", 3 * 1440, True),
+        ("-2ed", -2880, True),  # a lead, where negatives are allowed
+        ("5d", 2400, False),  # working time as before
+        ("3日", 1440, False),
+    ],
+)
+def test_parse_span_reads_working_and_elapsed_time(text, minutes, elapsed):
+    """Elapsed units give calendar minutes and the elapsed flag; working units are unchanged."""
+    from kuroko.engine.duration import Span, format_span, parse_span
+
+    span = parse_span(text, allow_negative=True)
+    assert span == Span(minutes, elapsed)
+    assert parse_span(format_span(span.minutes, span.elapsed), allow_negative=True) == span
+
+
+def test_parse_span_errors_mention_elapsed_units():
+    """An unknown unit names what is accepted, elapsed units included; a negative elapsed duration is
+    refused where negatives are not allowed."""
+    from kuroko.engine.duration import DurationError, parse_span
+
+    with pytest.raises(DurationError, match="3ed"):
+        parse_span("3xd")
+    with pytest.raises(DurationError, match="negative"):
+        parse_span("-3ed")

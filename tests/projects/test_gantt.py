@@ -346,3 +346,103 @@ def test_project_calendar_and_calendar_edits_reschedule(plan):
     screens.refresh_from_db()
     # 5 days of 9 hours (09:00–18:00 without lunch) from Monday: Saturday's work counts; 40 h = 4.4 days.
     assert local_day(screens.finish) == date(2026, 4, 10)
+
+
+def test_portfolio_network_follows_links_between_projects(plan):
+    """Beta's task drives Alpha's Review: the network moves Review (and Done) after it even before
+    Alpha is rescheduled; rescheduling in link order stores the same dates."""
+    from kuroko.projects.selectors import ProjectFilter
+    from kuroko.projects.services.schedule import portfolio_reschedule
+
+    world, _done = plan
+    services.project_update(
+        actor=world.admin,
+        project=world.other,
+        data={"planned_start": date(2026, 4, 6)},
+        expected_version=None,
+    )
+    beta = Task.objects.get(pk=world.other_task.pk)
+    services.task_update(
+        actor=world.admin, task=beta, data={"duration_minutes": 10 * 480}, expected_version=beta.version
+    )
+    services.dependency_create(actor=world.admin, predecessor=beta, successor=world.plain_task)
+    # A later change in Beta that Alpha has not seen yet: Beta now takes 15 days.
+    beta.refresh_from_db()
+    services.task_update(
+        actor=world.admin, task=beta, data={"duration_minutes": 15 * 480}, expected_version=beta.version
+    )
+    network = selectors.portfolio_network(world.pmo, ProjectFilter(), today=date(2026, 4, 1))
+    assert not network.error
+    by_code = {row.project.code: row for row in network.projects}
+    # Beta ends Friday the 24th; Review runs Monday–Tuesday.
+    assert by_code["ALPHA"].network_finish.date() == date(2026, 4, 28)
+    assert by_code["ALPHA"].slip_minutes == 5 * 480
+    [cross] = network.cross_links
+    assert (cross.predecessor.pk, cross.successor.pk, cross.stored_ok) == (
+        beta.pk,
+        world.plain_task.pk,
+        False,
+    )
+    assert [t.name for t in network.critical_path][-2:] == ["Review", "Done"]
+    assert network.critical_path[0].pk == beta.pk  # the critical path runs through both projects
+    # A project manager may look but only the PMO reschedules the portfolio.
+    with pytest.raises(PermissionDenied):
+        portfolio_reschedule(actor=world.pm, projects=[world.project, world.other])
+    order = portfolio_reschedule(actor=world.pmo, projects=[world.project, world.other])
+    assert [p.code for p in order] == ["BETA", "ALPHA"]
+    world.project.refresh_from_db()
+    assert timezone.localtime(world.project.scheduled_finish).date() == date(2026, 4, 28)
+    page = signed_in(world.pmo).get("/portfolio/schedule/")
+    assert page.status_code == 200 and "Beta work" in page.content.decode()
+
+
+def test_mspdi_download_carries_baselines_constraints_and_actuals(plan):
+    """The MS Project XML download holds the saved baselines, constraints and actual dates; reading it
+    back gives them again."""
+    from kuroko.formats.mspdi import read_mspdi
+
+    world, _done = plan
+    services.baseline_capture(actor=world.pm, project=world.project, number=0)
+    services.baseline_capture(actor=world.pm, project=world.project, number=2, name="Re-plan")
+    review = Task.objects.get(pk=world.plain_task.pk)
+    services.task_update(
+        actor=world.pm,
+        task=review,
+        data={"planned_start": date(2026, 4, 20)},
+        expected_version=review.version,
+    )
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    services.task_update(
+        actor=world.pm, task=screens, data={"percent_complete": 100}, expected_version=screens.version
+    )
+    xml = signed_in(world.pm).get("/projects/ALPHA/schedule.xml").content
+    source = read_mspdi(xml)
+    by_name = {t.name: t for t in source.plan.tasks}
+    assert str(by_name["Review"].constraint) == "SNET"
+    assert by_name["Review"].constraint_date.date() == date(2026, 4, 20)
+    assert by_name["Screens"].actual_finish is not None and by_name["Screens"].percent_complete == 100
+    saved = {(b.task, b.number) for b in source.baselines}
+    review_id = by_name["Review"].id
+    assert {(review_id, 0), (review_id, 2)} <= saved
+    review_baseline = next(b for b in source.baselines if b.task == review_id and b.number == 0)
+    assert review_baseline.start.date() == date(2026, 4, 13) and review_baseline.duration == 960
+
+
+def test_started_work_cannot_be_dragged(plan):
+    """A started task keeps its actual start (moving it is refused, named); a finished task keeps its
+    actual finish; the Gantt data says which tasks have actual dates."""
+    world, _done = plan
+    screens = Task.objects.get(pk=world.owned_task.pk)
+    services.task_update(
+        actor=world.pm, task=screens, data={"percent_complete": 100}, expected_version=screens.version
+    )
+    for edit in (
+        {"op": "move", "task": screens.pk, "start": "2026-04-20"},
+        {"op": "resize", "task": screens.pk, "finish": "2026-04-20"},
+    ):
+        with pytest.raises(ValidationError) as info:
+            services.gantt_edit(actor=world.pm, project=world.project, edit=edit)
+        assert "Screens" in " ".join(info.value.messages)
+    data = selectors.gantt_data(world.pm, world.project, today=date(2026, 4, 8))
+    f = {name: i for i, name in enumerate(data["fields"])}
+    assert [t[f["progress"]] for t in data["tasks"]] == [0, 2, 0, 0]  # summaries carry no actual dates

@@ -5,6 +5,7 @@ API tokens and the language switch."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kuroko.core.models import ApiToken
+from kuroko.projects import services
 from kuroko.projects.models import Project, ProjectMember, Task
 from tests.conftest import signed_in
 from tests.factories import PersonFactory, ProgramFactory, ProjectFactory
@@ -588,3 +590,67 @@ def test_empty_task_name_from_a_reader_is_403(world):
     """A team member posting an empty add-task form is refused with 403, like a complete one."""
     response = signed_in(world.member).post("/projects/ALPHA/tasks/add/", {"name": ""}, headers=HTMX)
     assert response.status_code == 403
+
+
+def test_task_edit_sets_a_constraint_and_a_deadline(world):
+    """The row editor sets "must start on" with its date and a deadline; a dated constraint without a
+    date is refused next to the field and nothing changes."""
+    from django.utils import timezone
+
+    task = Task.objects.get(pk=world.plain_task.pk)
+    refused = signed_in(world.pm).post(
+        f"/tasks/{task.pk}/edit/", _task_post(task, constraint_type="MSO", constraint_date=""), headers=HTMX
+    )
+    assert refused.status_code == 422
+    assert "This constraint needs a date." in refused.content.decode()
+    assert Task.objects.get(pk=task.pk).version == task.version
+    response = signed_in(world.pm).post(
+        f"/tasks/{task.pk}/edit/",
+        _task_post(task, constraint_type="MSO", constraint_date="2027-01-12", deadline="2027-01-20"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    saved = Task.objects.get(pk=task.pk)
+    assert (saved.constraint_type, timezone.localtime(saved.constraint_date).date()) == (
+        "MSO",
+        date(2027, 1, 12),
+    )
+    assert timezone.localtime(saved.deadline).date() == date(2027, 1, 20)
+    assert timezone.localtime(saved.start).date() == date(2027, 1, 12)
+    # The editor shows them again.
+    html = signed_in(world.pm).get(f"/tasks/{task.pk}/edit/", headers=HTMX).content.decode()
+    assert 'value="2027-01-12"' in html and 'value="2027-01-20"' in html
+
+
+def test_elapsed_duration_and_lag_in_the_wbs(world):
+    """ "3ed" runs through the weekend (calendar days); "+1ed" is an elapsed lag; both show as typed."""
+    from django.utils import timezone
+
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"planned_start": date(2026, 4, 9)},
+        expected_version=None,
+    )
+    task = Task.objects.get(pk=world.owned_task.pk)  # Thursday 2026-04-09, 09:00
+    response = signed_in(world.pm).post(
+        f"/tasks/{task.pk}/edit/", _task_post(task, duration="3ed"), headers=HTMX
+    )
+    assert response.status_code == 200
+    saved = Task.objects.get(pk=task.pk)
+    assert (saved.duration_minutes, saved.duration_elapsed) == (3 * 1440, True)
+    # 72 hours from Thursday 09:00: Sunday 09:00, over the weekend a working duration would skip.
+    assert timezone.localtime(saved.finish) == timezone.make_aware(datetime(2026, 4, 12, 9, 0))
+    assert "3ed" in response.content.decode()
+    review = Task.objects.get(pk=world.plain_task.pk)
+    response = signed_in(world.pm).post(
+        f"/tasks/{review.pk}/edit/", _task_post(review, predecessors="1.1FS+1ed"), headers=HTMX
+    )
+    assert response.status_code == 200
+    link = review.predecessor_links.get()
+    assert (link.lag_minutes, link.lag_elapsed) == (1440, True)
+    assert "1.1FS+1ed" in response.content.decode()
+    world.pm.language = "ja"
+    world.pm.save()
+    html = signed_in(world.pm).get(f"/tasks/{task.pk}/edit/", headers=HTMX).content.decode()
+    assert 'value="3経過日"' in html

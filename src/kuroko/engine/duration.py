@@ -179,3 +179,71 @@ def format_duration(minutes: int, units: DurationUnits | None = None, *, unit: s
     if value == 0:
         value = Decimal(0)  # no "-0d" for tiny negative values rounded away
     return f"{value.normalize():f}{unit}"
+
+
+ELAPSED_UNITS: dict[str, int] = {"em": 1, "eh": 60, "ed": 1440, "ew": 7 * 1440, "emo": 30 * 1440}
+"""Elapsed (calendar) units as MS Project has them: minutes, hours, 24-hour days, 7-day weeks and
+30-day months."""
+
+_ELAPSED_WORDS: dict[str, str] = {
+    "em": "em emin 経過分",
+    "eh": "eh ehr 経過時間",
+    "ed": "ed eday edays 経過日",
+    "ew": "ew ewk 経過週",
+    "emo": "emo emon 経過月",
+}
+_ELAPSED_ALIASES: dict[str, str] = {w: key for key, words in _ELAPSED_WORDS.items() for w in words.split()}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A duration or lag: `minutes` of working time, or of elapsed (calendar) time when `elapsed`."""
+
+    minutes: int
+    elapsed: bool = False
+
+
+def parse_span(
+    text: str, units: DurationUnits | None = None, *, default_unit: str = "d", allow_negative: bool = False
+) -> Span:
+    """Parse working time as `parse_duration` does, or elapsed time: ``3ed`` (3 × 24 hours), ``4eh``,
+    ``1ew``, ``1emo`` (30 days), ``90em``, or ``3経過日`` in Japanese.
+
+    Raises
+    ------
+    DurationError
+        As `parse_duration`, with elapsed units among those accepted.
+    """
+    normalised = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
+    match = _PATTERN.fullmatch(normalised)
+    if match is not None and match[3] is not None and match[3].lower() in _ELAPSED_ALIASES:
+        sign, number_text, unit_text = match.groups()
+        number = Decimal(number_text)
+        if sign == "-" and number != 0 and not allow_negative:
+            raise DurationError("A duration cannot be negative.")
+        exact = number * ELAPSED_UNITS[_ELAPSED_ALIASES[unit_text.lower()]]
+        if exact > MAX_MINUTES:
+            raise DurationError(f"“{text.strip()}” is too long; the limit is {MAX_MINUTES:,} minutes.")
+        minutes = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return Span(-minutes if sign == "-" else minutes, elapsed=True)
+    try:
+        return Span(parse_duration(text, units, default_unit=default_unit, allow_negative=allow_negative))
+    except DurationError as exc:
+        if "unit" in str(exc):
+            raise DurationError(f"{exc} Elapsed time is written 3ed, 4eh or 3経過日.") from exc
+        raise
+
+
+def format_span(minutes: int, elapsed: bool, units: DurationUnits | None = None) -> str:
+    """`format_duration` for working time; for elapsed time ``3ed``, ``1.5ed``, ``5eh`` or ``7em``
+    (exact, so that `parse_span` reads the text back to the same minutes)."""
+    if not elapsed:
+        return format_duration(minutes, units)
+    if minutes % 720 == 0:
+        unit = "ed"
+    elif minutes % 15 == 0:
+        unit = "eh"
+    else:
+        unit = "em"
+    value = Decimal(minutes) / ELAPSED_UNITS[unit]
+    return f"{value.normalize():f}{unit}"

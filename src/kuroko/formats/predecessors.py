@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kuroko.engine.duration import DurationError, DurationUnits, format_duration, parse_duration
+from kuroko.engine.duration import DurationError, DurationUnits, Span, format_span, parse_span
 
 _ITEM = re.compile(
     r"^\s*(?:(?P<project>[A-Za-z0-9_\-]+):)?(?P<code>\d+(?:\.\d+)*)\s*"
@@ -39,6 +39,7 @@ class PredecessorRef:
     code: str
     type: str
     lag_minutes: int
+    lag_elapsed: bool = False  # the lag is calendar time (+2ed), not working time
 
 
 def parse_predecessors(text: str, units: DurationUnits | None = None) -> list[PredecessorRef]:
@@ -64,7 +65,7 @@ def parse_predecessors(text: str, units: DurationUnits | None = None) -> list[Pr
             )
         lag_text = (match["lag"] or "").replace(" ", "")
         try:
-            lag = parse_duration(lag_text, units, allow_negative=True) if lag_text else 0
+            lag = parse_span(lag_text, units, allow_negative=True) if lag_text else Span(0)
         except DurationError as exc:
             raise PredecessorError(f"“{raw.strip()}”: {exc}", item=raw.strip(), kind="lag") from exc
         project = match["project"].upper() if match["project"] else None
@@ -72,7 +73,15 @@ def parse_predecessors(text: str, units: DurationUnits | None = None) -> list[Pr
         if key in seen:
             raise PredecessorError(f"“{raw.strip()}” is listed twice.", item=raw.strip(), kind="duplicate")
         seen.add(key)
-        refs.append(PredecessorRef(project, match["code"], (match["type"] or "FS").upper(), lag))
+        refs.append(
+            PredecessorRef(
+                project,
+                match["code"],
+                (match["type"] or "FS").upper(),
+                lag.minutes,
+                lag.elapsed and bool(lag.minutes),
+            )
+        )
     return refs
 
 
@@ -85,6 +94,6 @@ def format_predecessor(
     if ref.type != "FS" or ref.lag_minutes:
         text += ref.type
     if ref.lag_minutes:
-        lag = format_duration(ref.lag_minutes, units)
+        lag = format_span(ref.lag_minutes, ref.lag_elapsed, units)
         text += lag if lag.startswith("-") else f"+{lag}"
     return text

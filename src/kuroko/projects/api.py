@@ -422,6 +422,7 @@ class TaskOut(Schema):
     kind: TaskKind
     name: str
     duration_minutes: int
+    duration_elapsed: bool
     planned_start: date | None
     planned_finish: date | None
     percent_complete: int
@@ -450,6 +451,7 @@ class TaskIn(Schema):
     after_id: int | None = Field(None, description="Insert right after this sibling (overrides parent_id)")
     kind: Literal["task", "milestone"] = "task"
     duration_minutes: int = Field(0, ge=0)
+    duration_elapsed: bool = Field(False, description="Calendar time (nights and holidays count)")
     planned_start: date | None = None
     planned_finish: date | None = None
     percent_complete: int = Field(0, ge=0, le=100)
@@ -467,6 +469,7 @@ class TaskPatch(Schema):
     name: str | None = None
     kind: Literal["task", "milestone"] | None = None
     duration_minutes: int | None = Field(None, ge=0)
+    duration_elapsed: bool | None = None
     planned_start: date | None = None
     planned_finish: date | None = None
     percent_complete: int | None = Field(None, ge=0, le=100)
@@ -568,6 +571,7 @@ class DependencyOut(Schema):
     successor_id: int
     type: DependencyType
     lag_minutes: int
+    lag_elapsed: bool
 
 
 class DependencyIn(Schema):
@@ -575,11 +579,13 @@ class DependencyIn(Schema):
     successor_id: int
     type: DependencyType = DependencyType.FS
     lag_minutes: int = 0
+    lag_elapsed: bool = Field(False, description="The lag is calendar time, not working time")
 
 
 class DependencyPatch(Schema):
     type: DependencyType | None = None
     lag_minutes: int | None = None
+    lag_elapsed: bool | None = None
 
 
 @router.get("/dependencies", response=list[DependencyOut])
@@ -609,6 +615,7 @@ def create_dependency(request: HttpRequest, payload: DependencyIn) -> Any:
             successor=successor,
             type=payload.type,
             lag_minutes=payload.lag_minutes,
+            lag_elapsed=payload.lag_elapsed,
         ),
     )
 

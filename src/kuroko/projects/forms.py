@@ -6,13 +6,25 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.core.templatetags.kuroko import localise_duration
-from kuroko.engine.duration import DurationError, DurationUnits, format_duration, parse_duration
+from kuroko.engine.duration import DurationError, DurationUnits, Span, format_span, parse_span
 from kuroko.formats.predecessors import PredecessorError, PredecessorRef, parse_predecessors
 from kuroko.people.models import Person
-from kuroko.projects.models import Program, Project, ProjectMember, ProjectRole, Rag, Status, Task, TaskKind
+from kuroko.projects.mapping import aware, constraint_moment
+from kuroko.projects.models import (
+    ConstraintType,
+    Program,
+    Project,
+    ProjectMember,
+    ProjectRole,
+    Rag,
+    Status,
+    Task,
+    TaskKind,
+)
 from kuroko.projects.selectors import SORTS, ProjectFilter
 from kuroko.projects.services import PROJECT_FIELDS
 
@@ -104,6 +116,10 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: self.cleaned_data[name] for name in PROJECT_FIELDS if name in self.cleaned_data}
 
 
+def _local_day(moment: Any) -> Any:
+    return timezone.localtime(moment).date() if moment else None
+
+
 class TaskForm(forms.Form):
     """Edit one WBS row; duration and predecessors are typed as text (5d, 1.2FS+1d …)."""
 
@@ -121,6 +137,11 @@ class TaskForm(forms.Form):
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     predecessors = forms.CharField(label=_("Predecessors"), required=False, max_length=500)
+    constraint_type = forms.ChoiceField(
+        label=_("Constraint"), choices=ConstraintType.choices, required=False, initial=ConstraintType.ASAP
+    )
+    constraint_date = forms.DateField(label=_("Constraint date"), required=False, widget=DateInput())
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: DurationUnits, owners: Any, summary: bool = False, **kwargs: Any):
@@ -129,7 +150,16 @@ class TaskForm(forms.Form):
         self.summary = summary
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         if summary:
-            for name in ("kind", "duration", "planned_start", "planned_finish", "percent_complete"):
+            for name in (
+                "kind",
+                "duration",
+                "planned_start",
+                "planned_finish",
+                "percent_complete",
+                "constraint_type",
+                "constraint_date",
+                "deadline",
+            ):
                 self.fields[name].disabled = True
 
     @classmethod
@@ -138,24 +168,30 @@ class TaskForm(forms.Form):
             "version": task.version,
             "name": task.name,
             "kind": task.kind,
-            "duration": localise_duration(format_duration(task.duration_minutes, units)),
+            "duration": localise_duration(format_span(task.duration_minutes, task.duration_elapsed, units)),
             "planned_start": task.planned_start,
             "planned_finish": task.planned_finish,
             "percent_complete": task.percent_complete,
             "owner": task.owner_id,
             "predecessors": predecessors,
             "notes": task.notes,
+            "constraint_type": task.constraint_type,
+            "constraint_date": _local_day(task.constraint_date),
+            "deadline": _local_day(task.deadline),
         }
 
-    def clean_duration(self) -> int | None:
+    def clean_duration(self) -> Span | None:
         text = self.cleaned_data.get("duration") or ""
         if self.summary or not text.strip():
             return None
         try:
-            return parse_duration(text, self.units)
+            return parse_span(text, self.units)
         except DurationError as exc:
             raise ValidationError(
-                _("“%(text)s” is not a duration: type a number and a unit, e.g. 5d, 2.5h, 1w or 3日.")
+                _(
+                    "“%(text)s” is not a duration: type a number and a unit, e.g. 5d, 2.5h, 1w or 3日 "
+                    "(3ed or 3経過日 for elapsed days)."
+                )
                 % {"text": text}
             ) from exc
 
@@ -179,11 +215,21 @@ class TaskForm(forms.Form):
         if not self.summary:
             out["kind"] = data["kind"] or TaskKind.TASK
             if data["duration"] is not None:
-                out["duration_minutes"] = data["duration"]
+                out["duration_minutes"] = data["duration"].minutes
+                out["duration_elapsed"] = data["duration"].elapsed
             out["planned_start"] = data["planned_start"]
             out["planned_finish"] = data["planned_finish"]
             if data["percent_complete"] is not None:
                 out["percent_complete"] = data["percent_complete"]
+            # Only a constraint the person changed here: otherwise typed dates become constraints.
+            if {"constraint_type", "constraint_date"} & set(self.changed_data):
+                kind = data["constraint_type"] or ConstraintType.ASAP
+                out["constraint_type"] = kind
+                day = data["constraint_date"]
+                out["constraint_date"] = aware(constraint_moment(kind, day)) if day else None
+            if "deadline" in self.changed_data:
+                day = data["deadline"]
+                out["deadline"] = aware(constraint_moment("FNLT", day)) if day else None
         return out
 
 

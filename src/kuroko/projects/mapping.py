@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kuroko.core.models import Organisation
 from kuroko.engine.calendar import WorkCalendar
-from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, Link, LinkType, Plan, Task
+from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, LagKind, Link, LinkType, Plan, Task
 from kuroko.formats.gantt_svg import GanttChart, GanttRow
 from kuroko.formats.timeline_svg import TimelineChart, TimelineItem, TimelineLink, TimelineProject
 from kuroko.people.mapping import calendars_to_engine, engine_id
@@ -91,6 +91,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "name",
             "kind",
             "duration_minutes",
+            "duration_elapsed",
             "planned_start",
             "planned_finish",
             "percent_complete",
@@ -110,6 +111,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             id=str(t.pk),
             name=t.name,
             duration=0 if t.kind == TaskKind.MILESTONE else t.duration_minutes,
+            elapsed=t.duration_elapsed and t.kind == TaskKind.TASK,
             parent=str(t.parent_id) if t.parent_id else None,
             milestone=t.kind == TaskKind.MILESTONE,
             constraint=ConstraintType(t.constraint_type),
@@ -121,46 +123,9 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         )
         for t in rows
     )
-    links: list[Link] = []
-    external: dict[str, ExternalDates] = {}
-    links_rows = Dependency.objects.filter(successor__project=project).values_list(
-        "predecessor_id",
-        "successor_id",
-        "type",
-        "lag_minutes",
-        "predecessor__project_id",
-        "predecessor__project__code",
-        "predecessor__wbs_code",
-        "predecessor__planned_start",
-        "predecessor__planned_finish",
-        "predecessor__name",
+    links, external = _links_into(
+        Dependency.objects.filter(successor__project=project), inside={project.pk}, org=org
     )
-    for (
-        pred_pk,
-        succ_pk,
-        link_type,
-        lag,
-        pred_project,
-        code,
-        wbs_code,
-        pred_start,
-        pred_finish,
-        name,
-    ) in links_rows:
-        pred_id = str(pred_pk)
-        if pred_project != project.pk:
-            if pred_start is None or pred_finish is None:
-                continue  # an undated task elsewhere cannot constrain this project yet
-            pred_id = f"{code}:{wbs_code}"
-            external[pred_id] = ExternalDates(
-                pred_id,
-                datetime.combine(pred_start, time()) + timedelta(minutes=DAY_START),
-                datetime.combine(pred_finish, time())
-                + timedelta(minutes=DAY_START)
-                + timedelta(minutes=int(Decimal(org.hours_per_day) * 60) + 60),
-                name,
-            )
-        links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag))
     plan = Plan(
         start=start,
         tasks=tasks,
@@ -168,15 +133,178 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         calendars=calendars,
         calendar=calendar_id,
         name=f"{project.code} {project.name}",
-        external=tuple(external.values()),
+        external=external,
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),
         minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
         # Progress counts up to the end of the status date.
-        status_date=(
-            datetime.combine(project.status_date, time(23, 59)) if project.status_date is not None else None
-        ),
+        status_date=_status_moment(project.status_date),
     )
     return plan, by_id
+
+
+def _status_moment(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(23, 59)) if day is not None else None
+
+
+def _links_into(
+    queryset: Any, *, inside: set[int], org: Organisation
+) -> tuple[tuple[Link, ...], tuple[ExternalDates, ...]]:
+    """Engine links of the dependencies in `queryset`. A predecessor in a project outside `inside` becomes
+    an external task with its stored schedule (or, never scheduled, its planned days)."""
+    links: list[Link] = []
+    external: dict[str, ExternalDates] = {}
+    rows = queryset.values_list(
+        "predecessor_id",
+        "successor_id",
+        "type",
+        "lag_minutes",
+        "lag_elapsed",
+        "predecessor__project_id",
+        "predecessor__project__code",
+        "predecessor__wbs_code",
+        "predecessor__start",
+        "predecessor__finish",
+        "predecessor__planned_start",
+        "predecessor__planned_finish",
+        "predecessor__name",
+    )
+    day = int(Decimal(org.hours_per_day) * 60)
+    for (
+        pred_pk,
+        succ_pk,
+        link_type,
+        lag,
+        lag_elapsed,
+        pred_project,
+        code,
+        wbs_code,
+        start,
+        finish,
+        p_start,
+        p_finish,
+        name,
+    ) in rows:
+        pred_id = str(pred_pk)
+        if pred_project not in inside:
+            if start is not None and finish is not None:
+                begin, end = naive(start), naive(finish)
+            elif p_start is not None and p_finish is not None:
+                begin = datetime.combine(p_start, time()) + timedelta(minutes=DAY_START)
+                end = datetime.combine(p_finish, time()) + timedelta(minutes=DAY_START + day + 60)
+            else:
+                continue  # an undated task elsewhere cannot constrain this plan yet
+            pred_id = f"{code}:{wbs_code}"
+            external[pred_id] = ExternalDates(pred_id, begin, end, name)
+        kind = LagKind.ELAPSED if lag_elapsed else LagKind.WORK
+        links.append(Link(pred_id, str(succ_pk), LinkType(link_type), lag, kind))
+    return tuple(links), tuple(external.values())
+
+
+def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[str, tuple[int, int]]]:
+    """All tasks of `projects` as one engine plan (the portfolio as one network): each project's tasks on
+    its own calendar, none starting before its project's start, links across these projects kept as
+    links, links from other projects as external dates. Returns the plan and, per engine id, the
+    (project pk, task pk) it stands for."""
+    org = Organisation.current()
+    codes = {p.pk: p for p in projects}
+    rows = list(
+        TaskRow.objects.filter(project_id__in=codes)
+        .order_by("project_id", "row")
+        .values_list(
+            "pk",
+            "project_id",
+            "parent_id",
+            "name",
+            "kind",
+            "duration_minutes",
+            "duration_elapsed",
+            "percent_complete",
+            "constraint_type",
+            "constraint_date",
+            "deadline",
+            "actual_start",
+            "actual_finish",
+            "planned_start",
+        )
+    )
+    earliest: dict[int, date] = {}
+    for r in rows:
+        if r[-1] is not None and (r[1] not in earliest or r[-1] < earliest[r[1]]):
+            earliest[r[1]] = r[-1]
+    starts = {
+        pk: datetime.combine(p.planned_start or earliest.get(pk) or today, time())
+        + timedelta(minutes=DAY_START)
+        for pk, p in codes.items()
+    }
+    first = min(starts.values(), default=datetime.combine(today, time()))
+    calendars: dict[str, Calendar] = {}
+    calendar_of: dict[int, str] = {}
+    for pk, project in codes.items():
+        cals, key = project_calendars(project, range(starts[pk].year - 1, starts[pk].year + 11))
+        calendars.update({c.id: c for c in cals})
+        calendar_of[pk] = key
+    default_cals, default_key = project_calendars(Project(), range(first.year - 1, first.year + 11))
+    calendars.update({c.id: c for c in default_cals})
+    tasks = []
+    ids: dict[str, tuple[int, int]] = {}
+    for (
+        pk,
+        project_id,
+        parent,
+        name,
+        kind,
+        duration,
+        elapsed,
+        pct,
+        constraint,
+        c_date,
+        deadline,
+        a_start,
+        a_finish,
+        _planned,
+    ) in rows:
+        constraint_kind, constraint_at = ConstraintType(constraint), naive(c_date)
+        if constraint_kind == ConstraintType.ASAP and kind != TaskKind.SUMMARY:
+            # Not before its project's start, as when the project is scheduled alone.
+            constraint_kind, constraint_at = ConstraintType.SNET, starts[project_id]
+        elif constraint_kind == ConstraintType.SNET and constraint_at is not None:
+            constraint_at = max(constraint_at, starts[project_id])
+        tasks.append(
+            Task(
+                id=str(pk),
+                name=f"{codes[project_id].code} {name}",
+                duration=0 if kind == TaskKind.MILESTONE else duration,
+                elapsed=elapsed and kind == TaskKind.TASK,
+                parent=str(parent) if parent else None,
+                milestone=kind == TaskKind.MILESTONE,
+                calendar=calendar_of[project_id],
+                constraint=constraint_kind,
+                constraint_date=constraint_at,
+                deadline=naive(deadline),
+                actual_start=naive(a_start),
+                actual_finish=naive(a_finish),
+                percent_complete=pct,
+            )
+        )
+        ids[str(pk)] = (project_id, pk)
+    links, external = _links_into(
+        Dependency.objects.filter(successor__project_id__in=codes), inside=set(codes), org=org
+    )
+    status_dates = [p.status_date for p in projects if p.status_date is not None]
+    plan = Plan(
+        start=first,
+        tasks=tuple(tasks),
+        links=links,
+        calendars=tuple(calendars.values()),
+        calendar=default_key,
+        name="portfolio",
+        external=external,
+        minutes_per_day=int(Decimal(org.hours_per_day) * 60),
+        minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
+        # One status date for the network: the latest any project reported.
+        status_date=_status_moment(max(status_dates)) if status_dates else None,
+    )
+    return plan, ids
 
 
 def gantt_chart(data: dict[str, Any], labels: dict[str, str]) -> GanttChart:

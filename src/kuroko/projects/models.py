@@ -288,6 +288,8 @@ class Task(PlannedDatesMixin, Versioned):
     kind = models.CharField(_("type"), max_length=10, choices=TaskKind.choices, default=TaskKind.TASK)
     name = models.CharField(_("name"), max_length=255)
     duration_minutes = models.PositiveIntegerField(_("duration (working minutes)"), default=0)
+    # An elapsed duration (3ed) runs through nights, weekends and holidays: minutes of calendar time.
+    duration_elapsed = models.BooleanField(_("elapsed duration"), default=False)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
     percent_complete = models.PositiveSmallIntegerField(
@@ -388,6 +390,7 @@ class Dependency(models.Model):
         _("type"), max_length=2, choices=DependencyType.choices, default=DependencyType.FS
     )
     lag_minutes = models.IntegerField(_("lag (working minutes)"), default=0)
+    lag_elapsed = models.BooleanField(_("elapsed lag"), default=False)
     history = HistoricalRecords()
 
     class Meta:

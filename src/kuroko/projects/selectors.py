@@ -160,12 +160,17 @@ def wbs_rows(user: Any, project: Project, *, units: DurationUnits | None = None)
         Dependency.objects.filter(successor__project=project)
         .order_by("predecessor__project__code", "predecessor__row")
         .values_list(
-            "successor_id", "predecessor__project__code", "predecessor__wbs_code", "type", "lag_minutes"
+            "successor_id",
+            "predecessor__project__code",
+            "predecessor__wbs_code",
+            "type",
+            "lag_minutes",
+            "lag_elapsed",
         )
     )
     text: dict[int, list[str]] = {}
-    for successor_id, project_code, wbs_code, link_type, lag in links:
-        ref = PredecessorRef(project_code, wbs_code, link_type, lag)
+    for successor_id, project_code, wbs_code, link_type, lag, lag_elapsed in links:
+        ref = PredecessorRef(project_code, wbs_code, link_type, lag, lag_elapsed)
         text.setdefault(successor_id, []).append(format_predecessor(ref, units, current_project=project.code))
     can_edit = perms.can_edit_project(user, project)
     person = getattr(user, "person", None)
@@ -360,6 +365,9 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "duration_minutes",
             "version",
             "deadline",
+            "actual_start",
+            "actual_finish",
+            "duration_elapsed",
         )
     )
     saved = (
@@ -403,6 +411,9 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             dur,
             ver,
             dl,
+            actual_start,
+            actual_finish,
+            elapsed,
         ) = r
         bl = saved.get(pk, (None, None))
         if finish is not None:
@@ -429,6 +440,8 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
                 minutes(bl[0]),
                 minutes(bl[1]),
                 minutes(dl),
+                2 if actual_finish is not None else 1 if actual_start is not None else 0,
+                1 if elapsed else 0,
             ]
         )
     links = [
@@ -480,10 +493,164 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "baseline_start",
             "baseline_finish",
             "deadline",
+            "progress",  # 0 not started, 1 started, 2 finished (actual dates fix its start/finish)
+            "elapsed",  # 1: the duration is elapsed (calendar) time
         ],
         "tasks": tasks,
         "links": links,
     }
+
+
+# --- The portfolio as one network -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkProject:
+    """A project in the portfolio network: its stored finish and the finish the network gives it."""
+
+    project: Project
+    stored_finish: Any
+    network_finish: Any
+    slip_minutes: int | None  # working minutes the network finish is later than the stored one
+
+
+@dataclass(frozen=True)
+class NetworkLink:
+    """A link between two projects, with the dates the network gives its two ends."""
+
+    predecessor: Task
+    successor: Task
+    type: str
+    lag_minutes: int
+    predecessor_finish: Any
+    successor_start: Any
+    stored_ok: bool  # the stored schedules already respect it
+
+
+@dataclass(frozen=True)
+class PortfolioNetwork:
+    """The result of scheduling every visible project together."""
+
+    finish: Any
+    engine_ms: float
+    tasks: int
+    links: int
+    projects: list[NetworkProject]
+    critical_path: list[Task]
+    cross_links: list[NetworkLink]
+    error: str = ""
+
+
+def portfolio_network(user: Any, f: ProjectFilter, *, today: Any) -> PortfolioNetwork:
+    """Schedule every project the user may see (after the portfolio filters) as one network: links
+    between projects are followed in one pass, and the critical path may run through several projects."""
+    import time as clock
+
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.projects.mapping import naive, portfolio_plan, work_calendar
+
+    projects = list(project_list(user, f).select_related("calendar"))
+    plan, ids = portfolio_plan(projects, today=today)
+    started = clock.perf_counter()
+    try:
+        result = schedule(plan)
+    except (PlanError, ValueError) as exc:
+        return PortfolioNetwork(None, 0.0, len(plan.tasks), len(plan.links), [], [], [], error=str(exc))
+    engine_ms = (clock.perf_counter() - started) * 1000
+    finishes: dict[int, Any] = {}
+    for key, dates in result.tasks.items():
+        if key in ids:
+            project_id = ids[key][0]
+            if project_id not in finishes or dates.finish > finishes[project_id]:
+                finishes[project_id] = dates.finish
+    calendar = work_calendar(projects[0]) if projects else None
+    rows = []
+    for project in projects:
+        stored = naive(project.scheduled_finish) if project.scheduled_finish else None
+        network = finishes.get(project.pk)
+        slip = (
+            calendar.working_minutes(stored, network)
+            if calendar is not None and stored is not None and network is not None
+            else None
+        )
+        rows.append(NetworkProject(project, stored, network, slip))
+    visible = {p.pk for p in projects}
+    crossing = list(
+        Dependency.objects.filter(successor__project_id__in=visible, predecessor__project_id__in=visible)
+        .exclude(successor__project=F("predecessor__project"))
+        .select_related("predecessor__project", "successor__project")
+        .order_by("successor__project__code", "successor__row")
+    )
+    cross_links = []
+    for link in crossing:
+        pred, succ = result.tasks.get(str(link.predecessor_id)), result.tasks.get(str(link.successor_id))
+        stored_ok = not (
+            link.type == "FS"
+            and link.predecessor.finish
+            and link.successor.start
+            and link.successor.start < link.predecessor.finish
+        )
+        cross_links.append(
+            NetworkLink(
+                link.predecessor,
+                link.successor,
+                link.type,
+                link.lag_minutes,
+                pred.finish if pred else None,
+                succ.start if succ else None,
+                bool(stored_ok),
+            )
+        )
+    critical_ids = [int(key) for key in result.critical_path if key in ids]
+    by_pk = Task.objects.select_related("project").in_bulk(critical_ids)
+    return PortfolioNetwork(
+        finish=result.project_finish,
+        engine_ms=engine_ms,
+        tasks=len(plan.tasks),
+        links=len(plan.links),
+        projects=rows,
+        critical_path=[by_pk[pk] for pk in critical_ids if pk in by_pk],
+        cross_links=cross_links,
+    )
+
+
+def mspdi_baselines(project: Project) -> tuple[Any, ...]:
+    """The project's baselines as MS Project XML baseline records (Baseline, Baseline1–10 per task)."""
+    from kuroko.formats.mspdi import Baseline as MspdiBaseline
+    from kuroko.projects.mapping import naive
+    from kuroko.projects.models import BaselineTask
+
+    rows = BaselineTask.objects.filter(baseline__project=project).values_list(
+        "task_id", "baseline__number", "start", "finish", "duration_minutes"
+    )
+    return tuple(
+        MspdiBaseline(
+            task=str(task_id),
+            number=number,
+            start=naive(start) if start else None,
+            finish=naive(finish) if finish else None,
+            duration=duration,
+        )
+        for task_id, number, start, finish, duration in rows.order_by("task__row", "baseline__number")
+    )
+
+
+def project_mspdi(user: Any, project: Project, *, today: Any) -> bytes:
+    """The project as an MS Project XML document: its plan, the dates the engine computes (none if the
+    plan cannot be scheduled) and its baselines."""
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.formats.mspdi import MspdiProject, write_mspdi
+    from kuroko.projects.mapping import project_plan
+
+    if not perms.can_view_project(user, project):
+        raise PermissionDenied(_("You are not a member of project %(code)s.") % {"code": project.code})
+    plan, _rows = project_plan(project, today=today)
+    try:
+        computed = schedule(plan)
+    except (PlanError, ValueError):
+        computed = None
+    document = MspdiProject(plan=plan, baselines=mspdi_baselines(project), title=project.name)
+    return write_mspdi(document, computed)
 
 
 # --- Portfolio timeline ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from kuroko.engine.duration import format_duration
+from kuroko.engine.duration import format_duration, format_span
 
 register = template.Library()
 
@@ -102,7 +102,13 @@ def sortlink(key: str, label: str, current: str, query: str) -> str:
 
 
 def _unit_suffixes() -> dict[str, str]:
+    # Elapsed units first: "3emo" must not be read as ending in "mo".
     return {
+        "emo": pgettext("duration unit suffix", "emo"),
+        "ew": pgettext("duration unit suffix", "ew"),
+        "ed": pgettext("duration unit suffix", "ed"),
+        "eh": pgettext("duration unit suffix", "eh"),
+        "em": pgettext("duration unit suffix", "em"),
         "mo": pgettext("duration unit suffix", "mo"),
         "w": pgettext("duration unit suffix", "w"),
         "d": pgettext("duration unit suffix", "d"),
@@ -120,6 +126,12 @@ def duration(minutes: int | None, units: Any = None) -> str:
     if minutes is None:
         return ""
     return localise_duration(format_duration(int(minutes), units))
+
+
+@register.filter
+def task_duration(task: Any, units: Any = None) -> str:
+    """A task's duration as typed: working (5d) or elapsed (3ed, 3経過日 in Japanese)."""
+    return localise_duration(format_span(int(task.duration_minutes), bool(task.duration_elapsed), units))
 
 
 def localise_duration(text: str) -> str:

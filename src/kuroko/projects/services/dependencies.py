@@ -27,7 +27,13 @@ from kuroko.projects.services.tasks import subtree_ids
 
 @transaction.atomic
 def dependency_create(
-    *, actor: Any, predecessor: Task, successor: Task, type: str = DependencyType.FS, lag_minutes: int = 0
+    *,
+    actor: Any,
+    predecessor: Task,
+    successor: Task,
+    type: str = DependencyType.FS,
+    lag_minutes: int = 0,
+    lag_elapsed: bool = False,
 ) -> Dependency:
     """Link two tasks (of the same or different projects). Refuses self links, duplicates, links
     between a summary task and its own subtasks, and links that would close a cycle."""
@@ -61,7 +67,13 @@ def dependency_create(
         raise ValidationError(
             {"predecessor": _("This link would create a cycle: %(cycle)s.") % {"cycle": cycle}}
         )
-    dependency = Dependency(predecessor=predecessor, successor=successor, type=type, lag_minutes=lag_minutes)
+    dependency = Dependency(
+        predecessor=predecessor,
+        successor=successor,
+        type=type,
+        lag_minutes=lag_minutes,
+        lag_elapsed=lag_elapsed,
+    )
     dependency.full_clean()
     dependency._history_user = actor  # type: ignore[attr-defined]
     dependency.save()
@@ -72,7 +84,7 @@ def dependency_create(
 @transaction.atomic
 def dependency_update(*, actor: Any, dependency: Dependency, data: Mapping[str, Any]) -> Dependency:
     require(perms.can_edit_project(actor, dependency.successor.project))
-    if apply_changes(dependency, data, ("type", "lag_minutes")):
+    if apply_changes(dependency, data, ("type", "lag_minutes", "lag_elapsed")):
         dependency.full_clean()
         dependency._history_user = actor  # type: ignore[attr-defined]
         dependency.save()
@@ -130,7 +142,7 @@ def task_set_predecessors(*, actor: Any, task: Task, refs: list[PredecessorRef])
                 dependency_update(
                     actor=actor,
                     dependency=existing[pk],
-                    data={"type": ref.type, "lag_minutes": ref.lag_minutes},
+                    data={"type": ref.type, "lag_minutes": ref.lag_minutes, "lag_elapsed": ref.lag_elapsed},
                 )
             )
         else:
@@ -141,6 +153,7 @@ def task_set_predecessors(*, actor: Any, task: Task, refs: list[PredecessorRef])
                     successor=task,
                     type=ref.type,
                     lag_minutes=ref.lag_minutes,
+                    lag_elapsed=ref.lag_elapsed,
                 )
             )
     return result

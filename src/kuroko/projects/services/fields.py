@@ -35,6 +35,7 @@ TASK_FIELDS = (
     "name",
     "kind",
     "duration_minutes",
+    "duration_elapsed",
     "planned_start",
     "planned_finish",
     "percent_complete",
@@ -53,6 +54,7 @@ SCHEDULING_FIELDS = frozenset(
     {
         "percent_complete",
         "duration_minutes",
+        "duration_elapsed",
         "planned_start",
         "planned_finish",
         "kind",

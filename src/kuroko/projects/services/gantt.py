@@ -73,6 +73,16 @@ def gantt_edit(*, actor: Any, project: Project, edit: Mapping[str, Any]) -> Gant
         task = _task(project, edit.get("task"), "task")
         if task.kind == TaskKind.SUMMARY:
             raise ValidationError({"task": _("A summary task moves with its subtasks; move those instead.")})
+        if task.actual_start is not None:
+            raise ValidationError(
+                {
+                    "task": _(
+                        "“%(task)s” started on %(date)s: its start is the actual start. Change the actual "
+                        "start in the task instead."
+                    )
+                    % {"task": task.name, "date": timezone.localtime(task.actual_start).date()}
+                }
+            )
         day = _day(edit.get("start"), "start")
         undo = {
             "op": "set",
@@ -99,6 +109,10 @@ def gantt_edit(*, actor: Any, project: Project, edit: Mapping[str, Any]) -> Gant
         if task.kind != TaskKind.TASK or task.start is None:
             raise ValidationError(
                 {"task": _("Only a scheduled task (not a summary or milestone) can be resized.")}
+            )
+        if task.actual_finish is not None:
+            raise ValidationError(
+                {"task": _("“%(task)s” is finished: its finish is the actual finish.") % {"task": task.name}}
             )
         day = _day(edit.get("finish"), "finish")
         calendar = work_calendar(project)

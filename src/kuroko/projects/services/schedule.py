@@ -80,3 +80,43 @@ def projects_reschedule_for_calendars(calendar_ids: list[int]) -> int:
 def on_calendar_changed(sender: object, *, calendar_ids: list[int], **kwargs: object) -> None:
     """Receiver of core.events.calendar_changed (connected in ProjectsConfig.ready)."""
     projects_reschedule_for_calendars(calendar_ids)
+
+
+def portfolio_reschedule(*, actor: object, projects: list[Project]) -> list[Project]:
+    """Reschedule `projects` so that links between them hold: each project after the projects it
+    depends on (a project takes the others' stored dates), repeated once more for projects that depend
+    on each other both ways. The PMO only. Returns the projects in the order they were scheduled."""
+    from kuroko.core.permissions import is_pmo, require
+    from kuroko.projects.models import Dependency
+
+    require(is_pmo(actor))
+    pks = {p.pk for p in projects}
+    needs: dict[int, set[int]] = {pk: set() for pk in pks}
+    for pred, succ in (
+        Dependency.objects.filter(predecessor__project_id__in=pks, successor__project_id__in=pks)
+        .values_list("predecessor__project_id", "successor__project_id")
+        .distinct()
+    ):
+        if pred != succ:
+            needs[succ].add(pred)
+    order: list[int] = []
+    ready = sorted(pk for pk, before in needs.items() if not before)
+    waiting = {pk: set(before) for pk, before in needs.items() if before}
+    while ready:
+        pk = ready.pop(0)
+        order.append(pk)
+        for other, before in list(waiting.items()):
+            before.discard(pk)
+            if not before:
+                del waiting[other]
+                ready.append(other)
+    # Projects in a loop of links (A needs B, B needs A): twice, so each sees the other's new dates.
+    looped = sorted(waiting)
+    order += looped + looped
+    by_pk = {p.pk: p for p in projects}
+    done = []
+    for pk in order:
+        with transaction.atomic():
+            project_reschedule(by_pk[pk])
+        done.append(by_pk[pk])
+    return done

@@ -10,7 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from kuroko.core.templatetags.kuroko import duration, progress
+from kuroko.core.templatetags.kuroko import duration, progress, task_duration
 
 register = template.Library()
 
@@ -48,11 +48,7 @@ def wbs_row(context: Any, row: Any) -> SafeString:
         if kind == "milestone"
         else ""
     )
-    dur = (
-        ""
-        if kind == "summary" and not t.duration_minutes
-        else duration(t.duration_minutes, context.get("units"))
-    )
+    dur = "" if kind == "summary" and not t.duration_minutes else task_duration(t, context.get("units"))
     start = t.planned_start.isoformat() if t.planned_start else ""
     finish = t.planned_finish.isoformat() if t.planned_finish else ""
     owner = conditional_escape(str(t.owner)) if t.owner_id else ""

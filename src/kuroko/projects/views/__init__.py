@@ -412,17 +412,9 @@ def project_schedule(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     """The project as MS Project XML, with the dates the engine computes."""
-    from kuroko.engine.cpm import PlanError, schedule
-    from kuroko.formats.mspdi import write_mspdi
-    from kuroko.projects.mapping import project_plan
-
     project = selectors.project_get(request.user, code)
-    plan, _rows = project_plan(project, today=timezone.localdate())
-    try:
-        computed = schedule(plan)
-    except (PlanError, ValueError):
-        computed = None
-    response = HttpResponse(write_mspdi(plan, computed), content_type="application/xml")
+    document = selectors.project_mspdi(request.user, project, today=timezone.localdate())
+    response = HttpResponse(document, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
     return response
 

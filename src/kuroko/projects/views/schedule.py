@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -43,6 +44,7 @@ def _gantt_labels() -> dict[str, Any]:
             "finish": _("Finish"),
         },
         "day_unit": pgettext("duration unit suffix", "d"),
+        "elapsed_day_unit": pgettext("duration unit suffix", "ed"),
         "start": _("Start"),
         "finish": _("Finish"),
         "duration": _("Duration"),
@@ -59,6 +61,8 @@ def _gantt_labels() -> dict[str, Any]:
         "expand": _("Expand"),
         "collapse": _("Collapse"),
         "saving": _("Saving…"),
+        "started": _("This task has started: its start is its actual start."),
+        "finished": _("This task is finished: its finish is its actual finish."),
         "save_failed": _("The change could not be saved."),
         "load_failed": _("The chart could not be loaded."),
     }
@@ -172,3 +176,40 @@ def baseline_action(request: HttpRequest, code: str, number: str, action: str) -
         for text in exc.messages:
             messages.error(request, text)
     return redirect(f"{project.get_absolute_url()}baselines/?baseline={index}")
+
+
+@login_required
+def portfolio_schedule(request: HttpRequest) -> HttpResponse:
+    """Every visible project scheduled as one network: finishes, cross-project links, critical path."""
+    from kuroko.core import permissions as core_perms
+    from kuroko.projects.forms import PortfolioFilterForm
+
+    form = PortfolioFilterForm(request.GET or None, managers=selectors.managers_for_filter(request.user))
+    network = selectors.portfolio_network(request.user, form.to_filter(), today=timezone.localdate())
+    return render(
+        request,
+        "projects/portfolio_schedule.html",
+        {
+            "form": form,
+            "network": network,
+            "units": selectors.duration_units(),
+            "can_reschedule": core_perms.is_pmo(request.user),
+            "query": request.GET.urlencode(),
+            "nav": "portfolio",
+        },
+    )
+
+
+@login_required
+@require_POST
+def portfolio_reschedule(request: HttpRequest) -> HttpResponse:
+    """Reschedule the filtered projects in the order their links need (the PMO)."""
+    from kuroko.projects.forms import PortfolioFilterForm
+    from kuroko.projects.services.schedule import portfolio_reschedule as reschedule
+
+    form = PortfolioFilterForm(request.GET or None, managers=selectors.managers_for_filter(request.user))
+    projects = list(selectors.project_list(request.user, form.to_filter()))
+    done = reschedule(actor=request.user, projects=projects)
+    messages.success(request, _("Rescheduled %(count)d projects in link order.") % {"count": len(done)})
+    query = request.GET.urlencode()
+    return redirect(reverse("portfolio-schedule") + (f"?{query}" if query else ""))

@@ -11,7 +11,7 @@
   if (!root) return;
   const L = JSON.parse(document.getElementById("gantt-labels").textContent);
   const t0 = performance.now();
-  const ROW = 26, HEAD = 46, OVERSCAN = 12, DAY = 1440;
+  const ROW = 26, HEAD = 46, OVERSCAN = 30, DAY = 1440;
   const ZOOMS = { day: 36, week: 12, month: 3.2, quarter: 1.1, year: 0.32 };
   const COLS = [["wbs", 64], ["name", 270], ["dur", 72], ["start", 92], ["finish", 92]];
   const TABLE_W = COLS.reduce((a, c) => a + c[1], 0);
@@ -26,7 +26,7 @@
   const askedZoom = new URLSearchParams(location.search).get("zoom");
   if (askedZoom && ZOOMS[askedZoom]) ctl("zoom").value = askedZoom;
   let pxd = ZOOMS[ctl("zoom").value] || ZOOMS.week;
-  let selected = -1, undo = null, drag = null, lastFirst = -1, lastKey = "", frame = 0;
+  let selected = -1, undo = null, drag = null, bandFirst = -1, bandLast = -1, lastKey = "", frame = 0;
   const timings = {};
   window.kurokoGantt = { timings, ready: false };
   window.kurokoGanttData = () => D; // for tests and the console
@@ -64,10 +64,10 @@
   const stamp = (m) => dateOf(m).toISOString().slice(0, 16).replace("T", " ");
   const x = (m) => (m / DAY) * pxd;
   const working = (day) => (special.has(day) ? !D.working_weekdays[day % 7] : D.working_weekdays[day % 7]);
-  function dur(minutes) {
+  function dur(minutes, elapsed) {
     if (minutes == null) return "";
-    const days = minutes / D.minutes_per_day;
-    return (Math.round(days * 100) / 100).toString() + L.day_unit;
+    const days = minutes / (elapsed ? DAY : D.minutes_per_day);
+    return (Math.round(days * 100) / 100).toString() + (elapsed ? L.elapsed_day_unit : L.day_unit);
   }
 
   // --- Data ----------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@
     inner.style.width = TABLE_W + D.days * pxd + "px";
     inner.style.height = HEAD + visible.length * ROW + "px";
     rowsEl.style.height = visible.length * ROW + "px";
-    lastFirst = -1;
+    bandFirst = -1;
   }
 
   // --- Rendering -----------------------------------------------------------------------------------
@@ -132,21 +132,26 @@
     frame = 0;
     if (!D) return;
     const top = scroller.scrollTop, height = scroller.clientHeight;
-    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
-    const last = Math.min(visible.length - 1, Math.ceil((top + height) / ROW) + OVERSCAN);
+    const lastRow = visible.length - 1;
+    const seenFirst = Math.max(0, Math.floor(top / ROW));
+    const seenLast = Math.min(lastRow, Math.ceil((top + height) / ROW));
+    // Rows are rebuilt only when the view leaves the band already in the DOM (a margin of OVERSCAN rows
+    // on each side), so most scroll frames cost nothing but the browser's own scrolling.
+    const rebuild = force || bandFirst < 0 || seenFirst < bandFirst || seenLast > bandLast;
+    if (rebuild) {
+      bandFirst = Math.max(0, seenFirst - OVERSCAN);
+      bandLast = Math.min(lastRow, seenLast + OVERSCAN);
+      rowsEl.innerHTML = rowsHtml(bandFirst, bandLast);
+    }
     const left = Math.max(0, scroller.scrollLeft);
     const x0 = left - 200, x1 = left + scroller.clientWidth - TABLE_W + 200;
-    const key = `${first}:${last}:${Math.floor(x0 / 400)}:${pxd}`;
-    if (force || first !== lastFirst) {
-      rowsEl.innerHTML = rowsHtml(first, last);
-      lastFirst = first;
-    }
-    if (force || key !== lastKey) {
-      lastKey = key;
+    const xKey = `${Math.floor(x0 / 400)}:${pxd}`;
+    if (force || xKey !== lastKey) {
       headChart.innerHTML = headerHtml(Math.max(0, x0), x1);
       bg.innerHTML = backgroundHtml(Math.max(0, x0), x1);
-      drawLinks(first, last, Math.max(0, x0), x1);
     }
+    if (rebuild || xKey !== lastKey) drawLinks(bandFirst, bandLast, Math.max(0, x0), x1);
+    lastKey = xKey;
     headChart.style.transform = "";
     if (!window.kurokoGantt.ready) {
       timings.first_render_ms = performance.now() - t0;
@@ -174,7 +179,7 @@
         `<div class="${cls}" style="top:${p * ROW}px" data-i="${i}" role="row" aria-rowindex="${p + 1}" aria-selected="${i === selected}">` +
         `<div class="g-cells" role="presentation"><span class="c-wbs" role="gridcell">${esc(t[F.wbs])}</span>` +
         `<span class="c-name" role="gridcell" style="padding-left:${indent + 4}px" title="${esc(t[F.name])}">${toggle}${kind === 2 ? "◆ " : ""}${esc(t[F.name])}</span>` +
-        `<span class="c-dur" role="gridcell">${kind === 1 ? "" : dur(t[F.duration])}</span>` +
+        `<span class="c-dur" role="gridcell">${kind === 1 ? "" : dur(t[F.duration], t[F.elapsed])}</span>` +
         `<span class="c-start" role="gridcell">${t[F.start] == null ? "" : iso(t[F.start])}</span>` +
         `<span class="c-finish" role="gridcell">${t[F.finish] == null ? "" : iso(t[F.finish] - 1)}</span></div>`;
       if (t[F.baseline_start] != null && t[F.baseline_finish] != null) {
@@ -188,9 +193,9 @@
         } else {
           const pct = t[F.percent];
           html +=
-            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
+            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
             (kind === 1 ? "" : `<span class="g-pct" style="width:${pct}%"></span>`) +
-            (canEdit && kind === 0 ? '<span class="g-h"></span><span class="g-dot"></span>' : "") +
+            (canEdit && kind === 0 ? (t[F.progress] === 2 ? "" : '<span class="g-h"></span>') + '<span class="g-dot"></span>' : "") +
             "</div>";
         }
         if (t[F.deadline] != null) html += `<span class="g-deadline" style="left:${TABLE_W + x(t[F.deadline]) - 5}px" title="${esc(L.deadline)} ${esc(iso(t[F.deadline]))}">⇩</span>`;
@@ -372,7 +377,7 @@
       `${esc(L.start)}: ${stamp(t[F.start])}`,
       `${esc(L.finish)}: ${stamp(t[F.finish])}`,
     ];
-    if (t[F.kind] !== 1) lines.push(`${esc(L.duration)}: ${dur(t[F.duration])}`);
+    if (t[F.kind] !== 1) lines.push(`${esc(L.duration)}: ${dur(t[F.duration], t[F.elapsed])}`);
     lines.push(`${esc(L.total_float)}: ${dur(t[F.total_float])} · ${esc(L.free_float)}: ${dur(t[F.free_float])}`);
     lines.push(`${esc(L.complete)}: ${t[F.percent]}%${t[F.critical] ? " · " + esc(L.critical) : ""}`);
     if (t[F.constraint] !== "ASAP") lines.push(`${esc(L.constraint)}: ${esc(L.constraints[t[F.constraint]] || t[F.constraint])}`);
@@ -439,6 +444,11 @@
     const i = Number(bar.dataset.i), t = D.tasks[i];
     let mode = e.target.classList.contains("g-dot") ? "link" : e.target.classList.contains("g-h") ? "resize" : "move";
     if (t[F.kind] === 1 && mode === "move") return; // summaries follow their subtasks
+    // Actual dates fix a started task's start and a finished task's finish.
+    if ((mode === "move" && t[F.progress] >= 1) || (mode === "resize" && t[F.progress] === 2)) {
+      say(mode === "move" ? L.started : L.finished);
+      return;
+    }
     e.preventDefault();
     tip.hidden = true;
     drag = { mode, i, bar, x: e.clientX, y: e.clientY, left: bar.offsetLeft, width: bar.offsetWidth, moved: false };
