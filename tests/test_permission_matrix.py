@@ -151,6 +151,9 @@ CASES: list[Case] = [
     #     admn pmo  pm   mmbr exec outs anon   (admin, pmo, pm, member, executive, outsider, anonymous)
     # --- accounts and directory pages ---------------------------------------------------------------
     page((200, 200, 200, 200, 200, 200, 302), "portfolio", "GET", "/"),
+    # The timeline lists only what each role may read (checked by tests/projects/test_timeline.py).
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-timeline", "GET", "/timeline/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-timeline-svg", "GET", "/timeline.svg"),
     page((200, 200, 200, 200, 200, 200, 302), "people", "GET", "/people/"),
     page((200, 200, 200, 200, 200, 200, 302), "person-detail", "GET", "/people/{member_person}/"),
     page((200, 200, 200, 200, 200, 200, 302), "person-history", "GET", "/people/{member_person}/history/"),
@@ -257,6 +260,7 @@ CASES: list[Case] = [
     api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/programs/{code}", code="pg2"),
     # --- API: projects -------------------------------------------------------------------------------
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/projects"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/portfolio/timeline"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects",
         lambda ids: {"code": "NEWAPI", "name": "New"}),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}", code="alpha"),
@@ -638,6 +642,8 @@ def test_visible_projects_per_role(world, matrix):
         html = client.get("/").content.decode()
         shown = {code for code in ("ALPHA", "BETA", "GAMMA") if f"/projects/{code}/" in html}
         assert shown == expected[role], role
+        timeline = client.get("/api/v1/portfolio/timeline").json()
+        assert {p[1] for p in timeline["projects"]} == expected[role], role
 
 
 def test_refused_write_leaves_database_unchanged_sanity(world, matrix):

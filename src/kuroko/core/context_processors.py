@@ -19,6 +19,8 @@ def kuroko(request: HttpRequest) -> dict[str, Any]:
         nav = "calendars"
     elif url_name and url_name.startswith(("people", "person")):
         nav = "people"
+    elif url_name and url_name.startswith("portfolio-timeline"):
+        nav = "timeline"
     elif url_name and url_name.startswith(("portfolio", "project", "task", "member")):
         nav = "portfolio"
     else:

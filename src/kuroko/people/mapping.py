@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from kuroko.engine.calendar import holiday_exceptions
+from kuroko.engine.calendar import holiday_exceptions, resolved_week
 from kuroko.engine.model import Calendar, Recurrence
 from kuroko.engine.model import CalendarException as EngineException
 from kuroko.people.models import MAX_EXCEPTION_YEARS, CalendarException, WorkCalendar
@@ -167,7 +167,8 @@ def calendar_from_engine(
         chain.append(current)
     for row in reversed(chain):
         exceptions.extend(row.exceptions)
-    return week_from_engine(calendar.week), [exception_fields(e) for e in exceptions]
+    # Flattened: a derived calendar without a week of its own works its base's week.
+    return week_from_engine(resolved_week(calendar, calendars)), [exception_fields(e) for e in exceptions]
 
 
 def stored_calendar_fields(calendar: WorkCalendar) -> tuple[Any, list[dict[str, Any]]]:

@@ -263,6 +263,37 @@ def delete_project(request: HttpRequest, code: str) -> Any:
     return HttpStatus(204, None)
 
 
+# --- Portfolio timeline ------------------------------------------------------------------------
+
+
+class TimelineOut(Schema):
+    """Compact like the Gantt's data: times are minutes after `origin` (a local Monday midnight); each
+    row is an array whose columns `project_fields`, `task_fields` and `link_fields` name."""
+
+    origin: datetime
+    days: int = Field(description="Days from origin the chart spans")
+    today: int = Field(description="Minutes after origin of today's start")
+    programs: list[list[str]] = Field(description="[code, name] of each program, in the order of groups")
+    project_fields: list[str]
+    projects: list[list[Any]] = Field(
+        description="Grouped by program; `program` indexes `programs`, -1: none"
+    )
+    task_fields: list[str]
+    tasks: list[list[Any]] = Field(description="Phases (summary tasks at outline level 1) and milestones")
+    link_fields: list[str]
+    links: list[list[Any]] = Field(
+        description="Links between tasks of two listed projects; `broken`: the successor is scheduled "
+        "before the predecessor allows (lag not counted); `critical`: both tasks are critical"
+    )
+
+
+@router.get("/portfolio/timeline", response=TimelineOut)
+def portfolio_timeline(request: HttpRequest, filters: Query[ProjectQuery]) -> dict[str, Any]:
+    """Every project you may see (the portfolio filters apply) on one time axis: spans, phases,
+    milestones and cross-project links."""
+    return selectors.portfolio_timeline(request.user, filters.to_filter(), today=timezone.localdate())
+
+
 # --- Import ------------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from kuroko.core.models import Organisation
 from kuroko.engine.calendar import WorkCalendar
 from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, LagKind, Link, LinkType, Plan, Task
 from kuroko.formats.gantt_svg import GanttChart, GanttRow
+from kuroko.formats.timeline_svg import TimelineChart, TimelineItem, TimelineLink, TimelineProject
 from kuroko.people.mapping import calendars_to_engine, engine_id
 from kuroko.people.selectors import default_calendar
 from kuroko.projects.models import COMPUTED_SCHEDULE_FIELDS, Dependency, Project, TaskKind
@@ -344,5 +345,65 @@ def gantt_chart(data: dict[str, Any], labels: dict[str, str]) -> GanttChart:
         today=(origin + timedelta(minutes=data["today"])).date(),
         status_date=None if minute is None else (origin + timedelta(minutes=minute - 1)).date(),
         is_working_day=is_working_day,
+        labels=labels,
+    )
+
+
+def timeline_chart(
+    data: dict[str, Any], labels: dict[str, str], *, title: str, show_phases: bool
+) -> TimelineChart:
+    """The portfolio timeline's data (projects.selectors.portfolio_timeline) as a chart for the SVG
+    renderer."""
+    origin = datetime.fromisoformat(data["origin"])
+    pf = {name: i for i, name in enumerate(data["project_fields"])}
+    tf = {name: i for i, name in enumerate(data["task_fields"])}
+    lf = {name: i for i, name in enumerate(data["link_fields"])}
+
+    @overload
+    def at(minutes: int) -> datetime: ...
+    @overload
+    def at(minutes: int | None) -> datetime | None: ...
+    def at(minutes: int | None) -> datetime | None:
+        return None if minutes is None else origin + timedelta(minutes=minutes)
+
+    phases: dict[int, list[TimelineItem]] = {}
+    milestones: dict[int, list[TimelineItem]] = {}
+    for t in data["tasks"]:
+        start = at(t[tf["start"]])
+        item = TimelineItem(t[tf["name"]], start, at(t[tf["finish"]]) or start, bool(t[tf["critical"]]))
+        (phases if t[tf["kind"]] == "phase" else milestones).setdefault(t[tf["project"]], []).append(item)
+    programs = data["programs"]
+    projects = [
+        TimelineProject(
+            code=p[pf["code"]],
+            name=p[pf["name"]],
+            group=programs[p[pf["program"]]][1] if p[pf["program"]] >= 0 else "",
+            start=at(p[pf["start"]]),
+            finish=at(p[pf["finish"]]),
+            percent=p[pf["percent"]],
+            colour=p[pf["rag"]],
+            phases=phases.get(i, []),
+            milestones=milestones.get(i, []),
+        )
+        for i, p in enumerate(data["projects"])
+    ]
+    links = [
+        TimelineLink(
+            source=link[lf["from_project"]],
+            target=link[lf["to_project"]],
+            start=at(link[lf["from"]]),
+            end=at(link[lf["to"]]),
+            broken=bool(link[lf["broken"]]),
+            critical=bool(link[lf["critical"]]),
+        )
+        for link in data["links"]
+        if link[lf["from"]] is not None and link[lf["to"]] is not None
+    ]
+    return TimelineChart(
+        title=title,
+        projects=projects,
+        links=links,
+        today=(origin + timedelta(minutes=data["today"])).date(),
+        show_phases=show_phases,
         labels=labels,
     )

@@ -3,9 +3,12 @@ from django.urls import path, re_path
 from kuroko.projects import views
 from kuroko.projects.views import mspdi_update
 from kuroko.projects.views import schedule as schedule_views
+from kuroko.projects.views import timeline as timeline_views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("timeline/", timeline_views.portfolio_timeline, name="portfolio-timeline"),
+    path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
