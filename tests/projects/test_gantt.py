@@ -463,3 +463,39 @@ def test_exported_file_keeps_ms_project_uids_and_updates_the_same_tasks(world):
     diff = project_update_mspdi(actor=world.admin, project=project, data=exported, dry_run=True)
     assert not diff.added and not diff.removed
     assert project.tasks.count() == count
+
+
+def test_manually_scheduled_task_keeps_its_dates(plan):
+    """A manual task starts where it was put, whatever its predecessor does, and still drives its
+    successors; switching back to automatic lets the links move it again."""
+    world, done = plan
+    review = Task.objects.get(pk=world.plain_task.pk)
+    response = signed_in(world.pm).post(
+        f"/tasks/{review.pk}/edit/",
+        {
+            "version": review.version,
+            "name": review.name,
+            "kind": "task",
+            "duration": "2d",
+            "planned_start": "2026-04-08",  # before Screens finishes: a manual task may be put there
+            "planned_finish": "",
+            "percent_complete": 0,
+            "owner": "",
+            "predecessors": "1.1",
+            "notes": "",
+            "manual": "on",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    review.refresh_from_db()
+    assert review.manual and local_day(review.start) == date(2026, 4, 8)
+    done.refresh_from_db()
+    assert local_day(done.finish) == date(2026, 4, 9)  # driven by the manual task's finish
+    data = selectors.gantt_data(world.pm, world.project, today=date(2026, 4, 8))
+    f = {name: i for i, name in enumerate(data["fields"])}
+    assert [t[f["manual"]] for t in data["tasks"]] == [0, 0, 1, 0]
+    review = services.task_update(
+        actor=world.pm, task=review, data={"manual": False}, expected_version=review.version
+    )
+    assert (review.manual, review.manual_start, local_day(review.start)) == (False, None, date(2026, 4, 13))

@@ -142,6 +142,11 @@ class TaskForm(forms.Form):
     )
     constraint_date = forms.DateField(label=_("Constraint date"), required=False, widget=DateInput())
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    manual = forms.BooleanField(
+        label=_("Manually scheduled"),
+        required=False,
+        help_text=_("Keeps the dates you type; links and constraints do not move it."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: DurationUnits, owners: Any, summary: bool = False, **kwargs: Any):
@@ -159,6 +164,7 @@ class TaskForm(forms.Form):
                 "constraint_type",
                 "constraint_date",
                 "deadline",
+                "manual",
             ):
                 self.fields[name].disabled = True
 
@@ -178,6 +184,7 @@ class TaskForm(forms.Form):
             "constraint_type": task.constraint_type,
             "constraint_date": _local_day(task.constraint_date),
             "deadline": _local_day(task.deadline),
+            "manual": task.manual,
         }
 
     def clean_duration(self) -> Span | None:
@@ -221,13 +228,20 @@ class TaskForm(forms.Form):
             out["planned_finish"] = data["planned_finish"]
             if data["percent_complete"] is not None:
                 out["percent_complete"] = data["percent_complete"]
-            # Only a constraint the person changed here: otherwise typed dates become constraints.
-            if {"constraint_type", "constraint_date"} & set(self.changed_data):
-                kind = data["constraint_type"] or ConstraintType.ASAP
+            # Only what the person changed here (a form posted without these fields changes nothing):
+            # otherwise typed dates become constraints.
+            before = self.initial
+            kind = data["constraint_type"] or ConstraintType.ASAP
+            day = data["constraint_date"]
+            if (kind, day) != (
+                before.get("constraint_type") or ConstraintType.ASAP,
+                before.get("constraint_date"),
+            ):
                 out["constraint_type"] = kind
-                day = data["constraint_date"]
                 out["constraint_date"] = aware(constraint_moment(kind, day)) if day else None
-            if "deadline" in self.changed_data:
+            if bool(data["manual"]) != bool(before.get("manual")):
+                out["manual"] = data["manual"]
+            if data["deadline"] != before.get("deadline"):
                 day = data["deadline"]
                 out["deadline"] = aware(constraint_moment("FNLT", day)) if day else None
         return out

@@ -100,6 +100,8 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "deadline",
             "actual_start",
             "actual_finish",
+            "manual",
+            "manual_start",
             *COMPUTED_SCHEDULE_FIELDS,
         )
     )
@@ -120,6 +122,8 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             actual_start=naive(t.actual_start),
             actual_finish=naive(t.actual_finish),
             percent_complete=t.percent_complete,
+            manual=t.manual and t.kind != TaskKind.SUMMARY,
+            manual_start=naive(t.manual_start) if t.manual and t.kind != TaskKind.SUMMARY else None,
         )
         for t in rows
     )

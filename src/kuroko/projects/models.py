@@ -314,6 +314,9 @@ class Task(PlannedDatesMixin, Versioned):
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
     actual_finish = models.DateTimeField(_("actual finish"), null=True, blank=True)
+    # MS Project's "manually scheduled": the task starts at manual_start whatever its links say.
+    manual = models.BooleanField(_("manually scheduled"), default=False)
+    manual_start = models.DateTimeField(_("manual start"), null=True, blank=True)
     # Computed by the scheduling engine on every change (projects.services.project_reschedule); kept out
     # of the change history, which records what people changed.
     start = models.DateTimeField(_("start"), null=True, blank=True, editable=False)

@@ -368,6 +368,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "actual_start",
             "actual_finish",
             "duration_elapsed",
+            "manual",
         )
     )
     saved = (
@@ -414,6 +415,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             actual_start,
             actual_finish,
             elapsed,
+            manual,
         ) = r
         bl = saved.get(pk, (None, None))
         if finish is not None:
@@ -442,6 +444,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
                 minutes(dl),
                 2 if actual_finish is not None else 1 if actual_start is not None else 0,
                 1 if elapsed else 0,
+                1 if manual else 0,
             ]
         )
     links = [
@@ -495,6 +498,7 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
             "deadline",
             "progress",  # 0 not started, 1 started, 2 finished (actual dates fix its start/finish)
             "elapsed",  # 1: the duration is elapsed (calendar) time
+            "manual",  # 1: manually scheduled (keeps its dates)
         ],
         "tasks": tasks,
         "links": links,

@@ -46,6 +46,8 @@ TASK_FIELDS = (
     "deadline",
     "actual_start",
     "actual_finish",
+    "manual",
+    "manual_start",
 )
 # What a task's owner may change without editing rights on the project.
 PROGRESS_FIELDS = ("percent_complete", "actual_start", "actual_finish")
@@ -63,5 +65,7 @@ SCHEDULING_FIELDS = frozenset(
         "deadline",
         "actual_start",
         "actual_finish",
+        "manual",
+        "manual_start",
     }
 )

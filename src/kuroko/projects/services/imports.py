@@ -165,6 +165,8 @@ def _file_values(task: EngineTask) -> dict[str, Any]:
         "deadline": _aware(task.deadline),
         "actual_start": _aware(task.actual_start),
         "actual_finish": _aware(task.actual_finish),
+        "manual": task.manual,
+        "manual_start": _aware(task.manual_start),
     }
 
 

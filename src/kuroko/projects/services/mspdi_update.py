@@ -51,6 +51,8 @@ UPDATED_FIELDS = (
     "deadline",
     "actual_start",
     "actual_finish",
+    "manual",
+    "manual_start",
 )
 # A summary task takes these from its subtasks (Kuroko rolls them up), so the file's are not compared.
 SUMMARY_DERIVED = frozenset({"kind", "duration_minutes", "duration_elapsed", "percent_complete"})

@@ -36,6 +36,11 @@ def _normalise_task(task: Task) -> None:
             task.planned_finish = task.planned_start
     if task.constraint_type in (ConstraintType.ASAP, ConstraintType.ALAP):
         task.constraint_date = None
+    # Switched to manual scheduling, a task keeps the dates it has (MS Project); switched back, it has none.
+    if task.manual and task.manual_start is None:
+        task.manual_start = task.start
+    if not task.manual or task.kind == TaskKind.SUMMARY:
+        task.manual, task.manual_start = task.manual and task.kind != TaskKind.SUMMARY, None
 
 
 _UNSET: Any = object()
@@ -57,6 +62,10 @@ def _dates_as_constraint(task: Task, data: Mapping[str, Any]) -> dict[str, Any]:
     # The typed dates are kept as the constraint (and duration); the schedule then sets the dates.
     data.pop("planned_start", None)
     data.pop("planned_finish", None)
+    if data.get("manual", task.manual):
+        return _dates_of_manual_task(
+            task, data, start if start_changed else None, finish if finish_changed else None
+        )
     if start_changed:
         data["constraint_type"] = ConstraintType.SNET
         data["constraint_date"] = aware(constraint_moment("SNET", start))
@@ -76,6 +85,27 @@ def _dates_as_constraint(task: Task, data: Mapping[str, Any]) -> dict[str, Any]:
     else:
         data["constraint_type"] = ConstraintType.FNET
         data["constraint_date"] = aware(constraint_moment("FNET", finish))
+    return data
+
+
+def _dates_of_manual_task(task: Task, data: dict[str, Any], start: Any, finish: Any) -> dict[str, Any]:
+    """A manually scheduled task takes typed dates as they are (MS Project): the start becomes its manual
+    start (the first working time of that day), a finish its duration from that start."""
+    calendar = work_calendar(task.project)
+    if start is not None:
+        data["manual_start"] = aware(calendar.next_working(constraint_moment("SNET", start)))
+    begin = start or task.planned_start
+    if finish is not None and begin is not None and task.kind != TaskKind.MILESTONE:
+        if finish < begin:
+            raise ValidationError({"planned_finish": _("The finish cannot be before the start.")})
+        minutes = calendar.working_minutes(
+            constraint_moment("SNET", begin), constraint_moment("FNET", finish)
+        )
+        if minutes <= 0:
+            raise ValidationError(
+                {"planned_finish": _("There is no working time between this start and finish.")}
+            )
+        data["duration_minutes"] = minutes
     return data
 
 

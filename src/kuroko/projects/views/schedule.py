@@ -61,6 +61,7 @@ def _gantt_labels() -> dict[str, Any]:
         "expand": _("Expand"),
         "collapse": _("Collapse"),
         "saving": _("Saving…"),
+        "manual": _("Manually scheduled"),
         "started": _("This task has started: its start is its actual start."),
         "finished": _("This task is finished: its finish is its actual finish."),
         "save_failed": _("The change could not be saved."),

@@ -193,7 +193,7 @@
         } else {
           const pct = t[F.percent];
           html +=
-            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
+            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}${t[F.manual] ? " manual" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
             (kind === 1 ? "" : `<span class="g-pct" style="width:${pct}%"></span>`) +
             (canEdit && kind === 0 ? (t[F.progress] === 2 ? "" : '<span class="g-h"></span>') + '<span class="g-dot"></span>' : "") +
             "</div>";
@@ -380,6 +380,7 @@
     if (t[F.kind] !== 1) lines.push(`${esc(L.duration)}: ${dur(t[F.duration], t[F.elapsed])}`);
     lines.push(`${esc(L.total_float)}: ${dur(t[F.total_float])} · ${esc(L.free_float)}: ${dur(t[F.free_float])}`);
     lines.push(`${esc(L.complete)}: ${t[F.percent]}%${t[F.critical] ? " · " + esc(L.critical) : ""}`);
+    if (t[F.manual]) lines.push(esc(L.manual));
     if (t[F.constraint] !== "ASAP") lines.push(`${esc(L.constraint)}: ${esc(L.constraints[t[F.constraint]] || t[F.constraint])}`);
     if (t[F.baseline_start] != null) lines.push(`${esc(L.baseline)}: ${iso(t[F.baseline_start])} – ${iso(t[F.baseline_finish] - 1)}`);
     tip.innerHTML = lines.join("<br>");
