@@ -80,7 +80,7 @@ def project_update_mspdi(*, actor: Any, project: Project, data: bytes, dry_run: 
     require(perms.can_edit_project(actor, project))
     source = _read(data)
     with transaction.atomic():
-        locked = Project.objects.select_for_update().select_related("calendar").get(pk=project.pk)
+        locked = Project.objects.select_for_update(of=("self",)).select_related("calendar").get(pk=project.pk)
         update = _Update(project=locked, source=source)
         diff = update.diff(applied=not dry_run)
         update.apply(actor=actor)
