@@ -499,3 +499,21 @@ def test_manually_scheduled_task_keeps_its_dates(plan):
         actor=world.pm, task=review, data={"manual": False}, expected_version=review.version
     )
     assert (review.manual, review.manual_start, local_day(review.start)) == (False, None, date(2026, 4, 13))
+
+
+def test_a_kuroko_project_exported_and_brought_back_updates_its_own_tasks(plan):
+    """Exporting gives a Kuroko project's tasks MS Project UIDs; the exported file with one task renamed,
+    brought back as an update, renames that task and adds or removes nothing. A task added in Kuroko
+    after the export is kept."""
+    from kuroko.projects.services.mspdi_update import project_update_mspdi
+
+    world, _done = plan
+    exported = signed_in(world.pm).get("/projects/ALPHA/schedule.xml").content
+    assert Task.objects.filter(project=world.project, source_uid__isnull=True).count() == 0
+    services.task_create(actor=world.pm, project=world.project, data={"name": "Added later"})
+    edited = exported.replace(b"<Name>Review</Name>", b"<Name>Peer review</Name>")
+    diff = project_update_mspdi(actor=world.pm, project=world.project, data=edited)
+    assert not diff.added and not diff.removed
+    assert len(diff.changed) == 1  # Review, renamed
+    names = set(world.project.tasks.values_list("name", flat=True))
+    assert {"Peer review", "Added later"} <= names and "Review" not in names

@@ -120,7 +120,7 @@ def export_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     baselines. Import it back with `POST /imports/mspdi`."""
     project = selectors.project_get(request.user, code)
     response = HttpResponse(
-        selectors.project_mspdi(request.user, project, today=timezone.localdate()),
+        services.project_export_mspdi(actor=request.user, project=project, today=timezone.localdate()),
         content_type="application/xml",
     )
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'

@@ -10,7 +10,7 @@ from kuroko.projects.services.dependencies import (
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from kuroko.projects.services.gantt import GanttEdit, gantt_edit
-from kuroko.projects.services.imports import ImportDiff, project_import_mspdi
+from kuroko.projects.services.imports import ImportDiff, project_export_mspdi, project_import_mspdi
 from kuroko.projects.services.mspdi_update import project_update_mspdi
 from kuroko.projects.services.portfolio import (
     member_add,
@@ -52,6 +52,7 @@ __all__ = [
     "program_update",
     "project_create",
     "project_delete",
+    "project_export_mspdi",
     "project_import_mspdi",
     "project_update",
     "project_update_mspdi",

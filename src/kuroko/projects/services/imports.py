@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
+from kuroko.core.services import bulk_set
 from kuroko.core.templatetags.kuroko import localise_duration
 from kuroko.engine.duration import format_duration, format_span
 from kuroko.engine.graph import find_cycle
@@ -284,3 +285,24 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
     renumber(project)
     project_reschedule(project)
     return project
+
+
+@transaction.atomic
+def project_export_mspdi(*, actor: Any, project: Project, today: date) -> bytes:
+    """The project as MS Project XML. Tasks that have no MS Project UID yet get one now (the next free
+    number in the project, in outline order), so that the file, edited in MS Project and brought back as
+    an update, changes these same tasks; tasks added in Kuroko later have none and are kept by updates."""
+    from kuroko.projects import selectors
+
+    selectors.project_get(actor, project.code)  # may the actor read it at all
+    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
+    if missing:
+        used = Task.objects.filter(project=project, source_uid__isnull=False).values_list(
+            "source_uid", flat=True
+        )
+        next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
+        for task in missing:
+            next_uid += 1
+            task.source_uid = str(next_uid)
+        bulk_set(missing, ["source_uid"])
+    return selectors.project_mspdi(actor, project, today=today)

@@ -413,7 +413,7 @@ def project_schedule(request: HttpRequest, code: str) -> HttpResponse:
 def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     """The project as MS Project XML, with the dates the engine computes."""
     project = selectors.project_get(request.user, code)
-    document = selectors.project_mspdi(request.user, project, today=timezone.localdate())
+    document = services.project_export_mspdi(actor=request.user, project=project, today=timezone.localdate())
     response = HttpResponse(document, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
     return response
