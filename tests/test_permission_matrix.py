@@ -226,6 +226,7 @@ CASES: list[Case] = [
          "/projects/ALPHA/members/{member_link}/remove/"),
     # --- tasks -------------------------------------------------------------------------------------
     page((200, 200, 200, 200, 200, 403, 302), "task-row", "GET", "/tasks/{owned}/"),
+    page((200, 200, 200, 200, 200, 403, 302), "task-driving-path", "GET", "/tasks/{plain}/driving-path.json"),
     page((200, 200, 403, 403, 200, 403, 302), "task-row", "GET", "/tasks/{beta_task}/"),
     # The owner gets a progress form; executives change nothing.
     page((200, 200, 200, 200, 403, 403, 302), "task-edit", "GET", "/tasks/{owned}/edit/"),
@@ -275,6 +276,7 @@ CASES: list[Case] = [
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/driving-path", task_id="plain"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/export/mspdi", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "PUT", "/projects/{code}/baselines/{number}",

@@ -772,3 +772,12 @@ def test_export_mspdi_and_import_it_back(world, admin_api):
     source = read_mspdi(response.content)
     assert [t.name for t in source.plan.tasks] == ["Design", "Screens", "Review"]
     assert Api(world.outsider).get("/projects/ALPHA/export/mspdi").status_code == 403
+
+
+def test_driving_path_through_the_api(world, admin_api):
+    """Review follows Screens: its driving path is Screens then Review."""
+    from kuroko.projects import services
+
+    services.dependency_create(actor=world.admin, predecessor=world.owned_task, successor=world.plain_task)
+    path = admin_api.get(f"/tasks/{world.plain_task.pk}/driving-path").json()
+    assert [t["name"] for t in path] == ["Screens", "Review"]

@@ -237,3 +237,17 @@ def test_ten_thousand_tasks_open_and_scroll(site: Site, world, big_project) -> N
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures))
+
+
+def test_driving_path_is_highlighted(site: Site, plan) -> None:
+    """Select the milestone and press P: Screens, Review and Done are outlined; Escape clears it."""
+    world, _done = plan
+    site.login(world.member)  # reading is enough
+    page = open_gantt(site, "ALPHA")
+    page.locator(".g-row", has_text="Done").locator(".c-name").click()
+    page.locator("#gantt").focus()
+    page.keyboard.press("p")
+    expect(page.locator(".g-bar.path")).to_have_count(3)
+    expect(page.locator("[data-gantt=status]")).to_contain_text("1.1 → 1.2 → 2")
+    page.keyboard.press("Escape")
+    expect(page.locator(".g-bar.path")).to_have_count(0)

@@ -428,3 +428,24 @@ def test_links_into_a_manual_task_do_not_move_it(plan: Plan, data: st.DataObject
     assert {tid: (t.early_start, t.early_finish) for tid, t in after.tasks.items()} == {
         tid: (t.early_start, t.early_finish) for tid, t in before.tasks.items()
     }
+
+
+@FAST
+@given(plans())
+def test_a_task_later_than_the_project_start_is_driven_by_a_link(plan: Plan) -> None:
+    """Without constraints, on one calendar, a task whose early start is after the project's start owes
+    it to a link: it has a driving link (start-to-start or finish-to-start, or one on its finish), and
+    every task on its driving path drives another task on it."""
+    from kuroko.engine.driving import driving_links, driving_path
+
+    result = schedule(plan)
+    links = driving_links(plan, result)
+    driven = {link.successor for link in links}
+    for task in plan.tasks:
+        if result.tasks[task.id].early_start > result.project_start:
+            assert task.id in driven, task.id
+        path = driving_path(plan, result, task.id)
+        assert path[-1] == task.id
+        on_path = set(path)
+        for member in path[:-1]:
+            assert any(link.predecessor == member and link.successor in on_path for link in links), member

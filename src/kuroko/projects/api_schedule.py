@@ -125,3 +125,19 @@ def export_mspdi(request: HttpRequest, code: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
     return response
+
+
+class PathTaskOut(Schema):
+    id: int
+    wbs_code: str
+    name: str
+    early_start: datetime | None
+    early_finish: datetime | None
+
+
+@router.get("/tasks/{task_id}/driving-path", response=list[PathTaskOut])
+def task_driving_path(request: HttpRequest, task_id: int) -> Any:
+    """The tasks whose links set this task's early dates (its driving path), earliest first, the task
+    last; a task nothing drives gives only itself."""
+    task = selectors.task_get(request.user, task_id)
+    return selectors.driving_path(request.user, task, today=timezone.localdate())

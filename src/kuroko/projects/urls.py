@@ -50,6 +50,7 @@ urlpatterns = [
         name="task-insert-below",
     ),
     path("tasks/<int:pk>/history/", views.task_history, name="task-history"),
+    path("tasks/<int:pk>/driving-path.json", schedule_views.task_driving_path, name="task-driving-path"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/history/", views.person_history, name="person-history"),
 ]

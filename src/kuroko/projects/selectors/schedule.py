@@ -451,3 +451,23 @@ def _with_file_uids(project: Project, document: Any, computed: Any) -> Any:
         tuple(replace(p, task=rename(p.task)) for p in computed.problems),
     )
     return renamed, schedule
+
+
+def driving_path(user: Any, task: Task, *, today: Any) -> list[Task]:
+    """The tasks whose links set this task's early dates, directly or through each other (MS Project's
+    Task Path), in order of early start, the task last. Tasks of other projects are left out."""
+    from kuroko.engine.cpm import PlanError, schedule
+    from kuroko.engine.driving import driving_path as path_of
+    from kuroko.projects.mapping import project_plan
+
+    project = task.project
+    if not perms.can_view_project(user, project):
+        raise PermissionDenied(_("You are not a member of project %(code)s.") % {"code": project.code})
+    plan, rows = project_plan(project, today=today)
+    try:
+        result = schedule(plan)
+    except (PlanError, ValueError):
+        return [task]
+    ids = [key for key in path_of(plan, result, str(task.pk)) if key in rows]
+    by_pk = Task.objects.in_bulk([int(key) for key in ids])
+    return [by_pk[int(key)] for key in ids if int(key) in by_pk]

@@ -62,6 +62,8 @@ def _gantt_labels() -> dict[str, Any]:
         "collapse": _("Collapse"),
         "saving": _("Saving…"),
         "manual": _("Manually scheduled"),
+        "driving_path": _("Driving path"),
+        "select_first": _("Select a task first (click its row)."),
         "started": _("This task has started: its start is its actual start."),
         "finished": _("This task is finished: its finish is its actual finish."),
         "save_failed": _("The change could not be saved."),
@@ -214,3 +216,11 @@ def portfolio_reschedule(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Rescheduled %(count)d projects in link order.") % {"count": len(done)})
     query = request.GET.urlencode()
     return redirect(reverse("portfolio-schedule") + (f"?{query}" if query else ""))
+
+
+@login_required
+def task_driving_path(request: HttpRequest, pk: int) -> JsonResponse:
+    """The ids of the tasks that drive this one (its driving path), for the Gantt to highlight."""
+    task = selectors.task_get(request.user, pk)
+    path = selectors.driving_path(request.user, task, today=timezone.localdate())
+    return JsonResponse({"task": task.pk, "path": [t.pk for t in path]})

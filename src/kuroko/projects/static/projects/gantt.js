@@ -26,6 +26,7 @@
   const askedZoom = new URLSearchParams(location.search).get("zoom");
   if (askedZoom && ZOOMS[askedZoom]) ctl("zoom").value = askedZoom;
   let pxd = ZOOMS[ctl("zoom").value] || ZOOMS.week;
+  let pathOf = null; // the task ids of the shown driving path, or null
   let selected = -1, undo = null, drag = null, bandFirst = -1, bandLast = -1, lastKey = "", frame = 0;
   const timings = {};
   window.kurokoGantt = { timings, ready: false };
@@ -189,11 +190,11 @@
       if (t[F.start] != null) {
         const s = x(t[F.start]), w = x(t[F.finish]) - s;
         if (kind === 2) {
-          html += `<div class="g-bar g-ms${crit ? " crit" : ""}" data-i="${i}" style="left:${TABLE_W + s - 7}px">${canEdit ? '<span class="g-dot"></span>' : ""}</div>`;
+          html += `<div class="g-bar g-ms${crit ? " crit" : ""}${pathOf && pathOf.has(t[F.id]) ? " path" : ""}" data-i="${i}" style="left:${TABLE_W + s - 7}px">${canEdit ? '<span class="g-dot"></span>' : ""}</div>`;
         } else {
           const pct = t[F.percent];
           html +=
-            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}${t[F.manual] ? " manual" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
+            `<div class="g-bar${kind === 1 ? " g-sum" : ""}${crit ? " crit" : ""}${t[F.progress] ? " started" : ""}${t[F.manual] ? " manual" : ""}${pathOf && pathOf.has(t[F.id]) ? " path" : ""}" data-i="${i}" style="left:${TABLE_W + s}px;width:${Math.max(2, w)}px">` +
             (kind === 1 ? "" : `<span class="g-pct" style="width:${pct}%"></span>`) +
             (canEdit && kind === 0 ? (t[F.progress] === 2 ? "" : '<span class="g-h"></span>') + '<span class="g-dot"></span>' : "") +
             "</div>";
@@ -516,6 +517,26 @@
     render(true);
   });
   ctl("today").addEventListener("click", () => scrollToTime(D.today - 7 * DAY));
+
+  // --- Driving path --------------------------------------------------------------------------------
+  async function showPath() {
+    if (pathOf) { pathOf = null; ctl("path").setAttribute("aria-pressed", "false"); render(true); return; }
+    if (selected < 0) { say(L.select_first); return; }
+    const id = D.tasks[selected][F.id];
+    const response = await fetch(root.dataset.path.replace("/0/", `/${id}/`), { credentials: "same-origin" });
+    if (!response.ok) { say(L.load_failed); return; }
+    const body = await response.json();
+    pathOf = new Set(body.path);
+    ctl("path").setAttribute("aria-pressed", "true");
+    const names = D.tasks.filter((t) => pathOf.has(t[F.id])).map((t) => t[F.wbs]);
+    say(`${L.driving_path}: ${names.join(" → ")}`);
+    render(true);
+  }
+  ctl("path").addEventListener("click", showPath);
+  root.addEventListener("keydown", (e) => {
+    if (e.key === "p" && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); showPath(); }
+    else if (e.key === "Escape" && pathOf) { pathOf = null; ctl("path").setAttribute("aria-pressed", "false"); render(true); }
+  });
 
   load(false);
 })();
