@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -517,3 +518,36 @@ def test_a_kuroko_project_exported_and_brought_back_updates_its_own_tasks(plan):
     assert len(diff.changed) == 1  # Review, renamed
     names = set(world.project.tasks.values_list("name", flat=True))
     assert {"Peer review", "Added later"} <= names and "Review" not in names
+
+
+def test_project_scheduled_from_its_finish_and_critical_threshold(plan):
+    """Scheduled from its finish, the project's tasks end on its planned finish; a one-day threshold
+    makes a task with half a day of float critical; a finish is required."""
+    world, _done = plan
+    project = services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"schedule_from_finish": True, "planned_finish": date(2026, 5, 29)},
+        expected_version=None,
+    )
+    done = Task.objects.get(project=project, name="Done")
+    assert local_day(done.finish) == date(2026, 5, 29)
+    assert local_day(Task.objects.get(pk=world.owned_task.pk).start) == date(2026, 5, 21)  # Thu–Wed
+    with pytest.raises(ValidationError) as info:
+        services.project_update(
+            actor=world.admin, project=project, data={"planned_finish": None}, expected_version=None
+        )
+    assert "planned_finish" in info.value.message_dict
+    services.project_update(
+        actor=world.admin, project=project, data={"schedule_from_finish": False}, expected_version=None
+    )
+    side = services.task_create(
+        actor=world.admin, project=project, data={"name": "Side", "duration_minutes": 6 * 480 + 240}
+    )
+    side.refresh_from_db()
+    assert not side.critical  # 6.5 days beside the 7-day chain: half a day of float
+    services.project_update(
+        actor=world.admin, project=project, data={"critical_float_days": Decimal("1")}, expected_version=None
+    )
+    side.refresh_from_db()
+    assert side.critical

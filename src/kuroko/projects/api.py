@@ -128,6 +128,8 @@ class ProjectOut(Schema):
     planned_start: date | None
     planned_finish: date | None
     status_date: date | None
+    schedule_from_finish: bool
+    critical_float_days: Decimal
     calendar_id: int | None = Field(None, description="Empty: the organisation's default calendar")
     compared_baseline: int
     scheduled_start: datetime | None = Field(None, description="Computed by the scheduling engine")
@@ -164,6 +166,8 @@ class ProjectIn(Schema):
     planned_start: date | None = None
     planned_finish: date | None = None
     status_date: date | None = None
+    schedule_from_finish: bool = False
+    critical_float_days: Decimal = Field(Decimal(0), ge=0)
     calendar_id: int | None = None
     budget: Decimal = Decimal(0)
     rag_overall: RagColour = ""
@@ -193,6 +197,8 @@ class ProjectPatch(Schema):
     planned_start: date | None = None
     planned_finish: date | None = None
     status_date: date | None = None
+    schedule_from_finish: bool | None = None
+    critical_float_days: Decimal | None = Field(None, ge=0)
     calendar_id: int | None = None
     compared_baseline: int | None = Field(None, ge=0, le=10)
     budget: Decimal | None = None

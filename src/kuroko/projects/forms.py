@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -105,8 +106,12 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         active = Person.objects.filter(is_active=True)
         self.fields["manager"].queryset = active  # type: ignore[attr-defined]
         self.fields["sponsor"].queryset = active  # type: ignore[attr-defined]
+        self.fields["critical_float_days"].required = False  # empty: 0, MS Project's default
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean_critical_float_days(self) -> Any:
+        return self.cleaned_data.get("critical_float_days") or Decimal(0)
 
     def _post_clean(self) -> None:
         # The service validates the model (in its transaction); the form only parses input.

@@ -142,6 +142,13 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
         # Progress counts up to the end of the status date.
         status_date=_status_moment(project.status_date),
+        schedule_from_finish=project.schedule_from_finish and project.planned_finish is not None,
+        finish=(
+            datetime.combine(project.planned_finish, time(23, 59))
+            if project.schedule_from_finish and project.planned_finish is not None
+            else None
+        ),
+        critical_float=int(project.critical_float_days * Decimal(org.hours_per_day) * 60),
     )
     return plan, by_id
 

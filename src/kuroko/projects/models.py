@@ -160,6 +160,20 @@ class Project(PlannedDatesMixin, Versioned):
         related_name="projects",
         help_text=_("Empty: the organisation's default calendar."),
     )
+    # MS Project's project options: scheduled from the finish (every task as late as it can be, ending by
+    # the planned finish), and how little float makes a task critical.
+    schedule_from_finish = models.BooleanField(
+        _("schedule from the finish"),
+        default=False,
+        help_text=_("Tasks are placed as late as possible so that the project ends on its planned finish."),
+    )
+    critical_float_days = models.DecimalField(
+        _("critical if float is at most (days)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
     # Progress is measured up to the status date; unfinished work is scheduled after it.
     status_date = models.DateField(_("status date"), null=True, blank=True)
     # Which baseline (0–10) the Gantt and the variance columns compare against.
@@ -190,6 +204,13 @@ class Project(PlannedDatesMixin, Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.code])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.schedule_from_finish and self.planned_finish is None:
+            raise ValidationError(
+                {"planned_finish": _("A project scheduled from its finish needs a planned finish.")}
+            )
 
     def rags(self) -> list[tuple[str, str, str, str]]:
         """(dimension key, label, colour, reason) for each RAG dimension."""

@@ -16,6 +16,8 @@ PROJECT_FIELDS = (
     "planned_finish",
     "status_date",
     "calendar",
+    "schedule_from_finish",
+    "critical_float_days",
     "compared_baseline",
     "budget",
     "rag_overall",

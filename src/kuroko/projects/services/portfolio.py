@@ -95,7 +95,15 @@ def project_update(
         ProjectMember.objects.get_or_create(
             project=project, person_id=project.manager_id, defaults={"role": ProjectRole.PROJECT_MANAGER}
         )
-    if {"planned_start", "status_date", "calendar"} & set(changed):
+    rescheduling = {
+        "planned_start",
+        "planned_finish",
+        "status_date",
+        "calendar",
+        "schedule_from_finish",
+        "critical_float_days",
+    }
+    if rescheduling & set(changed):
         project_reschedule(project)
     return project
 
