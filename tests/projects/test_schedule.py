@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kuroko.formats.mspdi import read_mspdi
 from kuroko.projects import selectors, services
@@ -132,3 +133,29 @@ def test_wbs_table_marks_critical_tasks_with_their_float(linked):
     html = signed_in(linked.pm).get("/projects/ALPHA/").content.decode()
     assert f'id="task-{linked.owned_task.pk}" class="kind-task critical"' in html
     assert 'title="Total float: 0d — Critical"' in html
+
+
+def test_week_and_month_lengths_come_from_the_organisation(world):
+    """With 7.5-hour days, 37.5-hour weeks and 150-hour months, 1w is 37.5 h and 1mo 150 h when typed,
+    and the engine plan carries the same lengths."""
+    from decimal import Decimal
+
+    from kuroko.core.models import Organisation
+    from kuroko.engine.duration import parse_duration
+
+    org = Organisation.current()
+    org.hours_per_day, org.hours_per_week, org.hours_per_month = (
+        Decimal("7.5"),
+        Decimal("37.5"),
+        Decimal("150"),
+    )
+    org.full_clean()
+    org.save()
+    units = selectors.duration_units()
+    assert parse_duration("1w", units) == 37.5 * 60
+    assert parse_duration("1mo", units) == 150 * 60
+    plan, _rows = project_plan(world.project, today=MONDAY)
+    assert (plan.minutes_per_day, plan.minutes_per_week, plan.days_per_month) == (450, 2250, 20)
+    org.hours_per_week = Decimal("60")  # eight days of 7.5 hours: not a week
+    with pytest.raises(ValidationError):
+        org.full_clean()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,14 @@ class Organisation(models.Model):
         default=Decimal("8"),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
     )
+    # MS Project's calendar options: a week of 1w and a month of 1mo in working hours.
+    hours_per_week = models.DecimalField(
+        _("hours per person-week"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("168"))],
+    )
     hours_per_month = models.DecimalField(
         _("hours per person-month"),
         max_digits=5,
@@ -70,6 +79,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        day, week, month = self.hours_per_day, self.hours_per_week, self.hours_per_month
+        if day and week and not day <= week <= 7 * day:
+            raise ValidationError({"hours_per_week": _("A week is one to seven person-days.")})
+        if day and month and not day <= month <= 31 * day:
+            raise ValidationError({"hours_per_month": _("A month is one to 31 person-days.")})
 
     @classmethod
     def current(cls) -> Organisation:

@@ -139,7 +139,8 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
         name=f"{project.code} {project.name}",
         external=external,
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),
-        minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
+        minutes_per_week=int(Decimal(org.hours_per_week) * 60),
+        days_per_month=max(1, round(Decimal(org.hours_per_month) / Decimal(org.hours_per_day))),
         # Progress counts up to the end of the status date.
         status_date=_status_moment(project.status_date),
         schedule_from_finish=project.schedule_from_finish and project.planned_finish is not None,
@@ -311,7 +312,8 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
         name="portfolio",
         external=external,
         minutes_per_day=int(Decimal(org.hours_per_day) * 60),
-        minutes_per_week=int(Decimal(org.hours_per_day) * 60) * 5,
+        minutes_per_week=int(Decimal(org.hours_per_week) * 60),
+        days_per_month=max(1, round(Decimal(org.hours_per_month) / Decimal(org.hours_per_day))),
         # One status date for the network: the latest any project reported.
         status_date=_status_moment(max(status_dates)) if status_dates else None,
     )

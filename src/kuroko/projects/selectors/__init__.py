@@ -138,8 +138,14 @@ def task_get(user: Any, pk: int) -> Task:
 
 
 def duration_units() -> DurationUnits:
+    """How long a day, a week (1w) and a month (1mo) are, from the organisation settings."""
     org = Organisation.current()
-    return DurationUnits(hours_per_day=Decimal(org.hours_per_day))
+    day = Decimal(org.hours_per_day)
+    return DurationUnits(
+        hours_per_day=day,
+        days_per_week=min(max(Decimal(org.hours_per_week) / day, Decimal(1)), Decimal(7)),
+        days_per_month=min(max(Decimal(org.hours_per_month) / day, Decimal(1)), Decimal(31)),
+    )
 
 
 @dataclass
