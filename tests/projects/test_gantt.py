@@ -516,6 +516,8 @@ def test_a_kuroko_project_exported_and_brought_back_updates_its_own_tasks(plan):
     diff = project_update_mspdi(actor=world.pm, project=world.project, data=edited)
     assert not diff.added and not diff.removed
     assert len(diff.changed) == 1  # Review, renamed
+    # The project keeps its planned finish and its calendar (the file's is the same working time).
+    assert not diff.project
     names = set(world.project.tasks.values_list("name", flat=True))
     assert {"Peer review", "Added later"} <= names and "Review" not in names
 

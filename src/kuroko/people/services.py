@@ -293,8 +293,12 @@ def calendar_exception_delete(*, actor: Any, exception: CalendarException) -> No
     _announce(exception.calendar_id)
 
 
-def _canonical(exceptions: list[dict[str, Any]]) -> list[str]:
+def canonical_exceptions(exceptions: list[dict[str, Any]]) -> list[str]:
+    """Exception fields in a form that compares equal whatever their order."""
     return sorted(repr(sorted(e.items())) for e in exceptions)
+
+
+_canonical = canonical_exceptions
 
 
 def calendar_differs(calendar: WorkCalendar, week: Any, exceptions: list[dict[str, Any]]) -> bool:

@@ -299,7 +299,11 @@ class _Update:
         plan, project = self.source.plan, self.project
         wanted = {
             "planned_start": plan.start.date(),
-            "planned_finish": plan.finish.date() if plan.finish else project.planned_finish,
+            # A file scheduled from its start stores the computed finish, not a target: only a file
+            # scheduled from its finish sets the planned finish.
+            "planned_finish": (
+                plan.finish.date() if plan.finish and plan.schedule_from_finish else project.planned_finish
+            ),
             "status_date": plan.status_date.date() if plan.status_date else project.status_date,
         }
         finish, start = wanted["planned_finish"], wanted["planned_start"]
@@ -312,7 +316,9 @@ class _Update:
         ]
         week, exceptions = _file_calendar(self.source)
         current = project.calendar
-        if current is None or people_services.calendar_differs(current, week, exceptions):
+        if _same_working_time(project, week, exceptions):
+            pass  # the file's calendar is the one the project works on already (e.g. Kuroko's own export)
+        elif current is None or people_services.calendar_differs(current, week, exceptions):
             # A project calendar that serves only this project is replaced; any other is left alone.
             exclusive = (
                 current is not None
@@ -432,3 +438,19 @@ class _Update:
                     % {"row": row, "error": " ".join(exc.messages)}
                 }
             ) from exc
+
+
+def _same_working_time(project: Project, week: Any, exceptions: list[dict[str, Any]]) -> bool:
+    """Whether the file's calendar gives the same working time as the calendar the project is scheduled
+    on now, holidays included, over the years the file's exceptions cover."""
+    from kuroko.people.mapping import calendar_from_engine
+    from kuroko.people.services import canonical_exceptions
+    from kuroko.projects.mapping import project_calendars
+
+    years = sorted({e["start"].year for e in exceptions} | {e["finish"].year for e in exceptions})
+    span = range(years[0], years[-1] + 1) if years else range(0)
+    calendars, key = project_calendars(project, span)
+    by_id = {c.id: c for c in calendars}
+    current_week, current_exceptions = calendar_from_engine(by_id[key], by_id)
+    same_exceptions = canonical_exceptions(current_exceptions) == canonical_exceptions(exceptions)
+    return bool(current_week == week and same_exceptions)
