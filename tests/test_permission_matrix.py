@@ -342,6 +342,21 @@ CASES: list[Case] = [
         lambda ids: {"version": ids["spare_person_version"], "given_name": "Renamed"},
         person_id="spare_person"),
     api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/people/{person_id}", person_id="spare_person"),
+    # Skills: everyone signed in reads; the PMO keeps the catalogue; a person may set their own skills.
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/skills"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/skills",
+        lambda ids: {"category": "New", "name": "Rust"}),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/people/{person_id}/skills", person_id="member_person"),
+    api((200, 200, 403, 200, 403, 403, 401), "PUT", "/people/{person_id}/skills/{skill_id}",
+        lambda ids: {"level": 5}, person_id="member_person", skill_id="skill"),
+    api((204, 204, 403, 204, 403, 403, 401), "DELETE", "/people/{person_id}/skills/{skill_id}",
+        person_id="member_person", skill_id="skill"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/people/{person_id}/availability",
+        person_id="spare_person"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/people/{person_id}/availability",
+        lambda ids: {"start": "2030-01-01", "percent": 50}, person_id="spare_person"),
+    api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/people/{person_id}/availability/{availability_id}",
+        person_id="spare_person", availability_id="availability"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/teams"),
     api((201, 201, 403, 403, 403, 403, 401), "POST", "/teams", lambda ids: {"code": "TNEW", "name": "New"}),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/teams/{team_id}", team_id="empty_team"),
@@ -504,6 +519,13 @@ def matrix(world) -> dict[str, Any]:
     )
     spare_calendar = calendar_services.calendar_create(actor=admin, data={"name": "Spare", "kind": "shared"})
     services.baseline_capture(actor=admin, project=world.project, number=0, name="Agreed")
+    skill = calendar_services.skill_create(actor=admin, category="Languages", name="Java")
+    calendar_services.person_skill_set(actor=admin, person=world.member.person, skill=skill, level=3)
+    availability = calendar_services.availability_add(
+        actor=admin,
+        person=spare,
+        data={"start": date(2026, 4, 1), "finish": date(2026, 9, 30), "percent": 50},
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -529,6 +551,8 @@ def matrix(world) -> dict[str, Any]:
         "leave_version": leave.version,
         "spare_calendar": spare_calendar.pk,
         "bl0": 0,
+        "skill": skill.pk,
+        "availability": availability.pk,
         "bl5": 5,
         "pg1": "PG1",
         "pg2": "PG2",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kuroko.engine.calendar import WorkCalendar, to_minutes
+from kuroko.engine.calendar import WorkCalendar, from_minutes, to_minutes
 from kuroko.engine.model import LagKind, Link, LinkType, Plan, Schedule
 
 
@@ -89,7 +89,11 @@ def driving_path(plan: Plan, result: Schedule, task: str) -> tuple[str, ...]:
 def _demanded_work(link: Link, moment: datetime, calendar: WorkCalendar, tasks: dict) -> int:  # type: ignore[type-arg]
     """The successor-calendar working position the link demands for its successor's start or finish."""
     if link.lag_kind == LagKind.ELAPSED:
-        return calendar.to_work(to_minutes(moment + timedelta(minutes=link.lag)))
+        # An instant on a boundary between working periods (17:00 = next morning's 08:00 in working time)
+        # is two instants in elapsed time; the link drives if either reading reaches the successor.
+        work = calendar.to_work(to_minutes(moment))
+        readings = (moment, from_minutes(calendar.finish_at(work)), from_minutes(calendar.start_at(work)))
+        return max(calendar.to_work(to_minutes(m + timedelta(minutes=link.lag))) for m in readings)
     lag = link.lag
     if link.lag_kind == LagKind.PERCENT:
         predecessor = tasks.get(link.predecessor)

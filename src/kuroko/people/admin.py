@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kuroko.people.models import CalendarException, Person, Team, WorkCalendar
+from kuroko.people.models import (
+    Availability,
+    CalendarException,
+    Person,
+    PersonSkill,
+    Skill,
+    SkillCategory,
+    Team,
+    WorkCalendar,
+)
 
 
 @admin.register(Team)
@@ -43,3 +52,31 @@ class WorkCalendarAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "is_default")
     search_fields = ("name",)
     inlines = [CalendarExceptionInline]
+
+
+@admin.register(SkillCategory)
+class SkillCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(Skill)
+class SkillAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "category")
+    list_filter = ("category",)
+    search_fields = ("name",)
+
+
+@admin.register(PersonSkill)
+class PersonSkillAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "skill", "level", "certification", "expires")
+    list_filter = ("level", "skill__category")
+    search_fields = ("person__family_name", "skill__name")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "start", "finish", "percent", "note")
+    search_fields = ("person__family_name",)
+    autocomplete_fields = ("person",)

@@ -381,3 +381,110 @@ def delete_exception(request: HttpRequest, calendar_id: int, exception_id: int) 
     row = selectors.calendar_exception_get(request.user, calendar, exception_id)
     services.calendar_exception_delete(actor=request.user, exception=row)
     return HttpStatus(204, None)
+
+
+# --- Skills and availability --------------------------------------------------------------------------
+
+
+class SkillOut(Schema):
+    id: int
+    name: str
+    category: str = Field(alias="category.name")
+
+
+class SkillIn(Schema):
+    category: str
+    name: str
+
+
+class PersonSkillOut(Schema):
+    skill_id: int
+    skill: str = Field(alias="skill.name")
+    level: int
+    certification: str
+    expires: date | None
+
+
+class PersonSkillIn(Schema):
+    level: int = Field(ge=1, le=5)
+    certification: str = ""
+    expires: date | None = None
+
+
+class AvailabilityOut(Schema):
+    id: int
+    start: date
+    finish: date | None
+    percent: int
+    note: str
+
+
+class AvailabilityIn(Schema):
+    start: date
+    finish: date | None = None
+    percent: int = Field(ge=0, le=100)
+    note: str = ""
+
+
+def _skill(skill_id: int) -> Any:
+    from kuroko.people.models import Skill
+
+    return get_object_or_404(Skill, pk=skill_id)
+
+
+@router.get("/skills", response=list[SkillOut])
+def list_skills(request: HttpRequest) -> Any:
+    """The skills catalogue."""
+    require(role_of(request.user) is not None)
+    return selectors.skill_catalogue()
+
+
+@router.post("/skills", response={201: SkillOut})
+def create_skill(request: HttpRequest, payload: SkillIn) -> Any:
+    return HttpStatus(
+        201, services.skill_create(actor=request.user, category=payload.category, name=payload.name)
+    )
+
+
+@router.get("/people/{person_id}/skills", response=list[PersonSkillOut])
+def list_person_skills(request: HttpRequest, person_id: int) -> Any:
+    return selectors.person_skills(selectors.person_get(request.user, person_id))
+
+
+@router.put("/people/{person_id}/skills/{skill_id}", response=PersonSkillOut)
+def set_person_skill(request: HttpRequest, person_id: int, skill_id: int, payload: PersonSkillIn) -> Any:
+    """Give the person the skill at a level 1–5 (or change it)."""
+    person = selectors.person_get(request.user, person_id)
+    return services.person_skill_set(
+        actor=request.user, person=person, skill=_skill(skill_id), **payload.dict()
+    )
+
+
+@router.delete("/people/{person_id}/skills/{skill_id}", response={204: None})
+def remove_person_skill(request: HttpRequest, person_id: int, skill_id: int) -> Any:
+    person = selectors.person_get(request.user, person_id)
+    services.person_skill_remove(actor=request.user, person=person, skill=_skill(skill_id))
+    return HttpStatus(204, None)
+
+
+@router.get("/people/{person_id}/availability", response=list[AvailabilityOut])
+def list_availability(request: HttpRequest, person_id: int) -> Any:
+    return selectors.person_availability(selectors.person_get(request.user, person_id))
+
+
+@router.post("/people/{person_id}/availability", response={201: AvailabilityOut})
+def add_availability(request: HttpRequest, person_id: int, payload: AvailabilityIn) -> Any:
+    """Record the share of the person's time available to projects over a period (part-time, joining,
+    leaving: 0 %). Periods of one person may not overlap."""
+    person = selectors.person_get(request.user, person_id)
+    return HttpStatus(201, services.availability_add(actor=request.user, person=person, data=payload.dict()))
+
+
+@router.delete("/people/{person_id}/availability/{availability_id}", response={204: None})
+def remove_availability(request: HttpRequest, person_id: int, availability_id: int) -> Any:
+    from kuroko.people.models import Availability
+
+    person = selectors.person_get(request.user, person_id)
+    row = get_object_or_404(Availability, pk=availability_id, person=person)
+    services.availability_remove(actor=request.user, availability=row)
+    return HttpStatus(204, None)

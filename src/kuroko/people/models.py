@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -359,3 +360,104 @@ class CalendarException(Versioned):
             }
         if errors:
             raise ValidationError(errors)
+
+
+class SkillCategory(models.Model):
+    """A group of skills in the catalogue (languages, platforms, business domains …)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("skill category")
+        verbose_name_plural = _("skill categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(models.Model):
+    """A skill people may have and roles may ask for (Java, PMP, 勘定系業務 …)."""
+
+    category = models.ForeignKey(
+        SkillCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="skills"
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["category__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonSkill(models.Model):
+    """A person's level (1–5) in a skill, with an optional certification and its expiry."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="skills"
+    )
+    skill = models.ForeignKey(
+        Skill, verbose_name=_("skill"), on_delete=models.CASCADE, related_name="holders"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (basic) to 5 (expert)."),
+    )
+    certification = models.CharField(_("certification"), max_length=200, blank=True)
+    expires = models.DateField(_("certification expires"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person skill")
+        verbose_name_plural = _("person skills")
+        ordering = ["skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "skill"], name="person_skill_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="person_skill_level_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.skill} {self.level}"
+
+
+class Availability(models.Model):
+    """The share of a person's working time available to projects from `start` (to `finish`, if given):
+    part-time work, secondments, joining and leaving (0 %)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="availability"
+    )
+    start = models.DateField(_("from"))
+    finish = models.DateField(_("until"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("available %"), validators=[MaxValueValidator(100)], help_text=_("0 (not available) to 100.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("availability")
+        verbose_name_plural = _("availability")
+        ordering = ["person", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="availability_percent_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(finish__isnull=True) | models.Q(finish__gte=models.F("start")),
+                name="availability_finish_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.percent}% {self.start}–{self.finish or ''}"
+
+    def clean(self) -> None:
+        if self.finish is not None and self.start is not None and self.finish < self.start:
+            raise ValidationError({"finish": _("The end cannot be before the start.")})

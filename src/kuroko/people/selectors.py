@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from kuroko.core.models import Organisation
 from kuroko.core.permissions import role_of
 from kuroko.people import hours
-from kuroko.people.models import CalendarException, CalendarKind, Person, Team, WorkCalendar
+from kuroko.people.models import (
+    Availability,
+    CalendarException,
+    CalendarKind,
+    Person,
+    PersonSkill,
+    Skill,
+    Team,
+    WorkCalendar,
+)
 
 
 def person_list(
@@ -230,3 +239,16 @@ def calendar_year(calendar: WorkCalendar, year: int) -> CalendarYear:
     out.working_days = sum(1 for m in minutes.values() if m)
     out.working_minutes = sum(minutes.values())
     return out
+
+
+def skill_catalogue() -> QuerySet[Skill]:
+    """Every skill with its category, by category and name (everyone signed in may read it)."""
+    return Skill.objects.select_related("category").annotate(people=Count("holders"))
+
+
+def person_skills(person: Person) -> QuerySet[PersonSkill]:
+    return PersonSkill.objects.filter(person=person).select_related("skill__category")
+
+
+def person_availability(person: Person) -> QuerySet[Availability]:
+    return Availability.objects.filter(person=person).order_by("start")

@@ -16,7 +16,17 @@ from kuroko.core.permissions import can_edit_directory, require
 from kuroko.core.services import apply_changes, save_validated, update_row
 from kuroko.core.versioning import check_version
 from kuroko.people import hours
-from kuroko.people.models import CalendarException, CalendarKind, Person, Team, WorkCalendar
+from kuroko.people.models import (
+    Availability,
+    CalendarException,
+    CalendarKind,
+    Person,
+    PersonSkill,
+    Skill,
+    SkillCategory,
+    Team,
+    WorkCalendar,
+)
 from kuroko.people.permissions import can_edit_calendar, can_edit_leave
 
 PERSON_FIELDS = (
@@ -347,3 +357,80 @@ def calendar_import(
         save_validated(exception, actor=actor)
     # No calendar_changed signal: `into` serves only the caller's project, which the caller reschedules.
     return calendar
+
+
+# --- Skills and availability --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def skill_create(*, actor: Any, category: str, name: str) -> Skill:
+    """Add a skill to the catalogue under `category` (created if new). The PMO keeps the catalogue."""
+    require(can_edit_directory(actor))
+    category_name, skill_name = category.strip(), name.strip()
+    if not category_name:
+        raise ValidationError({"category": _("Name the skill's category.")})
+    if not skill_name:
+        raise ValidationError({"name": _("Name the skill.")})
+    if Skill.objects.filter(name__iexact=skill_name).exists():
+        raise ValidationError({"name": _("“%(name)s” is already in the catalogue.") % {"name": skill_name}})
+    group, _created = SkillCategory.objects.get_or_create(name=category_name)
+    skill = Skill(category=group, name=skill_name)
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
+def _may_edit_skills_of(actor: Any, person: Person) -> bool:
+    """The PMO, and a person for their own skills (they know them best; the PMO can correct)."""
+    return can_edit_directory(actor) or (
+        person.user_id is not None and person.user_id == getattr(actor, "pk", None)
+    )
+
+
+@transaction.atomic
+def person_skill_set(
+    *, actor: Any, person: Person, skill: Skill, level: int, certification: str = "", expires: Any = None
+) -> PersonSkill:
+    """Give a person a skill at `level` (1–5), or change it, with an optional certification and expiry."""
+    require(_may_edit_skills_of(actor, person))
+    row = PersonSkill.objects.filter(person=person, skill=skill).first() or PersonSkill(
+        person=person, skill=skill
+    )
+    row.level, row.certification, row.expires = level, certification, expires
+    row.full_clean(validate_unique=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def person_skill_remove(*, actor: Any, person: Person, skill: Skill) -> None:
+    require(_may_edit_skills_of(actor, person))
+    deleted, _details = PersonSkill.objects.filter(person=person, skill=skill).delete()
+    if not deleted:
+        raise ValidationError(
+            {"skill": _("%(person)s does not have %(skill)s.") % {"person": person, "skill": skill}}
+        )
+
+
+@transaction.atomic
+def availability_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Availability:
+    """Record the share of a person's time available to projects over a period (the PMO)."""
+    require(can_edit_directory(actor))
+    row = Availability(person=person)
+    apply_changes(row, data, ("start", "finish", "percent", "note"))
+    row.full_clean()
+    overlapping = Availability.objects.filter(person=person).exclude(finish__lt=row.start)
+    if row.finish is not None:
+        overlapping = overlapping.exclude(start__gt=row.finish)
+    if overlapping.exists():
+        raise ValidationError(
+            {"start": _("This period overlaps another availability period of this person.")}
+        )
+    row.save()
+    return row
+
+
+@transaction.atomic
+def availability_remove(*, actor: Any, availability: Availability) -> None:
+    require(can_edit_directory(actor))
+    availability.delete()

@@ -374,6 +374,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team_path": people_selectors.team_path(person.team),
             "projects": selectors.person_projects(request.user, person),
             "tasks": selectors.person_tasks(request.user, person),
+            "skills": people_selectors.person_skills(person),
+            "availability": people_selectors.person_availability(person),
             "can_edit": core_perms.can_edit_directory(request.user),
         },
     )
