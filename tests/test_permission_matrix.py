@@ -276,6 +276,15 @@ CASES: list[Case] = [
     api((204, 403, 403, 403, 403, 403, 401), "DELETE", "/projects/{code}", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/schedule", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
+    # Resources: project members read; who edits the project assigns.
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/placeholders", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/placeholders",
+        lambda ids: {"name": "Tester"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/assignments", task_id="plain"),
+    api((200, 200, 200, 403, 403, 403, 401), "PUT", "/tasks/{task_id}/assignments",
+        lambda ids: {"person_id": ids["member_person"], "units": 50}, task_id="plain"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/assignments/{assignment_id}",
+        assignment_id="assignment"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/driving-path", task_id="plain"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/export/mspdi", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
@@ -519,6 +528,7 @@ def matrix(world) -> dict[str, Any]:
     )
     spare_calendar = calendar_services.calendar_create(actor=admin, data={"name": "Spare", "kind": "shared"})
     services.baseline_capture(actor=admin, project=world.project, number=0, name="Agreed")
+    assignment = services.assignment_set(actor=admin, task=world.owned_task, person=world.member.person)
     skill = calendar_services.skill_create(actor=admin, category="Languages", name="Java")
     calendar_services.person_skill_set(actor=admin, person=world.member.person, skill=skill, level=3)
     availability = calendar_services.availability_add(
@@ -552,6 +562,7 @@ def matrix(world) -> dict[str, Any]:
         "spare_calendar": spare_calendar.pk,
         "bl0": 0,
         "skill": skill.pk,
+        "assignment": assignment.pk,
         "availability": availability.pk,
         "bl5": 5,
         "pg1": "PG1",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kuroko.projects.models import Dependency, Program, Project, ProjectMember, Task
+from kuroko.projects.models import Assignment, Dependency, Placeholder, Program, Project, ProjectMember, Task
 
 
 @admin.register(Program)
@@ -75,3 +75,17 @@ class DependencyAdmin(SimpleHistoryAdmin):
     search_fields = ("predecessor__name", "successor__name", "successor__project__code")
     autocomplete_fields = ("predecessor", "successor")
     list_select_related = ("predecessor", "successor")
+
+
+@admin.register(Placeholder)
+class PlaceholderAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "project", "skill", "min_level", "quantity")
+    list_filter = ("project",)
+    search_fields = ("name",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("task", "person", "placeholder", "units", "work_minutes", "contour", "booking")
+    list_filter = ("booking", "contour")
+    raw_id_fields = ("task", "person", "placeholder")

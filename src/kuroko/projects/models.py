@@ -496,3 +496,106 @@ class BaselineTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.baseline} · {self.task_id}"
+
+
+class Contour(models.TextChoices):
+    """How an assignment's work spreads over its task (MS Project's work contours)."""
+
+    FLAT = "flat", _("Flat")
+    FRONT = "front", _("Front-loaded")
+    BACK = "back", _("Back-loaded")
+
+
+class Booking(models.TextChoices):
+    """Whether the person is firmly booked (hard) or pencilled in (soft)."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    TENTATIVE = "tentative", _("Tentative")
+
+
+class Placeholder(models.Model):
+    """A generic resource of a project, to plan with before names exist: "Java developer, level ≥ 3, ×2"."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="placeholders"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    skill = models.ForeignKey(
+        "people.Skill",
+        verbose_name=_("skill"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    min_level = models.PositiveSmallIntegerField(
+        _("minimum level"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    quantity = models.PositiveSmallIntegerField(_("how many"), default=1, validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("placeholder resource")
+        verbose_name_plural = _("placeholder resources")
+        ordering = ["project", "name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="placeholder_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A person or a placeholder assigned to a task: units (% of their time) and work, as in MS Project."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    placeholder = models.ForeignKey(
+        Placeholder,
+        verbose_name=_("placeholder"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    units = models.PositiveSmallIntegerField(
+        _("units (%)"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    work_minutes = models.PositiveIntegerField(_("work (minutes)"), default=0)
+    contour = models.CharField(
+        _("work contour"), max_length=10, choices=Contour.choices, default=Contour.FLAT
+    )
+    booking = models.CharField(
+        _("booking"), max_length=10, choices=Booking.choices, default=Booking.CONFIRMED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(placeholder__isnull=True))
+                | (Q(person__isnull=True) & Q(placeholder__isnull=False)),
+                name="assignment_person_or_placeholder",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "person"], condition=Q(person__isnull=False), name="assignment_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["task", "placeholder"],
+                condition=Q(placeholder__isnull=False),
+                name="assignment_placeholder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} ← {self.person or self.placeholder} {self.units}%"

@@ -1,6 +1,7 @@
 """Writes to programs, projects, members, tasks and dependencies. Each function is one transaction
 and checks the actor's permission before it changes anything."""
 
+from kuroko.projects.services.assignments import assignment_remove, assignment_set, placeholder_create
 from kuroko.projects.services.baselines import baseline_capture, baseline_clear
 from kuroko.projects.services.dependencies import (
     dependency_create,
@@ -39,6 +40,8 @@ __all__ = [
     "TASK_FIELDS",
     "GanttEdit",
     "ImportDiff",
+    "assignment_remove",
+    "assignment_set",
     "baseline_capture",
     "baseline_clear",
     "dependency_create",
@@ -47,6 +50,7 @@ __all__ = [
     "gantt_edit",
     "member_add",
     "member_remove",
+    "placeholder_create",
     "program_create",
     "program_delete",
     "program_update",

@@ -204,6 +204,10 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], expected_ver
         _normalise_task(task)
         _progress_actuals(task, changed)
         save_validated(task, actor=actor)
+        if "duration_minutes" in changed:
+            from kuroko.projects.services.assignments import assignments_follow_duration
+
+            assignments_follow_duration(task)
         if SCHEDULING_FIELDS & set(changed):
             _restructured(task.project)
             task.refresh_from_db()
