@@ -86,3 +86,29 @@ def test_assignments_api(world):
     assert [a["units"] for a in listed] == [50]
     assert Api(world.member).delete(f"/assignments/{put.json()['id']}").status_code == 403
     assert pm.delete(f"/assignments/{put.json()['id']}").status_code == 204
+
+
+def test_assignments_round_trip_through_ms_project_xml(world):
+    """A person and a placeholder assigned in Kuroko are resources in the downloaded XML; importing the
+    file as a new project assigns the same person (matched by e-mail) and a placeholder of that name."""
+    from kuroko.formats.mspdi import read_mspdi
+    from tests.conftest import signed_in
+
+    world.member.person.email = "member@example.com"
+    world.member.person.save()
+    task = Task.objects.get(pk=world.owned_task.pk)
+    java = services.placeholder_create(actor=world.pm, project=world.project, data={"name": "Java developer"})
+    services.assignment_set(actor=world.pm, task=task, person=world.member.person, units=50)
+    services.assignment_set(actor=world.pm, task=task, placeholder=java)
+    xml = signed_in(world.admin).get("/projects/ALPHA/schedule.xml").content
+    source = read_mspdi(xml)
+    assert sorted(r.name for r in source.resources) == sorted(
+        ["Java developer", world.member.person.full_name]
+    )
+    assert sorted(str(a.units) for a in source.assignments) == ["0.5", "1"]
+    copy = services.project_import_mspdi(actor=world.admin, data=xml, code="ALPHA2")
+    rows = Assignment.objects.filter(task__project=copy).select_related("person", "placeholder")
+    assert {(a.person_id, a.placeholder.name if a.placeholder else None, a.units) for a in rows} == {
+        (world.member.person.pk, None, 50),
+        (None, "Java developer", 100),
+    }

@@ -403,8 +403,58 @@ def project_mspdi(user: Any, project: Project, *, today: Any) -> bytes:
         computed = schedule(plan)
     except (PlanError, ValueError):
         computed = None
-    document = MspdiProject(plan=plan, baselines=mspdi_baselines(project), title=project.name)
+    resources, assignments = mspdi_resources(project)
+    document = MspdiProject(
+        plan=plan,
+        baselines=mspdi_baselines(project),
+        resources=resources,
+        assignments=assignments,
+        title=project.name,
+    )
     return write_mspdi(*_with_file_uids(project, document, computed))
+
+
+def mspdi_resources(project: Project) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The people and placeholders assigned in the project as MS Project resources ("P<pk>" for people,
+    "H<pk>" for placeholders) and their assignments (units as a fraction, work in minutes)."""
+    from decimal import Decimal
+
+    from kuroko.formats.mspdi import Assignment as MspdiAssignment
+    from kuroko.formats.mspdi import Resource
+    from kuroko.projects.models import Assignment
+
+    rows = list(
+        Assignment.objects.filter(task__project=project)
+        .select_related("person", "placeholder")
+        .order_by("pk")
+    )
+    resources: dict[str, Any] = {}
+    for row in rows:
+        if row.person is not None:
+            key = f"P{row.person_id}"
+            resources.setdefault(key, Resource(id=key, name=row.person.full_name, email=row.person.email))
+        elif row.placeholder is not None:
+            key = f"H{row.placeholder_id}"
+            resources.setdefault(
+                key,
+                Resource(
+                    id=key,
+                    name=row.placeholder.name,
+                    generic=True,
+                    max_units=Decimal(row.placeholder.quantity),
+                ),
+            )
+    assignments = tuple(
+        MspdiAssignment(
+            id=str(row.pk),
+            task=str(row.task_id),
+            resource=f"P{row.person_id}" if row.person_id else f"H{row.placeholder_id}",
+            units=Decimal(row.units) / 100,
+            work=row.work_minutes,
+        )
+        for row in rows
+    )
+    return tuple(resources.values()), assignments
 
 
 def _with_file_uids(project: Project, document: Any, computed: Any) -> Any:
@@ -440,7 +490,8 @@ def _with_file_uids(project: Project, document: Any, computed: Any) -> Any:
         ),
     )
     baselines = tuple(replace(b, task=rename(b.task)) for b in document.baselines)
-    renamed = replace(document, plan=plan, baselines=baselines)
+    assignments = tuple(replace(a, task=rename(a.task)) for a in document.assignments)
+    renamed = replace(document, plan=plan, baselines=baselines, assignments=assignments)
     if computed is None:
         return renamed, None
     schedule = Schedule(

@@ -282,6 +282,7 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
         for (pred, succ), (kind, lag, elapsed) in _file_links(source).items()
     )
     _check_cycles({t.pk: t.name for t in rows.values()})
+    _import_assignments(source, project, rows)
     renumber(project)
     project_reschedule(project)
     return project
@@ -306,3 +307,44 @@ def project_export_mspdi(*, actor: Any, project: Project, today: date) -> bytes:
             task.source_uid = str(next_uid)
         bulk_set(missing, ["source_uid"])
     return selectors.project_mspdi(actor, project, today=today)
+
+
+def _import_assignments(source: MspdiProject, project: Project, rows: Mapping[str, Task]) -> None:
+    """The file's resource assignments on its tasks: a resource becomes the person with its e-mail (or,
+    failing that, exactly its name) and otherwise a placeholder of the project with its name."""
+    from kuroko.people.models import Person
+    from kuroko.projects.models import Assignment, Placeholder
+
+    resources = {r.id: r for r in source.resources if r.kind == "work"}
+    people = list(Person.objects.filter(is_active=True))
+    by_email = {p.email.lower(): p for p in people if p.email}
+    by_name = {p.full_name: p for p in people}
+    chosen: dict[str, tuple[Person | None, Placeholder | None]] = {}
+    created: list[Assignment] = []
+    for item in source.assignments:
+        task = rows.get(item.task)
+        resource = resources.get(item.resource or "")
+        if task is None or resource is None or task.kind != TaskKind.TASK:
+            continue  # summaries, milestones, unassigned rows and material or cost resources
+        if resource.id not in chosen:
+            person = by_email.get(resource.email.lower()) if resource.email else None
+            person = person or by_name.get(resource.name)
+            placeholder = None
+            if person is None:
+                placeholder, _new = Placeholder.objects.get_or_create(
+                    project=project,
+                    name=(resource.name or resource.id)[:200],
+                    defaults={"quantity": max(1, int(resource.max_units))},
+                )
+            chosen[resource.id] = (person, placeholder)
+        person, placeholder = chosen[resource.id]
+        units = min(max(int((item.units * 100).to_integral_value()), 1), 1000) if item.units else 100
+        work = item.work if item.work is not None else round(task.duration_minutes * units / 100)
+        if any(a.task_id == task.pk and (a.person, a.placeholder) == (person, placeholder) for a in created):
+            continue  # the same resource twice on a task: MS Project does not allow it either
+        created.append(
+            Assignment(
+                task=task, person=person, placeholder=placeholder, units=units, work_minutes=max(work, 0)
+            )
+        )
+    Assignment.objects.bulk_create(created)
