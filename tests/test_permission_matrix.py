@@ -196,6 +196,7 @@ CASES: list[Case] = [
          lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
          "/portfolio/schedule/reschedule/", writes=False),

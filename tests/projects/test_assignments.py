@@ -112,3 +112,38 @@ def test_assignments_round_trip_through_ms_project_xml(world):
         (world.member.person.pk, None, 50),
         (None, "Java developer", 100),
     }
+
+
+def test_capacity_heatmap_counts_work_against_capacity(world):
+    """A member at 50 % on a 5-day task in one week is at 50 % of capacity that week; on half-time
+    availability it is 100 %; a tentative booking is counted apart. The page shows the cells."""
+    from datetime import date
+
+    from kuroko.people import services as people_services
+    from kuroko.projects import selectors
+    from tests.conftest import signed_in
+
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"planned_start": date(2026, 4, 6)},
+        expected_version=None,
+    )
+    task = Task.objects.get(pk=world.owned_task.pk)  # Mon 6 – Fri 10 April 2026
+    services.assignment_set(actor=world.pm, task=task, person=world.member.person, units=50)
+    review = Task.objects.get(pk=world.plain_task.pk)
+    services.assignment_set(actor=world.pm, task=review, person=world.member.person, booking="tentative")
+    rows = selectors.capacity_heatmap(world.pm, start=date(2026, 4, 6), weeks=2)
+    member = next(r for r in rows if r.person == world.member.person)
+    week = member.cells[0]
+    assert week.percent == pytest.approx(50)
+    assert week.tentative > 0 and week.percent_with_tentative > week.percent
+    assert week.step == "low"
+    people_services.availability_add(
+        actor=world.pmo, person=world.member.person, data={"start": date(2026, 4, 1), "percent": 50}
+    )
+    rows = selectors.capacity_heatmap(world.pm, start=date(2026, 4, 6), weeks=2)
+    week = next(r for r in rows if r.person == world.member.person).cells[0]
+    assert week.percent == pytest.approx(100) and week.step == "full"
+    html = signed_in(world.pm).get("/resources/?start=2026-04-06&weeks=2").content.decode()
+    assert "heat-full" in html and "100%" in html

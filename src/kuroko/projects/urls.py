@@ -10,6 +10,7 @@ urlpatterns = [
     path("timeline/", timeline_views.portfolio_timeline, name="portfolio-timeline"),
     path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
+    path("resources/", schedule_views.resource_heatmap, name="resource-heatmap"),
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),

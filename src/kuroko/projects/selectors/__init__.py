@@ -271,6 +271,7 @@ def project_schedule(user: Any, project: Project, *, today: Any) -> ProjectSched
 
 
 # The schedule and timeline reads live in submodules; importing them last lets them use the names above.
+from kuroko.projects.selectors.resources import HeatCell, HeatRow, capacity_heatmap  # noqa: E402
 from kuroko.projects.selectors.schedule import (  # noqa: E402
     GANTT_KINDS,
     NetworkLink,
@@ -299,6 +300,8 @@ __all__ = [
     "TIMELINE_LINK_FIELDS",
     "TIMELINE_PROJECT_FIELDS",
     "TIMELINE_TASK_FIELDS",
+    "HeatCell",
+    "HeatRow",
     "NetworkLink",
     "NetworkProject",
     "PortfolioNetwork",
@@ -310,6 +313,7 @@ __all__ = [
     "WbsRow",
     "baseline_variances",
     "baselines",
+    "capacity_heatmap",
     "driving_path",
     "duration_units",
     "filter_projects",

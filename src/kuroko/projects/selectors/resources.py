@@ -1,0 +1,132 @@
+"""Reads of resource load: every person's work across all projects against their capacity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kuroko.engine.calendar import WorkCalendar
+from kuroko.engine.load import WorkItem, capacity, load
+from kuroko.people.mapping import calendars_to_engine, engine_id
+from kuroko.people.models import Availability, Person
+from kuroko.people.selectors import default_calendar
+from kuroko.projects.mapping import naive
+from kuroko.projects.models import Assignment
+
+# Colour steps of a cell, by % of capacity: so 101 % and 150 % look different.
+STEPS = (
+    (0, "idle"),
+    (50, "low"),
+    (80, "ok"),
+    (99.5, "full"),  # at capacity
+    (100.5, "over"),  # over by up to a quarter
+    (125, "over2"),
+    (150, "high"),  # half as much again or more
+)
+
+
+def step(percent: float | None) -> str:
+    if percent is None:
+        return "none"
+    name = "idle"
+    for bound, label in STEPS:
+        if percent >= bound:
+            name = label
+    return name
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One person in one week: confirmed and tentative work, capacity, and % of capacity."""
+
+    start: date
+    work: float
+    tentative: float
+    capacity: float
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.capacity <= 0 else 100 * self.work / self.capacity
+
+    @property
+    def percent_with_tentative(self) -> float | None:
+        return None if self.capacity <= 0 else 100 * (self.work + self.tentative) / self.capacity
+
+    @property
+    def step(self) -> str:
+        return step(self.percent)
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    person: Person
+    cells: list[HeatCell]
+
+
+def _calendar(person: Person, cache: dict[int, WorkCalendar], years: range, around: datetime) -> WorkCalendar:
+    row = person.calendar or default_calendar()
+    if row.pk not in cache:
+        calendars = calendars_to_engine(row, years)
+        by_id = {c.id: c for c in calendars}
+        cache[row.pk] = WorkCalendar(by_id[engine_id(row)], by_id, around=around, years=3, lookback=2)
+    return cache[row.pk]
+
+
+def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | None = None) -> list[HeatRow]:
+    """Every active person (of a team, if given) × `weeks` weeks from the Monday of `start`: their work on
+    all projects (confirmed, and tentative apart) against their capacity (calendar × availability)."""
+    monday = start - timedelta(days=start.weekday())
+    last = monday + timedelta(days=7 * weeks - 1)
+    query = Person.objects.filter(is_active=True).select_related("calendar")
+    if team is not None:
+        query = query.filter(team_id=team)
+    people = list(query.order_by("family_name_kana", "family_name", "given_name"))
+    ids = [p.pk for p in people]
+    rows = list(
+        Assignment.objects.filter(
+            person_id__in=ids, task__finish__date__gte=monday, task__start__date__lte=last
+        )
+        .select_related("task")
+        .values_list(
+            "person_id", "task_id", "task__start", "task__finish", "work_minutes", "contour", "booking"
+        )
+    )
+    availability: dict[int, list[Availability]] = {}
+    for a in Availability.objects.filter(person_id__in=ids):
+        availability.setdefault(a.person_id, []).append(a)
+    around = datetime.combine(monday, datetime.min.time())
+    years = range(monday.year - 1, last.year + 2)
+    cache: dict[int, WorkCalendar] = {}
+    calendars = {str(p.pk): _calendar(p, cache, years, around) for p in people}
+    confirmed: list[WorkItem] = []
+    tentative: list[WorkItem] = []
+    for person_id, task_id, begin, end, work, contour, booking in rows:
+        if begin is None or end is None:
+            continue
+        item = WorkItem(str(person_id), naive(begin), naive(end), work, contour, key=str(task_id))
+        (tentative if booking == "tentative" else confirmed).append(item)
+    default = next(iter(calendars.values()), None) or _calendar(Person(), cache, years, around)
+    hard = load(confirmed, calendars, default).minutes
+    soft = load(tentative, calendars, default).minutes
+    out = []
+    for person in people:
+        key = str(person.pk)
+        days: dict[date, float] = dict(capacity(calendars[key], monday, last))
+        for period in availability.get(person.pk, []):
+            for day in days:
+                if day >= period.start and (period.finish is None or day <= period.finish):
+                    days[day] = days[day] * period.percent / 100
+        cells = []
+        for w in range(weeks):
+            week = [monday + timedelta(days=7 * w + d) for d in range(7)]
+            cells.append(
+                HeatCell(
+                    week[0],
+                    sum(hard.get((key, d), 0.0) for d in week),
+                    sum(soft.get((key, d), 0.0) for d in week),
+                    sum(days[d] for d in week),
+                )
+            )
+        out.append(HeatRow(person, cells))
+    return out
