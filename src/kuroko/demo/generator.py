@@ -100,9 +100,16 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     day = today or timezone.localdate()
     counts = demo_build.build(seed=seed, today=day, password=DEMO_PASSWORD)
     # Store the engine's schedule (early/late dates, float, critical path) as every change would.
-    from kuroko.projects.models import Project
+    # Owners work on their tasks full time: the assignments the resource views show.
+    from kuroko.projects.models import Assignment, Project, Task
     from kuroko.projects.services.schedule import project_reschedule
 
+    Assignment.objects.bulk_create(
+        Assignment(task_id=pk, person_id=owner, units=100, work_minutes=minutes)
+        for pk, owner, minutes in Task.objects.filter(kind="task", owner__isnull=False).values_list(
+            "pk", "owner_id", "duration_minutes"
+        )
+    )
     # Progress is reported up to today: unfinished work is scheduled from today on.
     Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():
