@@ -139,7 +139,9 @@ def _random_problem(n: int, seed: int) -> LevelingProblem:
     jobs = []
     for i in range(n):
         succ = sorted(rng.sample(range(i + 1, n), min(2, n - i - 1)))
-        jobs.append(Job(str(i), rng.randint(1, 9), tuple(map(str, succ)), (rng.randint(0, 5), rng.randint(0, 5))))
+        jobs.append(
+            Job(str(i), rng.randint(1, 9), tuple(map(str, succ)), (rng.randint(0, 5), rng.randint(0, 5)))
+        )
     return LevelingProblem(tuple(jobs), (6, 6))
 
 
@@ -171,7 +173,7 @@ def test_bad_options():
 
 @pytest.mark.parametrize(("name", "optimum"), [("j301_1", 43), ("j3013_1", 58), ("j3045_4", 84)])
 def test_shared_j30_instances(name, optimum):
-    """A few J30 instances: feasible, never below the proven optimum, within 10 % of it with 3,000 schedules (j3013_1 is among the hardest)."""
+    """A few J30 instances: feasible, never below the optimum, within 10 % of it in 3,000 schedules."""
     path = PSPLIB / "j30" / f"{name}.sm"
     if not path.is_file():
         pytest.skip(f"{path} is absent: the shared PSPLIB data is not on this machine")

@@ -90,7 +90,7 @@ def test_not_a_psplib_file():
 
 def test_missing_file(tmp_path):
     """A missing file is a PsplibError naming it."""
-    with pytest.raises(PsplibError, match="nope.sm"):
+    with pytest.raises(PsplibError, match=r"nope\.sm"):
         read_psplib(tmp_path / "nope.sm")
 
 

@@ -65,7 +65,9 @@ class Job:
         if not self.id:
             raise ValueError("A job needs an id.")
         if isinstance(self.duration, bool) or not isinstance(self.duration, int) or self.duration < 0:
-            raise ValueError(f"Job {self.id}: the duration must be a whole number ≥ 0, not {self.duration!r}.")
+            raise ValueError(
+                f"Job {self.id}: the duration must be a whole number ≥ 0, not {self.duration!r}."
+            )
         for q in self.demands:
             if isinstance(q, bool) or not isinstance(q, int) or q < 0:
                 raise ValueError(f"Job {self.id}: each demand must be a whole number ≥ 0, not {q!r}.")
@@ -414,7 +416,9 @@ def serial_sgs(problem: LevelingProblem, order: Sequence[str]) -> dict[str, int]
     for j in seq:
         for p in net.preds[j]:
             if p not in placed:
-                raise ValueError(f"The activity list puts job {net.ids[j]} before its predecessor {net.ids[p]}.")
+                raise ValueError(
+                    f"The activity list puts job {net.ids[j]} before its predecessor {net.ids[p]}."
+                )
         placed.add(j)
     start, _ = _serial(seq, net.preds, net.dur, net.dem, net.caps, net.horizon)
     return dict(zip(net.ids, start, strict=True))
@@ -562,7 +566,12 @@ def level(
         for scheme in ("serial", "parallel"):
             if scheme == "serial":
                 s, mk = _serial(
-                    _activity_list(net, values[rule], None), net.preds, net.dur, net.dem, net.caps, net.horizon
+                    _activity_list(net, values[rule], None),
+                    net.preds,
+                    net.dur,
+                    net.dem,
+                    net.caps,
+                    net.horizon,
                 )
             else:
                 s, mk = _parallel(net, values[rule])

@@ -55,9 +55,10 @@ def parse_psplib(text: str, *, name: str = "<text>") -> LevelingProblem:
     header_seen = False
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
-        if not line or line.startswith("*") or set(line) <= {"-", "="}:
-            if line.startswith("*") or set(line or "x") <= {"-", "="}:
-                section = "" if line.startswith("*") else section
+        if line.startswith("*"):  # a rule of stars closes a section
+            section = ""
+            continue
+        if not line or set(line) <= {"-", "="}:
             continue
         upper = line.upper()
         if upper.startswith("JOBS"):
@@ -92,7 +93,10 @@ def parse_psplib(text: str, *, name: str = "<text>") -> LevelingProblem:
                     f"many successors; got {line!r}."
                 )
             if values[1] != 1:
-                raise PsplibError(f"{name}, line {lineno}: job {values[0]} has {values[1]} modes; only single-mode files are read.")
+                raise PsplibError(
+                    f"{name}, line {lineno}: job {values[0]} has {values[1]} modes; "
+                    "only single-mode files are read."
+                )
             if values[0] in succ:
                 raise PsplibError(f"{name}, line {lineno}: job {values[0]} appears twice.")
             succ[values[0]] = tuple(values[3:])
@@ -123,14 +127,17 @@ def parse_psplib(text: str, *, name: str = "<text>") -> LevelingProblem:
     for label, table in (("PRECEDENCE RELATIONS", succ), ("REQUESTS/DURATIONS", req)):
         missing = sorted(set(range(1, n_jobs + 1)) - set(table))
         if missing:
-            raise PsplibError(f"{name}: {label} has no row for job {missing[0]} (the header says {n_jobs} jobs).")
+            raise PsplibError(
+                f"{name}: {label} has no row for job {missing[0]} (the header says {n_jobs} jobs)."
+            )
         extra = sorted(set(table) - set(range(1, n_jobs + 1)))
         if extra:
             raise PsplibError(f"{name}: {label} has job {extra[0]}, beyond the {n_jobs} jobs of the header.")
     try:
         return LevelingProblem(
             jobs=tuple(
-                Job(str(j), req[j][0], tuple(str(s) for s in succ[j]), req[j][1]) for j in range(1, n_jobs + 1)
+                Job(str(j), req[j][0], tuple(str(s) for s in succ[j]), req[j][1])
+                for j in range(1, n_jobs + 1)
             ),
             capacities=caps,
             name=name,
@@ -170,7 +177,9 @@ def read_solutions(path: str | Path) -> dict[str, Solution]:
             ub = int(parts[2])
             lb = int(parts[3]) if lower_bounds else ub
         except (ValueError, IndexError):
-            raise PsplibError(f"{path.name}, line {lineno}: cannot read a makespan in {raw.strip()!r}.") from None
+            raise PsplibError(
+                f"{path.name}, line {lineno}: cannot read a makespan in {raw.strip()!r}."
+            ) from None
         sol = Solution(int(parts[0]), int(parts[1]), ub, lb)
         result[sol.name] = sol
     if not result:
