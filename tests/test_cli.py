@@ -107,13 +107,16 @@ def test_level_bad_input_exits_2(tmp_path):
     assert wrong.returncode == 2 and "heuristic, cpsat" in wrong.stderr
 
 
-def test_level_cpsat_without_ortools_says_what_to_install(tmp_path):
-    """--solver cpsat exits 2; without OR-Tools the message names kuroko[solver]."""
+def test_level_cpsat(tmp_path):
+    """--solver cpsat solves with OR-Tools; without it, exits 2 naming kuroko[solver]."""
     import importlib.util
+    import json
 
     path = tmp_path / "tiny.sm"
     path.write_text(PSPLIB_TINY)
-    out = run(tmp_path, "level", str(path), "--solver", "cpsat")
-    assert out.returncode == 2
+    out = run(tmp_path, "level", str(path), "--solver", "cpsat", "--json", "--time-limit", "2")
     if importlib.util.find_spec("ortools") is None:
-        assert "kuroko[solver]" in out.stderr
+        assert out.returncode == 2 and "kuroko[solver]" in out.stderr
+    else:
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["makespan"] == 5

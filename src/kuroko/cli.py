@@ -298,14 +298,17 @@ def level_cmd(
         fail(str(exc))
         return
     if solver == "cpsat":
-        import importlib.util
+        from kuroko.engine.leveling_cpsat import SolverMissingError, solve_cpsat
 
-        if importlib.util.find_spec("ortools") is None:
+        try:
+            result = solve_cpsat(problem, time_limit=time_limit, seed=seed)
+        except SolverMissingError:
             fail("--solver cpsat needs OR-Tools: install kuroko[solver] (pip install 'kuroko[solver]').")
-        fail("--solver cpsat: the CP-SAT model is not available yet; use --solver heuristic.")
-    from kuroko.engine.leveling import level
+            return
+    else:
+        from kuroko.engine.leveling import level
 
-    result = level(problem, time_limit=time_limit, seed=seed)
+        result = level(problem, time_limit=time_limit, seed=seed)
     if as_json:
         print(json.dumps({"makespan": result.makespan, "starts": dict(result.starts)}))
         return
@@ -315,7 +318,8 @@ def level_cmd(
     console.print(f"{file.name}: makespan [bold]{result.makespan}[/bold]{proof}")
     console.print(
         f"Critical-path bound {result.critical_path_bound}, lower bound {result.lower_bound}; "
-        f"{result.schedules:,} schedules in at most {time_limit:g} s (seed {seed})."
+        f"{result.schedules:,} heuristic schedules{' and CP-SAT' if solver == 'cpsat' else ''} "
+        f"in at most {time_limit:g} s (seed {seed})."
     )
     table = Table()
     for column in ("Job", "Start", "Finish", "Duration", "Demands"):
