@@ -56,3 +56,67 @@ def test_demo_loads_once_without_serving(tmp_path):
     again = run(tmp_path, "demo", "--no-serve")
     assert again.returncode == 0 and "already loaded" in again.stdout
     assert count(tmp_path, "projects_project") == projects
+
+
+PSPLIB_TINY = """\
+jobs (incl. supersource/sink ):  4
+  - renewable                 :  1   R
+PRECEDENCE RELATIONS:
+jobnr.    #modes  #successors   successors
+   1        1          2           2   3
+   2        1          1           4
+   3        1          1           4
+   4        1          0
+REQUESTS/DURATIONS:
+jobnr. mode duration  R 1
+  1      1     0       0
+  2      1     3       2
+  3      1     2       2
+  4      1     0       0
+RESOURCEAVAILABILITIES:
+  R 1
+    3
+"""
+
+
+def test_level_prints_json_and_text(tmp_path):
+    """`kuroko level --json` gives the makespan and every job's start (dummies included); text a table."""
+    import json
+
+    path = tmp_path / "tiny.sm"
+    path.write_text(PSPLIB_TINY)
+    out = run(tmp_path, "level", str(path), "--json", "--time-limit", "0.5")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {
+        "makespan": 5,
+        "starts": {"1": 0, "2": 0, "3": 3, "4": 5},
+    } or json.loads(out.stdout) == {"makespan": 5, "starts": {"1": 0, "2": 2, "3": 0, "4": 5}}
+    text = run(tmp_path, "level", str(path))
+    assert text.returncode == 0, text.stderr
+    assert "makespan 5" in text.stdout and "Critical-path bound 3" in text.stdout
+
+
+def test_level_bad_input_exits_2(tmp_path):
+    """A bad file names its line on stderr and exits 2; so do a missing file and an unknown solver."""
+    path = tmp_path / "bad.sm"
+    path.write_text(PSPLIB_TINY.replace("  2      1     3       2", "  2      1     3       x"))
+    out = run(tmp_path, "level", str(path))
+    assert out.returncode == 2 and "line 12" in out.stderr
+    assert run(tmp_path, "level", str(tmp_path / "none.sm")).returncode == 2
+    wrong = run(tmp_path, "level", str(path), "--solver", "magic")
+    assert wrong.returncode == 2 and "heuristic, cpsat" in wrong.stderr
+
+
+def test_level_cpsat(tmp_path):
+    """--solver cpsat solves with OR-Tools; without it, exits 2 naming kuroko[solver]."""
+    import importlib.util
+    import json
+
+    path = tmp_path / "tiny.sm"
+    path.write_text(PSPLIB_TINY)
+    out = run(tmp_path, "level", str(path), "--solver", "cpsat", "--json", "--time-limit", "2")
+    if importlib.util.find_spec("ortools") is None:
+        assert out.returncode == 2 and "kuroko[solver]" in out.stderr
+    else:
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["makespan"] == 5
