@@ -279,6 +279,7 @@ CASES: list[Case] = [
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/gantt", code="alpha"),
     # Resources: project members read; who edits the project assigns.
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/placeholders", code="alpha"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/over-allocations"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/placeholders",
         lambda ids: {"name": "Tester"}, code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/assignments", task_id="plain"),

@@ -147,3 +147,34 @@ def test_capacity_heatmap_counts_work_against_capacity(world):
     assert week.percent == pytest.approx(100) and week.step == "full"
     html = signed_in(world.pm).get("/resources/?start=2026-04-06&weeks=2").content.decode()
     assert "heat-full" in html and "100%" in html
+
+
+def test_over_allocation_list_names_the_tasks_projects_and_managers(world):
+    """A member at 100 % on two overlapping tasks in one week is over-allocated: the list gives the
+    week, the load, by how much, and both tasks with their project and manager; the API agrees."""
+    from datetime import date
+
+    from kuroko.projects import selectors
+    from tests.conftest import signed_in
+
+    services.project_update(
+        actor=world.admin,
+        project=world.project,
+        data={"planned_start": date(2026, 4, 6)},
+        expected_version=None,
+    )
+    side = services.task_create(
+        actor=world.admin, project=world.project, data={"name": "Side job", "duration_minutes": 5 * 480}
+    )
+    for task in (Task.objects.get(pk=world.owned_task.pk), side):
+        services.assignment_set(actor=world.pm, task=task, person=world.member.person)
+    over = selectors.over_allocations(world.pm, start=date(2026, 4, 6), weeks=1)
+    [entry] = [o for o in over if o.person == world.member.person]
+    assert entry.week == date(2026, 4, 6)
+    assert entry.percent == pytest.approx(200)
+    assert entry.over_minutes == pytest.approx(5 * 480)
+    assert {t.name for t in entry.tasks} == {"Screens", "Side job"}
+    html = signed_in(world.pm).get("/resources/?start=2026-04-06&weeks=1").content.decode()
+    assert "Over-allocations" in html and "Side job" in html and str(world.pm.person) in html
+    api = Api(world.pm).get("/resources/over-allocations", start="2026-04-06", weeks=1).json()
+    assert api[0]["percent"] == pytest.approx(200) and len(api[0]["task_ids"]) == 2

@@ -1,5 +1,6 @@
 """REST endpoints for resources on projects: placeholders and assignments of people to tasks."""
 
+from datetime import date
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -101,3 +102,33 @@ def remove_assignment(request: HttpRequest, assignment_id: int) -> Any:
     selectors.task_get(request.user, assignment.task_id)  # may the user see it at all
     services.assignment_remove(actor=request.user, assignment=assignment)
     return HttpStatus(204, None)
+
+
+class OverAllocationOut(Schema):
+    person_id: int
+    person: str
+    week: date
+    percent: float
+    over_minutes: float
+    task_ids: list[int]
+
+
+@router.get("/resources/over-allocations", response=list[OverAllocationOut])
+def list_over_allocations(request: HttpRequest, start: date | None = None, weeks: int = 12) -> Any:
+    """Every person-week booked beyond capacity (confirmed work on all projects), worst first."""
+    from django.utils import timezone
+
+    found = selectors.over_allocations(
+        request.user, start=start or timezone.localdate(), weeks=min(max(weeks, 1), 52)
+    )
+    return [
+        {
+            "person_id": o.person.pk,
+            "person": str(o.person),
+            "week": o.week,
+            "percent": round(o.percent, 1) if o.percent != float("inf") else 1e9,
+            "over_minutes": round(o.over_minutes, 1),
+            "task_ids": [t.pk for t in o.tasks],
+        }
+        for o in found
+    ]

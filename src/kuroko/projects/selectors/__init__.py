@@ -271,7 +271,13 @@ def project_schedule(user: Any, project: Project, *, today: Any) -> ProjectSched
 
 
 # The schedule and timeline reads live in submodules; importing them last lets them use the names above.
-from kuroko.projects.selectors.resources import HeatCell, HeatRow, capacity_heatmap  # noqa: E402
+from kuroko.projects.selectors.resources import (  # noqa: E402
+    HeatCell,
+    HeatRow,
+    OverAllocation,
+    capacity_heatmap,
+    over_allocations,
+)
 from kuroko.projects.selectors.schedule import (  # noqa: E402
     GANTT_KINDS,
     NetworkLink,
@@ -304,6 +310,7 @@ __all__ = [
     "HeatRow",
     "NetworkLink",
     "NetworkProject",
+    "OverAllocation",
     "PortfolioNetwork",
     "PortfolioSummary",
     "ProjectFilter",
@@ -322,6 +329,7 @@ __all__ = [
     "members",
     "milestones",
     "mspdi_baselines",
+    "over_allocations",
     "person_projects",
     "person_tasks",
     "portfolio_network",

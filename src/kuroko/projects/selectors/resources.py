@@ -44,6 +44,7 @@ class HeatCell:
     work: float
     tentative: float
     capacity: float
+    tasks: tuple[int, ...] = ()  # the tasks whose confirmed work falls in the week
 
     @property
     def percent(self) -> float | None:
@@ -107,7 +108,8 @@ def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | Non
         item = WorkItem(str(person_id), naive(begin), naive(end), work, contour, key=str(task_id))
         (tentative if booking == "tentative" else confirmed).append(item)
     default = next(iter(calendars.values()), None) or _calendar(Person(), cache, years, around)
-    hard = load(confirmed, calendars, default).minutes
+    hard_load = load(confirmed, calendars, default)
+    hard, parts = hard_load.minutes, hard_load.items
     soft = load(tentative, calendars, default).minutes
     out = []
     for person in people:
@@ -120,13 +122,54 @@ def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | Non
         cells = []
         for w in range(weeks):
             week = [monday + timedelta(days=7 * w + d) for d in range(7)]
+            tasks = {int(task) for d in week for task, value in parts.get((key, d), ()) if value > 0}
             cells.append(
                 HeatCell(
                     week[0],
                     sum(hard.get((key, d), 0.0) for d in week),
                     sum(soft.get((key, d), 0.0) for d in week),
                     sum(days[d] for d in week),
+                    tuple(sorted(tasks)),
                 )
             )
         out.append(HeatRow(person, cells))
     return out
+
+
+@dataclass(frozen=True)
+class OverAllocation:
+    """A person booked beyond their capacity in a week, and the tasks (with projects and PMs) that do it."""
+
+    person: Person
+    week: date
+    percent: float
+    over_minutes: float
+    tasks: list[Any]
+
+
+def over_allocations(
+    user: Any, *, start: date, weeks: int = 12, team: int | None = None
+) -> list[OverAllocation]:
+    """Every person-week over 100 % of capacity (confirmed work), worst first."""
+    from kuroko.projects.models import Task
+
+    rows = capacity_heatmap(user, start=start, weeks=weeks, team=team)
+    found = [
+        (row.person, cell)
+        for row in rows
+        for cell in row.cells
+        if (cell.percent is not None and cell.percent > 100.5) or (cell.capacity <= 0 and cell.work > 0)
+    ]
+    ids = {task for _person, cell in found for task in cell.tasks}
+    tasks = Task.objects.select_related("project__manager").in_bulk(ids)
+    out = [
+        OverAllocation(
+            person,
+            cell.start,
+            cell.percent if cell.percent is not None else float("inf"),
+            cell.work - cell.capacity,
+            [tasks[t] for t in cell.tasks if t in tasks],
+        )
+        for person, cell in found
+    ]
+    return sorted(out, key=lambda o: (-o.over_minutes, o.week))

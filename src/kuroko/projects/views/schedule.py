@@ -241,11 +241,13 @@ def resource_heatmap(request: HttpRequest) -> HttpResponse:
     weeks = min(max(weeks, 1), 52)
     team = int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None
     rows = selectors.capacity_heatmap(request.user, start=start, weeks=weeks, team=team)
+    over = selectors.over_allocations(request.user, start=start, weeks=weeks, team=team)
     return render(
         request,
         "projects/resource_heatmap.html",
         {
             "rows": rows,
+            "over": over,
             "weeks": [cell.start for cell in rows[0].cells] if rows else [],
             "start": start,
             "weeks_count": weeks,
