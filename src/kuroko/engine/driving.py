@@ -12,11 +12,12 @@ Works on a computed `Schedule`, so it never reschedules; lags are measured as th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kuroko.engine.calendar import WorkCalendar, from_minutes, to_minutes
-from kuroko.engine.model import LagKind, Link, LinkType, Plan, Schedule
+from kuroko.engine.model import LagKind, Link, LinkType, Plan, Schedule, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def driving_path(plan: Plan, result: Schedule, task: str) -> tuple[str, ...]:
     return (*outside, *others, task)
 
 
-def _demanded_work(link: Link, moment: datetime, calendar: WorkCalendar, tasks: dict) -> int:  # type: ignore[type-arg]
+def _demanded_work(link: Link, moment: datetime, calendar: WorkCalendar, tasks: Mapping[str, Task]) -> int:
     """The successor-calendar working position the link demands for its successor's start or finish."""
     if link.lag_kind == LagKind.ELAPSED:
         # An instant on a boundary between working periods (17:00 = next morning's 08:00 in working time)

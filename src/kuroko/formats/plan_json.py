@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kuroko.engine.duration import DurationError, DurationUnits, parse_duration
+from kuroko.engine.duration import ELAPSED_UNITS, DurationError, DurationUnits, parse_duration
 from kuroko.engine.model import (
     MINUTES_PER_DAY,
     Calendar,
@@ -34,14 +34,7 @@ from kuroko.engine.model import (
 
 FORMAT_VERSION = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Elapsed units count calendar time: a day is 24 hours, a week 7 days, a month 30 days (as MS Project).
-ELAPSED_MINUTES = {
-    "em": 1,
-    "eh": 60,
-    "ed": MINUTES_PER_DAY,
-    "ew": 7 * MINUTES_PER_DAY,
-    "emo": 30 * MINUTES_PER_DAY,
-}
+# Elapsed units (ELAPSED_UNITS) count calendar time: a day is 24 hours, a week 7 days, a month 30 days.
 _ELAPSED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(emo|em|eh|ed|ew)\s*$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -105,7 +98,7 @@ def parse_span(
         raise _fail(where, f'expected a duration such as "5d", got {value!r}')
     match = _ELAPSED.match(value)
     if match:
-        minutes = round(Decimal(match[1]) * ELAPSED_MINUTES[match[2].lower()])
+        minutes = round(Decimal(match[1]) * ELAPSED_UNITS[match[2].lower()])
         if minutes < 0 and not allow_negative:
             raise _fail(where, "a duration cannot be negative")
         return minutes, True
