@@ -276,7 +276,9 @@ from kuroko.projects.selectors.resources import (  # noqa: E402
     HeatRow,
     OverAllocation,
     capacity_heatmap,
+    capacity_minutes,
     over_allocations,
+    person_calendars,
 )
 from kuroko.projects.selectors.schedule import (  # noqa: E402
     GANTT_KINDS,
@@ -321,6 +323,7 @@ __all__ = [
     "baseline_variances",
     "baselines",
     "capacity_heatmap",
+    "capacity_minutes",
     "driving_path",
     "duration_units",
     "filter_projects",
@@ -330,6 +333,7 @@ __all__ = [
     "milestones",
     "mspdi_baselines",
     "over_allocations",
+    "person_calendars",
     "person_projects",
     "person_tasks",
     "portfolio_network",

@@ -74,6 +74,34 @@ def _calendar(person: Person, cache: dict[int, WorkCalendar], years: range, arou
     return cache[row.pk]
 
 
+def person_calendars(people: list[Person], first: date, last: date) -> dict[int, WorkCalendar]:
+    """Each person's compiled calendar (their own, or the organisation's default), by person pk."""
+    around = datetime.combine(first, datetime.min.time())
+    years = range(first.year - 1, last.year + 2)
+    cache: dict[int, WorkCalendar] = {}
+    return {p.pk: _calendar(p, cache, years, around) for p in people}
+
+
+def capacity_minutes(
+    people: list[Person], first: date, last: date, calendars: dict[int, WorkCalendar] | None = None
+) -> dict[int, dict[date, float]]:
+    """Working minutes each person can give on each day from `first` to `last`: their calendar's working
+    time (holidays and leave included) times their availability % on that day."""
+    calendars = calendars if calendars is not None else person_calendars(people, first, last)
+    availability: dict[int, list[Availability]] = {}
+    for a in Availability.objects.filter(person_id__in=[p.pk for p in people]):
+        availability.setdefault(a.person_id, []).append(a)
+    out: dict[int, dict[date, float]] = {}
+    for person in people:
+        days: dict[date, float] = dict(capacity(calendars[person.pk], first, last))
+        for period in availability.get(person.pk, []):
+            for day in days:
+                if day >= period.start and (period.finish is None or day <= period.finish):
+                    days[day] = days[day] * period.percent / 100
+        out[person.pk] = days
+    return out
+
+
 def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | None = None) -> list[HeatRow]:
     """Every active person (of a team, if given) × `weeks` weeks from the Monday of `start`: their work on
     all projects (confirmed, and tentative apart) against their capacity (calendar × availability)."""
@@ -93,13 +121,9 @@ def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | Non
             "person_id", "task_id", "task__start", "task__finish", "work_minutes", "contour", "booking"
         )
     )
-    availability: dict[int, list[Availability]] = {}
-    for a in Availability.objects.filter(person_id__in=ids):
-        availability.setdefault(a.person_id, []).append(a)
-    around = datetime.combine(monday, datetime.min.time())
-    years = range(monday.year - 1, last.year + 2)
-    cache: dict[int, WorkCalendar] = {}
-    calendars = {str(p.pk): _calendar(p, cache, years, around) for p in people}
+    by_pk = person_calendars(people, monday, last)
+    calendars = {str(pk): cal for pk, cal in by_pk.items()}
+    capacities = capacity_minutes(people, monday, last, by_pk)
     confirmed: list[WorkItem] = []
     tentative: list[WorkItem] = []
     for person_id, task_id, begin, end, work, contour, booking in rows:
@@ -107,18 +131,16 @@ def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | Non
             continue
         item = WorkItem(str(person_id), naive(begin), naive(end), work, contour, key=str(task_id))
         (tentative if booking == "tentative" else confirmed).append(item)
-    default = next(iter(calendars.values()), None) or _calendar(Person(), cache, years, around)
+    default = next(iter(calendars.values()), None) or _calendar(
+        Person(), {}, range(monday.year - 1, last.year + 2), datetime.combine(monday, datetime.min.time())
+    )
     hard_load = load(confirmed, calendars, default)
     hard, parts = hard_load.minutes, hard_load.items
     soft = load(tentative, calendars, default).minutes
     out = []
     for person in people:
         key = str(person.pk)
-        days: dict[date, float] = dict(capacity(calendars[key], monday, last))
-        for period in availability.get(person.pk, []):
-            for day in days:
-                if day >= period.start and (period.finish is None or day <= period.finish):
-                    days[day] = days[day] * period.percent / 100
+        days = capacities[person.pk]
         cells = []
         for w in range(weeks):
             week = [monday + timedelta(days=7 * w + d) for d in range(7)]
