@@ -1016,3 +1016,19 @@ def test_retained_logic_versus_progress_override():
     # A has not started, so it goes after the status date (Tue–Mon 11-30); B's remaining day waits for it.
     assert retained.finish == datetime(2026, 12, 1, 17, 0)
     assert override.finish == datetime(2026, 11, 24, 17, 0)  # the remaining day runs from the status date
+
+
+def test_a_levelled_start_holds_the_task_and_its_successors_back() -> None:
+    tasks = [
+        Task("a", "A", duration=2 * DAY, level_start=at(WED)),
+        Task("b", "B", duration=DAY),
+        Task("c", "C", duration=5 * DAY),
+    ]
+    result = run(tasks, [Link("a", "b")])
+    assert span(result, "a") == (at(WED, 8), at(THU, 17))
+    assert span(result, "b") == (at(FRI, 8), at(FRI, 17))
+    # Levelling uses float: the late dates stay where the project finish puts them.
+    assert result.tasks["a"].total_float == 0
+    # A bound below the links' changes nothing.
+    early = run([Task("a", "A", duration=DAY, level_start=at(PREV_FRI))], [])
+    assert span(early, "a") == (at(MON, 8), at(MON, 17))

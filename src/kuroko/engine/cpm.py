@@ -112,6 +112,7 @@ _constraint = attrgetter("constraint")
 _constraint_date = attrgetter("constraint_date")
 _deadline = attrgetter("deadline")
 _actual_start = attrgetter("actual_start")
+_level_start = attrgetter("level_start")
 _manual = attrgetter("manual")
 _manual_start = attrgetter("manual_start")
 _splits = attrgetter("splits")
@@ -276,6 +277,7 @@ class _Scheduler:
         dates = [plan.start]
         self.actual_starts = list(map(_actual_start, tasks))
         self.deadlines = list(map(_deadline, tasks))
+        self.level_starts = list(map(_level_start, tasks))
         # Manually scheduled tasks keep their dates, which may precede the project start.
         self.manual_starts = list(map(_manual_start, tasks)) if any(map(_manual, tasks)) else None
         starts = set(self.manual_starts or ())
@@ -283,6 +285,7 @@ class _Scheduler:
             set(self.actual_starts),
             set(map(_constraint_date, tasks)),
             set(self.deadlines),
+            set(self.level_starts),
             starts,
         ):
             values.discard(None)
@@ -570,7 +573,7 @@ class _Scheduler:
                 for i, c in enumerate(constraints):
                     if c not in (asap, alap):
                         special[i] = 1
-            for values in (self.actual_starts, self.deadlines):
+            for values in (self.actual_starts, self.deadlines, self.level_starts):
                 if values.count(None) != n:
                     for i, value in enumerate(values):
                         if value is not None:
@@ -821,6 +824,8 @@ class _Scheduler:
             start = max(start, self._external_bound(ext_id, link, d, cal))
         if status is not None and t.actual_start is None and t.percent_complete == 0:
             start = max(start, cal.to_work(status))  # unstarted work goes after the status date
+        if t.level_start is not None:
+            start = max(start, cal.to_work(to_minutes(t.level_start)))  # held back by levelling
         start = self._early_constraints(t, start, d, cal)
         if t.actual_start is not None:
             logic_start = start  # where the links and constraints would have started the task

@@ -208,6 +208,8 @@ class Task:
     constraints say, and lasts its duration; it still drives its successors. A manual task without a
     `manual_start` has no dates entered yet: it is scheduled as an automatic task would be, and is never
     critical. `splits` pause the work of a leaf task (see `Split`), in order, each within the duration.
+    `level_start` is where resource levelling put the task: it starts no earlier (a bound like a "start no
+    earlier than" constraint, kept apart so that clearing the levelling restores the plan).
     """
 
     id: str
@@ -227,6 +229,8 @@ class Task:
     manual: bool = False
     manual_start: datetime | None = None
     splits: tuple[Split, ...] = ()
+    # Resource levelling's "not before": the task starts no earlier (kept apart from the user's constraint).
+    level_start: datetime | None = None
 
     def __post_init__(self) -> None:
         label = self.name or self.id

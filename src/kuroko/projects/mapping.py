@@ -7,6 +7,7 @@ stored calendars into engine calendars, holidays included). Links from tasks of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, overload
@@ -77,8 +78,13 @@ def project_start(project: Project, tasks: list[TaskRow], today: date) -> dateti
     return datetime.combine(day, time()) + timedelta(minutes=DAY_START)
 
 
-def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, TaskRow]]:
-    """The engine plan of a project and its task rows by engine id (the row's primary key as text)."""
+def project_plan(
+    project: Project, *, today: date, levelling: Mapping[str, datetime] | None = None
+) -> tuple[Plan, dict[str, TaskRow]]:
+    """The engine plan of a project and its task rows by engine id (the row's primary key as text).
+
+    `levelling` replaces the stored levelled starts (task engine id → "not before"; tasks not in it
+    are not held back): how a levelling proposal is tried without writing it."""
     org = Organisation.current()
     # Only what the plan and the stored schedule need: a 2,000-task project is rescheduled on every edit.
     rows = list(
@@ -102,6 +108,7 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             "actual_finish",
             "manual",
             "manual_start",
+            "level_start",
             *COMPUTED_SCHEDULE_FIELDS,
         )
     )
@@ -124,6 +131,9 @@ def project_plan(project: Project, *, today: date) -> tuple[Plan, dict[str, Task
             percent_complete=t.percent_complete,
             manual=t.manual and t.kind != TaskKind.SUMMARY,
             manual_start=naive(t.manual_start) if t.manual and t.kind != TaskKind.SUMMARY else None,
+            level_start=(naive(t.level_start) if levelling is None else levelling.get(str(t.pk)))
+            if t.kind != TaskKind.SUMMARY
+            else None,
         )
         for t in rows
     )
@@ -236,6 +246,7 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
             "deadline",
             "actual_start",
             "actual_finish",
+            "level_start",
             "planned_start",
         )
     )
@@ -273,6 +284,7 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
         deadline,
         a_start,
         a_finish,
+        levelled,
         _planned,
     ) in rows:
         constraint_kind, constraint_at = ConstraintType(constraint), naive(c_date)
@@ -296,6 +308,7 @@ def portfolio_plan(projects: list[Project], *, today: date) -> tuple[Plan, dict[
                 actual_start=naive(a_start),
                 actual_finish=naive(a_finish),
                 percent_complete=pct,
+                level_start=naive(levelled) if kind != TaskKind.SUMMARY else None,
             )
         )
         ids[str(pk)] = (project_id, pk)

@@ -354,6 +354,15 @@ class Task(PlannedDatesMixin, Versioned):
     # The task's UID in the MS Project XML file it was imported from (empty for tasks added in Kuroko);
     # updating the project from a later version of the file matches tasks by it.
     source_uid = models.CharField(_("MS Project UID"), max_length=40, null=True, blank=True, editable=False)
+    # Resource levelling: which tasks give way first (MS Project's 0–1000; 1000 is never delayed), and
+    # the "not before" an applied levelling proposal set (cleared by "Clear levelling").
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        default=500,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("0–1000 as in MS Project; levelling delays lower priorities first, never 1000."),
+    )
+    level_start = models.DateTimeField(_("levelled start"), null=True, blank=True, editable=False)
     # The planned dates are the scheduled ones, written by the engine; what people typed is kept as the
     # constraint fields.
     history = HistoricalRecords(
@@ -599,3 +608,63 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ← {self.person or self.placeholder} {self.units}%"
+
+
+class LevelingRun(models.Model):
+    """A levelling proposal: computed in the background, reviewed, then applied or discarded.
+
+    `project` is the project levelled, or None for the portfolio (`options["projects"]` lists the pks).
+    `result` holds the moves with their reasons and the summary (see projects.services.leveling).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        READY = "ready", _("Ready to review")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leveling_runs",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied or discarded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("applied or discarded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("levelling proposal")
+        verbose_name_plural = _("levelling proposals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.project.code if self.project else _('portfolio')}"
+
+    @property
+    def open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.READY)

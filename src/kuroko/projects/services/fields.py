@@ -50,6 +50,7 @@ TASK_FIELDS = (
     "actual_finish",
     "manual",
     "manual_start",
+    "priority",
 )
 # What a task's owner may change without editing rights on the project.
 PROGRESS_FIELDS = ("percent_complete", "actual_start", "actual_finish")
@@ -69,5 +70,6 @@ SCHEDULING_FIELDS = frozenset(
         "actual_finish",
         "manual",
         "manual_start",
+        "priority",
     }
 )

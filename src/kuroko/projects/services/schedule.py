@@ -82,14 +82,11 @@ def on_calendar_changed(sender: object, *, calendar_ids: list[int], **kwargs: ob
     projects_reschedule_for_calendars(calendar_ids)
 
 
-def portfolio_reschedule(*, actor: object, projects: list[Project]) -> list[Project]:
-    """Reschedule `projects` so that links between them hold: each project after the projects it
-    depends on (a project takes the others' stored dates), repeated once more for projects that depend
-    on each other both ways. The PMO only. Returns the projects in the order they were scheduled."""
-    from kuroko.core.permissions import is_pmo, require
+def projects_in_link_order(projects: list[Project]) -> list[Project]:
+    """`projects` ordered so that each comes after the projects it depends on through links; projects
+    that depend on each other both ways come twice (so each sees the other's new dates)."""
     from kuroko.projects.models import Dependency
 
-    require(is_pmo(actor))
     pks = {p.pk for p in projects}
     needs: dict[int, set[int]] = {pk: set() for pk in pks}
     for pred, succ in (
@@ -110,13 +107,22 @@ def portfolio_reschedule(*, actor: object, projects: list[Project]) -> list[Proj
             if not before:
                 del waiting[other]
                 ready.append(other)
-    # Projects in a loop of links (A needs B, B needs A): twice, so each sees the other's new dates.
     looped = sorted(waiting)
     order += looped + looped
     by_pk = {p.pk: p for p in projects}
+    return [by_pk[pk] for pk in order]
+
+
+def portfolio_reschedule(*, actor: object, projects: list[Project]) -> list[Project]:
+    """Reschedule `projects` so that links between them hold: each project after the projects it
+    depends on (a project takes the others' stored dates), repeated once more for projects that depend
+    on each other both ways. The PMO only. Returns the projects in the order they were scheduled."""
+    from kuroko.core.permissions import is_pmo, require
+
+    require(is_pmo(actor))
     done = []
-    for pk in order:
+    for project in projects_in_link_order(projects):
         with transaction.atomic():
-            project_reschedule(by_pk[pk])
-        done.append(by_pk[pk])
+            project_reschedule(project)
+        done.append(project)
     return done
