@@ -28,7 +28,8 @@ from kuroko.core.services import api_token_create
 from kuroko.people import services as calendar_services
 from kuroko.people.selectors import default_calendar
 from kuroko.projects import services
-from kuroko.projects.models import Dependency, Project, ProjectMember, ProjectRole, Task
+from kuroko.projects.models import Dependency, LevelingRun, Project, ProjectMember, ProjectRole, Task
+from kuroko.projects.services import leveling
 from tests.factories import PersonFactory, ProgramFactory, TeamFactory
 
 ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
@@ -197,6 +198,16 @@ CASES: list[Case] = [
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
+    # Levelling: who edits a project levels it; the PMO levels the portfolio; readers see proposals.
+    page((200, 200, 200, 200, 200, 200, 302), "leveling-list", "GET", "/resources/leveling/"),
+    page((302, 302, 403, 403, 403, 403, 302), "leveling-start", "POST", "/resources/leveling/new/"),
+    page((200, 200, 200, 200, 200, 403, 302), "leveling-run", "GET", "/resources/leveling/{run}/"),
+    page((302, 302, 302, 403, 403, 403, 302), "leveling-decide", "POST", "/resources/leveling/{run}/apply/"),
+    page((302, 302, 302, 403, 403, 403, 302), "leveling-decide", "POST", "/resources/leveling/{run}/discard/",
+         label="discard"),
+    page((302, 302, 302, 403, 403, 403, 302), "project-level", "POST", "/projects/ALPHA/level/"),
+    page((302, 302, 302, 403, 403, 403, 302), "project-level-clear", "POST", "/projects/ALPHA/level/clear/",
+         writes=False),
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
          "/portfolio/schedule/reschedule/", writes=False),
@@ -280,6 +291,15 @@ CASES: list[Case] = [
     # Resources: project members read; who edits the project assigns.
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/placeholders", code="alpha"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/over-allocations"),
+    api((202, 202, 202, 403, 403, 403, 401), "POST", "/projects/{code}/leveling", lambda ids: {},
+        code="alpha"),
+    api((202, 202, 403, 403, 403, 403, 401), "POST", "/leveling", lambda ids: {}),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/leveling"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/leveling/{run_id}", run_id="run"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/leveling/{run_id}/apply", run_id="run"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/leveling/{run_id}/discard", run_id="run"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/leveling/clear", code="alpha",
+        writes=False),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/placeholders",
         lambda ids: {"name": "Tester"}, code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/assignments", task_id="plain"),
@@ -538,6 +558,9 @@ def matrix(world) -> dict[str, Any]:
         person=spare,
         data={"start": date(2026, 4, 1), "finish": date(2026, 9, 30), "percent": 50},
     )
+    run = LevelingRun.objects.create(
+        project=world.project, status="ready", result=leveling.propose([world.project], time_limit=0.5)
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -566,6 +589,7 @@ def matrix(world) -> dict[str, Any]:
         "skill": skill.pk,
         "assignment": assignment.pk,
         "availability": availability.pk,
+        "run": run.pk,
         "bl5": 5,
         "pg1": "PG1",
         "pg2": "PG2",

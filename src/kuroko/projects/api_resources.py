@@ -108,7 +108,7 @@ class OverAllocationOut(Schema):
     person_id: int
     person: str
     week: date
-    percent: float
+    percent: float | None = Field(description="% of capacity; null when the person has no capacity that week")
     over_minutes: float
     task_ids: list[int]
 
@@ -126,7 +126,7 @@ def list_over_allocations(request: HttpRequest, start: date | None = None, weeks
             "person_id": o.person.pk,
             "person": str(o.person),
             "week": o.week,
-            "percent": round(o.percent, 1) if o.percent != float("inf") else 1e9,
+            "percent": round(o.percent, 1) if o.percent != float("inf") else None,
             "over_minutes": round(o.over_minutes, 1),
             "task_ids": [t.pk for t in o.tasks],
         }

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from kuroko.projects import views
+from kuroko.projects.views import leveling as leveling_views
 from kuroko.projects.views import mspdi_update
 from kuroko.projects.views import schedule as schedule_views
 from kuroko.projects.views import timeline as timeline_views
@@ -11,6 +12,14 @@ urlpatterns = [
     path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
     path("resources/", schedule_views.resource_heatmap, name="resource-heatmap"),
+    path("resources/leveling/", leveling_views.leveling_list, name="leveling-list"),
+    path("resources/leveling/new/", leveling_views.leveling_start, name="leveling-start"),
+    path("resources/leveling/<int:pk>/", leveling_views.leveling_run, name="leveling-run"),
+    re_path(
+        r"^resources/leveling/(?P<pk>[0-9]+)/(?P<action>apply|discard)/$",
+        leveling_views.leveling_decide,
+        name="leveling-decide",
+    ),
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),
@@ -25,6 +34,8 @@ urlpatterns = [
         mspdi_update.project_import_update,
         name="project-import-update",
     ),
+    path("projects/<str:code>/level/", leveling_views.project_level, name="project-level"),
+    path("projects/<str:code>/level/clear/", leveling_views.project_level_clear, name="project-level-clear"),
     path("projects/<str:code>/gantt/", schedule_views.project_gantt, name="project-gantt"),
     path("projects/<str:code>/gantt.json", schedule_views.project_gantt_data, name="project-gantt-data"),
     path("projects/<str:code>/gantt/edit/", schedule_views.project_gantt_edit, name="project-gantt-edit"),

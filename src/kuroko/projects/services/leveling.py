@@ -722,3 +722,8 @@ def _reschedule(projects: list[Project]) -> None:
 
     for project in projects_in_link_order(projects):
         project_reschedule(project)
+
+
+def can_decide(actor: Any, run: LevelingRun) -> bool:
+    """Who may apply or discard a proposal: who may request it."""
+    return _can_level(actor, run.project)

@@ -137,6 +137,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         members=selectors.members(project),
         member_form=MemberForm(),
         can_delete=perms.can_delete_project(request.user, project),
+        levelled=Task.objects.filter(project=project, level_start__isnull=False).count(),
     )
     return render(request, "projects/project_detail.html", context)
 
