@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,11 @@ def _gunicorn(bind: str, *, workers: int) -> None:
     run()
 
 
+def _background_worker() -> subprocess.Popen[bytes]:
+    """Start `kuroko worker` (the django-tasks-db worker) as a child process with this environment."""
+    return subprocess.Popen([sys.executable, "-m", "kuroko.cli", "worker"], env=os.environ.copy())
+
+
 def _manage(*args: str) -> None:
     from django.core.management import call_command
 
@@ -90,7 +96,12 @@ def demo(
         console.print(f"  [bold]{username:<12}[/bold] {role}")
     console.print(f"Data: {data_dir}   Stop with Ctrl+C.")
     if serve:
-        _gunicorn(f"{host}:{port}", workers=2)
+        # Background work (levelling proposals) needs a task worker beside the web server.
+        worker = _background_worker()
+        try:
+            _gunicorn(f"{host}:{port}", workers=2)
+        finally:
+            worker.terminate()
 
 
 @app.command(name="serve")
