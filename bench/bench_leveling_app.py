@@ -2,9 +2,9 @@
 
 Target (issue #4): the proposal is ready in under 10 s. Builds its own data in a temporary SQLite database
 (`kuroko seed`, then one confirmed assignment per work task: a member of the project seven times in ten,
-anyone otherwise, so that people are shared across projects), then times `leveling_compute` — what the background task runs:
-reading the projects, scheduling them without levelling, the search, trying the result with the
-critical-path engine and storing the proposal. Prints the figures; asserts nothing.
+anyone otherwise, so that people are shared across projects), then times `leveling_compute` — what the
+background task runs: reading the projects, scheduling them without levelling, the search, trying the
+result with the critical-path engine and storing the proposal. Prints the figures; asserts nothing.
 
 Run: `.venv/bin/python bench/bench_leveling_app.py [--projects 20 --tasks-per-project 200 --people 150]`.
 """
