@@ -10,6 +10,8 @@ the base's holidays and exceptions underneath the derived calendar's own (the en
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -72,6 +74,13 @@ def public_holidays(country: str, years: Iterable[int]) -> tuple[EngineException
     """The country's public holidays for those years; none for an empty or unknown code."""
     if not country:
         return ()
+    return _holidays(country, tuple(years))
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(country: str, years: tuple[int, ...]) -> tuple[EngineException, ...]:
+    # Cached: computing twelve years of holidays costs ~30 ms, and every schedule of a project needs them
+    # (the result is immutable).
     try:
         return holiday_exceptions(country, years)
     except (KeyError, NotImplementedError):

@@ -109,6 +109,8 @@ def project_plan(
             "manual",
             "manual_start",
             "level_start",
+            "priority",
+            "wbs_code",
             *COMPUTED_SCHEDULE_FIELDS,
         )
     )

@@ -92,8 +92,12 @@ def capacity_minutes(
     for a in Availability.objects.filter(person_id__in=[p.pk for p in people]):
         availability.setdefault(a.person_id, []).append(a)
     out: dict[int, dict[date, float]] = {}
+    by_calendar: dict[int, dict[date, int]] = {}  # people on one calendar share its working time
     for person in people:
-        days: dict[date, float] = dict(capacity(calendars[person.pk], first, last))
+        calendar = calendars[person.pk]
+        if id(calendar) not in by_calendar:
+            by_calendar[id(calendar)] = capacity(calendar, first, last)
+        days: dict[date, float] = dict(by_calendar[id(calendar)])
         for period in availability.get(person.pk, []):
             for day in days:
                 if day >= period.start and (period.finish is None or day <= period.finish):
