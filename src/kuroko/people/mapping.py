@@ -11,7 +11,6 @@ the base's holidays and exceptions underneath the derived calendar's own (the en
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any

@@ -484,6 +484,8 @@ class TaskOut(Schema):
     deadline: datetime | None
     actual_start: datetime | None
     actual_finish: datetime | None
+    priority: int = Field(500, description="0–1000 as in MS Project: levelling delays lower priorities first")
+    level_start: datetime | None = Field(None, description="Set by an applied levelling proposal: not before")
     version: int
     start: datetime | None = Field(None, description="Computed by the scheduling engine")
     finish: datetime | None = None
@@ -514,6 +516,7 @@ class TaskIn(Schema):
     deadline: datetime | None = None
     actual_start: datetime | None = None
     actual_finish: datetime | None = None
+    priority: int = Field(500, ge=0, le=1000)
 
 
 class TaskPatch(Schema):
@@ -532,6 +535,7 @@ class TaskPatch(Schema):
     deadline: datetime | None = None
     actual_start: datetime | None = None
     actual_finish: datetime | None = None
+    priority: int | None = Field(None, ge=0, le=1000)
 
 
 class VersionIn(Schema):

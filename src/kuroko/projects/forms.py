@@ -152,6 +152,13 @@ class TaskForm(forms.Form):
         required=False,
         help_text=_("Keeps the dates you type; links and constraints do not move it."),
     )
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("0–1000 as in MS Project; levelling delays lower priorities first, never 1000."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: DurationUnits, owners: Any, summary: bool = False, **kwargs: Any):
@@ -190,6 +197,7 @@ class TaskForm(forms.Form):
             "constraint_date": _local_day(task.constraint_date),
             "deadline": _local_day(task.deadline),
             "manual": task.manual,
+            "priority": task.priority,
         }
 
     def clean_duration(self) -> Span | None:
@@ -224,6 +232,8 @@ class TaskForm(forms.Form):
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
         out: dict[str, Any] = {"name": data["name"], "owner": data["owner"], "notes": data["notes"]}
+        if data.get("priority") is not None:
+            out["priority"] = data["priority"]
         if not self.summary:
             out["kind"] = data["kind"] or TaskKind.TASK
             if data["duration"] is not None:
