@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -410,3 +411,46 @@ def test_the_update_is_in_the_history(world, imported):
     assert (added.history_type, added.history_user) == ("+", world.pm)
     response = signed_in(world.pm).get(f"/tasks/{analyse.pk}/history/")
     assert response.status_code == 200 and "Analyse deeply" in response.content.decode()
+
+
+def test_update_syncs_assignments_by_resource(world, imported):
+    """The file's assignments on its tasks replace the project's: units changed, a person added, one
+    removed; a file without any assignment leaves them alone (with a warning)."""
+    from dataclasses import replace
+
+    from kuroko.formats.mspdi import read_mspdi, write_mspdi
+    from kuroko.projects.models import Assignment
+
+    analyse = imported.tasks.get(name="Analyse")
+    write = imported.tasks.get(name="Write")
+    services.assignment_set(actor=world.pm, task=analyse, person=world.member.person)
+    services.assignment_set(actor=world.pm, task=write, person=world.member.person)
+    exported = read_mspdi(
+        services.project_export_mspdi(actor=world.pm, project=imported, today=date(2026, 4, 1))
+    )
+    member = next(a for a in exported.assignments if a.task == "2")
+    pm_resource = replace(
+        exported.resources[0], id="99", name=str(world.pm.person), email=world.pm.person.email
+    )
+    changed = replace(
+        exported,
+        resources=(*exported.resources, pm_resource),
+        assignments=(
+            replace(member, units=Decimal("0.5"), work=None),
+            replace(member, id="98", task="3", resource="99"),
+        ),
+    )
+    diff = services.project_update_mspdi(actor=world.pm, project=imported, data=write_mspdi(changed))
+    rows = {(c.task, c.resource): (c.old, c.new) for c in diff.assignments}
+    member_name, pm_name = str(world.member.person), str(world.pm.person)
+    assert rows[("Analyse", member_name)] == ("100%, 16 h", "50%")
+    assert rows[("Write", pm_name)][0] == ""
+    assert rows[("Write", member_name)][1] == ""
+    got = {(a.task.name, a.person_id, a.units) for a in Assignment.objects.filter(task__project=imported)}
+    assert got == {("Analyse", world.member.person.pk, 50), ("Write", world.pm.person.pk, 100)}
+    analyse_work = Assignment.objects.get(task__name="Analyse", task__project=imported).work_minutes
+    assert analyse_work == imported.tasks.get(name="Analyse").duration_minutes // 2
+    # A file saved without resources keeps the project's assignments.
+    bare = services.project_update_mspdi(actor=world.pm, project=imported, data=mspdi(), dry_run=True)
+    assert bare.assignments == ()
+    assert any("no resource assignments" in w for w in bare.warnings)

@@ -333,6 +333,13 @@ class LinkChangeOut(Schema):
     lag_minutes: int
 
 
+class AssignmentChangeOut(Schema):
+    task: str
+    resource: str = Field(description="The person, or the placeholder's name")
+    old: str = Field(description="Units and work now; empty when added")
+    new: str = Field(description="Units and work from the file; empty when removed")
+
+
 class ImportDiffOut(Schema):
     applied: bool = Field(description="False for a dry run: nothing was written")
     added: list[TaskChangeOut]
@@ -342,6 +349,7 @@ class ImportDiffOut(Schema):
     links_changed: list[LinkChangeOut]
     links_removed: list[LinkChangeOut]
     project: list[FieldChangeOut]
+    assignments: list[AssignmentChangeOut]
     warnings: list[str]
 
 

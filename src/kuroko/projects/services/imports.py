@@ -98,6 +98,16 @@ class LinkChange:
 
 
 @dataclass(frozen=True, slots=True)
+class AssignmentChange:
+    """A resource assignment on one of the file's tasks that the update adds, changes or removes."""
+
+    task: str
+    resource: str
+    old: str  # "" when added
+    new: str  # "" when removed
+
+
+@dataclass(frozen=True, slots=True)
 class ImportDiff:
     """What updating a project from an MS Project XML file changes (or, on a dry run, would change)."""
 
@@ -108,6 +118,7 @@ class ImportDiff:
     links_changed: tuple[LinkChange, ...] = ()
     links_removed: tuple[LinkChange, ...] = ()
     project: tuple[FieldChange, ...] = ()
+    assignments: tuple[AssignmentChange, ...] = ()
     warnings: tuple[str, ...] = ()
     applied: bool = False
 
@@ -121,6 +132,7 @@ class ImportDiff:
             or self.links_changed
             or self.links_removed
             or self.project
+            or self.assignments
         )
 
 
@@ -309,42 +321,78 @@ def project_export_mspdi(*, actor: Any, project: Project, today: date) -> bytes:
     return selectors.project_mspdi(actor, project, today=today)
 
 
-def _import_assignments(source: MspdiProject, project: Project, rows: Mapping[str, Task]) -> None:
-    """The file's resource assignments on its tasks: a resource becomes the person with its e-mail (or,
-    failing that, exactly its name) and otherwise a placeholder of the project with its name."""
-    from kuroko.people.models import Person
-    from kuroko.projects.models import Assignment, Placeholder
+ResourceKey = tuple[int | None, str | None]
+"""Who an assignment is for: (person pk, None) or (None, placeholder name)."""
 
+
+def file_assignments(source: MspdiProject) -> dict[str, dict[ResourceKey, tuple[int, int | None]]]:
+    """The file's resource assignments on its work tasks, by task UID: who (a resource becomes the person
+    with its e-mail or, failing that, exactly its name, and otherwise a placeholder with its name) →
+    (units %, work minutes or None when the file has none). Summaries, milestones, unassigned rows and
+    material or cost resources are left out."""
+    from kuroko.people.models import Person
+
+    plan_tasks = {t.id: t for t in source.plan.tasks}
+    summaries = {t.parent for t in source.plan.tasks if t.parent}
     resources = {r.id: r for r in source.resources if r.kind == "work"}
     people = list(Person.objects.filter(is_active=True))
     by_email = {p.email.lower(): p for p in people if p.email}
     by_name = {p.full_name: p for p in people}
-    chosen: dict[str, tuple[Person | None, Placeholder | None]] = {}
-    created: list[Assignment] = []
+    who: dict[str, ResourceKey] = {}
+    out: dict[str, dict[ResourceKey, tuple[int, int | None]]] = {}
     for item in source.assignments:
-        task = rows.get(item.task)
+        task = plan_tasks.get(item.task)
         resource = resources.get(item.resource or "")
-        if task is None or resource is None or task.kind != TaskKind.TASK:
-            continue  # summaries, milestones, unassigned rows and material or cost resources
-        if resource.id not in chosen:
+        if task is None or resource is None or task.milestone or task.id in summaries:
+            continue
+        if resource.id not in who:
             person = by_email.get(resource.email.lower()) if resource.email else None
             person = person or by_name.get(resource.name)
-            placeholder = None
-            if person is None:
-                placeholder, _new = Placeholder.objects.get_or_create(
-                    project=project,
-                    name=(resource.name or resource.id)[:200],
-                    defaults={"quantity": max(1, int(resource.max_units))},
-                )
-            chosen[resource.id] = (person, placeholder)
-        person, placeholder = chosen[resource.id]
+            who[resource.id] = (person.pk, None) if person else (None, (resource.name or resource.id)[:200])
         units = min(max(int((item.units * 100).to_integral_value()), 1), 1000) if item.units else 100
-        work = item.work if item.work is not None else round(task.duration_minutes * units / 100)
-        if any(a.task_id == task.pk and (a.person, a.placeholder) == (person, placeholder) for a in created):
-            continue  # the same resource twice on a task: MS Project does not allow it either
-        created.append(
-            Assignment(
-                task=task, person=person, placeholder=placeholder, units=units, work_minutes=max(work, 0)
+        # The same resource twice on a task: the first counts (MS Project does not allow it either).
+        out.setdefault(task.id, {}).setdefault(who[resource.id], (units, item.work))
+    return out
+
+
+def placeholder_for(project: Project, name: str, source: MspdiProject) -> Any:
+    """The project's placeholder of that name, created (with the resource's max units) if needed."""
+    from kuroko.projects.models import Placeholder
+
+    units = next((r.max_units for r in source.resources if (r.name or r.id)[:200] == name), 1)
+    placeholder, _new = Placeholder.objects.get_or_create(
+        project=project, name=name, defaults={"quantity": max(1, int(units))}
+    )
+    return placeholder
+
+
+def _import_assignments(source: MspdiProject, project: Project, rows: Mapping[str, Task]) -> None:
+    """The file's resource assignments on its tasks (see `file_assignments`)."""
+    from kuroko.people.models import Person
+    from kuroko.projects.models import Assignment
+
+    assignments = file_assignments(source)
+    people = Person.objects.in_bulk({p for found in assignments.values() for p, _n in found if p})
+    created: list[Assignment] = []
+    placeholders: dict[str, Any] = {}
+    for uid, found in assignments.items():
+        task = rows.get(uid)
+        if task is None or task.kind != TaskKind.TASK:
+            continue
+        for (person_id, name), (units, work) in found.items():
+            placeholder = None
+            if name is not None:
+                if name not in placeholders:
+                    placeholders[name] = placeholder_for(project, name, source)
+                placeholder = placeholders[name]
+            minutes = work if work is not None else round(task.duration_minutes * units / 100)
+            created.append(
+                Assignment(
+                    task=task,
+                    person=people.get(person_id) if person_id else None,
+                    placeholder=placeholder,
+                    units=units,
+                    work_minutes=max(minutes, 0),
+                )
             )
-        )
     Assignment.objects.bulk_create(created)

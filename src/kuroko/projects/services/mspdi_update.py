@@ -18,13 +18,15 @@ from kuroko.core.permissions import require
 from kuroko.core.services import bulk_set, save_validated
 from kuroko.formats.mspdi import MspdiProject
 from kuroko.people import services as people_services
-from kuroko.people.models import CalendarKind
+from kuroko.people.models import CalendarKind, Person
 from kuroko.projects import permissions as perms
-from kuroko.projects.models import Dependency, Project, Task, TaskKind
+from kuroko.projects.models import Assignment, Dependency, Project, Task, TaskKind
 from kuroko.projects.services.imports import (
+    AssignmentChange,
     FieldChange,
     ImportDiff,
     LinkChange,
+    ResourceKey,
     TaskChange,
     _calendar_name,
     _check_cycles,
@@ -35,6 +37,8 @@ from kuroko.projects.services.imports import (
     _label,
     _read,
     _store_calendar,
+    file_assignments,
+    placeholder_for,
 )
 from kuroko.projects.services.schedule import project_reschedule
 from kuroko.projects.services.tasks import renumber
@@ -136,6 +140,11 @@ class _Update:
     existing_links: dict[tuple[str, str], Dependency] = field(default_factory=dict)
     header: dict[str, Any] = field(default_factory=dict)
     calendar_action: str = ""  # "", "create" or "replace"
+    # Assignments: the file's by task UID, the project's on the file's tasks, and what to do with them.
+    file_assign: dict[str, dict[ResourceKey, tuple[int, int | None]]] = field(default_factory=dict)
+    assign_add: list[tuple[Key, ResourceKey, int, int | None]] = field(default_factory=list)
+    assign_change: list[tuple[Assignment, int, int | None]] = field(default_factory=list)
+    assign_remove: list[Assignment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         plan = self.source.plan
@@ -174,6 +183,82 @@ class _Update:
         ).select_related("predecessor", "successor"):
             pair = (str(link.predecessor.source_uid), str(link.successor.source_uid))
             self.existing_links[pair] = link
+
+    def _assignment_changes(self) -> tuple[AssignmentChange, ...]:
+        """The file's assignments against the project's, on the file's tasks (a file without any
+        assignment leaves the project's alone: it was saved without resources)."""
+        if not self.source.assignments:
+            return ()
+        self.file_assign = file_assignments(self.source)
+        existing: dict[str, dict[ResourceKey, Assignment]] = {}
+        for a in Assignment.objects.filter(
+            task__project=self.project, task__source_uid__isnull=False
+        ).select_related("task", "placeholder"):
+            who: ResourceKey = (
+                (a.person_id, None) if a.person_id else (None, a.placeholder.name if a.placeholder else "")
+            )
+            existing.setdefault(str(a.task.source_uid), {})[who] = a
+        people = Person.objects.in_bulk(
+            {p for found in self.file_assign.values() for p, _n in found if p}
+            | {p for found in existing.values() for p, _n in found if p}
+        )
+
+        def label(who: ResourceKey) -> str:
+            person, name = who
+            return str(people[person]) if person in people else str(name)
+
+        out: list[AssignmentChange] = []
+        for item in self.source.plan.tasks:
+            found = self.file_assign.get(item.id, {})
+            have = existing.get(item.id, {})
+            name = item.name or item.id
+            for who, (units, work) in found.items():
+                old = have.get(who)
+                new_text = f"{units}%" + (f", {work / 60:g} h" if work is not None else "")
+                if old is None:
+                    self.assign_add.append((("file", item.id), who, units, work))
+                    out.append(AssignmentChange(name, label(who), "", new_text))
+                elif old.units != units or (work is not None and old.work_minutes != work):
+                    self.assign_change.append((old, units, work))
+                    out.append(
+                        AssignmentChange(
+                            name, label(who), f"{old.units}%, {old.work_minutes / 60:g} h", new_text
+                        )
+                    )
+            for who, old in have.items():
+                if who not in found:
+                    self.assign_remove.append(old)
+                    out.append(
+                        AssignmentChange(name, label(who), f"{old.units}%, {old.work_minutes / 60:g} h", "")
+                    )
+        return tuple(out)
+
+    def _apply_assignments(self) -> None:
+        placeholders: dict[str, Any] = {}
+        created: list[Assignment] = []
+        for key, (person, name), units, work in self.assign_add:
+            task = self.rows[key]
+            if task.kind != TaskKind.TASK:
+                continue
+            placeholder = None
+            if name is not None:
+                if name not in placeholders:
+                    placeholders[name] = placeholder_for(self.project, name, self.source)
+                placeholder = placeholders[name]
+            minutes = work if work is not None else round(task.duration_minutes * units / 100)
+            created.append(
+                Assignment(
+                    task=task, person_id=person, placeholder=placeholder, units=units, work_minutes=minutes
+                )
+            )
+        Assignment.objects.bulk_create(created)
+        Assignment.history.bulk_history_create(created)
+        for assignment, units, work in self.assign_change:
+            assignment.units = units
+            task = self.rows[("file", str(assignment.task.source_uid))]
+            assignment.work_minutes = work if work is not None else round(task.duration_minutes * units / 100)
+        bulk_set([a for a, _u, _w in self.assign_change], ["units", "work_minutes"])
+        Assignment.objects.filter(pk__in=[a.pk for a in self.assign_remove]).delete()
 
     def _order(self, survivors: list[Key], added_in_kuroko: list[Key]) -> None:
         """Positions among siblings: the file's tasks in file order; a task added in Kuroko stays right
@@ -253,6 +338,10 @@ class _Update:
             if key[0] == "kuroko" and self.new_parent[key] != self.old_parent[key]:
                 changed.append(TaskChange("", row.name, tuple(self._tree_change(key))))
         links_added, links_changed, links_removed = self._link_changes()
+        assignments = self._assignment_changes()
+        warnings = list(self.source.warnings)
+        if not self.source.assignments and Assignment.objects.filter(task__project=self.project).exists():
+            warnings.append(_("The file has no resource assignments; the project's assignments are kept."))
         return ImportDiff(
             added=tuple(added),
             changed=tuple(changed),
@@ -261,7 +350,8 @@ class _Update:
             links_changed=links_changed,
             links_removed=links_removed,
             project=tuple(self._project_changes()),
-            warnings=tuple(self.source.warnings),
+            assignments=assignments,
+            warnings=tuple(warnings),
             applied=applied,
         )
 
@@ -416,6 +506,7 @@ class _Update:
         Dependency.history.bulk_history_create(added_links, default_user=actor)
         Dependency.history.bulk_history_create(changed_links, update=True, default_user=actor)
         _check_cycles({row.pk: row.name for row in self.rows.values()})
+        self._apply_assignments()
         if self.header:
             for name, value in self.header.items():
                 setattr(project, name, value)
