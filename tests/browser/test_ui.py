@@ -572,5 +572,25 @@ def test_screenshots(site: Site, settings) -> None:
     expect(page.locator("#new-token")).to_be_visible()
     shoot("profile.png")
 
-    for name in ("login", "portfolio", "project", "task-edit", "people", "person", "profile", "portfolio-ja"):
+    # The PMO levels the portfolio as of the demo's day: the figures, the projects, moves with reasons.
+    page.context.clear_cookies()
+    site.login(data["portfolio_user"])
+    site.goto("/resources/leveling/")
+    page.locator("#id_level_from").fill("2025-06-16")
+    page.locator("#level-portfolio button[type=submit]").click()  # in Japanese: the PMO chose it above
+    expect(page.locator("#leveling-moves")).to_be_visible()
+    shoot("leveling.png", full_page=False)
+
+    names = (
+        "login",
+        "portfolio",
+        "project",
+        "task-edit",
+        "leveling",
+        "people",
+        "person",
+        "profile",
+        "portfolio-ja",
+    )
+    for name in names:
         assert (out / f"{name}.png").exists()

@@ -267,3 +267,27 @@ def test_api(world, clash, django_capture_on_commit_callbacks):
     assert Api(world.pm).post("/leveling", {}).status_code == 403
     assert Api(world.outsider).get(f"/leveling/{run_id}").status_code in (403, 404)
     assert pm.post("/projects/ALPHA/leveling/clear").json() == {"cleared": 1}
+
+
+def test_the_past_is_not_levelled(world, clash, django_capture_on_commit_callbacks):
+    """A clash that is over (both tasks before today) is history: nothing to move, nothing counted."""
+    project, _screens, _review = clash
+    project = services.project_update(
+        actor=world.admin, project=project, data={"planned_start": date(2020, 3, 2)}, expected_version=None
+    )
+    run = compute(world.pm, project, django_capture_on_commit_callbacks)
+    assert run.result["moves"] == []
+    assert run.result["over_before"]["person_days"] == run.result["over_after"]["person_days"] == 0
+
+
+def test_level_from_a_past_day(world, clash, django_capture_on_commit_callbacks):
+    """MS Project's "level from": a past clash is levelled when asked to level from before it."""
+    project, _screens, review = clash
+    project = services.project_update(
+        actor=world.admin, project=project, data={"planned_start": date(2020, 3, 2)}, expected_version=None
+    )
+    run = compute(world.pm, project, django_capture_on_commit_callbacks, level_from="2020-03-02")
+    assert [m["task"]["id"] for m in run.result["moves"]] == [review.pk]
+    with pytest.raises(ValidationError) as info:
+        leveling.leveling_request(actor=world.pm, project=project, options={"level_from": "March"})
+    assert "level_from" in info.value.message_dict

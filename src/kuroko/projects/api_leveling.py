@@ -1,6 +1,6 @@
 """REST endpoints for levelling proposals: request (a project or the portfolio), read, apply, discard."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,9 @@ class LevelingIn(Schema):
     within_float: bool = Field(False, description="Delay tasks only within their float")
     time_limit: float = Field(leveling.DEFAULT_TIME_LIMIT, ge=0.5, le=60, description="Seconds of search")
     seed: int = Field(0, description="Seed of the randomised passes (same seed, same proposal)")
+    level_from: date | None = Field(
+        None, description="Conflicts before this day are not levelled (default today)"
+    )
 
 
 class PortfolioLevelingIn(LevelingIn):
@@ -64,7 +67,9 @@ def _run(request: HttpRequest, run_id: int) -> LevelingRun:
 def level_project(request: HttpRequest, code: str, payload: LevelingIn) -> Any:
     """Compute a levelling proposal for the project (in the background: poll the returned proposal)."""
     project = selectors.project_get(request.user, code)
-    run = leveling.leveling_request(actor=request.user, project=project, options=payload.dict())
+    run = leveling.leveling_request(
+        actor=request.user, project=project, options=payload.dict(exclude_none=True)
+    )
     run.refresh_from_db()
     return HttpStatus(202, run)
 
@@ -72,7 +77,7 @@ def level_project(request: HttpRequest, code: str, payload: LevelingIn) -> Any:
 @router.post("/leveling", response={202: LevelingOut})
 def level_portfolio(request: HttpRequest, payload: PortfolioLevelingIn) -> Any:
     """Compute a levelling proposal for several projects over their shared people (the PMO)."""
-    run = leveling.leveling_request(actor=request.user, project=None, options=payload.dict())
+    run = leveling.leveling_request(actor=request.user, project=None, options=payload.dict(exclude_none=True))
     run.refresh_from_db()
     return HttpStatus(202, run)
 

@@ -71,8 +71,9 @@ def can_view_run(actor: Any, run: LevelingRun) -> bool:
 def leveling_request(*, actor: Any, project: Project | None, options: dict[str, Any]) -> LevelingRun:
     """Record a levelling proposal for `project` (None: the portfolio) and queue its computation.
 
-    Options: `within_float` (bool), `time_limit` (seconds), `seed` (int), and for the portfolio
-    `projects` (project codes; default every active project)."""
+    Options: `within_float` (bool), `time_limit` (seconds), `seed` (int), `level_from` (a date: conflicts
+    before it are not levelled; default today), and for the portfolio `projects` (project codes; default
+    every active project)."""
     require(_can_level(actor, project))
     clean: dict[str, Any] = {"within_float": bool(options.get("within_float", False))}
     try:
@@ -91,6 +92,12 @@ def leveling_request(*, actor: Any, project: Project | None, options: dict[str, 
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValidationError({"seed": _("The seed must be a whole number.")})
     clean["seed"] = seed
+    level_from = options.get("level_from") or None
+    if level_from is not None:
+        try:
+            clean["level_from"] = date.fromisoformat(str(level_from)).isoformat()
+        except ValueError:
+            raise ValidationError({"level_from": _("Enter a date as YYYY-MM-DD.")}) from None
     if project is None:
         codes = options.get("projects") or []
         if codes:
@@ -142,6 +149,7 @@ def leveling_compute(run_id: int) -> LevelingRun:
             time_limit=run.options.get("time_limit", DEFAULT_TIME_LIMIT),
             seed=run.options.get("seed", 0),
             progress=progress,
+            today=date.fromisoformat(run.options["level_from"]) if run.options.get("level_from") else None,
         )
         run.status, run.progress = LevelingRun.Status.READY, 100
     except Exception as exc:
@@ -250,8 +258,10 @@ def propose(
     calendars = person_calendars(people, first, last)
     capacities = capacity_minutes(people, first, last, calendars)
     horizon = (last - first).days + 1
+    # What is past cannot be levelled: conflicts count from today on (days before have no limit).
+    all_days = [first + timedelta(days=n) for n in range(horizon)]
     capacity = {
-        str(pk): [capacities[pk].get(first + timedelta(days=n), 0.0) for n in range(horizon)]
+        str(pk): [capacities[pk].get(x, 0.0) if x >= today else math.inf for x in all_days]
         for pk in people_ids
     }
     if progress:
@@ -306,7 +316,8 @@ def propose(
             span = _ordinal(d, aligned_finish.date()) - _ordinal(d, aligned.date()) + 1
             moved = pattern(d, aligned, aligned_finish, items) if items else ()
         pinned = (
-            row.actual_start is not None
+            finish_day < today  # over before today: history
+            or row.actual_start is not None
             or row.percent_complete > 0
             or row.manual
             or row.duration_elapsed
@@ -511,8 +522,10 @@ def _proposal(
             }
         )
     moves.sort(key=lambda m: (m["task"]["project"], m["start_after"], m["task"]["wbs"]))
+    order = sorted(data, key=lambda pk: (-data[pk].project.priority, data[pk].project.code))
     projects = []
-    for pk, d in data.items():
+    for pk in order:
+        d = data[pk]
         finish_old, finish_new = d.before.project_finish, after[pk].project_finish
         projects.append(
             {
@@ -532,7 +545,7 @@ def _proposal(
     for key, (pk, row) in leaves.items():
         if row.kind == TaskKind.MILESTONE:
             old, new = data[pk].before.tasks[key], after[pk].tasks[key]
-            if old.finish != new.finish:
+            if old.finish.date() != new.finish.date():  # a milestone that moves to another day
                 milestones.append(
                     {
                         "task": _task_ref(row, data[pk].project),

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,8 @@ from kuroko.projects.services import leveling
 
 def _options(request: HttpRequest) -> dict[str, Any]:
     options: dict[str, Any] = {"within_float": request.POST.get("within_float") == "on"}
+    if request.POST.get("level_from"):
+        options["level_from"] = request.POST["level_from"]
     if request.POST.get("time_limit"):
         options["time_limit"] = request.POST["time_limit"]
     if request.POST.getlist("projects"):
@@ -51,6 +54,7 @@ def leveling_list(request: HttpRequest) -> HttpResponse:
                 "-priority", "code"
             ),
             "time_limit": leveling.DEFAULT_TIME_LIMIT,
+            "today": timezone.localdate(),
             "nav": "resources",
         },
     )
