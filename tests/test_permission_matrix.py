@@ -197,6 +197,17 @@ CASES: list[Case] = [
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
+    # Load figures are open to every signed-in user; a cell names only tasks of readable projects.
+    page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET",
+         "/resources/?scale=month&periods=3&project=ALPHA", label="month, project"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-cell", "GET",
+         "/resources/cell/?person={member_person}&start=2026-04-06&scale=week"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-groups", "GET", "/resources/teams-skills/"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-utilisation", "GET", "/resources/utilisation/"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-utilisation-export", "GET",
+         "/resources/utilisation.csv?group=team"),
+    page((200, 200, 200, 200, 200, 200, 302), "resource-utilisation-export", "GET",
+         "/resources/utilisation.xlsx"),
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
          "/portfolio/schedule/reschedule/", writes=False),
@@ -280,6 +291,13 @@ CASES: list[Case] = [
     # Resources: project members read; who edits the project assigns.
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/placeholders", code="alpha"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/over-allocations"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/load", query="scale=day&periods=14"),
+    # A project filter accepts only readable projects: BETA is hidden from the project manager and members.
+    api((200, 200, 422, 422, 200, 422, 401), "GET", "/resources/load", query="project=BETA",
+        label="hidden project"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/load/cell",
+        query="person={member_person}&start=2026-04-06"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/utilisation", query="group=team&months=2"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/placeholders",
         lambda ids: {"name": "Tester"}, code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/assignments", task_id="plain"),

@@ -14,8 +14,8 @@ every task.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -148,7 +148,7 @@ def spread_periods(
     out = work[:, None] * np.diff(cumulative, axis=1)
     out[~timed] = 0.0
     # No working time in the span (a zero-length task): all of the work on its start day, as `spread`.
-    for index in np.nonzero(~timed & (work > 0))[0]:
+    for index in np.nonzero(~timed & (work > 0))[0].tolist():
         k = bisect_right(bounds, items[index].start.date()) - 1
         if 0 <= k < periods:
             out[index, k] = work[index]

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from kuroko.projects import views
 from kuroko.projects.views import mspdi_update
+from kuroko.projects.views import resources as resource_views
 from kuroko.projects.views import schedule as schedule_views
 from kuroko.projects.views import timeline as timeline_views
 
@@ -10,7 +11,15 @@ urlpatterns = [
     path("timeline/", timeline_views.portfolio_timeline, name="portfolio-timeline"),
     path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
-    path("resources/", schedule_views.resource_heatmap, name="resource-heatmap"),
+    path("resources/", resource_views.resource_heatmap, name="resource-heatmap"),
+    path("resources/cell/", resource_views.resource_cell, name="resource-cell"),
+    path("resources/teams-skills/", resource_views.resource_groups, name="resource-groups"),
+    path("resources/utilisation/", resource_views.resource_utilisation, name="resource-utilisation"),
+    re_path(
+        r"^resources/utilisation\.(?P<kind>csv|xlsx)$",
+        resource_views.resource_utilisation_export,
+        name="resource-utilisation-export",
+    ),
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),
