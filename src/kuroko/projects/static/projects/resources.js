@@ -5,7 +5,7 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   const table = button.closest("table.heatmap");
   const url = new URL(table.dataset.cellUrl, window.location.href);
-  url.searchParams.set("person", button.dataset.person);
+  url.searchParams.set("person", button.closest("tr").dataset.person);
   url.searchParams.set("start", button.dataset.start);
   const pressed = table.querySelector("button.cell[aria-pressed=true]");
   if (pressed) pressed.setAttribute("aria-pressed", "false");
