@@ -202,15 +202,11 @@ def _capacity(
     return np.add.reduceat(days, offsets, axis=1) if len(people) else np.zeros((0, len(offsets)))
 
 
-def _assignments(
-    ids: list[int], first: date, last: date, project: int | None = None
-) -> list[tuple[Any, ...]]:
-    """The assignments of these people on tasks that overlap the window (of one project, if given)."""
+def _assignments(ids: list[int], first: date, last: date) -> list[tuple[Any, ...]]:
+    """The assignments of these people on tasks that overlap the window."""
     qs = Assignment.objects.filter(
         person_id__in=ids, task__finish__date__gte=first, task__start__date__lte=last
     )
-    if project is not None:
-        qs = qs.filter(task__project_id=project)
     return list(
         qs.values_list(
             "person_id",
@@ -226,13 +222,11 @@ def _assignments(
     )
 
 
-def _compute(people: list[Person], bounds: list[date], *, project: int | None = None) -> _Load:
+def _compute(people: list[Person], bounds: list[date]) -> _Load:
     """Capacity, confirmed and tentative work of `people` in each period (see the module docstring)."""
     first, last = bounds[0], bounds[-1] - timedelta(days=1)
     index = {p.pk: row for row, p in enumerate(people)}
-    rows = [
-        r for r in _assignments(list(index), first, last, project) if r[3] is not None and r[4] is not None
-    ]
+    rows = [r for r in _assignments(list(index), first, last) if r[3] is not None and r[4] is not None]
     starts = [naive(r[3]) for r in rows]
     earliest = min([first, *(s.date() for s in starts)])
     # Compiled from the earliest task start, so a long task begun years ago still spreads correctly.
