@@ -281,15 +281,10 @@ from kuroko.projects.selectors.load import (  # noqa: E402
     LoadFilter,
     LoadGrid,
     LoadQuery,
-    MonthCell,
-    MonthRow,
-    MonthTable,
     load_cell,
     load_grid,
     load_query,
     parse_month,
-    skill_load,
-    utilisation,
 )
 from kuroko.projects.selectors.resources import (  # noqa: E402
     HeatCell,
@@ -319,6 +314,13 @@ from kuroko.projects.selectors.timeline import (  # noqa: E402
     TIMELINE_PROJECT_FIELDS,
     TIMELINE_TASK_FIELDS,
     portfolio_timeline,
+)
+from kuroko.projects.selectors.utilisation import (  # noqa: E402
+    MonthCell,
+    MonthRow,
+    MonthTable,
+    skill_load,
+    utilisation,
 )
 
 __all__ = [
