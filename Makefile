@@ -62,6 +62,7 @@ test: lint check-arch typecheck test-sqlite test-postgres test-browser
 
 bench: env
 	$(RUN)/python bench/bench_foundation.py
+	$(RUN)/python bench/bench_load.py
 
 clean:
 	rm -rf .venv .tools var build

@@ -7,6 +7,7 @@ from kuroko.core.api import AUTH, install_error_handlers
 from kuroko.people.api import router as people_router
 from kuroko.projects.api import router as projects_router
 from kuroko.projects.api_leveling import router as leveling_router
+from kuroko.projects.api_load import router as load_router
 from kuroko.projects.api_resources import router as resources_router
 from kuroko.projects.api_schedule import router as schedule_router
 
@@ -25,5 +26,6 @@ install_error_handlers(api)
 api.add_router("", projects_router)
 api.add_router("", schedule_router)
 api.add_router("", resources_router)
+api.add_router("", load_router)
 api.add_router("", people_router)
 api.add_router("", leveling_router)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kuroko.engine.calendar import WorkCalendar
-from kuroko.engine.load import WorkItem, capacity, load, spread
-from kuroko.engine.model import Calendar
+from kuroko.engine.load import WorkItem, capacity, day_capacity, load, spread, spread_periods
+from kuroko.engine.model import Calendar, CalendarException
 
 STANDARD = WorkCalendar(Calendar("standard"), around=datetime(2026, 11, 23))
 MON, FRI = datetime(2026, 11, 23, 8), datetime(2026, 11, 27, 17)
@@ -61,3 +64,63 @@ def test_bad_work_items_are_refused(kwargs, message):
     values = {"resource": "ann", "start": MON, "finish": FRI, "work": 60, **kwargs}
     with pytest.raises(ValueError, match=message):
         WorkItem(**values)
+
+
+# A calendar with a public holiday on Monday 2026-11-23 (勤労感謝の日) and a half day on Wednesday the 25th.
+HOLIDAYS = WorkCalendar(
+    Calendar(
+        "jp",
+        exceptions=(
+            CalendarException(date(2026, 11, 23), date(2026, 11, 23)),
+            CalendarException(date(2026, 11, 25), date(2026, 11, 25), intervals=((480, 720),)),
+        ),
+    ),
+    around=datetime(2026, 11, 23),
+)
+
+
+def test_day_capacity_counts_holidays_and_short_days():
+    """Working minutes per day: 0 on the holiday and at the weekend, 240 on the half day, 480 otherwise."""
+    values = day_capacity(HOLIDAYS, date(2026, 11, 23), date(2026, 11, 29))
+    assert values.tolist() == [0, 480, 240, 480, 480, 0, 0]
+    assert capacity(HOLIDAYS, date(2026, 11, 23), date(2026, 11, 24)) == {
+        date(2026, 11, 23): 0,
+        date(2026, 11, 24): 480,
+    }
+
+
+def test_spread_periods_puts_a_zero_length_item_on_its_start_day():
+    """A task with no working time (on a Saturday) has all of its work in the period of its start day."""
+    saturday = datetime(2026, 11, 28, 9)
+    bounds = [date(2026, 11, 23), date(2026, 11, 30), date(2026, 12, 7)]
+    values = spread_periods([WorkItem("ann", saturday, saturday, 90)], STANDARD, bounds)
+    assert values.tolist() == [[90.0, 0.0]]
+
+
+moments = st.builds(
+    lambda day, minute: datetime(2026, 11, 2) + timedelta(days=day, minutes=minute),
+    st.integers(0, 60),
+    st.integers(0, 1439),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(moments, moments, st.integers(0, 20_000), st.sampled_from(["flat", "front", "back"])),
+        min_size=1,
+        max_size=6,
+    ),
+    cuts=st.lists(st.integers(0, 90), min_size=2, max_size=6, unique=True),
+)
+def test_spread_periods_equals_the_daily_spread_summed(items, cuts):
+    """For any items and period boundaries, the per-period work is the day-by-day spread summed per period."""
+    work = [WorkItem("ann", min(a, b), max(a, b), w, contour=c) for a, b, w, c in items]
+    bounds = [date(2026, 10, 20) + timedelta(days=n) for n in sorted(cuts)]
+    values = spread_periods(work, HOLIDAYS, bounds)
+    for row, item in zip(values, work, strict=True):
+        days = spread(item, HOLIDAYS)
+        expected = [
+            sum(v for d, v in days.items() if bounds[k] <= d < bounds[k + 1]) for k in range(len(bounds) - 1)
+        ]
+        assert np.allclose(row, expected, atol=1e-6)

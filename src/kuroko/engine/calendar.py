@@ -199,6 +199,7 @@ class WorkCalendar:
         "_days",
         "_days_by_index",
         "_ends",
+        "_ends_array",
         "_first_day",
         "_last_day",
         "_last_special",
@@ -234,6 +235,7 @@ class WorkCalendar:
         self._cum: list[int] = []
         self._cum_array: npt.NDArray[np.int64] | None = None
         self._starts_array: npt.NDArray[np.int64] | None = None
+        self._ends_array: npt.NDArray[np.int64] | None = None
         self._extend_to(day_index(date(centre + years, 1, 1)))
 
     # Building ----------
@@ -264,7 +266,7 @@ class WorkCalendar:
                 cum.append(total)
                 total += end - start
         self._last_day = last_day
-        self._cum_array = self._starts_array = None
+        self._cum_array = self._starts_array = self._ends_array = None
 
     def _exhausted(self) -> bool:
         """Whether the horizon holds all the working time the calendar will ever have: it reaches the last
@@ -372,6 +374,24 @@ class WorkCalendar:
         if self._starts_array is None:
             self._starts_array = np.asarray(self._starts, dtype=np.int64)
         return self._starts_array
+
+    def _ends_of_periods(self) -> npt.NDArray[np.int64]:
+        if self._ends_array is None:
+            self._ends_array = np.asarray(self._ends, dtype=np.int64)
+        return self._ends_array
+
+    def to_work_many(self, minutes: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`to_work` for many instants at once (time-phased load measures every day or week boundary)."""
+        values = np.asarray(minutes, dtype=np.int64)
+        if not values.size:
+            return values
+        self._ensure_instant(int(values.min()))
+        self._ensure_instant(int(values.max()))
+        starts, ends, cum = self._starts_of_periods(), self._ends_of_periods(), self._arrays()
+        i = np.searchsorted(starts, values, side="right") - 1
+        j = np.maximum(i, 0)
+        out = cum[j] + np.minimum(values, ends[j]) - starts[j]
+        return np.where(i < 0, 0, out)
 
     def starts_at(self, work: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """`start_at` for many positions at once."""

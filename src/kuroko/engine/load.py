@@ -4,16 +4,27 @@ An assignment's work is spread over the working time of its task (on the resourc
 contour: flat spreads it evenly; front-loaded puts more at the start and back-loaded more at the end
 (a linear ramp, weights 2→0 and 0→2 over the task's working time, so the total is the same). Work is
 summed per resource and day; days are local calendar days.
+
+`spread` and `load` give the work day by day (with the items behind each day). `spread_periods` gives the
+same sums per period (days, weeks, months) for many items at once: the contour's cumulative weight
+telescopes, so the work between two period boundaries needs the working-time position at those two
+boundaries only, and a whole portfolio is a few numpy operations instead of a loop over every day of
+every task.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kuroko.engine.calendar import WorkCalendar, to_minutes
+import numpy as np
+import numpy.typing as npt
+
+from kuroko.engine.calendar import WorkCalendar, day_index, to_minutes
+from kuroko.engine.model import MINUTES_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +102,54 @@ def load(items: Iterable[WorkItem], calendars: Mapping[str, WorkCalendar], defau
 
 def capacity(calendar: WorkCalendar, first: date, last: date) -> dict[date, int]:
     """Working minutes of each day from `first` to `last` on the calendar."""
-    out = {}
-    day = first
-    while day <= last:
-        lo, hi = _day_bounds(day)
-        out[day] = calendar.working_minutes(lo, hi)
-        day += timedelta(days=1)
+    values = day_capacity(calendar, first, last)
+    return {first + timedelta(days=n): int(v) for n, v in enumerate(values)}
+
+
+def _midnights(days: Sequence[date]) -> npt.NDArray[np.int64]:
+    return np.asarray([day_index(d) * MINUTES_PER_DAY for d in days], dtype=np.int64)
+
+
+def day_capacity(calendar: WorkCalendar, first: date, last: date) -> npt.NDArray[np.int64]:
+    """Working minutes of each day from `first` to `last` on the calendar, as an array (one per day)."""
+    count = (last - first).days + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    start = day_index(first) * MINUTES_PER_DAY
+    marks = calendar.to_work_many(start + MINUTES_PER_DAY * np.arange(count + 1, dtype=np.int64))
+    return np.diff(marks)
+
+
+def spread_periods(
+    items: Sequence[WorkItem], calendar: WorkCalendar, bounds: Sequence[date]
+) -> npt.NDArray[np.float64]:
+    """Minutes of each item's work in each period, items × periods.
+
+    Period k runs from midnight of `bounds[k]` to midnight of `bounds[k + 1]`; the result equals summing
+    `spread` over the days of each period. Every item is spread on `calendar`.
+    """
+    periods = len(bounds) - 1
+    out = np.zeros((len(items), max(periods, 0)))
+    if not items or periods <= 0:
+        return out
+    marks = calendar.to_work_many(_midnights(bounds)).astype(np.float64)
+    origin = calendar.to_work_many(np.asarray([to_minutes(i.start) for i in items], dtype=np.int64))
+    end = calendar.to_work_many(np.asarray([to_minutes(i.finish) for i in items], dtype=np.int64))
+    total = (end - origin).astype(np.float64)
+    work = np.asarray([i.work for i in items], dtype=np.float64)
+    timed = total > 0
+    # The share of working time elapsed at each boundary, 0 before the item and 1 after it.
+    x = np.clip((marks[None, :] - origin[:, None]) / np.where(timed, total, 1.0)[:, None], 0.0, 1.0)
+    contour = np.asarray([i.contour for i in items])
+    # Cumulative weight of the contour at x: flat x, front-loaded 2x − x², back-loaded x².
+    cumulative = np.where(
+        (contour == "front")[:, None], 2 * x - x * x, np.where((contour == "back")[:, None], x * x, x)
+    )
+    out = work[:, None] * np.diff(cumulative, axis=1)
+    out[~timed] = 0.0
+    # No working time in the span (a zero-length task): all of the work on its start day, as `spread`.
+    for index in np.nonzero(~timed & (work > 0))[0].tolist():
+        k = bisect_right(bounds, items[index].start.date()) - 1
+        if 0 <= k < periods:
+            out[index, k] = work[index]
     return out

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from kuroko.projects import views
 from kuroko.projects.views import leveling as leveling_views
 from kuroko.projects.views import mspdi_update
+from kuroko.projects.views import resources as resource_views
 from kuroko.projects.views import schedule as schedule_views
 from kuroko.projects.views import timeline as timeline_views
 
@@ -11,7 +12,6 @@ urlpatterns = [
     path("timeline/", timeline_views.portfolio_timeline, name="portfolio-timeline"),
     path("timeline.svg", timeline_views.portfolio_timeline_svg, name="portfolio-timeline-svg"),
     path("portfolio/schedule/", schedule_views.portfolio_schedule, name="portfolio-schedule"),
-    path("resources/", schedule_views.resource_heatmap, name="resource-heatmap"),
     path("resources/leveling/", leveling_views.leveling_list, name="leveling-list"),
     path("resources/leveling/new/", leveling_views.leveling_start, name="leveling-start"),
     path("resources/leveling/<int:pk>/", leveling_views.leveling_run, name="leveling-run"),
@@ -19,6 +19,15 @@ urlpatterns = [
         r"^resources/leveling/(?P<pk>[0-9]+)/(?P<action>apply|discard)/$",
         leveling_views.leveling_decide,
         name="leveling-decide",
+    ),
+    path("resources/", resource_views.resource_heatmap, name="resource-heatmap"),
+    path("resources/cell/", resource_views.resource_cell, name="resource-cell"),
+    path("resources/teams-skills/", resource_views.resource_groups, name="resource-groups"),
+    path("resources/utilisation/", resource_views.resource_utilisation, name="resource-utilisation"),
+    re_path(
+        r"^resources/utilisation\.(?P<kind>csv|xlsx)$",
+        resource_views.resource_utilisation_export,
+        name="resource-utilisation-export",
     ),
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),

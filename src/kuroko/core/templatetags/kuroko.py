@@ -129,6 +129,14 @@ def duration(minutes: int | None, units: Any = None) -> str:
 
 
 @register.filter
+def hours(minutes: float | None) -> str:
+    """Minutes as hours with one decimal (480 → 8.0), for load and utilisation figures."""
+    if minutes is None:
+        return ""
+    return f"{minutes / 60:,.1f}"
+
+
+@register.filter
 def task_duration(task: Any, units: Any = None) -> str:
     """A task's duration as typed: working (5d) or elapsed (3ed, 3経過日 in Japanese)."""
     return localise_duration(format_span(int(task.duration_minutes), bool(task.duration_elapsed), units))

@@ -271,6 +271,21 @@ def project_schedule(user: Any, project: Project, *, today: Any) -> ProjectSched
 
 
 # The schedule and timeline reads live in submodules; importing them last lets them use the names above.
+from kuroko.projects.selectors.load import (  # noqa: E402
+    DEFAULT_PERIODS,
+    MAX_MONTHS,
+    MAX_PERIODS,
+    SCALES,
+    CellTask,
+    LoadCell,
+    LoadFilter,
+    LoadGrid,
+    LoadQuery,
+    load_cell,
+    load_grid,
+    load_query,
+    parse_month,
+)
 from kuroko.projects.selectors.resources import (  # noqa: E402
     HeatCell,
     HeatRow,
@@ -300,16 +315,35 @@ from kuroko.projects.selectors.timeline import (  # noqa: E402
     TIMELINE_TASK_FIELDS,
     portfolio_timeline,
 )
+from kuroko.projects.selectors.utilisation import (  # noqa: E402
+    MonthCell,
+    MonthRow,
+    MonthTable,
+    skill_load,
+    utilisation,
+)
 
 __all__ = [
+    "DEFAULT_PERIODS",
     "DEFAULT_SORT",
     "GANTT_KINDS",
+    "MAX_MONTHS",
+    "MAX_PERIODS",
+    "SCALES",
     "SORTS",
     "TIMELINE_LINK_FIELDS",
     "TIMELINE_PROJECT_FIELDS",
     "TIMELINE_TASK_FIELDS",
+    "CellTask",
     "HeatCell",
     "HeatRow",
+    "LoadCell",
+    "LoadFilter",
+    "LoadGrid",
+    "LoadQuery",
+    "MonthCell",
+    "MonthRow",
+    "MonthTable",
     "NetworkLink",
     "NetworkProject",
     "OverAllocation",
@@ -328,11 +362,15 @@ __all__ = [
     "duration_units",
     "filter_projects",
     "gantt_data",
+    "load_cell",
+    "load_grid",
+    "load_query",
     "managers_for_filter",
     "members",
     "milestones",
     "mspdi_baselines",
     "over_allocations",
+    "parse_month",
     "person_calendars",
     "person_projects",
     "person_tasks",
@@ -345,6 +383,8 @@ __all__ = [
     "project_list",
     "project_mspdi",
     "project_schedule",
+    "skill_load",
     "task_get",
+    "utilisation",
     "wbs_rows",
 ]

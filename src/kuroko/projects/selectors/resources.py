@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from kuroko.engine.calendar import WorkCalendar
-from kuroko.engine.load import WorkItem, capacity, load
+from kuroko.engine.load import capacity
 from kuroko.people.mapping import calendars_to_engine, engine_id
-from kuroko.people.models import Availability, Person
+from kuroko.people.models import Availability, Person, Team
+from kuroko.people.models import WorkCalendar as CalendarRow
 from kuroko.people.selectors import default_calendar
-from kuroko.projects.mapping import naive
-from kuroko.projects.models import Assignment
 
 # Colour steps of a cell, by % of capacity: so 101 % and 150 % look different.
 STEPS = (
@@ -38,13 +37,20 @@ def step(percent: float | None) -> str:
 
 @dataclass(frozen=True)
 class HeatCell:
-    """One person in one week: confirmed and tentative work, capacity, and % of capacity."""
+    """One person in one period (a week, or a day or month): confirmed and tentative work, capacity, and
+    % of capacity; with a project filter, that project's part of the confirmed work."""
 
     start: date
     work: float
     tentative: float
     capacity: float
-    tasks: tuple[int, ...] = ()  # the tasks whose confirmed work falls in the week
+    tasks: tuple[int, ...] = ()  # the tasks whose confirmed work falls in the period
+    finish: date | None = None  # the period's last day
+    project_work: float = 0.0
+
+    @property
+    def project_percent(self) -> float | None:
+        return None if self.capacity <= 0 else 100 * self.project_work / self.capacity
 
     @property
     def percent(self) -> float | None:
@@ -65,8 +71,9 @@ class HeatRow:
     cells: list[HeatCell]
 
 
-def _calendar(person: Person, cache: dict[int, WorkCalendar], years: range, around: datetime) -> WorkCalendar:
-    row = person.calendar or default_calendar()
+def _calendar(
+    row: CalendarRow, cache: dict[int, WorkCalendar], years: range, around: datetime
+) -> WorkCalendar:
     if row.pk not in cache:
         calendars = calendars_to_engine(row, years)
         by_id = {c.id: c for c in calendars}
@@ -79,7 +86,14 @@ def person_calendars(people: list[Person], first: date, last: date) -> dict[int,
     around = datetime.combine(first, datetime.min.time())
     years = range(first.year - 1, last.year + 2)
     cache: dict[int, WorkCalendar] = {}
-    return {p.pk: _calendar(p, cache, years, around) for p in people}
+    fallback = None  # the default calendar row, read once rather than once per person
+    out = {}
+    for p in people:
+        if p.calendar_id is None and fallback is None:
+            fallback = default_calendar()
+        row = p.calendar if p.calendar_id is not None else fallback
+        out[p.pk] = _calendar(row, cache, years, around)  # type: ignore[arg-type]
+    return out
 
 
 def capacity_minutes(
@@ -108,78 +122,47 @@ def capacity_minutes(
 
 def capacity_heatmap(user: Any, *, start: date, weeks: int = 12, team: int | None = None) -> list[HeatRow]:
     """Every active person (of a team, if given) × `weeks` weeks from the Monday of `start`: their work on
-    all projects (confirmed, and tentative apart) against their capacity (calendar × availability)."""
-    monday = start - timedelta(days=start.weekday())
-    last = monday + timedelta(days=7 * weeks - 1)
-    query = Person.objects.filter(is_active=True).select_related("calendar")
-    if team is not None:
-        query = query.filter(team_id=team)
-    people = list(query.order_by("family_name_kana", "family_name", "given_name"))
-    ids = [p.pk for p in people]
-    rows = list(
-        Assignment.objects.filter(
-            person_id__in=ids, task__finish__date__gte=monday, task__start__date__lte=last
-        )
-        .select_related("task")
-        .values_list(
-            "person_id", "task_id", "task__start", "task__finish", "work_minutes", "contour", "booking"
-        )
-    )
-    by_pk = person_calendars(people, monday, last)
-    calendars = {str(pk): cal for pk, cal in by_pk.items()}
-    capacities = capacity_minutes(people, monday, last, by_pk)
-    confirmed: list[WorkItem] = []
-    tentative: list[WorkItem] = []
-    for person_id, task_id, begin, end, work, contour, booking in rows:
-        if begin is None or end is None:
-            continue
-        item = WorkItem(str(person_id), naive(begin), naive(end), work, contour, key=str(task_id))
-        (tentative if booking == "tentative" else confirmed).append(item)
-    default = next(iter(calendars.values()), None) or _calendar(
-        Person(), {}, range(monday.year - 1, last.year + 2), datetime.combine(monday, datetime.min.time())
-    )
-    hard_load = load(confirmed, calendars, default)
-    hard, parts = hard_load.minutes, hard_load.items
-    soft = load(tentative, calendars, default).minutes
-    out = []
-    for person in people:
-        key = str(person.pk)
-        days = capacities[person.pk]
-        cells = []
-        for w in range(weeks):
-            week = [monday + timedelta(days=7 * w + d) for d in range(7)]
-            tasks = {int(task) for d in week for task, value in parts.get((key, d), ()) if value > 0}
-            cells.append(
-                HeatCell(
-                    week[0],
-                    sum(hard.get((key, d), 0.0) for d in week),
-                    sum(soft.get((key, d), 0.0) for d in week),
-                    sum(days[d] for d in week),
-                    tuple(sorted(tasks)),
-                )
-            )
-        out.append(HeatRow(person, cells))
-    return out
+    all projects (confirmed, and tentative apart) against their capacity (calendar × availability).
+
+    The weekly case of `load_grid`, which also does days and months and filters by skill and project.
+    """
+    from kuroko.projects.selectors.load import LoadFilter, LoadQuery, load_grid, period_start
+
+    team_row = Team.objects.filter(pk=team).first() if team is not None else None
+    if team is not None and team_row is None:
+        return []
+    query = LoadQuery(period_start("week", start), "week", weeks, LoadFilter(team=team_row))
+    return load_grid(user, query).rows
 
 
 @dataclass(frozen=True)
 class OverAllocation:
-    """A person booked beyond their capacity in a week, and the tasks (with projects and PMs) that do it."""
+    """A person booked beyond their capacity in a week, and the tasks (with projects and PMs) that do it:
+    those of projects the user may read, and how many more there are in other projects."""
 
     person: Person
     week: date
     percent: float
     over_minutes: float
     tasks: list[Any]
+    hidden: int = 0  # tasks in projects the user may not read
 
 
 def over_allocations(
-    user: Any, *, start: date, weeks: int = 12, team: int | None = None
+    user: Any, *, start: date, weeks: int = 12, team: int | None = None, people: Any = None
 ) -> list[OverAllocation]:
-    """Every person-week over 100 % of capacity (confirmed work), worst first."""
-    from kuroko.projects.models import Task
+    """Every person-week over 100 % of capacity (confirmed work), worst first. `people` (a `LoadFilter`)
+    narrows whose weeks, as on the heatmap; `team` is its short form."""
+    from kuroko.projects import permissions as perms
+    from kuroko.projects.models import Project, Task
+    from kuroko.projects.selectors.load import LoadFilter, LoadQuery, load_grid, period_start
 
-    rows = capacity_heatmap(user, start=start, weeks=weeks, team=team)
+    if people is None:
+        team_row = Team.objects.filter(pk=team).first() if team is not None else None
+        if team is not None and team_row is None:
+            return []
+        people = LoadFilter(team=team_row)
+    rows = load_grid(user, LoadQuery(period_start("week", start), "week", weeks, people)).rows
     found = [
         (row.person, cell)
         for row in rows
@@ -187,7 +170,8 @@ def over_allocations(
         if (cell.percent is not None and cell.percent > 100.5) or (cell.capacity <= 0 and cell.work > 0)
     ]
     ids = {task for _person, cell in found for task in cell.tasks}
-    tasks = Task.objects.select_related("project__manager").in_bulk(ids)
+    visible = perms.visible_projects(user, Project.objects.all())
+    tasks = Task.objects.filter(project__in=visible).select_related("project__manager").in_bulk(ids)
     out = [
         OverAllocation(
             person,
@@ -195,6 +179,7 @@ def over_allocations(
             cell.percent if cell.percent is not None else float("inf"),
             cell.work - cell.capacity,
             [tasks[t] for t in cell.tasks if t in tasks],
+            sum(1 for t in cell.tasks if t not in tasks),
         )
         for person, cell in found
     ]

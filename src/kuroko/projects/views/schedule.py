@@ -224,36 +224,3 @@ def task_driving_path(request: HttpRequest, pk: int) -> JsonResponse:
     task = selectors.task_get(request.user, pk)
     path = selectors.driving_path(request.user, task, today=timezone.localdate())
     return JsonResponse({"task": task.pk, "path": [t.pk for t in path]})
-
-
-@login_required
-def resource_heatmap(request: HttpRequest) -> HttpResponse:
-    """People × weeks: each person's work on all projects as % of their capacity."""
-    from datetime import date
-
-    from kuroko.people.models import Team
-
-    try:
-        start = date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = timezone.localdate()
-    weeks = int(request.GET["weeks"]) if request.GET.get("weeks", "").isdigit() else 12
-    weeks = min(max(weeks, 1), 52)
-    team = int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None
-    rows = selectors.capacity_heatmap(request.user, start=start, weeks=weeks, team=team)
-    over = selectors.over_allocations(request.user, start=start, weeks=weeks, team=team)
-    return render(
-        request,
-        "projects/resource_heatmap.html",
-        {
-            "rows": rows,
-            "over": over,
-            "weeks": [cell.start for cell in rows[0].cells] if rows else [],
-            "start": start,
-            "weeks_count": weeks,
-            "team": team,
-            "teams": Team.objects.order_by("code"),
-            "units": selectors.duration_units(),
-            "nav": "resources",
-        },
-    )
