@@ -286,6 +286,10 @@ def level_cmd(
         str, typer.Option("--solver", help="heuristic (built in) or cpsat (OR-Tools).")
     ] = "heuristic",
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=64, help="CP-SAT search workers (1: reproducible for a seed)."),
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the makespan and starts as JSON.")] = False,
 ) -> None:
     """Level a resource-constrained project (PSPLIB .sm file): the shortest schedule found in the time."""
@@ -312,7 +316,7 @@ def level_cmd(
         from kuroko.engine.leveling_cpsat import SolverMissingError, solve_cpsat
 
         try:
-            result = solve_cpsat(problem, time_limit=time_limit, seed=seed)
+            result = solve_cpsat(problem, time_limit=time_limit, seed=seed, workers=workers)
         except SolverMissingError:
             fail("--solver cpsat needs OR-Tools: install kuroko[solver] (pip install 'kuroko[solver]').")
             return
