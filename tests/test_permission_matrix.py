@@ -204,7 +204,8 @@ CASES: list[Case] = [
          "/projects/ALPHA/staffing/proposal/"),
     page((200, 200, 403, 403, 403, 403, 302), "project-staffing-proposal", "GET",
          "/projects/BETA/staffing/proposal/"),
-    page((302, 302, 302, 403, 403, 403, 302), "project-staffing-apply", "POST", "/projects/ALPHA/staffing/apply/",
+    page((302, 302, 302, 403, 403, 403, 302), "project-staffing-apply", "POST",
+         "/projects/ALPHA/staffing/apply/",
          lambda ids: {"choice": f"{ids['placeholder_assignment']}:{ids['member_person']}"}),
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
@@ -557,7 +558,9 @@ def matrix(world) -> dict[str, Any]:
     developer = services.placeholder_create(
         actor=admin, project=world.project, data={"name": "Java developer", "skill": skill}
     )
-    placeholder_assignment = services.assignment_set(actor=admin, task=world.plain_task, placeholder=developer)
+    placeholder_assignment = services.assignment_set(
+        actor=admin, task=world.plain_task, placeholder=developer
+    )
     availability = calendar_services.availability_add(
         actor=admin,
         person=spare,
@@ -644,7 +647,8 @@ def send(client: Client, case: Case, ids: dict[str, Any]) -> Any:
     if case.api:
         if data is None:
             return method(path)
-        if isinstance(data, dict) and any(hasattr(v, "read") for v in data.values()):  # a file upload: multipart
+        # A file upload goes as a multipart form; a list (staffing/apply) or a dict as JSON.
+        if isinstance(data, dict) and any(hasattr(value, "read") for value in data.values()):
             return method(path, data=data)
         return method(path, data=json.dumps(data), content_type="application/json")
     if case.json_body:
