@@ -45,6 +45,11 @@ def person(name: str, team: Any = None) -> Any:
 
 @pytest.fixture
 def staff(world) -> Staff:
+    return make_staff(world)
+
+
+def make_staff(world) -> Staff:
+    """Skills, five developers, a placeholder and its assignments on Screens and Review (week of 6 April)."""
     admin = world.admin
     for project in (world.project, world.other):
         services.project_update(
@@ -362,6 +367,7 @@ def test_staffing_page_lists_placeholders_with_suggestions(world, staff):
     html = signed_in(world.pm).get("/projects/ALPHA/staffing/").content.decode()
     assert "Java developer" in html and "Screens" in html and "Review" in html
     assert "Aoki" in html and "Java level 5 (needs 3)" in html and "Chiba" not in html
+    assert "3 people qualify" in html  # Aoki, Baba (booked) and Eto; not Chiba, nor Doi (expired)
     assert html.count('name="choice"') == 4  # Aoki and Eto on each of the two rows
     assert "Fill all optimally" in html
     member = signed_in(world.member).get("/projects/ALPHA/staffing/")

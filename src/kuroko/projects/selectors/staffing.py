@@ -37,7 +37,7 @@ from kuroko.people.selectors import default_calendar, team_and_descendants
 from kuroko.projects import permissions as perms
 from kuroko.projects.mapping import naive
 from kuroko.projects.models import Assignment, Booking, Project
-from kuroko.projects.selectors.resources import capacity_minutes, person_calendars
+from kuroko.projects.selectors.resources import capacity_minutes, person_calendars, step
 
 # How much each part weighs in a candidate's cost (0 = perfect, 1 = worst). Free capacity matters most:
 # a perfect expert with no time cannot do the work. Cost (rates) will join when rate cards exist.
@@ -391,7 +391,7 @@ class OpenRow:
     assignment: Assignment
     slots: list[Slot]
     candidates: list[Candidate]
-    qualified: int  # how many people have the skill at the level (whether free or not)
+    qualified: int  # how many people have the skill at the level, certified at the start (free or not)
 
 
 def project_staffing(user: Any, project: Project, *, top: int = 5) -> list[OpenRow]:
@@ -409,10 +409,12 @@ def project_staffing(user: Any, project: Project, *, top: int = 5) -> list[OpenR
         ranked = rank(pool, slots[0], taken)
         placeholder = assignment.placeholder
         assert placeholder is not None
+        period = task_period(assignment.task)
+        on = period[0] if period else None
         qualified = sum(
             1
             for p in pool.people
-            if skill_reason(pool.level(p, placeholder.skill), placeholder.skill, placeholder.min_level, None)
+            if skill_reason(pool.level(p, placeholder.skill), placeholder.skill, placeholder.min_level, on)
             is None
         )
         out.append(OpenRow(assignment, slots, ranked[:top], qualified))
@@ -436,6 +438,11 @@ class FreePerson:
     @property
     def free_percent(self) -> float:
         return 0.0 if self.capacity_minutes <= 0 else 100 * self.free_minutes / self.capacity_minutes
+
+    @property
+    def step(self) -> str:
+        """The resource heatmap's colour step of the load (100 % − free), so both pages read alike."""
+        return step(100 - self.free_percent)
 
 
 @dataclass(frozen=True)
