@@ -138,6 +138,17 @@ def test_judge_gives_the_reason_a_person_is_refused(world, staff):
     assert selectors.judge(pool, slot, world.member.person).reason == "no Java"
 
 
+def test_a_placeholder_without_a_skill_takes_anyone_free(world, staff):
+    """No skill asked: every active person with free time is a candidate, ranked by free time only."""
+    helper = services.placeholder_create(actor=world.pm, project=world.project, data={"name": "Helper"})
+    row = services.assignment_set(actor=world.pm, task=staff.review.task, placeholder=helper)
+    found = selectors.staffing_candidates(world.pm, row)
+    names = {c.person.family_name for c in found}
+    assert {"Aoki", "Chiba", "Doi", "Pm", "Member"} <= names and "Baba" not in names
+    assert all(c.level is None for c in found)
+    assert found[0].score == 100 and found[-1].person == staff.eto  # half-time: covers half the work
+
+
 def test_candidates_leave_out_people_already_on_the_task(world, staff):
     """Aoki assigned to Screens by name is no candidate for its placeholder any more."""
     services.assignment_set(actor=world.pm, task=staff.screens.task, person=staff.aoki)

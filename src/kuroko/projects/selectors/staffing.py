@@ -343,8 +343,19 @@ def pool_for(assignments: list[Assignment]) -> Pool:
         from django.utils import timezone
 
         first = last = timezone.localdate()
-    skills = {a.placeholder.skill_id for a in assignments if a.placeholder and a.placeholder.skill_id}
-    return Pool(first, last, skills=skills)
+    placeholders = [a.placeholder for a in assignments if a.placeholder is not None]
+    skills = {p.skill_id for p in placeholders if p.skill_id}
+    people = None
+    if all(p.skill_id for p in placeholders):
+        # People without any of the skills would be refused: leave them out before computing calendars
+        # and load (those with a level too low stay, so their refusal can say so).
+        people = list(
+            Person.objects.filter(is_active=True, skills__skill_id__in=skills)
+            .select_related("calendar", "team")
+            .order_by("family_name_kana", "family_name", "given_name")
+            .distinct()
+        )
+    return Pool(first, last, people=people, skills=skills)
 
 
 def rank(pool: Pool, slot: Slot, taken: set[tuple[int, int]]) -> list[Candidate]:
