@@ -255,6 +255,18 @@ def test_proposal_says_when_nobody_has_the_skill(world, staff):
     assert proposal.unfilled[0].reason == "Nobody active has COBOL at level 1 or above."
 
 
+def test_proposal_says_when_everyone_qualified_is_busy(world, staff):
+    """Aoki and Eto already on Review, Baba booked: Review's placeholder slot stays open with that reason."""
+    for who in (staff.aoki, staff.eto):
+        services.assignment_set(actor=world.pm, task=staff.review.task, person=who)
+    proposal = staffing_proposal(
+        actor=world.pm, project=world.project, placeholder_assignment_ids=[staff.review.pk]
+    )
+    assert [u.reason for u in proposal.unfilled] == [
+        "Everyone with the skill is fully booked, away or already on the task in its period."
+    ]
+
+
 def test_proposal_permissions_and_unknown_ids(world, staff):
     """Only who edits the project asks for a proposal; unknown ids name the field."""
     with pytest.raises(PermissionDenied):

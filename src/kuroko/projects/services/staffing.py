@@ -123,6 +123,8 @@ def _why_open(slot: Slot, judged: list[Candidate | Refusal]) -> str:
             "skill": placeholder.skill.name,
             "level": placeholder.min_level,
         }
+    if placeholder.skill is None:
+        return _("Everyone is fully booked, away or already on the task in its period.")
     return _("Everyone with the skill is fully booked, away or already on the task in its period.")
 
 
