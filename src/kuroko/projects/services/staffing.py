@@ -219,7 +219,7 @@ def staffing_apply(*, actor: Any, project: Project, choices: Sequence[Any]) -> l
     assignment_ids = {a for a, _p in pairs}
     rows = {
         a.pk: a
-        for a in Assignment.objects.select_for_update()
+        for a in Assignment.objects.select_for_update(of=("self",))
         .filter(pk__in=assignment_ids, task__project=project, placeholder__isnull=False)
         .select_related("task", "placeholder__skill")
     }
