@@ -219,6 +219,16 @@ CASES: list[Case] = [
          "/resources/utilisation.csv?group=team"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-utilisation-export", "GET",
          "/resources/utilisation.xlsx"),
+    # Staffing: who reads the project sees the suggestions; who edits it asks for a proposal and assigns.
+    page((200, 200, 200, 200, 200, 200, 302), "who-is-free", "GET", "/resources/free/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-staffing", "GET", "/projects/ALPHA/staffing/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project-staffing-proposal", "GET",
+         "/projects/ALPHA/staffing/proposal/"),
+    page((200, 200, 403, 403, 403, 403, 302), "project-staffing-proposal", "GET",
+         "/projects/BETA/staffing/proposal/"),
+    page((302, 302, 302, 403, 403, 403, 302), "project-staffing-apply", "POST",
+         "/projects/ALPHA/staffing/apply/",
+         lambda ids: {"choice": f"{ids['placeholder_assignment']}:{ids['member_person']}"}),
     # Rescheduling an already scheduled portfolio may change nothing: only the refusals are checked.
     page((302, 302, 403, 403, 403, 403, 302), "portfolio-reschedule", "POST",
          "/portfolio/schedule/reschedule/", writes=False),
@@ -325,6 +335,18 @@ CASES: list[Case] = [
         lambda ids: {"person_id": ids["member_person"], "units": 50}, task_id="plain"),
     api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/assignments/{assignment_id}",
         assignment_id="assignment"),
+    # Staffing: candidates for who reads the project, who-is-free for everyone signed in; the proposal
+    # (which writes nothing) and applying it for who edits the project.
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/assignments/{assignment_id}/candidates",
+        assignment_id="placeholder_assignment"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/free", query="start=2026-04-06&days=5"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/staffing/proposal", lambda ids: {},
+        code="alpha", writes=False),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/staffing/proposal", lambda ids: {},
+        code="beta", writes=False),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/staffing/apply",
+        lambda ids: [{"assignment_id": ids["placeholder_assignment"], "person_id": ids["member_person"]}],
+        code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/tasks/{task_id}/driving-path", task_id="plain"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/export/mspdi", code="alpha"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/baselines", code="alpha"),
@@ -571,6 +593,12 @@ def matrix(world) -> dict[str, Any]:
     assignment = services.assignment_set(actor=admin, task=world.owned_task, person=world.member.person)
     skill = calendar_services.skill_create(actor=admin, category="Languages", name="Java")
     calendar_services.person_skill_set(actor=admin, person=world.member.person, skill=skill, level=3)
+    developer = services.placeholder_create(
+        actor=admin, project=world.project, data={"name": "Java developer", "skill": skill}
+    )
+    placeholder_assignment = services.assignment_set(
+        actor=admin, task=world.plain_task, placeholder=developer
+    )
     availability = calendar_services.availability_add(
         actor=admin,
         person=spare,
@@ -606,6 +634,7 @@ def matrix(world) -> dict[str, Any]:
         "bl0": 0,
         "skill": skill.pk,
         "assignment": assignment.pk,
+        "placeholder_assignment": placeholder_assignment.pk,
         "availability": availability.pk,
         "run": run.pk,
         "bl5": 5,
@@ -660,7 +689,8 @@ def send(client: Client, case: Case, ids: dict[str, Any]) -> Any:
     if case.api:
         if data is None:
             return method(path)
-        if any(hasattr(value, "read") for value in data.values()):  # a file upload: multipart form
+        # A file upload goes as a multipart form; a list (staffing/apply) or a dict as JSON.
+        if isinstance(data, dict) and any(hasattr(value, "read") for value in data.values()):
             return method(path, data=data)
         return method(path, data=json.dumps(data), content_type="application/json")
     if case.json_body:

@@ -411,3 +411,18 @@ def synthetic(row: tuple[Any, ...]) -> bool:
     return first.startswith(("S1", "S2")) or first.endswith(".synthetic.example")
     with pytest.raises(ValueError):
         build_demo(seed=2026, today=TODAY)
+
+
+def test_demo_has_skills_and_open_placeholders_to_staff(demo: DemoSummary) -> None:
+    """People have skills; a few projects have placeholders on upcoming tasks that someone qualifies for."""
+    from kuroko.people.models import PersonSkill
+    from kuroko.projects.models import Assignment
+    from kuroko.projects.selectors.staffing import project_staffing
+
+    assert PersonSkill.objects.count() >= Person.objects.filter(is_active=True).count()
+    open_rows = Assignment.objects.filter(placeholder__isnull=False)
+    assert open_rows.count() >= 6
+    assert set(open_rows.values_list("task__project__code", flat=True)) == {"CBR-01", "CBR-03", "ECP-01"}
+    admin = User.objects.get(username="admin")
+    rows = project_staffing(admin, Project.objects.get(code="CBR-01"))
+    assert rows and all(row.candidates for row in rows)

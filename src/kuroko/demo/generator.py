@@ -91,9 +91,11 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     3 programs and 12 projects in every status (system-integration projects in Japanese or English with
     phases 要件定義 → リリース, a maintenance project, an agile project), 50–300 tasks each with
     dependencies (FS, some SS/FF with lags, a few between projects of a program), about 60 people in a
-    division → department → team hierarchy, project members and sponsors, RAG status with reasons, and
-    one login per role (see `demo_logins`). Dates are relative to `today` (default: the current date),
-    so the demo always looks current; the same `seed` and `today` give exactly the same data.
+    division → department → team hierarchy, project members and sponsors, RAG status with reasons, a
+    skills catalogue with people's levels and certifications, placeholders on upcoming tasks of three
+    projects (for the staffing page), and one login per role (see `demo_logins`). Dates are relative to
+    `today` (default: the current date), so the demo always looks current; the same `seed` and `today`
+    give exactly the same data.
 
     Everything is written in one transaction. Raises ValueError if the demo is already in the database.
     """
@@ -110,6 +112,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
             "pk", "owner_id", "duration_minutes"
         )
     )
+    # Skills, and placeholders on upcoming tasks of a few projects for the staffing page.
+    from kuroko.demo import staffing
+
+    staffing.build(seed=seed, today=day)
     # Progress is reported up to today: unfinished work is scheduled from today on.
     Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():

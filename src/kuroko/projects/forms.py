@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kuroko.core.templatetags.kuroko import localise_duration
 from kuroko.engine.duration import DurationError, DurationUnits, Span, format_span, parse_span
 from kuroko.formats.predecessors import PredecessorError, PredecessorRef, parse_predecessors
-from kuroko.people.models import Person
+from kuroko.people.models import Person, Skill, Team
 from kuroko.projects.mapping import aware, constraint_moment
 from kuroko.projects.models import (
     ConstraintType,
@@ -306,7 +306,42 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Project role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER)
 
 
+class FreeSearchForm(forms.Form):
+    """Who is free: from a date, for N working days, with a skill at a level, in a team."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=250, initial=10)
+    skill = forms.ModelChoiceField(
+        label=_("Skill"),
+        queryset=Skill.objects.select_related("category"),
+        required=False,
+        empty_label=_("Any"),
+    )
+    min_level = forms.IntegerField(label=_("Level at least"), min_value=1, max_value=5, initial=1)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.order_by("code"), required=False, empty_label=_("All teams")
+    )
+    min_free_percent = forms.IntegerField(
+        # xgettext:no-python-format
+        label=_("Free at least (%)"),
+        min_value=0,
+        max_value=100,
+        initial=50,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """The search a bare page shows: from today, for the initial values."""
+        names = ("days", "min_level", "min_free_percent")
+        return {"start": timezone.localdate().isoformat()} | {n: cls.base_fields[n].initial for n in names}
+
+
 __all__ = [
+    "FreeSearchForm",
     "MemberForm",
     "NewTaskForm",
     "PortfolioFilterForm",

@@ -5,6 +5,7 @@ from kuroko.projects.views import leveling as leveling_views
 from kuroko.projects.views import mspdi_update
 from kuroko.projects.views import resources as resource_views
 from kuroko.projects.views import schedule as schedule_views
+from kuroko.projects.views import staffing as staffing_views
 from kuroko.projects.views import timeline as timeline_views
 
 urlpatterns = [
@@ -74,4 +75,16 @@ urlpatterns = [
     path("tasks/<int:pk>/driving-path.json", schedule_views.task_driving_path, name="task-driving-path"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/history/", views.person_history, name="person-history"),
+    path("resources/free/", staffing_views.who_is_free, name="who-is-free"),
+    path("projects/<str:code>/staffing/", staffing_views.project_staffing, name="project-staffing"),
+    path(
+        "projects/<str:code>/staffing/proposal/",
+        staffing_views.project_staffing_proposal,
+        name="project-staffing-proposal",
+    ),
+    path(
+        "projects/<str:code>/staffing/apply/",
+        staffing_views.project_staffing_apply,
+        name="project-staffing-apply",
+    ),
 ]
