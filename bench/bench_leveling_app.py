@@ -21,13 +21,63 @@ import time
 from pathlib import Path
 
 
+def psplib_quality(passes: int) -> None:
+    """The plan leveller (not the RCPSP engine) on every PSPLIB J30 instance: how far above the optimum
+    its project finish is with the app's pass budget (all days working, constant capacities)."""
+    import statistics
+
+    from kuroko.engine.level_plan import Demand, LevelLink, LevelTask, PlanLevelling, level_plan
+    from kuroko.engine.leveling import _compile
+    from kuroko.formats.psplib import read_psplib, read_solutions
+
+    data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "psplib"
+    if not (data / "j30").is_dir():
+        print(f"{data} is absent: the shared PSPLIB data is not on this machine; J30 quality not measured.")
+        return
+    optimum = read_solutions(data / "solutions" / "j30opt.sm")
+    devs: list[float] = []
+    started = time.perf_counter()
+    for path in sorted((data / "j30").glob("*.sm")):
+        problem = read_psplib(path)
+        net = _compile(problem)
+        horizon = sum(job.duration for job in problem.jobs) + 1
+        tasks = tuple(
+            LevelTask(
+                id=job.id,
+                calendar="all",
+                start=net.es[i],
+                now=tuple(Demand(f"r{r}", (float(q),) * job.duration) for r, q in enumerate(job.demands) if q)
+                if job.duration
+                else (),
+                span=job.duration,
+                late_start=net.lf[i] - net.dur[i],
+                late_finish=net.lf[i],
+            )
+            for i, job in enumerate(problem.jobs)
+        )
+        links = tuple(LevelLink(job.id, s) for job in problem.jobs for s in job.successors)
+        capacity = {f"r{r}": [float(c)] * horizon for r, c in enumerate(problem.capacities)}
+        plan = PlanLevelling(tasks, links, {"all": list(range(horizon))}, capacity)
+        result = level_plan(plan, max_passes=passes, time_limit=600)
+        finish = max(result.starts[job.id] + job.duration for job in problem.jobs)
+        best = optimum[path.stem[3:]].makespan
+        devs.append(100 * (finish - best) / best)
+    print(
+        f"Plan leveller on PSPLIB J30 ({len(devs)} instances, {passes} passes): mean "
+        f"{statistics.mean(devs):.2f} % above the optimum, max {max(devs):.1f} %, optimal "
+        f"{sum(d == 0 for d in devs)}; {(time.perf_counter() - started) / len(devs) * 1000:.0f} ms per instance"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--tasks-per-project", type=int, default=200)
     parser.add_argument("--people", type=int, default=150)
     parser.add_argument("--time-limit", type=float, default=3.0, help="seconds of search")
+    parser.add_argument("--passes", type=int, default=200, help="pass budget on the PSPLIB J30 instances")
     args = parser.parse_args()
+    psplib_quality(args.passes)
 
     data_dir = Path(tempfile.mkdtemp(prefix="kuroko-bench-"))
     (data_dir / "static").mkdir()

@@ -468,13 +468,15 @@ def level_plan(
 ) -> LevelPlanResult:
     """Delay tasks so that no resource is over its capacity on any day, changing the plan as little as
     it can (see the module docstring). Deterministic for a seed when `max_passes`, not the clock, ends
-    the search. `progress` is called with the share of the budget spent (0–1) after each pass."""
+    the search. `progress` is called with the share of the budget (passes or time) spent, 0–1, after
+    each pass."""
     if time_limit <= 0:
         raise ValueError(f"The time limit must be positive, not {time_limit}.")
     if max_passes < 1:
         raise ValueError(f"At least one pass is needed, not {max_passes}.")
     net = _Net(problem)
-    deadline = clock() + time_limit
+    begun = clock()
+    deadline = begun + time_limit
     rng = random.Random(seed)
     best: _Pass | None = None
     best_order: list[int] = []
@@ -494,7 +496,7 @@ def level_plan(
         if best is None or result.score < best.score:
             best, best_order = result, order
         if progress is not None:
-            progress(min(1.0, passes / max_passes))
+            progress(min(1.0, max(passes / max_passes, (clock() - begun) / time_limit)))
         if not any(best.score):
             stopped_by = "optimal"  # nothing delayed: no schedule can do better
             break

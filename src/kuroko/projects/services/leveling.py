@@ -54,6 +54,9 @@ from kuroko.projects.models import (
 PINNING_CONSTRAINTS = {ConstraintType.MSO, ConstraintType.MFO, ConstraintType.SNLT, ConstraintType.FNLT}
 TIME_LIMITS = (0.5, 60.0)  # seconds of search a request may ask for
 DEFAULT_TIME_LIMIT = 3.0
+# Passes of the search: a project of a few hundred tasks does them all well within the time limit (and
+# then gets the same proposal for the same seed); a large portfolio stops at the time limit.
+MAX_PASSES = 200
 # Days after the last finish that a delayed task may go to.
 SLACK_DAYS = 366
 
@@ -371,6 +374,7 @@ def propose(
         problem,
         time_limit=time_limit,
         seed=seed,
+        max_passes=MAX_PASSES,
         progress=(lambda share: progress(0.1 + 0.8 * share)) if progress else None,
     )
     # Try the result with the critical-path engine: each moved task held at the start of its new day.
