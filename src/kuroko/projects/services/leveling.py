@@ -661,7 +661,7 @@ def leveling_apply(*, actor: Any, run: LevelingRun) -> LevelingRun:
     projects, reschedule them. Refused (nothing written) when the plan changed since it was computed."""
     from simple_history.utils import bulk_update_with_history
 
-    run = LevelingRun.objects.select_for_update().select_related("project").get(pk=run.pk)
+    run = LevelingRun.objects.select_for_update(of=("self",)).select_related("project").get(pk=run.pk)
     require(_can_level(actor, run.project))
     if run.status != LevelingRun.Status.READY:
         raise ValidationError(
