@@ -63,6 +63,7 @@ test: lint check-arch typecheck test-sqlite test-postgres test-browser
 bench: env
 	$(RUN)/python bench/bench_foundation.py
 	$(RUN)/python bench/bench_load.py
+	$(RUN)/python bench/bench_leveling_app.py
 
 clean:
 	rm -rf .venv .tools var build

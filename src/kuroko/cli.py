@@ -287,9 +287,14 @@ def level_cmd(
     ] = "heuristic",
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
     workers: Annotated[
-        int,
-        typer.Option("--workers", min=1, max=64, help="CP-SAT search workers (1: reproducible for a seed)."),
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="CP-SAT search workers (default: the CPUs, up to 8; 1 is reproducible).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the makespan and starts as JSON.")] = False,
 ) -> None:
     """Level a resource-constrained project (PSPLIB .sm file): the shortest schedule found in the time."""
@@ -316,7 +321,8 @@ def level_cmd(
         from kuroko.engine.leveling_cpsat import SolverMissingError, solve_cpsat
 
         try:
-            result = solve_cpsat(problem, time_limit=time_limit, seed=seed, workers=workers)
+            cpus = workers or min(8, os.cpu_count() or 1)
+            result = solve_cpsat(problem, time_limit=time_limit, seed=seed, workers=cpus)
         except SolverMissingError:
             fail("--solver cpsat needs OR-Tools: install kuroko[solver] (pip install 'kuroko[solver]').")
             return

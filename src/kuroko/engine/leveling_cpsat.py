@@ -10,6 +10,7 @@ simple bounds), and `lower_bound` is CP-SAT's best bound.
 from __future__ import annotations
 
 import importlib.util
+import time
 from types import MappingProxyType
 
 from kuroko.engine.leveling import LevelingProblem, LevelResult, _compile, level
@@ -53,6 +54,7 @@ def solve_cpsat(
 
     if time_limit <= 0:
         raise ValueError(f"The time limit must be positive, not {time_limit}.")
+    began = time.perf_counter()
     warm = level(problem, time_limit=max(0.05, time_limit / 10), seed=seed)
     if warm.optimal:
         return warm
@@ -79,7 +81,9 @@ def solve_cpsat(
     for j, job in enumerate(net.ids):
         model.add_hint(starts[j], warm.starts[job])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - time_limit / 10)
+    # What is left of the time limit after the warm start and the model, less a margin for CP-SAT's own
+    # start and stop, so that the whole call stays within `time_limit`.
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - began) - 0.1)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
     status = solver.solve(model)
