@@ -291,3 +291,11 @@ def test_level_from_a_past_day(world, clash, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError) as info:
         leveling.leveling_request(actor=world.pm, project=project, options={"level_from": "March"})
     assert "level_from" in info.value.message_dict
+
+
+def test_a_new_link_makes_a_proposal_stale(world, clash, django_capture_on_commit_callbacks):
+    project, screens, review = clash
+    run = compute(world.pm, project, django_capture_on_commit_callbacks)
+    services.dependency_create(actor=world.pm, predecessor=screens, successor=review)
+    with pytest.raises(ValidationError, match="changed after this proposal"):
+        leveling.leveling_apply(actor=world.pm, run=run)

@@ -185,12 +185,20 @@ def _lag_days(dep: Dependency, pred_minutes: int, minutes_per_day: int) -> tuple
 
 
 def fingerprint(projects: Iterable[Project]) -> str:
-    """What a proposal was computed from: task versions and confirmed assignments. Applying a proposal
-    whose projects changed since is refused."""
+    """What a proposal was computed from: project and task versions, links and assignments. Applying a
+    proposal whose projects changed since is refused."""
     pks = [p.pk for p in projects]
     h = hashlib.sha256()
     for version in Task.objects.filter(project_id__in=pks).order_by("pk").values_list("pk", "version"):
         h.update(repr(version).encode())
+    for row in Project.objects.filter(pk__in=pks).order_by("pk").values_list("pk", "version"):
+        h.update(repr(row).encode())
+    for row in (
+        Dependency.objects.filter(successor__project_id__in=pks)
+        .order_by("pk")
+        .values_list("pk", "predecessor_id", "successor_id", "type", "lag_minutes", "lag_elapsed")
+    ):
+        h.update(repr(row).encode())
     for row in (
         Assignment.objects.filter(task__project_id__in=pks)
         .order_by("pk")
