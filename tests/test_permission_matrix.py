@@ -198,6 +198,8 @@ CASES: list[Case] = [
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
+    page((302, 302, 403, 403, 403, 403, 302), "person-rate-add", "POST", "/people/{spare_person}/rates/add/",
+         lambda ids: {"effective_from": "2027-01-01", "cost_rate": "5000"}),
     # Levelling: who edits a project levels it; the PMO levels the portfolio; readers see proposals.
     page((200, 200, 200, 200, 200, 200, 302), "leveling-list", "GET", "/resources/leveling/"),
     page((302, 302, 403, 403, 403, 403, 302), "leveling-start", "POST", "/resources/leveling/new/"),
@@ -428,6 +430,17 @@ CASES: list[Case] = [
         lambda ids: {"start": "2030-01-01", "percent": 50}, person_id="spare_person"),
     api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/people/{person_id}/availability/{availability_id}",
         person_id="spare_person", availability_id="availability"),
+    # Cost rates are confidential: the PMO keeps and reads them.
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/rate-grades"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/rate-grades",
+        lambda ids: {"code": "PG", "name": "Programmer"}),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/rate-grades/{grade_id}/rates", grade_id="grade"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/rate-grades/{grade_id}/rates",
+        lambda ids: {"effective_from": "2027-01-01", "cost_rate": "5000"}, grade_id="grade"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/people/{person_id}/rates", person_id="spare_person"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/people/{person_id}/rates",
+        lambda ids: {"effective_from": "2027-01-01", "cost_rate": "5000"}, person_id="spare_person"),
+    api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/rates/{rate_id}", rate_id="rate"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/teams"),
     api((201, 201, 403, 403, 403, 403, 401), "POST", "/teams", lambda ids: {"code": "TNEW", "name": "New"}),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/teams/{team_id}", team_id="empty_team"),
@@ -607,6 +620,10 @@ def matrix(world) -> dict[str, Any]:
     run = LevelingRun.objects.create(
         project=world.project, status="ready", result=leveling.propose([world.project], time_limit=0.5)
     )
+    grade = calendar_services.rate_role_create(actor=admin, data={"code": "SSE", "name": "Senior SE"})
+    rate = calendar_services.rate_card_add(
+        actor=admin, role=grade, data={"effective_from": date(2026, 4, 1), "cost_rate": 6000}
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -636,6 +653,8 @@ def matrix(world) -> dict[str, Any]:
         "assignment": assignment.pk,
         "placeholder_assignment": placeholder_assignment.pk,
         "availability": availability.pk,
+        "grade": grade.pk,
+        "rate": rate.pk,
         "run": run.pk,
         "bl5": 5,
         "pg1": "PG1",

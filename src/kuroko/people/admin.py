@@ -6,6 +6,8 @@ from kuroko.people.models import (
     CalendarException,
     Person,
     PersonSkill,
+    RateCard,
+    RateRole,
     Skill,
     SkillCategory,
     Team,
@@ -80,3 +82,25 @@ class AvailabilityAdmin(SimpleHistoryAdmin):
     list_display = ("person", "start", "finish", "percent", "note")
     search_fields = ("person__family_name",)
     autocomplete_fields = ("person",)
+
+
+class RateCardInline(admin.TabularInline):
+    model = RateCard
+    fk_name = "role"
+    extra = 0
+    fields = ("effective_from", "cost_rate", "bill_rate", "note")
+
+
+@admin.register(RateRole)
+class RateRoleAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+    inlines = (RateCardInline,)
+
+
+@admin.register(RateCard)
+class RateCardAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "role", "effective_from", "cost_rate", "bill_rate")
+    list_filter = ("role",)
+    search_fields = ("person__family_name", "person__given_name", "role__name")
+    autocomplete_fields = ("person", "role")

@@ -1,6 +1,7 @@
 """REST endpoints for people, teams and working calendars."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from kuroko.people.models import (
     CalendarKind,
     EmploymentType,
     Person,
+    RateCard,
+    RateRole,
     RecurrenceKind,
     Team,
     WorkCalendar,
@@ -487,4 +490,85 @@ def remove_availability(request: HttpRequest, person_id: int, availability_id: i
     person = selectors.person_get(request.user, person_id)
     row = get_object_or_404(Availability, pk=availability_id, person=person)
     services.availability_remove(actor=request.user, availability=row)
+    return HttpStatus(204, None)
+
+
+# --- Cost rates (the PMO only: rates are confidential) ---------------------------------------------------
+
+
+class RateRoleOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class RateRoleIn(Schema):
+    code: str
+    name: str
+
+
+class RateOut(Schema):
+    id: int
+    person_id: int | None
+    role_id: int | None
+    effective_from: date
+    cost_rate: Decimal = Field(description="Cost per hour, in the organisation's currency")
+    bill_rate: Decimal | None = Field(None, description="Bill rate per hour (optional)")
+    note: str
+
+
+class RateIn(Schema):
+    effective_from: date
+    cost_rate: Decimal = Field(ge=0)
+    bill_rate: Decimal | None = Field(None, ge=0)
+    note: str = ""
+
+
+def _rates_reader(request: HttpRequest) -> None:
+    from kuroko.core.permissions import can_edit_directory
+
+    require(can_edit_directory(request.user), _("Cost rates are visible to the PMO only."))
+
+
+@router.get("/rate-grades", response=list[RateRoleOut])
+def list_rate_grades(request: HttpRequest) -> Any:
+    _rates_reader(request)
+    return selectors.rate_roles()
+
+
+@router.post("/rate-grades", response={201: RateRoleOut})
+def create_rate_grade(request: HttpRequest, payload: RateRoleIn) -> Any:
+    return HttpStatus(201, services.rate_role_create(actor=request.user, data=payload.dict()))
+
+
+@router.get("/rate-grades/{grade_id}/rates", response=list[RateOut])
+def list_grade_rates(request: HttpRequest, grade_id: int) -> Any:
+    _rates_reader(request)
+    return selectors.role_rates(get_object_or_404(RateRole, pk=grade_id))
+
+
+@router.post("/rate-grades/{grade_id}/rates", response={201: RateOut})
+def add_grade_rate(request: HttpRequest, grade_id: int, payload: RateIn) -> Any:
+    """A new rate of the grade from a day on; earlier rates stay for the days before."""
+    role = get_object_or_404(RateRole, pk=grade_id)
+    return HttpStatus(201, services.rate_card_add(actor=request.user, role=role, data=payload.dict()))
+
+
+@router.get("/people/{person_id}/rates", response=list[RateOut])
+def list_person_rates(request: HttpRequest, person_id: int) -> Any:
+    _rates_reader(request)
+    return selectors.person_rates(selectors.person_get(request.user, person_id))
+
+
+@router.post("/people/{person_id}/rates", response={201: RateOut})
+def add_person_rate(request: HttpRequest, person_id: int, payload: RateIn) -> Any:
+    """A rate of the person's own from a day on (it wins over their grade's)."""
+    person = selectors.person_get(request.user, person_id)
+    return HttpStatus(201, services.rate_card_add(actor=request.user, person=person, data=payload.dict()))
+
+
+@router.delete("/rates/{rate_id}", response={204: None})
+def remove_rate(request: HttpRequest, rate_id: int) -> Any:
+    _rates_reader(request)
+    services.rate_card_remove(actor=request.user, rate=get_object_or_404(RateCard, pk=rate_id))
     return HttpStatus(204, None)

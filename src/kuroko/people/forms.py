@@ -199,3 +199,14 @@ class ExceptionForm(QuietForm):
             "recurrence_month": data["recurrence_month"] if repeats else None,
             "recurrence_occurrences": data["recurrence_occurrences"] if repeats else None,
         }
+
+
+class RateForm(forms.Form):
+    """A cost rate from a day on (person page)."""
+
+    effective_from = forms.DateField(label=_("Effective from"))
+    cost_rate = forms.DecimalField(label=_("Cost per hour"), min_value=0, max_digits=12, decimal_places=2)
+    bill_rate = forms.DecimalField(
+        label=_("Bill rate per hour"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

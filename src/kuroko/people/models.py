@@ -42,6 +42,23 @@ class Team(Versioned):
         return self.name
 
 
+class RateRole(models.Model):
+    """A rate grade (単価区分) such as "Senior SE" or "Programmer": people of a grade cost its rate unless
+    they have a rate of their own."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rate grade")
+        verbose_name_plural = _("rate grades")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EmploymentType(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
     CONTRACTOR = "contractor", _("Contractor")
@@ -71,6 +88,15 @@ class Person(Versioned):
         _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.EMPLOYEE
     )
     is_active = models.BooleanField(_("active"), default=True)
+    rate_role = models.ForeignKey(
+        RateRole,
+        verbose_name=_("rate grade"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        help_text=_("Their cost per hour is the grade's, unless they have a rate of their own."),
+    )
     calendar = models.ForeignKey(
         "WorkCalendar",
         verbose_name=_("working calendar"),
@@ -461,3 +487,66 @@ class Availability(models.Model):
     def clean(self) -> None:
         if self.finish is not None and self.start is not None and self.finish < self.start:
             raise ValidationError({"finish": _("The end cannot be before the start.")})
+
+
+class RateCard(models.Model):
+    """A cost rate per hour (and optionally a bill rate) from `effective_from` on, for one person or for a
+    rate grade; the next card of the same person or grade ends it. Rates are kept, never overwritten, so
+    past costs stay as they were."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rates",
+    )
+    role = models.ForeignKey(
+        RateRole,
+        verbose_name=_("rate grade"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rates",
+    )
+    effective_from = models.DateField(_("effective from"))
+    cost_rate = models.DecimalField(
+        _("cost per hour"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    bill_rate = models.DecimalField(
+        _("bill rate per hour"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rate card")
+        verbose_name_plural = _("rate cards")
+        ordering = ["person", "role", "effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=True) & models.Q(role__isnull=False))
+                | (models.Q(person__isnull=False) & models.Q(role__isnull=True)),
+                name="rate_card_person_or_grade",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "effective_from"],
+                condition=models.Q(person__isnull=False),
+                name="rate_card_once_per_person_day",
+            ),
+            models.UniqueConstraint(
+                fields=["role", "effective_from"],
+                condition=models.Q(role__isnull=False),
+                name="rate_card_once_per_grade_day",
+            ),
+            models.CheckConstraint(condition=models.Q(cost_rate__gte=0), name="rate_card_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.role} {self.effective_from}: {self.cost_rate}"

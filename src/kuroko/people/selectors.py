@@ -21,6 +21,8 @@ from kuroko.people.models import (
     CalendarKind,
     Person,
     PersonSkill,
+    RateCard,
+    RateRole,
     Skill,
     Team,
     WorkCalendar,
@@ -252,3 +254,82 @@ def person_skills(person: Person) -> QuerySet[PersonSkill]:
 
 def person_availability(person: Person) -> QuerySet[Availability]:
     return Availability.objects.filter(person=person).order_by("start")
+
+
+# --- Cost rates -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """The rate in force on a day and where it comes from (the person's own card or their grade's)."""
+
+    cost: Any  # Decimal per hour
+    bill: Any  # Decimal per hour, or None
+    effective_from: date
+    source: str  # "person" or "grade"
+
+
+def rate_roles() -> QuerySet[RateRole]:
+    return RateRole.objects.annotate(people_count=Count("people")).order_by("code")
+
+
+def person_rates(person: Person) -> QuerySet[RateCard]:
+    """The person's own rate cards, newest first."""
+    return RateCard.objects.filter(person=person).order_by("-effective_from")
+
+
+def role_rates(role: RateRole) -> QuerySet[RateCard]:
+    return RateCard.objects.filter(role=role).order_by("-effective_from")
+
+
+def rate_timelines(people: list[Person]) -> dict[int, list[tuple[date, Rate]]]:
+    """Each person's rates in force from each change on, oldest first: their own cards where they have
+    one in force, else their grade's. One query for any number of people."""
+    roles = {p.rate_role_id for p in people if p.rate_role_id}
+    own: dict[int, list[RateCard]] = {}
+    by_role: dict[int, list[RateCard]] = {}
+    query = RateCard.objects.filter(Q(person__in=[p.pk for p in people]) | Q(role__in=roles))
+    for card in query.order_by("effective_from"):
+        if card.person_id:
+            own.setdefault(card.person_id, []).append(card)
+        elif card.role_id:
+            by_role.setdefault(card.role_id, []).append(card)
+    out: dict[int, list[tuple[date, Rate]]] = {}
+    for person in people:
+        mine = own.get(person.pk, [])
+        grade = by_role.get(person.rate_role_id, []) if person.rate_role_id else []
+        changes = sorted({c.effective_from for c in (*mine, *grade)})
+        timeline: list[tuple[date, Rate]] = []
+        for day in changes:
+            found = _in_force(mine, day)
+            rate = (
+                Rate(found.cost_rate, found.bill_rate, found.effective_from, "person")
+                if found
+                else _grade_rate(grade, day)
+            )
+            if rate is not None and (not timeline or timeline[-1][1] != rate):
+                timeline.append((day, rate))
+        out[person.pk] = timeline
+    return out
+
+
+def _in_force(cards: list[RateCard], day: date) -> RateCard | None:
+    found = None
+    for card in cards:  # oldest first
+        if card.effective_from <= day:
+            found = card
+    return found
+
+
+def _grade_rate(cards: list[RateCard], day: date) -> Rate | None:
+    card = _in_force(cards, day)
+    return Rate(card.cost_rate, card.bill_rate, card.effective_from, "grade") if card else None
+
+
+def rate_on(person: Person, day: date) -> Rate | None:
+    """The person's rate on `day`: their own card in force, else their grade's, else None."""
+    found = None
+    for start, rate in rate_timelines([person])[person.pk]:
+        if start <= day:
+            found = rate
+    return found

@@ -22,6 +22,8 @@ from kuroko.people.models import (
     CalendarKind,
     Person,
     PersonSkill,
+    RateCard,
+    RateRole,
     Skill,
     SkillCategory,
     Team,
@@ -40,6 +42,7 @@ PERSON_FIELDS = (
     "employment_type",
     "is_active",
     "calendar",
+    "rate_role",
 )
 TEAM_FIELDS = ("code", "name", "parent")
 
@@ -434,3 +437,45 @@ def availability_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> 
 def availability_remove(*, actor: Any, availability: Availability) -> None:
     require(can_edit_directory(actor))
     availability.delete()
+
+
+# --- Cost rates (confidential: the PMO keeps and reads them) -----------------------------------------
+
+
+@transaction.atomic
+def rate_role_create(*, actor: Any, data: Mapping[str, Any]) -> RateRole:
+    """Add a rate grade (単価区分) to the catalogue."""
+    require(can_edit_directory(actor))
+    row = RateRole()
+    apply_changes(row, data, ("code", "name"))
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def rate_card_add(
+    *, actor: Any, data: Mapping[str, Any], person: Person | None = None, role: RateRole | None = None
+) -> RateCard:
+    """A new rate from a day on, for a person or for a rate grade. The rate it follows stays (past costs
+    keep their rate); a second rate on the same day for the same person or grade is refused."""
+    require(can_edit_directory(actor))
+    if (person is None) == (role is None):
+        raise ValidationError({"person": _("A rate is for one person or for one rate grade.")})
+    row = RateCard(person=person, role=role)
+    apply_changes(row, data, ("effective_from", "cost_rate", "bill_rate", "note"))
+    row.full_clean(validate_unique=False, validate_constraints=False)
+    same_day = RateCard.objects.filter(effective_from=row.effective_from)
+    same_day = same_day.filter(person=person) if person is not None else same_day.filter(role=role)
+    if same_day.exists():
+        raise ValidationError(
+            {"effective_from": _("There is already a rate from %(day)s.") % {"day": row.effective_from}}
+        )
+    row.save()
+    return row
+
+
+@transaction.atomic
+def rate_card_remove(*, actor: Any, rate: RateCard) -> None:
+    require(can_edit_directory(actor))
+    rate.delete()

@@ -5,6 +5,7 @@ from kuroko.people import views
 urlpatterns = [
     path("people/", views.directory, name="people"),
     path("people/<int:pk>/calendar/", views.person_calendar_create, name="person-calendar-create"),
+    path("people/<int:pk>/rates/add/", views.person_rate_add, name="person-rate-add"),
     path("calendars/", views.calendar_list, name="calendars"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar-detail"),
     path("calendars/<int:pk>/year/", views.calendar_year, name="calendar-year"),

@@ -308,3 +308,25 @@ def person_calendar_create(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = services.person_calendar_create(actor=request.user, person=person)
     messages.success(request, _("Calendar %(name)s created.") % {"name": calendar.name})
     return redirect(calendar)
+
+
+@login_required
+@require_POST
+def person_rate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a cost rate of the person's own from a day on (the PMO)."""
+    from kuroko.people.forms import RateForm
+
+    person = selectors.person_get(request.user, pk)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_card_add(actor=request.user, person=person, data=form.cleaned_data)
+            messages.success(request, _("Rate added."))
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+    return redirect(f"{person.get_absolute_url()}#rates")

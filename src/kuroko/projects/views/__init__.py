@@ -378,6 +378,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": people_selectors.person_skills(person),
             "availability": people_selectors.person_availability(person),
             "can_edit": core_perms.can_edit_directory(request.user),
+            # Rates are confidential: the PMO only.
+            "rates": people_selectors.person_rates(person)
+            if core_perms.can_edit_directory(request.user)
+            else None,
+            "rate_today": (
+                people_selectors.rate_on(person, timezone.localdate())
+                if core_perms.can_edit_directory(request.user)
+                else None
+            ),
         },
     )
 
