@@ -557,3 +557,20 @@ def test_proposal_and_apply_api(world, staff):
         (staff.aoki.pk, 100),
         (staff.eto.pk, 50),
     }
+
+
+def test_cost_rates_join_the_ranking_and_only_the_pmo_sees_them(world, staff, client):
+    """With rates, the rate takes a fifth of the cost: Aoki (Java 5, free) at 10,000/h against the pool's
+    dearest (10,000) scores 0.5 × 0 + 0.3 × 0.5 + 0.2 × 1 = 0.35 → 65; Eto (Java 3, half-time) without a
+    rate: 0.5 × 0.5 + 0.3 × 1 + 0.2 × 0.5 = 0.65 → 35."""
+    people_services.rate_card_add(
+        actor=world.admin, person=staff.aoki, data={"effective_from": date(2026, 1, 1), "cost_rate": 10000}
+    )
+    aoki, eto = selectors.staffing_candidates(world.pm, staff.screens)
+    assert (aoki.person, aoki.score, aoki.rate, aoki.work_cost) == (staff.aoki, 65, 10000, 400000)
+    assert (eto.person, eto.score, eto.rate) == (staff.eto, 35, None)
+    client.force_login(world.pmo)
+    assert "Cost per hour" in client.get("/projects/ALPHA/staffing/").content.decode()
+    client.force_login(world.pm)
+    page = client.get("/projects/ALPHA/staffing/").content.decode()
+    assert "Cost per hour" not in page and "10000" not in page

@@ -9,7 +9,7 @@ is judged on two things the PMO can check (see docs/guide/resources.md#staffing)
   `capacity_minutes` as the resource heatmap) minus their confirmed work on all projects (spread by
   `kuroko.engine.load` as the heatmap does), day by day, never below zero on a day.
 
-Cost does not rank candidates yet: people have no rates until rate cards exist; it joins the ranking then.
+With cost rates, the rate on the task's start joins the ranking (WEIGHTS_WITH_RATES).
 
 A placeholder assignment asks for as many people as its units need, up to the placeholder's quantity
 (units are the whole group's, as in MS Project and the levelling: "Java developer ×2" at 200 % is two
@@ -40,9 +40,12 @@ from kuroko.projects.models import Assignment, Booking, Project
 from kuroko.projects.selectors.resources import capacity_minutes, person_calendars, step
 
 # How much each part weighs in a candidate's cost (0 = perfect, 1 = worst). Free capacity matters most:
-# a perfect expert with no time cannot do the work. Cost (rates) will join when rate cards exist.
+# a perfect expert with no time cannot do the work. When some people have cost rates, the rate (as a
+# share of the dearest in the pool) takes a part too; without any rate the first two share it all.
 WEIGHT_CAPACITY = 0.6
 WEIGHT_SKILL = 0.4
+WEIGHTS_WITH_RATES = (0.5, 0.3, 0.2)  # capacity, skill, rate
+UNKNOWN_RATE = 0.5  # the rate part of someone without a rate when others have one: neither cheap nor dear
 MAX_EXCESS = 4  # levels run 1–5, so at most four above a minimum
 MAX_DAYS = 250  # who-is-free looks at most about a working year ahead
 DEFAULT_FREE_PERCENT = 50
@@ -129,6 +132,18 @@ class Candidate:
     cost: float
     reasons: tuple[str, ...]
     dated: bool = True  # False while the task has no dates: capacity could not be judged
+    rate: Any = None  # cost per hour on the task's start (Decimal; confidential: shown to the PMO only)
+
+    @property
+    def work_cost(self) -> Any:
+        """The slot's work at their rate (None without a rate)."""
+        from decimal import Decimal
+
+        return (
+            None
+            if self.rate is None
+            else (self.rate * Decimal(self.needed_minutes) / 60).quantize(Decimal(1))
+        )
 
     @property
     def free_minutes(self) -> float:
@@ -191,6 +206,18 @@ class Pool:
         self.capacity = capacity_minutes(self.people, first, last, self.calendars)
         self.booked = _confirmed_load(self.people, first, last, self.calendars)
         self._times: dict[tuple[int, date, date], tuple[float, float, int]] = {}
+        from kuroko.people.selectors import rate_timelines
+
+        self.rates = rate_timelines(self.people)
+        self.dearest = max((float(r.cost) for line in self.rates.values() for _d, r in line), default=0.0)
+
+    def rate(self, person: Person, day: date) -> Any:
+        """Their cost per hour on `day` (None without a rate)."""
+        found = None
+        for start, rate in self.rates.get(person.pk, []):
+            if start <= day:
+                found = rate.cost
+        return found
 
     def level(self, person: Person, skill: Skill | None) -> PersonSkill | None:
         return None if skill is None else self.skills.get((person.pk, skill.pk))
@@ -295,11 +322,12 @@ def judge(
                 % {"date": row.expires.isoformat()}
             )
     skill_cost = 0.0 if skill is None else (MAX_EXCESS - excess) / MAX_EXCESS
+    rate = pool.rate(person, period[0] if period else pool.first)
     if period is None:
         reasons.append(_("the task has no dates yet: free time unknown"))
         return Candidate(
             person, level, excess, 0, 0, slot.work_minutes, 0,
-            WEIGHT_SKILL * skill_cost + WEIGHT_CAPACITY * 0.5, tuple(reasons), dated=False,
+            _weigh(pool, 0.5, skill_cost, rate), tuple(reasons), dated=False, rate=rate,
         )  # fmt: skip
     capacity, booked, days = pool.time(person, *period)
     free = max(capacity - booked, 0.0)
@@ -321,8 +349,17 @@ def judge(
             )
     else:
         lack = 1 - free / capacity
-    cost = WEIGHT_SKILL * skill_cost + WEIGHT_CAPACITY * lack
-    return Candidate(person, level, excess, capacity, booked, needed, days, cost, tuple(reasons))
+    cost = _weigh(pool, lack, skill_cost, rate)
+    return Candidate(person, level, excess, capacity, booked, needed, days, cost, tuple(reasons), rate=rate)
+
+
+def _weigh(pool: Pool, lack: float, skill_cost: float, rate: Any) -> float:
+    """A candidate's cost from its parts (each 0–1): lack of free time, skill, and rate when rates exist."""
+    if pool.dearest <= 0:
+        return WEIGHT_CAPACITY * lack + WEIGHT_SKILL * skill_cost
+    w_time, w_skill, w_rate = WEIGHTS_WITH_RATES
+    rate_cost = UNKNOWN_RATE if rate is None else float(rate) / pool.dearest
+    return w_time * lack + w_skill * skill_cost + w_rate * rate_cost
 
 
 def people_on_tasks(task_ids: Iterable[int]) -> set[tuple[int, int]]:
@@ -384,7 +421,7 @@ def staffing_candidates(user: Any, assignment: Assignment, *, limit: int | None 
     level or above (the level above it counts), then free capacity in the task's period for the work.
 
     People already assigned to the task, without the skill, or with no free time in the period are
-    left out. Cost joins the ranking when rate cards exist.
+    left out. With cost rates, the rate joins the ranking.
     """
     assignment = Assignment.objects.select_related("task__project", "placeholder__skill").get(
         pk=assignment.pk

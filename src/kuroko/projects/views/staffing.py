@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kuroko.core import permissions as core_perms
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.projects import permissions as perms
 from kuroko.projects import selectors
@@ -39,6 +40,7 @@ def _page(
             "project": project,
             "rows": staffing.project_staffing(request.user, project, top=TOP),
             "can_edit": perms.can_edit_project(request.user, project),
+            "show_rates": core_perms.can_edit_directory(request.user),  # rates are the PMO's
             "proposal": proposal,
             "error": error,
             "units": selectors.duration_units(),
