@@ -34,7 +34,7 @@ from tests.factories import PersonFactory, ProgramFactory, TeamFactory
 
 ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
-APPS = ("core", "people", "projects")
+APPS = ("core", "people", "projects", "tracking")
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,13 @@ CASES: list[Case] = [
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
+    # Costs: project readers see them; who edits the project keeps the budget and the expenses.
+    page((200, 200, 200, 200, 200, 403, 302), "project-costs", "GET", "/projects/ALPHA/costs/"),
+    page((302, 302, 302, 403, 403, 403, 302), "budget-set", "POST", "/projects/ALPHA/costs/budget/",
+         lambda ids: {"month": "2027-04-01", "category": "labour", "amount": "1000"}),
+    page((302, 302, 302, 403, 403, 403, 302), "expense-add", "POST", "/projects/ALPHA/costs/expenses/add/",
+         lambda ids: {"date": "2027-04-09", "category": "expenses", "amount": "100", "description": "Taxi"}),
+    page((302, 302, 302, 403, 403, 403, 302), "expense-delete", "POST", "/expenses/{expense}/delete/"),
     page((302, 302, 403, 403, 403, 403, 302), "person-rate-add", "POST", "/people/{spare_person}/rates/add/",
          lambda ids: {"effective_from": "2027-01-01", "cost_rate": "5000"}),
     # Levelling: who edits a project levels it; the PMO levels the portfolio; readers see proposals.
@@ -314,6 +321,13 @@ CASES: list[Case] = [
     # Resources: project members read; who edits the project assigns.
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/placeholders", code="alpha"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/resources/over-allocations"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/budget", code="alpha"),
+    api((200, 200, 200, 403, 403, 403, 401), "PUT", "/projects/{code}/budget",
+        lambda ids: {"category": "labour", "month": "2027-04-01", "amount": "1000"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/expenses", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/expenses",
+        lambda ids: {"date": "2027-04-09", "amount": "100", "description": "Taxi"}, code="alpha"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/expenses/{expense_id}", expense_id="expense"),
     api((202, 202, 202, 403, 403, 403, 401), "POST", "/projects/{code}/leveling", lambda ids: {},
         code="alpha"),
     api((202, 202, 403, 403, 403, 403, 401), "POST", "/leveling", lambda ids: {}),
@@ -624,6 +638,13 @@ def matrix(world) -> dict[str, Any]:
     rate = calendar_services.rate_card_add(
         actor=admin, role=grade, data={"effective_from": date(2026, 4, 1), "cost_rate": 6000}
     )
+    from kuroko.tracking import services as tracking_services
+
+    expense = tracking_services.expense_add(
+        actor=admin,
+        project=world.project,
+        data={"date": date(2026, 4, 9), "category": "expenses", "amount": 100, "description": "Taxi"},
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -653,6 +674,7 @@ def matrix(world) -> dict[str, Any]:
         "assignment": assignment.pk,
         "placeholder_assignment": placeholder_assignment.pk,
         "availability": availability.pk,
+        "expense": expense.pk,
         "grade": grade.pk,
         "rate": rate.pk,
         "run": run.pk,

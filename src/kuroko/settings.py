@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kuroko.core",
     "kuroko.people",
     "kuroko.projects",
+    "kuroko.tracking",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kuroko.core.urls")),
     path("", include("kuroko.people.urls")),
+    path("", include("kuroko.tracking.urls")),
     path("", include("kuroko.projects.urls")),
 ]
