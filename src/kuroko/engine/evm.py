@@ -331,6 +331,7 @@ class EvmProject:
             if task.calendar is not None and task.calendar not in calendar_ids:
                 raise task._fail("calendar", f"{task.calendar!r} is not among the project's calendars.")
         parents = {t.parent for t in self.tasks if t.parent is not None}
+        rooted: set[str] = set()  # tasks whose chain of parents is known to reach the top
         for task in self.tasks:
             if task.id in parents:
                 for field in ("budget", "phasing", "actual_costs"):
@@ -338,14 +339,15 @@ class EvmProject:
                         raise task._fail(
                             field, "belongs on the tasks under this summary: a summary adds them up."
                         )
-            # Walk up to the root: a chain longer than the task list is a loop.
-            seen = 0
-            parent = task.parent
-            while parent is not None:
-                seen += 1
-                if seen > len(self.tasks):
+            # Walk up until the top or a task known to reach it; meeting the walk itself is a loop.
+            walk: set[str] = set()
+            current: str | None = task.id
+            while current is not None and current not in rooted:
+                if current in walk:
                     raise task._fail("parent", "chain forms a loop.")
-                parent = by_id[parent].parent
+                walk.add(current)
+                current = by_id[current].parent
+            rooted |= walk
 
     def summaries(self) -> frozenset[str]:
         """Ids of the tasks that have tasks under them."""
@@ -386,7 +388,7 @@ class Figures:
     tcpi: float | None  # (BAC − EV) / (BAC − AC): efficiency needed to finish within BAC
     tcpi_eac: float | None  # (BAC − EV) / (EAC − AC): efficiency needed to finish at EAC
     pd: float  # planned duration
-    at: float  # actual time: from the baseline start to the end of the status date
+    at: float  # actual time: from the baseline start to the end of the status date (or to its finish)
     es: float | None  # earned schedule (None without a budget: nothing was planned to be earned)
     sv_t: float | None  # ES − AT
     spi_t: float | None  # ES / AT
