@@ -744,7 +744,8 @@ def test_series_agrees_with_earned_value(project, day):
 
 
 @given(
-    st.floats(0, 1e9),
+    # Subnormal amounts (below 1e-308 hours) would underflow; no effort is that small.
+    st.floats(0, 1e9, allow_subnormal=False),
     st.sampled_from([u for u in Unit if u is not Unit.MONEY]),
     st.sampled_from([u for u in Unit if u is not Unit.MONEY]),
     st.floats(1, 24),
