@@ -120,3 +120,60 @@ def test_level_cpsat(tmp_path):
     else:
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["makespan"] == 5
+
+
+EVM_PLAN = Path(__file__).parents[1] / "docs" / "examples" / "evm-plan.json"
+
+
+def test_evm_prints_json_with_the_listed_keys(tmp_path):
+    """`kuroko evm FILE --status-date … --json`: the project's figures at the top, every task below."""
+    import json
+
+    out = run(tmp_path, "evm", str(EVM_PLAN), "--status-date", "2027-06-18", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    listed = {"bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi", "es", "spi_t"}
+    assert listed <= set(data)
+    assert (data["bac"], data["pv"], data["ev"], data["ac"]) == (3e6, 1e6, 1.1e6, 1.25e6)
+    assert (data["spi"], data["cpi"], data["es"], data["spi_t"]) == (1.1, 0.88, 11, 1.1)
+    assert (data["status_date"], data["currency"], data["method"]) == (
+        "2027-06-18",
+        "JPY",
+        "percent_complete",
+    )
+    assert [t["id"] for t in data["tasks"]] == ["1", "1.1", "1.2", "2", "3"]
+    build = data["tasks"][3]
+    assert (build["spi"], build["cpi"], build["eac"]) == (None, None, None)  # undefined, not an error
+    # Without --status-date, the file's status date; a week later more is planned.
+    assert json.loads(run(tmp_path, "evm", str(EVM_PLAN), "--json").stdout)["pv"] == 1e6
+    later = json.loads(run(tmp_path, "evm", str(EVM_PLAN), "--status-date", "2027-06-25", "--json").stdout)
+    assert later["pv"] == 1.5e6
+
+
+def test_evm_prints_a_table(tmp_path):
+    """The text output rounds for display: yen without decimals, indices to two decimals."""
+    out = run(tmp_path, "evm", str(EVM_PLAN), "--status-date", "2027-06-18")
+    assert out.returncode == 0, out.stderr
+    assert "3,409,091" in out.stdout and "0.88" in out.stdout and "22.7 d" in out.stdout
+    assert "Requirements" in out.stdout and "2027-07-07 14:49" in out.stdout
+
+
+def test_evm_bad_input_exits_2(tmp_path):
+    """A missing or unreadable file, a bad date, a plan without baseline or status date, or a bad field:
+    exit code 2 and the problem named on stderr."""
+    missing = run(tmp_path, "evm", str(tmp_path / "none.json"), "--status-date", "2027-06-18")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    bad_date = run(tmp_path, "evm", str(EVM_PLAN), "--status-date", "18/06/2027")
+    assert bad_date.returncode == 2 and "--status-date" in bad_date.stderr and bad_date.stdout == ""
+    small = str(Path(__file__).parents[1] / "docs" / "examples" / "small-plan.json")
+    no_baseline = run(tmp_path, "evm", small, "--status-date", "2026-05-01")
+    assert no_baseline.returncode == 2 and "no task has a baseline" in no_baseline.stderr
+    no_date = run(tmp_path, "evm", small)
+    assert no_date.returncode == 2 and "status_date" in no_date.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"start": "2027-06-07T08:00:00", "tasks": [')
+    assert "line 1" in run(tmp_path, "evm", str(broken), "--status-date", "2027-06-18").stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(EVM_PLAN.read_text().replace('"budget": 500000', '"budget": -5'))
+    out = run(tmp_path, "evm", str(wrong), "--status-date", "2027-06-18")
+    assert out.returncode == 2 and "tasks[1] (id '1.1')" in out.stderr and "budget" in out.stderr

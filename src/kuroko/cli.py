@@ -276,6 +276,134 @@ def schedule_cmd(
         )
 
 
+@app.command(name="evm")
+def evm_cmd(
+    file: Annotated[Path, typer.Argument(help="A Kuroko plan JSON file with baselines and actual costs.")],
+    status_date: Annotated[
+        str | None,
+        typer.Option("--status-date", help="Status date YYYY-MM-DD (default: the file's status_date)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Earned value of a plan file as of a status date: PV, EV, AC, indices, EAC, earned schedule."""
+    import json
+    from datetime import date, datetime
+
+    from rich.markup import escape
+
+    from kuroko.engine.evm import Figures, display_places, earned_value, round_half_up
+    from kuroko.formats.plan_json import PlanFormatError, evm_from_dict, plan_from_dict
+
+    def fail(message: str) -> None:
+        err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
+        raise typer.Exit(2)
+
+    day: date | None = None
+    if status_date is not None:
+        try:
+            day = date.fromisoformat(status_date)
+        except ValueError:
+            fail(f"--status-date: {status_date!r} is not a date like 2027-06-18.")
+    if not file.is_file():
+        fail(f"{file}: no such file.")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{file}: cannot be read ({exc}).")
+    except json.JSONDecodeError as exc:
+        fail(f"{file}: line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    try:
+        plan = plan_from_dict(data)
+        project = evm_from_dict(data, plan)
+    except (PlanFormatError, ValueError) as exc:
+        fail(f"{file}: {exc}")
+        return
+    if day is None:
+        if plan.status_date is None:
+            fail(f"{file} has no status_date: give one with --status-date YYYY-MM-DD.")
+            return
+        day = plan.status_date.date()
+    if not any(t.start is not None or t.phasing for t in project.tasks):
+        fail(
+            f'{file}: no task has a baseline; give tasks a "baseline" with start, finish and budget '
+            "(see docs/plan-format.md)."
+        )
+    result = earned_value(project, status_date=day)
+
+    def iso(value: datetime | None) -> str | None:
+        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def values(f: Figures) -> dict[str, object]:
+        keys = "bac pv ev ac sv cv spi cpi eac eac_atypical eac_cpi eac_cpi_spi etc vac tcpi tcpi_eac"
+        keys += " pd at es sv_t spi_t ieac_t"
+        return (
+            {"id": f.id, "name": f.name, "summary": f.summary}
+            | {"baseline_start": iso(f.start), "baseline_finish": iso(f.finish)}
+            | {key: getattr(f, key) for key in keys.split()}
+            | {"forecast_finish": iso(f.forecast_finish)}
+        )
+
+    if as_json:
+        head = {"status_date": day.isoformat(), "method": result.method.value, "unit": result.unit.value}
+        body = values(result.project) | {"tasks": [values(f) for f in result.elements.values()]}
+        print(json.dumps(head | {"currency": result.currency} | body, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    places = display_places(result.unit, result.currency)
+
+    def amount(value: float | None) -> str:
+        return "—" if value is None else f"{round_half_up(value, places):,}"
+
+    def index(value: float | None) -> str:
+        return "—" if value is None else str(round_half_up(value, 2))
+
+    def days(value: float | None) -> str:
+        return "—" if value is None else f"{round_half_up(value, 1)} d"
+
+    unit = result.currency or result.unit.value.replace("_", "-")
+    p = result.project
+    finish = "—" if p.forecast_finish is None else f"{p.forecast_finish:%Y-%m-%d %H:%M}"
+    summary = Table(title=f"{plan.name or file.name}: earned value on {day} ({result.method.value}, {unit})")
+    for column in ("", "amount", "", "index", "", "time (working days)"):
+        summary.add_column(column, justify="left" if column == "" else "right")
+    rows = [
+        ("BAC", amount(p.bac), "SPI = EV/PV", index(p.spi), "PD", days(p.pd)),
+        ("PV", amount(p.pv), "CPI = EV/AC", index(p.cpi), "AT", days(p.at)),
+        ("EV", amount(p.ev), "TCPI to BAC", index(p.tcpi), "ES", days(p.es)),
+        ("AC", amount(p.ac), "TCPI to EAC", index(p.tcpi_eac), "SV(t) = ES − AT", days(p.sv_t)),
+        ("SV = EV − PV", amount(p.sv), "", "", "SPI(t) = ES/AT", index(p.spi_t)),
+        ("CV = EV − AC", amount(p.cv), "", "", "IEAC(t) = PD/SPI(t)", days(p.ieac_t)),
+        ("EAC = BAC/CPI", amount(p.eac), "", "", "forecast finish", finish),
+        ("EAC = AC + BAC − EV", amount(p.eac_atypical), "", "", "", ""),
+        ("EAC = AC + (BAC − EV)/(CPI×SPI)", amount(p.eac_cpi_spi), "", "", "", ""),
+        ("ETC = EAC − AC", amount(p.etc), "", "", "", ""),
+        ("VAC = BAC − EAC", amount(p.vac), "", "", "", ""),
+    ]
+    for row in rows:
+        summary.add_row(*row)
+    console.print(summary)
+    tasks = Table()
+    for column in ("ID", "Name", "BAC", "PV", "EV", "AC", "SPI", "CPI", "EAC", "ES", "SPI(t)"):
+        tasks.add_column(column, justify="left" if column in ("ID", "Name") else "right")
+    for f in result.elements.values():
+        tasks.add_row(
+            f.id,
+            f.name,
+            amount(f.bac),
+            amount(f.pv),
+            amount(f.ev),
+            amount(f.ac),
+            index(f.spi),
+            index(f.cpi),
+            amount(f.eac),
+            days(f.es),
+            index(f.spi_t),
+            style="bold" if f.summary else None,
+        )
+    console.print(tasks)
+
+
 @app.command(name="level")
 def level_cmd(
     file: Annotated[Path, typer.Argument(help="A PSPLIB single-mode instance (.sm).")],

@@ -6,13 +6,21 @@ import json
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from kuroko.engine.evm import ActualCost, EvMethod, EvMilestone, Progress, Unit, earned_value
 from kuroko.engine.model import ConstraintType, LagKind, LinkType
-from kuroko.formats.plan_json import PlanFormatError, plan_from_dict, read_plan, write_plan
+from kuroko.formats.plan_json import (
+    PlanFormatError,
+    evm_from_dict,
+    plan_from_dict,
+    read_evm,
+    read_plan,
+    write_plan,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "small-plan.json"
 KUROKO = str(Path(sys.executable).with_name("kuroko"))
@@ -198,3 +206,204 @@ def test_manual_and_split_errors_name_their_place(task, where):
     """Invalid manual starts and splits are refused with the task and field named."""
     with pytest.raises(PlanFormatError, match=re.escape(where)):
         plan_from_dict(minimal(tasks=[task]))
+
+
+# --- Earned value fields ----------
+
+EVM_EXAMPLE = EXAMPLE.with_name("evm-plan.json")
+
+
+def test_evm_example_reads_into_the_documented_figures():
+    """docs/examples/evm-plan.json gives the worked example of docs/engine/evm.md."""
+    project = read_evm(EVM_EXAMPLE)
+    assert (project.method, project.unit, project.currency, project.name) == (
+        EvMethod.PERCENT_COMPLETE,
+        Unit.MONEY,
+        "JPY",
+        "Order system",
+    )
+    design = project.tasks[2]
+    assert (design.parent, design.budget, design.percent_complete) == ("1", 1_000_000, 60)
+    assert design.start == datetime(2027, 6, 14, 8) and design.actual_costs == (
+        ActualCost(date(2027, 6, 18), 700_000),
+    )
+    figures = earned_value(project, status_date=date(2027, 6, 18)).project
+    assert (figures.bac, figures.pv, figures.ev, figures.ac, figures.es) == (3e6, 1e6, 1.1e6, 1.25e6, 11)
+
+
+def test_files_without_evm_fields_stay_as_they_were():
+    """An existing plan reads with no budgets and the default method; written without EVM, no new keys."""
+    project = read_evm(EXAMPLE)
+    assert project.method is EvMethod.PERCENT_COMPLETE and project.unit is Unit.MONEY
+    assert all(t.budget == 0 and t.start is None and not t.actual_costs for t in project.tasks)
+    written = json.loads(write_plan(read_plan(EXAMPLE)))
+    assert "evm" not in written and all("baseline" not in t for t in written["tasks"])
+
+
+def test_evm_fields_round_trip():
+    """Baselines (with phasing), progress records, physical %, milestones and actual costs are written
+    and read back equal, with the plan."""
+    data = minimal(
+        evm={"method": "milestones", "unit": "hours", "currency": ""},
+        tasks=[
+            {"id": "S", "name": "Summary"},
+            {
+                "id": "A",
+                "parent": "S",
+                "duration": "2d",
+                "percent_complete": 50,
+                "physical_percent_complete": 40,
+                "baseline": {
+                    "start": "2026-04-01T08:00:00",
+                    "finish": "2026-04-02T17:00:00",
+                    "budget": 16,
+                    "phasing": [
+                        {"start": "2026-04-01", "amount": 10},
+                        {"start": "2026-04-02", "finish": "2026-04-02", "amount": 6},
+                    ],
+                },
+                "progress": [
+                    {"date": "2026-04-01", "percent_complete": 30},
+                    {"date": "2026-04-02", "percent_complete": 50, "physical_percent_complete": 40},
+                ],
+                "ev_milestones": [
+                    {"name": "m1", "weight": 2, "achieved": "2026-04-01"},
+                    {"name": "m2", "weight": 1},
+                ],
+                "actual_costs": [{"date": "2026-04-01", "amount": 9.5}],
+            },
+            {
+                "id": "B",
+                "parent": "S",
+                "duration": "1d",
+                "baseline": {"start": "2026-04-03T08:00:00", "finish": "2026-04-03T17:00:00", "work": "1d"},
+            },
+        ],
+    )
+    plan = plan_from_dict(data)
+    project = evm_from_dict(data, plan)
+    a, b = project.tasks[1], project.tasks[2]
+    assert [(p.first, p.amount) for p in a.phasing] == [(date(2026, 4, 1), 10), (date(2026, 4, 2), 6)]
+    assert a.progress[1] == Progress(date(2026, 4, 2), 50, 40)
+    assert a.milestones[1] == EvMilestone("m2", 1, None)
+    assert b.budget == 8  # one working day of 480 minutes is 8 hours
+    written = json.loads(write_plan(plan, project))
+    assert written["evm"] == {"method": "milestones", "unit": "hours", "currency": ""}
+    assert written["tasks"][2]["baseline"]["budget"] == 8
+    assert plan_from_dict(written) == plan
+    assert evm_from_dict(written) == project
+
+
+@pytest.mark.parametrize(
+    ("unit", "work", "budget"),
+    [
+        ("hours", "2d", 16),
+        ("person_days", "2d", 2),
+        ("person_days", "12h", 1.5),
+        ("person_months", "5d", 0.25),  # 20 days a month
+    ],
+)
+def test_baseline_work_stands_for_the_budget_in_effort_units(unit, work, budget):
+    """With an effort unit, the baseline's work converts to the budget with the plan's units."""
+    data = minimal(evm={"unit": unit})
+    data["tasks"][0]["baseline"] = {
+        "start": "2026-04-01T08:00:00",
+        "finish": "2026-04-02T17:00:00",
+        "work": work,
+    }
+    assert evm_from_dict(data).tasks[0].budget == budget
+
+
+def baseline(**extra):
+    return {"start": "2026-04-01T08:00:00", "finish": "2026-04-02T17:00:00", "budget": 100} | extra
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        # an unknown EV method
+        ({"evm": {"method": "gut feeling"}}, "evm.method: unknown EV method 'gut feeling'"),
+        # an unknown unit
+        ({"evm": {"unit": "yen"}}, "evm.unit: unknown unit 'yen'"),
+        # a currency that is not text
+        ({"evm": {"currency": 392}}, "evm.currency"),
+        # evm that is not an object
+        ({"evm": "percent"}, "evm: expected an object"),
+        # a baseline that is not an object
+        ({"task": {"baseline": "2026-04-01"}}, "tasks[0] (id 'A').baseline: expected an object"),
+        # a budget that is text
+        (
+            {"task": {"baseline": baseline(budget="100")}},
+            "tasks[0] (id 'A').baseline.budget: expected a number",
+        ),
+        # a negative budget
+        (
+            {"task": {"baseline": baseline(budget=-1)}},
+            "tasks[0] (id 'A'): Task 'A': budget cannot be negative",
+        ),
+        # a baseline finish that is not a date-time
+        ({"task": {"baseline": baseline(finish="soon")}}, "tasks[0] (id 'A').baseline.finish"),
+        # work alone in money
+        (
+            {"task": {"baseline": baseline(budget=None) | {"work": "2d"}}},
+            "tasks[0] (id 'A').baseline.budget: with money",
+        ),
+        # work in elapsed time
+        (
+            {"evm": {"unit": "hours"}, "task": {"baseline": baseline(work="2ed")}},
+            "baseline.work: work is measured",
+        ),
+        # phases that do not add up
+        (
+            {"task": {"baseline": baseline(phasing=[{"start": "2026-04-01", "amount": 60}])}},
+            "phasing adds up to 60, not to the budget 100",
+        ),
+        # a phase without an amount
+        ({"task": {"baseline": baseline(phasing=[{"start": "2026-04-01"}])}}, "baseline.phasing[0].amount"),
+        # actual costs that are not a list
+        (
+            {"task": {"actual_costs": {"date": "2026-04-01"}}},
+            "tasks[0] (id 'A').actual_costs: expected a list",
+        ),
+        # an actual cost with a bad date
+        (
+            {"task": {"actual_costs": [{"date": "1/4", "amount": 5}]}},
+            "tasks[0] (id 'A').actual_costs[0].date",
+        ),
+        # a negative actual cost
+        (
+            {"task": {"actual_costs": [{"date": "2026-04-01", "amount": -5}]}},
+            "actual_costs[0].amount cannot be",
+        ),
+        # progress above 100 %
+        (
+            {"task": {"progress": [{"date": "2026-04-01", "percent_complete": 120}]}},
+            "progress[0].percent_complete",
+        ),
+        # a milestone of no weight
+        ({"task": {"ev_milestones": [{"name": "m", "weight": 0}]}}, "milestones[0].weight must be positive"),
+        # physical % complete that is text
+        ({"task": {"physical_percent_complete": "half"}}, "tasks[0] (id 'A').physical_percent_complete"),
+    ],
+)
+def test_evm_errors_name_their_place(changes, where):
+    """Each invalid EVM field is refused with a message naming where it is."""
+    data = minimal(**({"evm": changes["evm"]} if "evm" in changes else {}))
+    task = data["tasks"][0] | changes.get("task", {})
+    if isinstance(task.get("baseline"), dict):
+        task["baseline"] = {k: v for k, v in task["baseline"].items() if v is not None}
+    data["tasks"] = [task]
+    with pytest.raises(PlanFormatError) as info:
+        evm_from_dict(data)
+    assert where in str(info.value), str(info.value)
+
+
+def test_documented_schema_lists_the_evm_fields():
+    """The JSON Schema in docs/plan-format.md parses and describes every EVM field the reader takes."""
+    text = (EXAMPLE.parents[1] / "plan-format.md").read_text(encoding="utf-8")
+    schema = json.loads(text.split("## JSON Schema")[1].split("```json")[1].split("```")[0])
+    assert set(schema["properties"]["evm"]["properties"]) == {"method", "unit", "currency"}
+    task = schema["$defs"]["task"]["properties"]
+    assert {"baseline", "actual_costs", "physical_percent_complete", "progress", "ev_milestones"} <= set(task)
+    assert set(task["baseline"]["properties"]) == {"start", "finish", "budget", "work", "phasing"}
+    assert [m.value for m in EvMethod] == schema["properties"]["evm"]["properties"]["method"]["enum"]

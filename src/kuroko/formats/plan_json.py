@@ -7,6 +7,7 @@ The format is documented, with a JSON Schema, in docs/plan-format.md. Every erro
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -15,6 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from kuroko.engine.duration import ELAPSED_UNITS, DurationError, DurationUnits, parse_duration
+from kuroko.engine.evm import (
+    ActualCost,
+    EvmError,
+    EvMethod,
+    EvMilestone,
+    EvmProject,
+    EvTask,
+    Phase,
+    Progress,
+    Unit,
+)
 from kuroko.engine.model import (
     MINUTES_PER_DAY,
     Calendar,
@@ -305,8 +317,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         raise PlanFormatError(str(exc)) from exc
 
 
-def read_plan(source: str | bytes | Path) -> Plan:
-    """Read a plan JSON file (a path) or document (str/bytes)."""
+def _load(source: str | bytes | Path) -> Any:
     if isinstance(source, Path):
         text = source.read_text(encoding="utf-8")
     elif isinstance(source, bytes):
@@ -314,10 +325,227 @@ def read_plan(source: str | bytes | Path) -> Plan:
     else:
         text = source
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanFormatError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
-    return plan_from_dict(data)
+
+
+def read_plan(source: str | bytes | Path) -> Plan:
+    """Read a plan JSON file (a path) or document (str/bytes)."""
+    return plan_from_dict(_load(source))
+
+
+# --- Earned value: baselines, progress and actual costs ----------
+
+
+def _amount(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(where, f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _list(value: Any, where: str, example: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise _fail(where, f"expected a list of objects like {example}")
+    return value
+
+
+def _optional_date(value: Any, where: str) -> date | None:
+    return None if value is None else _date(value, where)
+
+
+def _minutes_in(unit: Unit, plan: Plan) -> float:
+    """Working minutes in one unit of effort, with the plan's units."""
+    if unit is Unit.HOURS:
+        return 60.0
+    if unit is Unit.PERSON_DAYS:
+        return float(plan.minutes_per_day)
+    return float(plan.minutes_per_day * plan.days_per_month)
+
+
+def _ev_task(item: Mapping[str, Any], task: Task, unit: Unit, plan: Plan, where: str) -> EvTask:
+    units = _units(
+        {"units": {"minutes_per_day": plan.minutes_per_day, "days_per_month": plan.days_per_month}}
+    )
+    baseline = item.get("baseline")
+    start = finish = None
+    budget: float | None = None
+    phasing: list[Phase] = []
+    if baseline is not None:
+        if not isinstance(baseline, Mapping):
+            raise _fail(
+                f"{where}.baseline", 'expected an object like {"start": …, "finish": …, "budget": 1000}'
+            )
+        here = f"{where}.baseline"
+        start = _datetime(baseline.get("start"), f"{here}.start")
+        finish = _datetime(baseline.get("finish"), f"{here}.finish")
+        if "budget" in baseline:
+            budget = _amount(baseline["budget"], f"{here}.budget")
+        for k, phase in enumerate(_list(baseline.get("phasing"), f"{here}.phasing", _PHASE)):
+            at = f"{here}.phasing[{k}]"
+            first = _date(phase.get("start"), f"{at}.start")
+            last = _date(phase.get("finish", phase.get("start")), f"{at}.finish")
+            phasing.append(Phase(first, last, _amount(phase.get("amount"), f"{at}.amount")))
+        if "work" in baseline:
+            minutes, elapsed = parse_span(baseline["work"], units, f"{here}.work")
+            if elapsed:
+                raise _fail(f"{here}.work", "work is measured in working time, not elapsed time")
+            if budget is None:
+                if unit is Unit.MONEY:
+                    raise _fail(
+                        f"{here}.budget", "with money as the unit, give the budget (work has no price)"
+                    )
+                budget = minutes / _minutes_in(unit, plan)
+        if budget is None:
+            budget = math.fsum(p.amount for p in phasing)
+    progress = []
+    for k, record in enumerate(_list(item.get("progress"), f"{where}.progress", _PROGRESS)):
+        at = f"{where}.progress[{k}]"
+        physical = record.get("physical_percent_complete")
+        progress.append(
+            Progress(
+                _date(record.get("date"), f"{at}.date"),
+                _amount(record.get("percent_complete"), f"{at}.percent_complete"),
+                None if physical is None else _amount(physical, f"{at}.physical_percent_complete"),
+            )
+        )
+    milestones = []
+    for k, milestone in enumerate(_list(item.get("ev_milestones"), f"{where}.ev_milestones", _MILESTONE)):
+        at = f"{where}.ev_milestones[{k}]"
+        milestones.append(
+            EvMilestone(
+                str(milestone.get("name", "")),
+                _amount(milestone.get("weight", 1), f"{at}.weight"),
+                _optional_date(milestone.get("achieved"), f"{at}.achieved"),
+            )
+        )
+    costs = [
+        ActualCost(
+            _date(c.get("date"), f"{where}.actual_costs[{k}].date"),
+            _amount(c.get("amount"), f"{where}.actual_costs[{k}].amount"),
+        )
+        for k, c in enumerate(_list(item.get("actual_costs"), f"{where}.actual_costs", _COST))
+    ]
+    physical = item.get("physical_percent_complete")
+    try:
+        return EvTask(
+            id=task.id,
+            name=task.name,
+            parent=task.parent,
+            start=start,
+            finish=finish,
+            budget=budget or 0.0,
+            phasing=tuple(phasing),
+            calendar=task.calendar,
+            percent_complete=task.percent_complete,
+            physical_percent_complete=None
+            if physical is None
+            else _amount(physical, f"{where}.physical_percent_complete"),
+            progress=tuple(progress),
+            milestones=tuple(milestones),
+            actual_start=task.actual_start,
+            actual_finish=task.actual_finish,
+            actual_costs=tuple(costs),
+        )
+    except EvmError as exc:
+        raise _fail(where, str(exc)) from exc
+
+
+_PHASE = '[{"start": "2026-04-01", "finish": "2026-04-30", "amount": 500}]'
+_PROGRESS = '[{"date": "2026-04-10", "percent_complete": 40}]'
+_MILESTONE = '[{"name": "Design approved", "weight": 30, "achieved": "2026-04-10"}]'
+_COST = '[{"date": "2026-04-03", "amount": 1200}]'
+
+
+def evm_from_dict(data: Mapping[str, Any], plan: Plan | None = None) -> EvmProject:
+    """The earned-value input of a plan JSON structure: each task's baseline, progress and actual costs,
+    the project's EV method and unit (see docs/plan-format.md). `plan` is the plan read from the same
+    structure (read again when not given). Every error names the offending place."""
+    if plan is None:
+        plan = plan_from_dict(data)
+    settings = data.get("evm") or {}
+    if not isinstance(settings, Mapping):
+        raise _fail("evm", 'expected an object like {"method": "percent_complete", "unit": "money"}')
+    try:
+        method = EvMethod(settings.get("method", EvMethod.PERCENT_COMPLETE))
+    except ValueError:
+        choices = ", ".join(m.value for m in EvMethod)
+        raise _fail(
+            "evm.method", f"unknown EV method {settings.get('method')!r}; use one of {choices}"
+        ) from None
+    try:
+        unit = Unit(settings.get("unit", Unit.MONEY))
+    except ValueError:
+        choices = ", ".join(u.value for u in Unit)
+        raise _fail("evm.unit", f"unknown unit {settings.get('unit')!r}; use one of {choices}") from None
+    currency = settings.get("currency", "")
+    if not isinstance(currency, str):
+        raise _fail("evm.currency", f'expected a currency code like "JPY", got {currency!r}')
+    tasks = [
+        _ev_task(item, task, unit, plan, f"tasks[{k}] (id {task.id!r})")
+        for k, (item, task) in enumerate(zip(data["tasks"], plan.tasks, strict=True))
+    ]
+    try:
+        return EvmProject(
+            tasks=tuple(tasks),
+            name=plan.name,
+            method=method,
+            unit=unit,
+            currency=currency,
+            calendars=plan.calendars,
+            calendar=plan.calendar,
+            minutes_per_day=plan.minutes_per_day,
+        )
+    except EvmError as exc:
+        raise PlanFormatError(str(exc)) from exc
+
+
+def read_evm(source: str | bytes | Path) -> EvmProject:
+    """Read the earned-value input (baselines, progress, actual costs) of a plan JSON file or document."""
+    data = _load(source)
+    return evm_from_dict(data, plan_from_dict(data))
+
+
+def _evm_fields(task: EvTask) -> dict[str, Any]:
+    """The plan JSON fields of a task's baseline, progress and actual costs (none when it has none)."""
+    item: dict[str, Any] = {}
+    if task.start is not None or task.budget or task.phasing:
+        baseline: dict[str, Any] = {}
+        if task.start is not None and task.finish is not None:
+            baseline |= {"start": task.start.isoformat(), "finish": task.finish.isoformat()}
+        baseline["budget"] = task.budget
+        if task.phasing:
+            baseline["phasing"] = [
+                {"start": p.first.isoformat(), "finish": p.last.isoformat(), "amount": p.amount}
+                for p in task.phasing
+            ]
+        item["baseline"] = baseline
+    if task.physical_percent_complete is not None:
+        item["physical_percent_complete"] = task.physical_percent_complete
+    if task.progress:
+        item["progress"] = [
+            {"date": r.on.isoformat(), "percent_complete": r.percent_complete}
+            | (
+                {}
+                if r.physical_percent_complete is None
+                else {"physical_percent_complete": r.physical_percent_complete}
+            )
+            for r in task.progress
+        ]
+    if task.milestones:
+        item["ev_milestones"] = [
+            {
+                "name": m.name,
+                "weight": m.weight,
+                "achieved": None if m.achieved is None else m.achieved.isoformat(),
+            }
+            for m in task.milestones
+        ]
+    if task.actual_costs:
+        item["actual_costs"] = [{"date": c.on.isoformat(), "amount": c.amount} for c in task.actual_costs]
+    return item
 
 
 def _span_text(minutes: int, elapsed: bool = False) -> int | str:
@@ -326,8 +554,10 @@ def _span_text(minutes: int, elapsed: bool = False) -> int | str:
     return minutes
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """The plan JSON structure of a plan (durations and lags in minutes, elapsed ones as "…ed")."""
+def plan_to_dict(plan: Plan, evm: EvmProject | None = None) -> dict[str, Any]:
+    """The plan JSON structure of a plan (durations and lags in minutes, elapsed ones as "…ed"), with the
+    baselines, progress and actual costs of `evm` when given (budgets are written as amounts, not as
+    work)."""
 
     def text(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
@@ -374,6 +604,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 ],
             }
         )
+    ev_tasks = {t.id: t for t in evm.tasks} if evm is not None else {}
     tasks = []
     for t in plan.tasks:
         item: dict[str, Any] = {"id": t.id, "name": t.name, "duration": _span_text(t.duration, t.elapsed)}
@@ -398,7 +629,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 item["manual_start"] = text(t.manual_start)
         if t.splits:
             item["splits"] = [{"after": split.after, "length": split.length} for split in t.splits]
+        if t.id in ev_tasks:
+            item |= _evm_fields(ev_tasks.pop(t.id))
         tasks.append(item)
+    if ev_tasks:
+        raise PlanFormatError(
+            f"The earned-value input has task {next(iter(ev_tasks))!r}, which the plan has not."
+        )
     links = []
     for link in plan.links:
         lag: int | float | str
@@ -407,6 +644,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         else:
             lag = _span_text(round(link.lag), link.lag_kind == LagKind.ELAPSED)
         links.append({"from": link.predecessor, "to": link.successor, "type": str(link.type), "lag": lag})
+    evm_settings = (
+        {}
+        if evm is None
+        else {"evm": {"method": evm.method.value, "unit": evm.unit.value, "currency": evm.currency}}
+    )
     return {
         "kuroko_plan": FORMAT_VERSION,
         "name": plan.name,
@@ -422,6 +664,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "minutes_per_week": plan.minutes_per_week,
             "days_per_month": plan.days_per_month,
         },
+        **evm_settings,
         "calendars": calendars,
         "tasks": tasks,
         "links": links,
@@ -432,6 +675,6 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
-def write_plan(plan: Plan) -> str:
-    """The plan as plan JSON text."""
-    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2)
+def write_plan(plan: Plan, evm: EvmProject | None = None) -> str:
+    """The plan as plan JSON text (with the earned-value input `evm`, when given)."""
+    return json.dumps(plan_to_dict(plan, evm), ensure_ascii=False, indent=2)
