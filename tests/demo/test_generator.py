@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -426,3 +427,21 @@ def test_demo_has_skills_and_open_placeholders_to_staff(demo: DemoSummary) -> No
     admin = User.objects.get(username="admin")
     rows = project_staffing(admin, Project.objects.get(code="CBR-01"))
     assert rows and all(row.candidates for row in rows)
+
+
+def test_demo_has_rates_budgets_and_expenses(demo: DemoSummary) -> None:
+    """Every active person has a rate today (their grade's or their own); active projects have budgets
+    near their planned labour cost, and some expenses."""
+    from kuroko.people.selectors import rate_timelines
+    from kuroko.tracking.models import BudgetLine, Expense
+    from kuroko.tracking.selectors import planned_labour, project_budget
+
+    people = list(Person.objects.filter(is_active=True))
+    timelines = rate_timelines(people)
+    assert all(timelines[p.pk] and timelines[p.pk][0][0] <= TODAY for p in people)
+    project = Project.objects.get(code="CBR-01")
+    labour, missing = planned_labour(project)
+    assert labour.total() > 0 and missing == 0
+    budget = project_budget(project).total("labour")
+    assert labour.total() * Decimal("0.99") <= budget <= labour.total() * Decimal("1.11")
+    assert BudgetLine.objects.filter(project=project).exists() and Expense.objects.exists()

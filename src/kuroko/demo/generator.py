@@ -120,6 +120,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():
         project_reschedule(project, today=day)
+    # Rates, budgets and expenses (after the schedules: budgets follow the planned labour cost).
+    from kuroko.demo import costs
+
+    costs.build(seed=seed, today=day)
     return DemoSummary._of(counts)
 
 
