@@ -62,6 +62,7 @@ def test_budget_lines_are_set_changed_and_removed_with_history(world, costed):
     ("kwargs", "field"),
     [
         ({"amount": -1}, "amount"),
+        ({"amount": 10**13}, "amount"),  # more digits than the column holds
         ({"amount": "lots"}, "amount"),
         ({"category": "snacks"}, "category"),
     ],

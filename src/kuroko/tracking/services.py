@@ -68,6 +68,7 @@ def budget_set(
         return None
     row = row or BudgetLine(project=project, task=task, category=category, month=first)
     row.amount, row.note = value, note[:200]
+    row.full_clean(validate_unique=False, validate_constraints=False)  # digits: 12 before the point
     row.save()
     return row
 
