@@ -326,10 +326,16 @@ def _grade_rate(cards: list[RateCard], day: date) -> Rate | None:
     return Rate(card.cost_rate, card.bill_rate, card.effective_from, "grade") if card else None
 
 
+def rate_in(timeline: list[tuple[date, Rate]], day: date) -> Rate | None:
+    """The rate of a timeline (from `rate_timelines`) in force on `day`, or None before its first."""
+    found = None
+    for start, rate in timeline:  # oldest first
+        if start > day:
+            break
+        found = rate
+    return found
+
+
 def rate_on(person: Person, day: date) -> Rate | None:
     """The person's rate on `day`: their own card in force, else their grade's, else None."""
-    found = None
-    for start, rate in rate_timelines([person])[person.pk]:
-        if start <= day:
-            found = rate
-    return found
+    return rate_in(rate_timelines([person])[person.pk], day)

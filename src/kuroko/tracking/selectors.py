@@ -87,7 +87,7 @@ def planned_labour(project: Project) -> tuple[CostTable, int]:
     working time by contour (as the resource load), times the person's rate on each day. Returns the
     table (category labour, by month) and how many assignments had no rate (left out, and said)."""
     from kuroko.engine.load import WorkItem, spread
-    from kuroko.people.selectors import rate_timelines
+    from kuroko.people.selectors import rate_in, rate_timelines
     from kuroko.projects.mapping import naive
     from kuroko.projects.models import Assignment, Booking
     from kuroko.projects.selectors.resources import person_calendars
@@ -119,15 +119,7 @@ def planned_labour(project: Project) -> tuple[CostTable, int]:
             continue
         item = WorkItem(str(person.pk), start, finish, work, contour)
         for day, minutes in spread(item, calendars[person.pk]).items():
-            rate = _rate_on(line, day)
+            rate = rate_in(line, day)
             if rate is not None:
-                amounts[(CostCategory.LABOUR.value, month_of(day))] += rate * Decimal(minutes) / 60
+                amounts[(CostCategory.LABOUR.value, month_of(day))] += rate.cost * Decimal(minutes) / 60
     return _table({k: v.quantize(Decimal(1)) for k, v in amounts.items()}), missing
-
-
-def _rate_on(line: list[tuple[date, Any]], day: date) -> Decimal | None:
-    found = None
-    for start, rate in line:
-        if start <= day:
-            found = rate.cost
-    return found

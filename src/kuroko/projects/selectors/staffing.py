@@ -213,11 +213,10 @@ class Pool:
 
     def rate(self, person: Person, day: date) -> Any:
         """Their cost per hour on `day` (None without a rate)."""
-        found = None
-        for start, rate in self.rates.get(person.pk, []):
-            if start <= day:
-                found = rate.cost
-        return found
+        from kuroko.people.selectors import rate_in
+
+        rate = rate_in(self.rates.get(person.pk, []), day)
+        return None if rate is None else rate.cost
 
     def level(self, person: Person, skill: Skill | None) -> PersonSkill | None:
         return None if skill is None else self.skills.get((person.pk, skill.pk))

@@ -68,7 +68,7 @@ def _compile(plan: Plan, around: datetime) -> WorkCalendar:
     return WorkCalendar(by_id[plan.calendar], by_id, around=around, years=5, lookback=2)
 
 
-def _lag_days(dep: Dependency, pred_minutes: int, minutes_per_day: int) -> tuple[int, bool]:
+def _lag_days(dep: Dependency, minutes_per_day: int) -> tuple[int, bool]:
     """A link's lag in whole days, rounded away from the predecessor (so the bound is never too early)."""
     if dep.lag_elapsed:
         return math.ceil(dep.lag_minutes / 1440), True
@@ -337,14 +337,13 @@ def _links(
             out.extend(under(child))
         return out
 
-    durations = {key: row.duration_minutes for key, (_pk, row) in leaves.items()}
     out: dict[tuple[str, str], LevelLink] = {}
     for dep in Dependency.objects.filter(predecessor__project_id__in=data, successor__project_id__in=data):
         for a in under(str(dep.predecessor_id)):
             for b in under(str(dep.successor_id)):
                 if a == b:
                     continue
-                lag, elapsed = _lag_days(dep, durations.get(a, 0), minutes_per_day)
+                lag, elapsed = _lag_days(dep, minutes_per_day)
                 out[(a, b)] = LevelLink(a, b, LinkType(dep.type), lag, elapsed)
     return list(out.values())
 

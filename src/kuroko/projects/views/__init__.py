@@ -367,6 +367,7 @@ def task_history(request: HttpRequest, pk: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person with the projects and open tasks the viewer may see."""
     person = people_selectors.person_get(request.user, pk)
+    pmo = core_perms.can_edit_directory(request.user)  # rates are confidential: the PMO only
     return render(
         request,
         "people/person_detail.html",
@@ -377,16 +378,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": selectors.person_tasks(request.user, person),
             "skills": people_selectors.person_skills(person),
             "availability": people_selectors.person_availability(person),
-            "can_edit": core_perms.can_edit_directory(request.user),
-            # Rates are confidential: the PMO only.
-            "rates": people_selectors.person_rates(person)
-            if core_perms.can_edit_directory(request.user)
-            else None,
-            "rate_today": (
-                people_selectors.rate_on(person, timezone.localdate())
-                if core_perms.can_edit_directory(request.user)
-                else None
-            ),
+            "can_edit": pmo,
+            "rates": people_selectors.person_rates(person) if pmo else None,
+            "rate_today": people_selectors.rate_on(person, timezone.localdate()) if pmo else None,
         },
     )
 
