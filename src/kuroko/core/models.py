@@ -71,6 +71,14 @@ class Organisation(models.Model):
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("744"))],
     )
     holiday_country = models.CharField(_("default holiday country"), max_length=2, default="JP")
+    attendance_tolerance_minutes = models.PositiveSmallIntegerField(
+        _("attendance tolerance (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "A day whose attendance and timesheet hours differ by more than this is flagged (勤怠乖離)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

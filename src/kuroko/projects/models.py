@@ -88,6 +88,23 @@ def _reason_field(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, blank=True)
 
 
+class ProgressMethod(models.TextChoices):
+    """Who sets a task's % complete: the PM, or the hours logged against the work planned."""
+
+    MANUAL = "manual", _("Set by the PM")
+    EFFORT = "effort", _("From logged effort")
+
+
+class EvMethodChoice(models.TextChoices):
+    """How tasks earn their budget (kuroko.engine.evm.EvMethod)."""
+
+    PERCENT_COMPLETE = "percent_complete", _("Percent complete")
+    PHYSICAL_PERCENT_COMPLETE = "physical_percent_complete", _("Physical percent complete")
+    ZERO_HUNDRED = "0/100", _("0/100")
+    FIFTY_FIFTY = "50/50", _("50/50")
+    MILESTONES = "milestones", _("Weighted milestones")
+
+
 class Project(PlannedDatesMixin, Versioned):
     """A project in the portfolio, with its RAG status and the reason for each colour."""
 
@@ -176,6 +193,21 @@ class Project(PlannedDatesMixin, Versioned):
     )
     # Progress is measured up to the status date; unfinished work is scheduled after it.
     status_date = models.DateField(_("status date"), null=True, blank=True)
+    progress_method = models.CharField(
+        _("progress"),
+        max_length=10,
+        choices=ProgressMethod.choices,
+        default=ProgressMethod.MANUAL,
+        help_text=_(
+            "Effort-based: % complete follows actual work ÷ (actual + remaining work) from timesheets."
+        ),
+    )
+    ev_method = models.CharField(
+        _("earned value method"),
+        max_length=30,
+        choices=EvMethodChoice.choices,
+        default=EvMethodChoice.PERCENT_COMPLETE,
+    )
     # Which baseline (0–10) the Gantt and the variance columns compare against.
     compared_baseline = models.PositiveSmallIntegerField(
         _("compared baseline"), default=0, validators=[MaxValueValidator(BASELINE_COUNT - 1)]
@@ -362,11 +394,14 @@ class Task(PlannedDatesMixin, Versioned):
         validators=[MinValueValidator(0), MaxValueValidator(1000)],
         help_text=_("0–1000 as in MS Project; levelling delays lower priorities first, never 1000."),
     )
+    # Hours logged on timesheets (kuroko.tracking), kept here so that plans, load and progress read them
+    # without summing entries.
+    actual_work_minutes = models.PositiveIntegerField(_("actual work (minutes)"), default=0, editable=False)
     level_start = models.DateTimeField(_("levelled start"), null=True, blank=True, editable=False)
     # The planned dates are the scheduled ones, written by the engine; what people typed is kept as the
     # constraint fields.
     history = HistoricalRecords(
-        excluded_fields=[*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish"]
+        excluded_fields=[*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish", "actual_work_minutes"]
     )
 
     class Meta:
@@ -497,6 +532,10 @@ class BaselineTask(models.Model):
     start = models.DateTimeField(_("start"), null=True, blank=True)
     finish = models.DateTimeField(_("finish"), null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (working minutes)"), default=0)
+    # The budget of earned value: planned work and its cost when the baseline was taken (empty in
+    # baselines taken before these were recorded).
+    work_minutes = models.PositiveIntegerField(_("work (minutes)"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("baseline task")
@@ -579,13 +618,14 @@ class Assignment(models.Model):
         _("units (%)"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
     work_minutes = models.PositiveIntegerField(_("work (minutes)"), default=0)
+    actual_work_minutes = models.PositiveIntegerField(_("actual work (minutes)"), default=0, editable=False)
     contour = models.CharField(
         _("work contour"), max_length=10, choices=Contour.choices, default=Contour.FLAT
     )
     booking = models.CharField(
         _("booking"), max_length=10, choices=Booking.choices, default=Booking.CONFIRMED
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["actual_work_minutes"])
 
     class Meta:
         verbose_name = _("assignment")
