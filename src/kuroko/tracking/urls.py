@@ -1,10 +1,47 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from kuroko.tracking.views import costs
+from kuroko.tracking.views import attendance, costs
+
+MONTH = r"(?P<month>\d{4}-\d{2})"
 
 urlpatterns = [
     path("projects/<str:code>/costs/", costs.project_costs, name="project-costs"),
     path("projects/<str:code>/costs/budget/", costs.budget_set, name="budget-set"),
     path("projects/<str:code>/costs/expenses/add/", costs.expense_add, name="expense-add"),
     path("expenses/<int:pk>/delete/", costs.expense_delete, name="expense-delete"),
+    # Attendance (勤怠)
+    path("attendance/", attendance.attendance_month, name="attendance"),
+    re_path(rf"^attendance/{MONTH}/$", attendance.attendance_month, name="attendance-month"),
+    path("attendance/clock/<str:action>/", attendance.attendance_clock, name="attendance-clock"),
+    path("attendance/day/<int:person_id>/<str:day>/", attendance.attendance_day, name="attendance-day"),
+    path("attendance/import/", attendance.attendance_import, name="attendance-import"),
+    path(
+        "attendance/reconciliation/", attendance.attendance_reconciliation, name="attendance-reconciliation"
+    ),
+    re_path(
+        rf"^attendance/reconciliation/{MONTH}/$",
+        attendance.attendance_reconciliation,
+        name="attendance-reconciliation-month",
+    ),
+    path("attendance/overtime/", attendance.attendance_overtime, name="attendance-overtime"),
+    path("attendance/overtime/rules/", attendance.attendance_rules, name="attendance-rules"),
+    path("attendance/contracts/", attendance.attendance_contracts, name="attendance-contracts"),
+    path(
+        "attendance/contracts/<int:pk>/edit/",
+        attendance.attendance_contract_edit,
+        name="attendance-contract-edit",
+    ),
+    path(
+        "attendance/contracts/<int:pk>/delete/",
+        attendance.attendance_contract_delete,
+        name="attendance-contract-delete",
+    ),
+    re_path(
+        rf"^attendance/contracts/{MONTH}/$", attendance.attendance_statements, name="attendance-statements"
+    ),
+    re_path(
+        rf"^attendance/contracts/{MONTH}/statements\.(?P<export>csv|xlsx)$",
+        attendance.attendance_statements,
+        name="attendance-statements-export",
+    ),
 ]
