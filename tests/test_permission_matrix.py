@@ -143,6 +143,21 @@ def calendar_form(ids: dict[str, Any]) -> dict[str, Any]:
             "sun": ""}  # fmt: skip
 
 
+def _attendance_upload(ids: dict[str, Any]) -> Any:
+    """A fresh upload of a one-row attendance CSV for the member."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = f"email,date\r\n{ids['member_email']},2026-06-03\r\n".encode()
+    return SimpleUploadedFile("kintai.csv", data, content_type="text/csv")
+
+
+def _contract_form(ids: dict[str, Any], *, api: bool = False) -> dict[str, Any]:
+    """A complete, valid contract of the spare person."""
+    return {"person_id" if api else "person": ids["spare_person"], "vendor": "ACME", "reference": "",
+            "start": "2026-04-01", "end": "", "monthly_fee": "500000", "lower_hours": "140",
+            "upper_hours": "180", "deduction_rate": "3571", "excess_rate": "2777"} | ({"end": None} if api else {})  # fmt: skip
+
+
 def version_of(task: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda ids: {"version": ids[f"{task}_version"]}
 
@@ -512,6 +527,65 @@ CASES: list[Case] = [
         exception_id="leave"),
     api((204, 204, 403, 204, 403, 403, 401), "DELETE", "/calendars/{calendar_id}/exceptions/{exception_id}",
         calendar_id="personal_calendar", exception_id="leave"),
+    # --- attendance: everyone with a person record has their own; a PM reads their projects' people;
+    # the PMO reads and edits everyone's, imports, keeps rule sets and contracts -----------------------
+    page((200, 200, 200, 200, 200, 200, 302), "attendance", "GET", "/attendance/"),
+    page((200, 200, 200, 200, 404, 404, 302), "attendance-month", "GET",
+         "/attendance/2026-06/?person={member_person}"),
+    page((302, 302, 302, 302, 302, 302, 302), "attendance-clock", "POST", "/attendance/clock/in/"),
+    page((200, 200, 403, 200, 404, 404, 302), "attendance-day", "GET", "/attendance/day/{member_person}/2026-06-02/"),
+    page((302, 302, 403, 302, 404, 404, 302), "attendance-day", "POST",
+         "/attendance/day/{member_person}/2026-06-02/", lambda ids: {"clock_in": "9:00", "clock_out": "18:00"}),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-import", "GET", "/attendance/import/"),
+    # Uploading shows the column mapping and writes nothing to the database.
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-import", "POST", "/attendance/import/",
+         lambda ids: {"file": _attendance_upload(ids)}, writes=False, label="upload"),
+    page((200, 200, 200, 200, 200, 200, 302), "attendance-reconciliation", "GET", "/attendance/reconciliation/"),
+    page((200, 200, 200, 200, 200, 200, 302), "attendance-reconciliation-month", "GET",
+         "/attendance/reconciliation/2026-06/?all=1"),
+    page((200, 200, 200, 200, 200, 200, 302), "attendance-overtime", "GET", "/attendance/overtime/"),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-rules", "GET", "/attendance/overtime/rules/"),
+    page((302, 302, 403, 403, 403, 403, 302), "attendance-rules", "POST", "/attendance/overtime/rules/",
+         lambda ids: {"name": "Strict", "monthly_limit_hours": "30", "yearly_limit_hours": "300",
+                      "special_yearly_hours": "720", "special_monthly_hours": "100",
+                      "special_average_hours": "80", "special_months_over": "6", "warn_percent": "80"}),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-contracts", "GET", "/attendance/contracts/"),
+    page((302, 302, 403, 403, 403, 403, 302), "attendance-contracts", "POST", "/attendance/contracts/",
+         lambda ids: _contract_form(ids)),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-contract-edit", "GET",
+         "/attendance/contracts/{contract}/edit/"),
+    page((302, 302, 403, 403, 403, 403, 302), "attendance-contract-edit", "POST",
+         "/attendance/contracts/{contract}/edit/", lambda ids: _contract_form(ids) | {"vendor": "Renamed"}),
+    page((302, 302, 403, 403, 403, 403, 302), "attendance-contract-delete", "POST",
+         "/attendance/contracts/{contract}/delete/"),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-statements", "GET", "/attendance/contracts/2026-06/"),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-statements-export", "GET",
+         "/attendance/contracts/2026-06/statements.csv"),
+    api((200, 200, 200, 200, 404, 404, 401), "GET", "/attendance/days", query="person_id={member_person}"),
+    api((200, 200, 403, 200, 404, 404, 401), "PUT", "/attendance/days/{person_id}/{day}",
+        lambda ids: {"clock_in": "9:00", "clock_out": "18:00"}, person_id="member_person", day="june2"),
+    api((200, 200, 200, 200, 200, 200, 401), "POST", "/attendance/clock-in"),
+    # Nobody has clocked in: clocking out is refused naming the field.
+    api((422, 422, 422, 422, 422, 422, 401), "POST", "/attendance/clock-out"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/attendance/imports",
+        lambda ids: {"file": _attendance_upload(ids), "columns": '{"person": "email", "date": "date"}'}),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/attendance/mappings"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/attendance/mappings",
+        lambda ids: {"name": "Kintai", "columns": {"person": "email", "date": "date"}}),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/attendance/reconciliation", query="month=2026-06"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/attendance/overtime"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/attendance/overtime/rule-sets"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/attendance/overtime/rule-sets",
+        lambda ids: {"name": "Strict", "monthly_limit_hours": "30"}),
+    api((200, 200, 403, 403, 403, 403, 401), "PATCH", "/attendance/overtime/rule-sets/{rule_set_id}",
+        lambda ids: {"warn_percent": 90}, rule_set_id="rule_set"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/contracts"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/contracts",
+        lambda ids: _contract_form(ids, api=True)),
+    api((200, 200, 403, 403, 403, 403, 401), "PATCH", "/contracts/{contract_id}",
+        lambda ids: {"vendor": "Renamed"}, contract_id="contract"),
+    api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/contracts/{contract_id}", contract_id="contract"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/contracts/statements/{month}", month="june"),
 ]
 # fmt: on
 
@@ -645,6 +719,21 @@ def matrix(world) -> dict[str, Any]:
         project=world.project,
         data={"date": date(2026, 4, 9), "category": "expenses", "amount": 100, "description": "Taxi"},
     )
+    from kuroko.people.models import EmploymentType
+    from kuroko.tracking.models import Contract
+    from kuroko.tracking.selectors.attendance import default_rule_set
+
+    rule_set = default_rule_set()  # created on first use; create it now so reads do not look like writes
+    spare.employment_type = EmploymentType.CONTRACTOR
+    spare.save()
+    contract = Contract.objects.create(
+        person=spare,
+        vendor="ACME",
+        start=date(2026, 4, 1),
+        monthly_fee=500000,
+        deduction_rate=3571,
+        excess_rate=2777,
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -675,6 +764,11 @@ def matrix(world) -> dict[str, Any]:
         "placeholder_assignment": placeholder_assignment.pk,
         "availability": availability.pk,
         "expense": expense.pk,
+        "member_email": world.member.person.email,
+        "contract": contract.pk,
+        "rule_set": rule_set.pk,
+        "june2": "2026-06-02",
+        "june": "2026-06",
         "grade": grade.pk,
         "rate": rate.pk,
         "run": run.pk,

@@ -58,8 +58,10 @@ def test_round_half_up():
 @pytest.mark.parametrize(
     ("make", "field"),
     [
-        (lambda: Terms(Fraction(1), Fraction(180), Fraction(140), Fraction(1), Fraction(1)), "upper_hours"),  # range ends before it starts
-        (lambda: Terms(Fraction(-1), Fraction(140), Fraction(180), Fraction(1), Fraction(1)), "monthly_fee"),  # negative fee
+        # the range ends before it starts
+        (lambda: Terms(Fraction(1), Fraction(180), Fraction(140), Fraction(1), Fraction(1)), "upper_hours"),
+        # a negative fee
+        (lambda: Terms(Fraction(-1), Fraction(140), Fraction(180), Fraction(1), Fraction(1)), "monthly_fee"),
         (lambda: settle(TERMS, -1), "hours"),  # negative hours
         (lambda: settle(TERMS, "lots"), "hours"),  # not a number
     ],

@@ -51,7 +51,7 @@ def log(world, person, when, minutes):
     )
 
 
-# --- clocking -------------------------------------------------------------------------------------------
+# --- clocking -----------------------------------------------------------------------------------------------
 
 
 def test_clock_in_and_out_with_statutory_break(world):
@@ -94,11 +94,11 @@ def test_clocking_needs_a_person_record(world):
         svc.attendance_clock_in(actor=world.admin, now=at(MONDAY, 9))
 
 
-# --- editing a day --------------------------------------------------------------------------------------
+# --- editing a day ------------------------------------------------------------------------------------------
 
 
 def test_day_set_edit_overnight_and_remove(world):
-    """A day is set with times and breaks, an overnight shift counts to the next morning, an empty day goes."""
+    """A day is set with times and breaks; an overnight shift runs to the next morning; an empty day goes."""
     person = world.member.person
     row = svc.attendance_day_set(
         actor=world.member,
@@ -171,7 +171,7 @@ def test_month_totals_and_overtime(world):
     assert month.leave_days == Decimal("1.5") and month.days_at_work == 3
 
 
-# --- import ---------------------------------------------------------------------------------------------
+# --- import -------------------------------------------------------------------------------------------------
 
 MAPPING = {
     "person": "メール",
@@ -275,7 +275,7 @@ def test_reconciliation_shows_each_role_whom_it_may_see(world):
     assert sel.reconciliation(world.pmo, JUNE).tolerance == 5
 
 
-# --- overtime ---------------------------------------------------------------------------------------------
+# --- overtime -----------------------------------------------------------------------------------------------
 
 
 def test_overtime_report_from_attendance_with_the_default_rule_set(world):
@@ -285,7 +285,7 @@ def test_overtime_report_from_attendance_with_the_default_rule_set(world):
     assert not OvertimeRuleSet.objects.exists()
     # A Saturday of work counts fully as overtime: 85 h in April, 78 h in May, on non-working days.
     AttendanceDay.objects.create(person=person, date=date(2026, 4, 4), worked_minutes=17 * 60)
-    for n, d in enumerate((date(2026, 4, 5), date(2026, 4, 11), date(2026, 4, 12), date(2026, 4, 18))):
+    for d in (date(2026, 4, 5), date(2026, 4, 11), date(2026, 4, 12), date(2026, 4, 18)):
         AttendanceDay.objects.create(person=person, date=d, worked_minutes=17 * 60)
     for d in (date(2026, 5, 2), date(2026, 5, 9), date(2026, 5, 16), date(2026, 5, 23), date(2026, 5, 30)):
         AttendanceDay.objects.create(person=person, date=d, worked_minutes=15 * 60 + 36)
@@ -326,7 +326,7 @@ def test_a_named_rule_set_overrides_the_default(world):
     assert "warn_percent" in info.value.message_dict
 
 
-# --- contracts and statements ---------------------------------------------------------------------------------
+# --- contracts and statements -------------------------------------------------------------------------------
 
 
 def test_contract_statement_settles_on_timesheet_hours(world):

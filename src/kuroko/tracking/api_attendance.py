@@ -446,9 +446,9 @@ def remove_contract(request: HttpRequest, contract_id: int) -> Any:
     return HttpStatus(204, None)
 
 
-@router.get("/contracts/statements", response=list[StatementOut])
-def list_statements(request: HttpRequest, month: str | None = None) -> Any:
-    """Each contract's settlement for the month, from the month's timesheet hours."""
+@router.get("/contracts/statements/{month}", response=list[StatementOut])
+def list_statements(request: HttpRequest, month: str) -> Any:
+    """Each contract's settlement for the month (YYYY-MM), from the month's timesheet hours."""
     return [
         {
             "contract_id": line.contract.pk,
