@@ -154,8 +154,8 @@ def _attendance_upload(ids: dict[str, Any]) -> Any:
 def _contract_form(ids: dict[str, Any], *, api: bool = False) -> dict[str, Any]:
     """A complete, valid contract of the spare person."""
     return {"person_id" if api else "person": ids["spare_person"], "vendor": "ACME", "reference": "",
-            "start": "2026-04-01", "end": "", "monthly_fee": "500000", "lower_hours": "140",
-            "upper_hours": "180", "deduction_rate": "3571", "excess_rate": "2777"} | ({"end": None} if api else {})  # fmt: skip
+            "start": "2026-04-01", "end": None if api else "", "monthly_fee": "500000", "lower_hours": "140",
+            "upper_hours": "180", "deduction_rate": "3571", "excess_rate": "2777"}  # fmt: skip
 
 
 def version_of(task: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -533,14 +533,17 @@ CASES: list[Case] = [
     page((200, 200, 200, 200, 404, 404, 302), "attendance-month", "GET",
          "/attendance/2026-06/?person={member_person}"),
     page((302, 302, 302, 302, 302, 302, 302), "attendance-clock", "POST", "/attendance/clock/in/"),
-    page((200, 200, 403, 200, 404, 404, 302), "attendance-day", "GET", "/attendance/day/{member_person}/2026-06-02/"),
+    page((200, 200, 403, 200, 404, 404, 302), "attendance-day", "GET",
+         "/attendance/day/{member_person}/2026-06-02/"),
     page((302, 302, 403, 302, 404, 404, 302), "attendance-day", "POST",
-         "/attendance/day/{member_person}/2026-06-02/", lambda ids: {"clock_in": "9:00", "clock_out": "18:00"}),
+         "/attendance/day/{member_person}/2026-06-02/",
+         lambda ids: {"clock_in": "9:00", "clock_out": "18:00"}),
     page((200, 200, 403, 403, 403, 403, 302), "attendance-import", "GET", "/attendance/import/"),
     # Uploading shows the column mapping and writes nothing to the database.
     page((200, 200, 403, 403, 403, 403, 302), "attendance-import", "POST", "/attendance/import/",
          lambda ids: {"file": _attendance_upload(ids)}, writes=False, label="upload"),
-    page((200, 200, 200, 200, 200, 200, 302), "attendance-reconciliation", "GET", "/attendance/reconciliation/"),
+    page((200, 200, 200, 200, 200, 200, 302), "attendance-reconciliation", "GET",
+         "/attendance/reconciliation/"),
     page((200, 200, 200, 200, 200, 200, 302), "attendance-reconciliation-month", "GET",
          "/attendance/reconciliation/2026-06/?all=1"),
     page((200, 200, 200, 200, 200, 200, 302), "attendance-overtime", "GET", "/attendance/overtime/"),
@@ -558,7 +561,8 @@ CASES: list[Case] = [
          "/attendance/contracts/{contract}/edit/", lambda ids: _contract_form(ids) | {"vendor": "Renamed"}),
     page((302, 302, 403, 403, 403, 403, 302), "attendance-contract-delete", "POST",
          "/attendance/contracts/{contract}/delete/"),
-    page((200, 200, 403, 403, 403, 403, 302), "attendance-statements", "GET", "/attendance/contracts/2026-06/"),
+    page((200, 200, 403, 403, 403, 403, 302), "attendance-statements", "GET",
+         "/attendance/contracts/2026-06/"),
     page((200, 200, 403, 403, 403, 403, 302), "attendance-statements-export", "GET",
          "/attendance/contracts/2026-06/statements.csv"),
     api((200, 200, 200, 200, 404, 404, 401), "GET", "/attendance/days", query="person_id={member_person}"),
