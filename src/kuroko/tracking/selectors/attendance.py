@@ -414,8 +414,11 @@ def rule_label(rule: ot.Rule) -> str:
     return str(labels[rule])
 
 
-def _h(value: float) -> str:
+def _h(value: float, limit: float | None = None) -> str:
+    """Hours to one decimal; to two when one would hide the difference from the limit (80.03 vs 80)."""
     number = round(value, 1)
+    if limit is not None and number == round(limit, 1) and value != limit:
+        return f"{value:.2f}"
     return f"{number:g}" if number == int(number) else f"{number:.1f}"
 
 
@@ -423,7 +426,7 @@ def finding_text(finding: ot.Finding) -> str:
     """A finding in a sentence: the figure, the limit, the month(s), and whether it is a forecast."""
     months = finding.months
     figures = {
-        "figure": _h(finding.figure),
+        "figure": _h(finding.figure, finding.limit),
         "limit": _h(finding.limit),
         "month": f"{months[0]:%Y-%m}" if months else "",
         "first": f"{months[0]:%Y-%m}" if months else "",
