@@ -438,6 +438,11 @@ class MonthRow:
         return hours(self.minutes)
 
 
+def _money(value: Any) -> Decimal | None:
+    # Sums come back as the database gives them (SQLite: no fixed scale): two decimals, as stored.
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
 def _add_months(month: date, n: int) -> date:
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
@@ -454,7 +459,11 @@ def months_overview(user: Any, *, today: date | None = None, count: int = 12) ->
         for row in TimeEntry.objects.filter(date__gte=first, date__lt=end)
         .annotate(m=TruncMonth("date"))
         .values("m")
-        .annotate(minutes=Sum("minutes"), cost=Sum("cost"), unpriced=Count("pk", filter=Q(cost__isnull=True)))
+        .annotate(
+            sum_minutes=Sum("minutes"),
+            sum_cost=Sum("cost"),
+            unpriced=Count("pk", filter=Q(cost__isnull=True)),
+        )
     }
     closes = {c.month: c for c in PeriodClose.objects.filter(month__gte=first).select_related("closed_by")}
     weeks: dict[date, int] = defaultdict(int)
@@ -472,8 +481,8 @@ def months_overview(user: Any, *, today: date | None = None, count: int = 12) ->
         out.append(
             MonthRow(
                 month=month,
-                minutes=row.get("minutes") or 0,
-                cost=row.get("cost") or Decimal(0),
+                minutes=row.get("sum_minutes") or 0,
+                cost=_money(row.get("sum_cost")) or Decimal("0.00"),
                 unpriced=row.get("unpriced") or 0,
                 closed=closes.get(month),
                 unapproved_weeks=weeks.get(month, 0),
@@ -521,7 +530,11 @@ def month_lines(user: Any, month: date, *, by: str = "person") -> list[MonthLine
     rows = list(
         TimeEntry.objects.filter(date__gte=first, date__lt=end)
         .values("person_id", "project_id", "category")
-        .annotate(minutes=Sum("minutes"), cost=Sum("cost"), unpriced=Count("pk", filter=Q(cost__isnull=True)))
+        .annotate(
+            sum_minutes=Sum("minutes"),
+            sum_cost=Sum("cost"),
+            unpriced=Count("pk", filter=Q(cost__isnull=True)),
+        )
     )
     people = Person.objects.in_bulk({r["person_id"] for r in rows})
     projects = Project.objects.in_bulk({r["project_id"] for r in rows if r["project_id"]})
@@ -530,8 +543,8 @@ def month_lines(user: Any, month: date, *, by: str = "person") -> list[MonthLine
             person=people[r["person_id"]],
             project=projects.get(r["project_id"]) if r["project_id"] else None,
             category=r["category"],
-            minutes=r["minutes"] or 0,
-            cost=r["cost"],
+            minutes=r["sum_minutes"] or 0,
+            cost=_money(r["sum_cost"]),
             unpriced=r["unpriced"] or 0,
         )
         for r in rows
