@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kuroko.core.permissions import require
 from kuroko.formats.durations import format_minutes
@@ -36,6 +37,18 @@ from kuroko.tracking.models import (
 DAYS = 7
 RECENT_WEEKS = 4  # tasks logged in the weeks before this one come back as rows
 LOGGABLE_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.ON_HOLD)
+
+
+def category_label(value: str) -> str:
+    """The label of an indirect category. "Administration" is said with a context: alone, the same word
+    names the admin site (管理画面), not office work (管理業務)."""
+    if value == IndirectCategory.ADMINISTRATION:
+        return pgettext("indirect work", "Administration")
+    return str(IndirectCategory(value).label) if value else ""
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(value, category_label(value)) for value in IndirectCategory.values]
 
 
 def week_of(day: date) -> date:
@@ -255,10 +268,10 @@ def week_grid(user: Any, person: Person, day: date, *, copy_previous: bool = Fal
     ordered = sorted(tasks.values(), key=lambda t: (t.project.code, t.row))
     for task in ordered:
         add_task_row(task)
-    for value, label in IndirectCategory.choices:
+    for value, label in category_choices():
         key = row_key(None, value)
         rows[key] = Row(
-            key=key, label=str(label), category=value, cells=[Cell(d, locked=d in closed) for d in days]
+            key=key, label=label, category=value, cells=[Cell(d, locked=d in closed) for d in days]
         )
     for entry_day, task_id, category, minutes, _project in entries:
         row = rows.get(row_key(task_id, category))
@@ -518,7 +531,7 @@ class MonthLine:
     def work(self) -> str:
         if self.project is not None:
             return f"{self.project.code} {self.project.name}"
-        return str(IndirectCategory(self.category).label) if self.category else ""
+        return category_label(self.category)
 
 
 def month_lines(user: Any, month: date, *, by: str = "person") -> list[MonthLine]:

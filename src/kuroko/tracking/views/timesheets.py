@@ -25,7 +25,14 @@ from kuroko.people.models import Person
 from kuroko.tracking import permissions as tperms
 from kuroko.tracking import selectors, services
 from kuroko.tracking.models import IndirectCategory, Timesheet, TimesheetApproval
-from kuroko.tracking.selectors.timesheets import Cell, Row, WeekGrid, row_key
+from kuroko.tracking.selectors.timesheets import (
+    Cell,
+    Row,
+    WeekGrid,
+    category_choices,
+    category_label,
+    row_key,
+)
 from kuroko.tracking.services.timesheets import EntryProblem, TimesheetRefused, can_reopen
 
 NAV = "timesheets"
@@ -254,7 +261,7 @@ def timesheet_day(request: HttpRequest, day: str) -> HttpResponse:
     for entry in log.entries:
         key = row_key(entry.task_id, entry.category)
         text, comment = typed.get(key, (format_minutes(entry.minutes), entry.comment))
-        rows.append((entry, key, text, comment))
+        rows.append((entry, key, text, comment, category_label(entry.category)))
     own = tperms.own_person_id(request.user) == person.pk
     return render(
         request,
@@ -264,7 +271,7 @@ def timesheet_day(request: HttpRequest, day: str) -> HttpResponse:
             "rows": rows,
             "errors": errors,
             "nav": NAV,
-            "categories": IndirectCategory.choices,
+            "categories": category_choices(),
             "person_query": "" if own else f"?person={person.pk}",
             "week_url": _week_url(person, request.user, log.week_start),
             "previous_day": log.day - timedelta(days=1),
@@ -374,7 +381,7 @@ def month_export_rows(lines: list[selectors.MonthLine], by: str) -> tuple[list[s
     def work(line: selectors.MonthLine) -> list[Any]:
         if line.project is not None:
             return [line.project.code, line.project.name, ""]
-        return ["", "", str(IndirectCategory(line.category).label) if line.category else ""]
+        return ["", "", category_label(line.category)]
 
     def numbers(line: selectors.MonthLine) -> list[Any]:
         return [float(line.hours), None if line.cost is None else float(line.cost), line.unpriced]
