@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,13 +73,47 @@ def loggable_tasks(person_id: int) -> QuerySet[Task]:
     """The tasks a person may log time to: tasks (not summary tasks) of projects that are proposed,
     active or on hold (never closed or cancelled) where the person is the project's manager, a member,
     assigned to the task, or its owner."""
-    member = ProjectMember.objects.filter(project_id=OuterRef("project_id"), person_id=person_id)
-    assigned = Assignment.objects.filter(task_id=OuterRef("pk"), person_id=person_id)
+    # Semi-joins on small sets (the person's projects and assignments), not a correlated subquery per
+    # task: the portfolio may hold 100,000 tasks.
+    member_of = ProjectMember.objects.filter(person_id=person_id).values("project_id")
+    manager_of = Project.objects.filter(manager_id=person_id).values("pk")
+    assigned = Assignment.objects.filter(person_id=person_id).values("task_id")
     return (
         Task.objects.filter(project__status__in=LOGGABLE_STATUSES)
         .exclude(kind=TaskKind.SUMMARY)
-        .filter(Q(owner_id=person_id) | Q(project__manager_id=person_id) | Exists(member) | Exists(assigned))
+        .filter(
+            Q(project_id__in=member_of)
+            | Q(project_id__in=manager_of)
+            | Q(pk__in=assigned)
+            | Q(owner_id=person_id)
+        )
     )
+
+
+MAX_CHOICES = 2000
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    """A task in an "add a task" list (plain values: the list may hold thousands)."""
+
+    pk: int
+    code: str  # the project's
+    wbs_code: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.wbs_code} {self.name}"
+
+
+def _choices(person_id: int) -> list[TaskChoice]:
+    """The tasks a person may log to, for an "add a task" list (at most MAX_CHOICES)."""
+    rows = (
+        loggable_tasks(person_id)
+        .order_by("project__code", "row")
+        .values_list("pk", "project__code", "wbs_code", "name")[:MAX_CHOICES]
+    )
+    return [TaskChoice(*row) for row in rows]
 
 
 def closed_months(days: list[date]) -> set[date]:
@@ -135,7 +169,7 @@ class WeekGrid:
     rows: list[Row]
     closed_days: set[date]
     can_edit: bool  # the user may change this person's timesheets
-    addable: list[Task]  # loggable tasks not in the grid (the "add a row" list)
+    addable: list[TaskChoice]  # loggable tasks not in the grid (the "add a row" list)
     draft: bool = False  # rows and hours copied from last week, not saved
     errors: list[str] = field(default_factory=list)
     day_errors: dict[date, str] = field(default_factory=dict)
@@ -239,14 +273,14 @@ def week_grid(user: Any, person: Person, day: date, *, copy_previous: bool = Fal
             date__range=(monday - timedelta(days=DAYS * RECENT_WEEKS), monday - timedelta(days=1)),
             task__isnull=False,
         )
+        .order_by()
         .values_list("task_id", flat=True)
         .distinct()
     )
     task_ids = assigned | recent | {e[1] for e in entries if e[1]} | {e[1] for e in previous if e[1]}
     tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("project")}
-    loggable = loggable_tasks(person.pk).select_related("project").order_by("project__code", "row")
-    addable_all = list(loggable[:2000])
-    loggable_ids = {t.pk for t in addable_all}
+    addable_all = _choices(person.pk)
+    loggable_ids = set(loggable_tasks(person.pk).filter(pk__in=task_ids).values_list("pk", flat=True))
     locked_months = closed_months(days)
     closed = {d for d in days if month_of(d) in locked_months}
 
@@ -314,7 +348,7 @@ class DayLog:
     timesheet: Timesheet | None
     closed: bool
     can_edit: bool
-    choices: list[Task]  # tasks the person may log to, for a new entry
+    choices: list[TaskChoice]  # tasks the person may log to, for a new entry
 
     @property
     def total(self) -> int:
@@ -348,9 +382,7 @@ def day_log(user: Any, person: Person, day: date) -> DayLog:
         timesheet=Timesheet.objects.filter(person=person, week_start=week_of(day)).first(),
         closed=bool(closed_months([day])),
         can_edit=tperms.can_edit_timesheet(user, person),
-        choices=list(
-            loggable_tasks(person.pk).select_related("project").order_by("project__code", "row")[:2000]
-        ),
+        choices=_choices(person.pk),
     )
 
 

@@ -120,15 +120,13 @@ def _entries_from_post(post: Any, grid: WeekGrid) -> list[dict[str, Any]]:
         text = post.get(name, "").strip()
         row = grid.row(key)
         if row is None and task_id is not None:
-            task = addable.get(task_id)
+            choice = addable.get(task_id)
             row = Row(
                 key=key,
-                label=f"{task.wbs_code} {task.name}" if task else f"#{task_id}",
-                task=task,
-                project=task.project if task else None,
+                label=str(choice) if choice else f"#{task_id}",
                 cells=[Cell(d, locked=d in grid.closed_days) for d in grid.days],
             )
-            grid.rows.insert(len([r for r in grid.rows if r.task is not None]), row)
+            grid.rows.insert(len([r for r in grid.rows if not r.category]), row)
         if row is not None:
             cell = row.cells[int(column)]
             cell.text = text
