@@ -590,6 +590,56 @@ CASES: list[Case] = [
         lambda ids: {"vendor": "Renamed"}, contract_id="contract"),
     api((204, 204, 403, 403, 403, 403, 401), "DELETE", "/contracts/{contract_id}", contract_id="contract"),
     api((200, 200, 403, 403, 403, 403, 401), "GET", "/contracts/statements/{month}", month="june"),
+    # --- timesheets: a person fills in their own weeks (the PMO too); the PM of a project the person works
+    # in reads them and approves the project's hours; the PMO closes months. -----------------------------
+    page((302, 302, 302, 302, 302, 302, 302), "timesheet-home", "GET", "/timesheets/"),
+    page((200, 200, 200, 200, 200, 200, 302), "timesheet-week", "GET", "/timesheets/{ts_open_week}/"),
+    page((200, 200, 200, 200, 200, 403, 302), "timesheet-week", "GET",
+         "/timesheets/{ts_week}/?person={member_person}", label="someone's week"),
+    page((302, 302, 403, 302, 403, 403, 302), "timesheet-save", "POST", "/timesheets/{ts_open_week}/save/",
+         lambda ids: {"person": ids["member_person"], f"cell-t{ids['owned']}-0": "2h"}),
+    page((200, 200, 200, 200, 200, 403, 302), "timesheet-day", "GET",
+         "/timesheets/day/{ts_week}/?person={member_person}"),
+    page((302, 302, 403, 302, 403, 403, 302), "timesheet-day", "POST", "/timesheets/day/{ts_open_week}/",
+         lambda ids: {"person": ids["member_person"], "new-work": f"t{ids['owned']}", "new-time": "1:30"},
+         label="save"),
+    # The person may withdraw a submitted week; the manager of a project in it and the PMO reopen it.
+    page((302, 302, 302, 302, 403, 403, 302), "timesheet-reopen", "POST", "/timesheets/{ts_sheet}/reopen/",
+         lambda ids: {"reason": "Correction"}),
+    page((200, 200, 200, 403, 403, 403, 302), "timesheet-approvals", "GET", "/timesheets/approvals/"),
+    page((302, 302, 302, 403, 403, 403, 302), "timesheet-decide", "POST",
+         "/timesheets/approvals/{ts_approval}/approve/"),
+    page((302, 302, 302, 403, 403, 403, 302), "timesheet-decide", "POST",
+         "/timesheets/approvals/{ts_approval}/reject/", lambda ids: {"reason": "Wrong task"}, label="reject"),
+    page((200, 200, 403, 403, 403, 403, 302), "timesheet-months", "GET", "/timesheets/months/"),
+    page((302, 302, 403, 403, 403, 403, 302), "timesheet-month-action", "POST",
+         "/timesheets/months/{ts_month}/close/"),
+    page((302, 302, 403, 403, 403, 403, 302), "timesheet-month-action", "POST",
+         "/timesheets/months/{ts_closed_month}/reopen/", label="reopen"),
+    page((200, 200, 403, 403, 403, 403, 302), "timesheet-month-export", "GET",
+         "/timesheets/months/{ts_month}/export.csv?by=person"),
+    page((200, 200, 403, 403, 403, 403, 302), "timesheet-month-export", "GET",
+         "/timesheets/months/{ts_month}/export.xlsx?by=project", label="xlsx"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/timesheets/{person_id}/{week_start}",
+        person_id="member_person", week_start="ts_week"),
+    api((200, 200, 403, 200, 403, 403, 401), "PUT", "/timesheets/{person_id}/{week_start}",
+        lambda ids: {"entries": [{"date": ids["ts_open_week"], "task": ids["owned"], "minutes": 60}]},
+        person_id="member_person", week_start="ts_open_week"),
+    api((200, 200, 403, 200, 403, 403, 401), "POST", "/timesheets/{person_id}/{week_start}/submit",
+        person_id="member_person", week_start="ts_filled_week"),
+    api((200, 200, 200, 200, 403, 403, 401), "POST", "/timesheets/{person_id}/{week_start}/reopen",
+        lambda ids: {"reason": "Correction"}, person_id="member_person", week_start="ts_week"),
+    api((200, 200, 200, 403, 403, 403, 401), "GET", "/timesheet-approvals"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/timesheet-approvals/{approval_id}/approve",
+        approval_id="ts_approval"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/timesheet-approvals/{approval_id}/reject",
+        lambda ids: {"reason": "Wrong task"}, approval_id="ts_approval"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/timesheet-months"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/timesheet-months/{month}/lines", month="ts_month"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/timesheet-months/{month}/{action}",
+        month="ts_month", action="ts_close"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/timesheet-months/{month}/{action}",
+        month="ts_closed_month", action="ts_reopen", label="reopen"),
 ]
 # fmt: on
 
@@ -738,6 +788,20 @@ def matrix(world) -> dict[str, Any]:
         deduction_rate=3571,
         excess_rate=2777,
     )
+    # Timesheets: the member's week of 6 April 2026 submitted (ALPHA's hours wait for pm), the week of
+    # 20 April filled in but open, March 2026 closed.
+    ts_week, ts_filled = date(2026, 4, 6), date(2026, 4, 20)
+    for day in (ts_week, ts_filled):
+        tracking_services.timesheet_save(
+            actor=world.member,
+            person=world.member.person,
+            week_start=day,
+            entries=[{"date": day, "task": world.owned_task.pk, "minutes": 120}],
+        )
+    sheet = tracking_services.timesheet_submit(
+        actor=world.member, person=world.member.person, week_start=ts_week
+    )
+    tracking_services.period_close(actor=admin, month=date(2026, 3, 1))
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -773,6 +837,15 @@ def matrix(world) -> dict[str, Any]:
         "rule_set": rule_set.pk,
         "june2": "2026-06-02",
         "june": "2026-06",
+        "ts_week": ts_week.isoformat(),
+        "ts_open_week": "2026-04-13",
+        "ts_filled_week": ts_filled.isoformat(),
+        "ts_sheet": sheet.pk,
+        "ts_approval": sheet.approvals.get().pk,
+        "ts_month": "2026-04",
+        "ts_closed_month": "2026-03",
+        "ts_close": "close",
+        "ts_reopen": "reopen",
         "grade": grade.pk,
         "rate": rate.pk,
         "run": run.pk,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kuroko.core.events import calendar_changed
+from kuroko.core.events import calendar_changed, rate_cards_changed
 from kuroko.core.models import Organisation
 from kuroko.core.permissions import can_edit_directory, require
 from kuroko.core.services import apply_changes, save_validated, update_row
@@ -62,7 +62,11 @@ def person_update(
 ) -> Person:
     require(can_edit_directory(actor))
     person = Person.objects.select_for_update().get(pk=person.pk)
-    update_row(person, actor=actor, changes=data, allowed=PERSON_FIELDS, expected_version=expected_version)
+    changed = update_row(
+        person, actor=actor, changes=data, allowed=PERSON_FIELDS, expected_version=expected_version
+    )
+    if "rate_role" in changed:  # another grade: every day's rate may differ
+        rate_cards_changed.send(sender=Person, person_ids=[person.pk], since=None)
     return person
 
 
@@ -472,10 +476,21 @@ def rate_card_add(
             {"effective_from": _("There is already a rate from %(day)s.") % {"day": row.effective_from}}
         )
     row.save()
+    _announce_rates(row)
     return row
+
+
+def _announce_rates(card: RateCard) -> None:
+    """Tell the apps above whose rate in force changed from which day (tracking reprices hours)."""
+    if card.person_id is not None:
+        people = [card.person_id]
+    else:
+        people = list(Person.objects.filter(rate_role_id=card.role_id).values_list("pk", flat=True))
+    rate_cards_changed.send(sender=RateCard, person_ids=people, since=card.effective_from)
 
 
 @transaction.atomic
 def rate_card_remove(*, actor: Any, rate: RateCard) -> None:
     require(can_edit_directory(actor))
     rate.delete()
+    _announce_rates(rate)

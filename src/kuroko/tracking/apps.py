@@ -6,3 +6,10 @@ class TrackingConfig(AppConfig):
     name = "kuroko.tracking"
     label = "tracking"
     verbose_name = _("Cost and tracking")
+
+    def ready(self) -> None:
+        from kuroko.core.events import rate_cards_changed
+        from kuroko.tracking.services.timesheets import on_rate_cards_changed
+
+        # A changed rate card changes the labour cost of the time entries it prices.
+        rate_cards_changed.connect(on_rate_cards_changed, dispatch_uid="tracking-entry-costs")

@@ -11,8 +11,25 @@ from kuroko.tracking.services.attendance import (
     overtime_rule_set_save,
 )
 from kuroko.tracking.services.costs import budget_set, expense_add, expense_remove
+from kuroko.tracking.services.timesheets import (
+    EntryProblem,
+    TimesheetRefused,
+    actual_work_update,
+    entry_costs_recompute,
+    period_close,
+    period_reopen,
+    time_text_minutes,
+    timesheet_approve,
+    timesheet_reject,
+    timesheet_reopen,
+    timesheet_save,
+    timesheet_submit,
+)
 
 __all__ = [
+    "EntryProblem",
+    "TimesheetRefused",
+    "actual_work_update",
     "attendance_clock_in",
     "attendance_clock_out",
     "attendance_day_set",
@@ -21,7 +38,16 @@ __all__ = [
     "budget_set",
     "contract_remove",
     "contract_save",
+    "entry_costs_recompute",
     "expense_add",
     "expense_remove",
     "overtime_rule_set_save",
+    "period_close",
+    "period_reopen",
+    "time_text_minutes",
+    "timesheet_approve",
+    "timesheet_reject",
+    "timesheet_reopen",
+    "timesheet_save",
+    "timesheet_submit",
 ]
