@@ -24,15 +24,19 @@ time-phasing vectorised with `engine.load.spread_periods`) for the portfolio tab
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db import connection
+from django.db.models import CharField, Count, F, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -369,8 +373,9 @@ def portfolio_totals(
 ) -> dict[int, Totals | None]:
     """BAC, PV, EV and AC of each project (None: it has no baseline), computed as `project_input` and
     `earned_value` would, in bulk: one query per kind of row for all projects, the planned value of every
-    task on one calendar at a time (`engine.load.spread_periods`). `all_projects` says the projects are all
-    there are, so the time-entry sums need no project filter."""
+    task on one calendar at a time (`engine.load.spread_periods`), each task's earned share from
+    `engine.evm.earned_fraction`. `all_projects` says the projects are all there are, so the time-entry
+    sums need no project filter."""
     from kuroko.engine.load import WorkItem, spread_periods
 
     projects = list(projects)
@@ -389,56 +394,65 @@ def portfolio_totals(
     if not measured:
         return out
     ids = sorted(measured)
-    # Current WBS: leaves, their progress and dates.
-    leaves: dict[int, tuple[int, int, Any, Any]] = {}  # pk → (project, %, actual start, actual finish)
-    summaries: set[int] = set()
-    for pk, project_id, parent_id, percent, actual_start, actual_finish in Task.objects.filter(
-        project_id__in=ids
-    ).values_list("pk", "project_id", "parent_id", "percent_complete", "actual_start", "actual_finish"):
-        leaves[pk] = (project_id, percent, actual_start, actual_finish)
-        if parent_id is not None:
-            summaries.add(parent_id)
-    milestones: dict[int, list[EvMilestone]] = defaultdict(list)
     methods = {pk: EvMethod(by_pk[pk].ev_method) for pk in ids}
-    if any(m is EvMethod.MILESTONES for m in methods.values()):
-        chosen = [pk for pk in ids if methods[pk] is EvMethod.MILESTONES]
+    summaries = set(
+        Task.objects.filter(project_id__in=ids, parent__isnull=False)
+        .values_list("parent_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    milestones: dict[int, tuple[EvMilestone, ...]] = {}
+    chosen = [pk for pk in ids if methods[pk] is EvMethod.MILESTONES]
+    if chosen:
+        found: dict[int, list[EvMilestone]] = defaultdict(list)
         for task_id, name, weight, achieved in WeightedMilestone.objects.filter(
             task__project_id__in=chosen, weight__gt=0
         ).values_list("task_id", "name", "weight", "achieved_on"):
-            milestones[task_id].append(EvMilestone(name, float(weight), achieved))
+            found[task_id].append(EvMilestone(name, float(weight), achieved))
+        milestones = {k: tuple(v) for k, v in found.items()}
     bac: dict[int, float] = defaultdict(float)
     ev: dict[int, float] = defaultdict(float)
     ac: dict[int, float] = defaultdict(float)
-    # Work items to time-phase, per calendar: (project, item).
-    items: dict[int, list[tuple[int, WorkItem]]] = defaultdict(list)
+    items: dict[int, list[tuple[int, WorkItem]]] = defaultdict(list)  # per calendar: (project, item)
     scale = 100.0 if money else 1.0  # spread_periods takes whole numbers: cents, or minutes
     factor = 1.0 if money else conversion.factor(Unit.HOURS, unit) / 60
     calendar_of = {pk: by_pk[pk].calendar_id or 0 for pk in ids}
-    for task_id, start, finish, work, cost in BaselineTask.objects.filter(
-        baseline_id__in=baselines
-    ).values_list("task_id", "start", "finish", "work_minutes", "cost"):
-        leaf = leaves.get(task_id)
-        if leaf is None or task_id in summaries:
+    local = _naive_local()
+    fractions: dict[tuple[Any, ...], float] = {}  # tasks with the same progress earn the same share
+    planned = BaselineTask.objects.filter(
+        baseline_id__in=baselines, start__isnull=False, finish__isnull=False
+    )
+    planned = planned.filter(cost__gt=0) if money else planned.filter(work_minutes__gt=0)
+    instants = ("start", "finish", "task__actual_start", "task__actual_finish")
+    if connection.vendor == "sqlite":  # as text: the driver's own date parsing is slow, fromisoformat is not
+        planned = planned.annotate(**{f"_{k}": Cast(k, CharField()) for k in instants})
+        instants = tuple(f"_{k}" for k in instants)
+    start_, finish_, actual_start_, actual_finish_ = instants
+    fields = ("task_id", "task__project_id", start_, finish_, "cost" if money else "work_minutes",
+              "task__percent_complete", actual_start_, actual_finish_)  # fmt: skip
+    for row in _raw(planned.values_list(*fields)):
+        task_id, project_id, start, finish, value, percent, actual_start, actual_finish = row
+        if task_id in summaries:
             continue
-        value = cost if money else work
-        if not value or start is None or finish is None:
-            continue
-        project_id, percent, actual_start, actual_finish = leaf
-        budget = float(value) * (1.0 if money else factor)
-        naive_start, naive_finish = naive(start), naive(finish)
-        task = EvTask(
-            id=str(task_id),
-            percent_complete=float(percent),
-            milestones=tuple(milestones.get(task_id, ())),
-            actual_start=naive(actual_start),
-            actual_finish=naive(actual_finish),
-        )
+        method = methods[project_id]
+        steps = milestones.get(task_id, ())
+        key = (method, percent, actual_start, actual_finish, steps)
+        fraction = fractions.get(key)
+        if fraction is None:
+            task = EvTask(
+                id=str(task_id),
+                percent_complete=float(percent),
+                milestones=steps,
+                actual_start=None if actual_start is None else local(actual_start),
+                actual_finish=None if actual_finish is None else local(actual_finish),
+            )
+            fraction = fractions[key] = earned_fraction(task, method, status_date)
+        budget = float(value) * factor
         bac[project_id] += budget
-        ev[project_id] += budget * earned_fraction(task, methods[project_id], status_date)
-        whole = round(float(value) * scale)
-        items[calendar_of[project_id]].append(
-            (project_id, WorkItem("", naive_start, max(naive_finish, naive_start), whole))
-        )
+        ev[project_id] += budget * fraction
+        begin, end = local(start), local(finish)
+        item = WorkItem("", begin, max(end, begin), round(float(value) * scale))
+        items[calendar_of[project_id]].append((project_id, item))
     # Non-labour budget lines and expenses (money only).
     if money:
         lines: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -450,24 +464,16 @@ def portfolio_totals(
             lines[project_id][month] += amount
         for project_id, amounts in lines.items():
             fraction = earned_fraction(
-                EvTask(id="x", percent_complete=float(by_pk[project_id].percent_complete)),
+                EvTask(id=NON_LABOUR, percent_complete=float(by_pk[project_id].percent_complete)),
                 methods[project_id],
                 status_date,
             )
             for phase in _month_phases(amounts):
                 bac[project_id] += phase.amount
                 ev[project_id] += phase.amount * fraction
-                items[calendar_of[project_id]].append(
-                    (
-                        project_id,
-                        WorkItem(
-                            "",
-                            datetime.combine(phase.first, time()),
-                            _end_of(phase.last),
-                            round(phase.amount * scale),
-                        ),
-                    )
-                )
+                begin = datetime.combine(phase.first, time())
+                item = WorkItem("", begin, _end_of(phase.last), round(phase.amount * scale))
+                items[calendar_of[project_id]].append((project_id, item))
         for project_id, amount in (
             Expense.objects.filter(project_id__in=ids, date__lte=status_date)
             .values("project_id")
@@ -476,7 +482,7 @@ def portfolio_totals(
             .values_list("project_id", "amount")
         ):
             ac[project_id] += float(amount)
-    # Actual costs: one GROUP BY over the time entries.
+    # Actual costs: one GROUP BY over the time entries (the covering index time_entry_project_cost).
     entries = TimeEntry.objects.filter(date__lte=status_date, project__isnull=False)
     if not all_projects:
         entries = entries.filter(project_id__in=ids)
@@ -494,16 +500,43 @@ def portfolio_totals(
     for calendar_pk, group in items.items():
         first = min(i.start for _p, i in group)
         last = max(max(i.finish for _p, i in group), _end_of(status_date))
-        compiled = _compiled(rows.get(calendar_pk), first, last)
         bounds = [min(first.date(), status_date), status_date + timedelta(days=1)]
-        if bounds[0] >= bounds[1]:
-            continue
+        compiled = _compiled(rows.get(calendar_pk), first, last)
         spread = spread_periods([i for _p, i in group], compiled, bounds)[:, 0]
         for (project_id, _item), value in zip(group, spread.tolist(), strict=True):
-            pv[project_id] += value / scale * (1.0 if money else factor)
+            pv[project_id] += value / scale * factor
     for pk in measured:
         out[pk] = Totals(bac=bac[pk], pv=min(pv[pk], bac[pk]), ev=ev[pk], ac=ac[pk])
     return out
+
+
+def _raw(queryset: Any) -> Iterable[tuple[Any, ...]]:
+    """The rows of a values_list query as the database driver gives them, without Django's per-value
+    converters (a hundred thousand baseline rows: parsing their dates one by one costs a second on
+    SQLite). Instants may come as text (SQLite), amounts as floats: `_naive_local` and float() read both."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _naive_local() -> Any:
+    """A fast `projects.mapping.naive` for many stored instants (aware, or naive UTC and UTC text as
+    SQLite gives them): local wall time, whole minutes."""
+    zone = timezone.get_current_timezone()
+
+    @functools.cache  # tasks start and finish at the same few times of the same days
+    def local(moment: datetime | str) -> datetime:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None and settings.USE_TZ:  # stored in UTC (SQLite gives them naive)
+            moment = moment.replace(tzinfo=UTC)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(zone)
+        return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+    return local
 
 
 def _calendar_rows(pks: Iterable[int]) -> list[Any]:
