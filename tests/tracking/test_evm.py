@@ -285,10 +285,12 @@ def test_s_curve_reconstructs_past_progress_from_the_task_history(world, measure
             record.save()
     evm = selectors.project_evm(world.admin, project, status_date=date(2027, 4, 14), unit="hours")
     ends = [p.end for p in evm.series]
-    assert ends == [date(2027, 4, 11), date(2027, 4, 14), date(2027, 4, 16)]  # weeks end on Sunday
-    assert evm.series[0].ev == 0 and evm.series[0].ac == pytest.approx(52)  # 8 h on the 8th too
-    assert evm.series[1].ev == pytest.approx(evm.figures.ev) == pytest.approx(48)
-    assert evm.series[2].ev is None and evm.series[2].pv == pytest.approx(120)
+    # The origin (the day before the start), weeks ending on Sunday, the status date, the baseline finish.
+    assert ends == [date(2027, 4, 4), date(2027, 4, 11), date(2027, 4, 14), date(2027, 4, 16)]
+    assert (evm.series[0].pv, evm.series[0].ev, evm.series[0].ac) == (0, 0, 0)
+    assert evm.series[1].ev == 0 and evm.series[1].ac == pytest.approx(52)  # 8 h on the 8th too
+    assert evm.series[2].ev == pytest.approx(evm.figures.ev) == pytest.approx(48)
+    assert evm.series[3].ev is None and evm.series[3].pv == pytest.approx(120)
 
 
 def test_portfolio_groups_by_program_with_totals(world, measured):
@@ -483,8 +485,8 @@ def test_api_portfolio_and_history(world, measured):
     assert any(p["code"] == "EVM1" and p["figures"]["ev"] == pytest.approx(224000) for p in body["projects"])
     history = api.get("/projects/EVM1/evm/history?status_date=2027-04-14").json()
     assert history["recorded"][0]["status_date"] == "2027-04-07"
-    assert [p["end"] for p in history["curve"]] == ["2027-04-11", "2027-04-14", "2027-04-16"]
-    assert history["curve"][1]["cpi"] == pytest.approx(224000 / 242000) and history["curve"][2]["ev"] is None
+    assert [p["end"] for p in history["curve"]] == ["2027-04-04", "2027-04-11", "2027-04-14", "2027-04-16"]
+    assert history["curve"][2]["cpi"] == pytest.approx(224000 / 242000) and history["curve"][3]["ev"] is None
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,9 @@ from typing import Any
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 # PV, EV, AC, EAC: the colours of MS Project's and most EVM tools' S-curves (blue, green, red, grey).
 COLOURS = ("#2563eb", "#16a34a", "#dc2626", "#6b7280")
+# Dates are days: read and shown in UTC so that no time zone moves them to 9 AM or the day before.
+DAY = {"field": "date", "type": "temporal", "timeUnit": "utcyearmonthdate", "axis": {"format": "%Y-%m-%d"}}
+DAY_TIP = {"field": "date", "type": "temporal", "timeUnit": "utcyearmonthdate", "format": "%Y-%m-%d"}
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Hiragino Sans', 'Noto Sans CJK JP', sans-serif"
 
 
@@ -65,18 +68,17 @@ def s_curve(
                 "data": {"values": values},
                 "mark": {"type": "line", "point": False, "strokeWidth": 2},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": labels["date"]},
+                    "x": {**DAY, "title": labels["date"]},
                     "y": {"field": "value", "type": "quantitative", "title": labels["amount"]},
                     "color": colour,
                     "strokeDash": {
                         "field": "series",
                         "type": "nominal",
                         "scale": {"domain": names, "range": [[1, 0], [1, 0], [1, 0], [6, 4]]},
-                        "legend": None,
                     },
                     "tooltip": [
                         {"field": "series", "type": "nominal", "title": " "},
-                        {"field": "date", "type": "temporal", "title": labels["date"]},
+                        {**DAY_TIP, "title": labels["date"]},
                         {
                             "field": "value",
                             "type": "quantitative",
@@ -90,7 +92,7 @@ def s_curve(
                 "data": {"values": [{"date": _iso(status_date), "label": labels["status_date"]}]},
                 "mark": {"type": "rule", "color": "#f59e0b", "strokeDash": [3, 3]},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal"},
+                    "x": DAY,
                     "tooltip": [{"field": "label", "type": "nominal", "title": " "}],
                 },
             },
@@ -139,7 +141,7 @@ def index_trend(
                 "data": {"values": values},
                 "mark": {"type": "line", "point": True, "strokeWidth": 2},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": labels["date"]},
+                    "x": {**DAY, "title": labels["date"]},
                     "y": {
                         "field": "value",
                         "type": "quantitative",
@@ -153,7 +155,7 @@ def index_trend(
                     },
                     "tooltip": [
                         {"field": "series", "type": "nominal", "title": " "},
-                        {"field": "date", "type": "temporal", "title": labels["date"]},
+                        {**DAY_TIP, "title": labels["date"]},
                         {"field": "value", "type": "quantitative", "title": labels["index"], "format": ".2f"},
                     ],
                 },

@@ -137,10 +137,15 @@ def project_evm(
             finish = out.result.project.finish.date() if out.result.project.finish else day
             last = max(finish, day)
             granularity = "week" if last - first <= WEEKLY_LIMIT else "month"
-            # Up to the status date (its last period ends on it), then the plan after it (PV only).
+            # The day before the start (the origin of the curves), the periods up to the status date (the
+            # last one ends on it), then the plan after it (PV only).
+            origin = first - timedelta(days=1)
+            out.series = list(
+                series(mapped.project, first=origin, last=origin, status_date=day, granularity="day")
+            )
             if first <= day:
-                out.series = list(
-                    series(mapped.project, first=first, last=day, status_date=day, granularity=granularity)
+                out.series += series(
+                    mapped.project, first=first, last=day, status_date=day, granularity=granularity
                 )
             if day < last:
                 later = max(first, day + timedelta(days=1))
