@@ -109,7 +109,8 @@ def index_trend(
     height: int = 200,
 ) -> dict[str, Any]:
     """SPI and CPI over time (`points`: end, spi, cpi; None where undefined), with rules at 1 and at the
-    red and amber thresholds. `labels`: spi, cpi, date, index."""
+    red and amber thresholds, on a scale from 0.5 to 1.5 (values beyond it sit at its edge; the tooltip
+    gives them). `labels`: spi, cpi, date, index."""
     names = [labels["spi"], labels["cpi"]]
     values = [
         {"date": _iso(p["end"]), "series": name, "value": p[key]}
@@ -118,6 +119,7 @@ def index_trend(
         if p.get(key) is not None
     ]
     red, amber = thresholds
+    domain = (0.5, 1.5)
     rules = [
         {"y": 1.0, "colour": "#16a34a"},
         {"y": amber, "colour": "#f59e0b"},
@@ -146,7 +148,8 @@ def index_trend(
                         "field": "value",
                         "type": "quantitative",
                         "title": labels["index"],
-                        "scale": {"zero": False},
+                        # Early periods plan little, so their indices swing wildly: keep 0.5–1.5 readable.
+                        "scale": {"domain": list(domain), "clamp": True},
                     },
                     "color": {
                         "field": "series",
