@@ -423,7 +423,7 @@ def portfolio_totals(
         baseline_id__in=baselines, start__isnull=False, finish__isnull=False
     )
     planned = planned.filter(cost__gt=0) if money else planned.filter(work_minutes__gt=0)
-    instants = ("start", "finish", "task__actual_start", "task__actual_finish")
+    instants: tuple[str, ...] = ("start", "finish", "task__actual_start", "task__actual_finish")
     if connection.vendor == "sqlite":  # as text: the driver's own date parsing is slow, fromisoformat is not
         planned = planned.annotate(**{f"_{k}": Cast(k, CharField()) for k in instants})
         instants = tuple(f"_{k}" for k in instants)
