@@ -3,6 +3,7 @@ set from the earned-value page, and weighted milestones of tasks (the milestone 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
-from kuroko.engine.evm import Unit, earned_value
+from kuroko.engine.evm import EvmError, Unit, earned_value
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import Project, Task
 from kuroko.tracking.mapping import NoBaseline, active_projects, project_input
 from kuroko.tracking.models import EvmSnapshot, WeightedMilestone
 
 SNAPSHOT_UNITS = (Unit.MONEY, Unit.HOURS)
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -59,8 +61,11 @@ def evm_snapshots_record_all(*, status_date: date | None = None) -> int:
     recorded = 0
     for project in active_projects().select_related("program", "calendar").order_by("code"):
         day = status_date or project.status_date or today
-        if evm_snapshot_record(project=project, status_date=day):
-            recorded += 1
+        try:
+            if evm_snapshot_record(project=project, status_date=day):
+                recorded += 1
+        except EvmError as exc:  # one project's bad data must not stop the others
+            logger.warning("EVM snapshot of %s on %s skipped: %s", project.code, day, exc)
     return recorded
 
 
