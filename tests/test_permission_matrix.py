@@ -220,6 +220,23 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "expense-add", "POST", "/projects/ALPHA/costs/expenses/add/",
          lambda ids: {"date": "2027-04-09", "category": "expenses", "amount": "100", "description": "Taxi"}),
     page((302, 302, 302, 403, 403, 403, 302), "expense-delete", "POST", "/expenses/{expense}/delete/"),
+    # Earned value: project readers see it; who edits the project sets its status date and milestones; a
+    # milestone is achieved by who may report progress (the member owns the task); the portfolio table
+    # lists what each role may read; the chart script is public (no data in it).
+    page((200, 200, 200, 200, 200, 403, 302), "project-evm", "GET", "/projects/ALPHA/evm/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-evm", "GET",
+         "/projects/ALPHA/evm/?status_date=2026-05-01&unit=person_days", label="date, unit"),
+    page((302, 302, 302, 403, 403, 403, 302), "project-evm-status-date", "POST",
+         "/projects/ALPHA/evm/status-date/", lambda ids: {"status_date": "2026-05-01"}),
+    page((302, 302, 302, 403, 403, 403, 302), "evm-milestone-add", "POST",
+         "/projects/ALPHA/evm/milestones/add/",
+         lambda ids: {"task": ids["plain"], "name": "Signed off", "weight": "50"}),
+    page((302, 302, 302, 302, 403, 403, 302), "evm-milestone-achieve", "POST",
+         "/evm/milestones/{milestone}/", lambda ids: {"achieved_on": "2026-05-01"}),
+    page((302, 302, 302, 403, 403, 403, 302), "evm-milestone-delete", "POST",
+         "/evm/milestones/{milestone}/delete/"),
+    page((200, 200, 200, 200, 200, 200, 302), "evm-portfolio", "GET", "/evm/?unit=hours"),
+    page((200, 200, 200, 200, 200, 200, 200), "chart-bundle", "GET", "/charts/vega.js"),
     page((302, 302, 403, 403, 403, 403, 302), "person-rate-add", "POST", "/people/{spare_person}/rates/add/",
          lambda ids: {"effective_from": "2027-01-01", "cost_rate": "5000"}),
     # Levelling: who edits a project levels it; the PMO levels the portfolio; readers see proposals.
@@ -343,6 +360,11 @@ CASES: list[Case] = [
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/expenses",
         lambda ids: {"date": "2027-04-09", "amount": "100", "description": "Taxi"}, code="alpha"),
     api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/expenses/{expense_id}", expense_id="expense"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/evm", code="alpha",
+        query="status_date=2026-05-01&unit=hours"),
+    api((200, 200, 403, 403, 200, 403, 401), "GET", "/projects/{code}/evm", code="beta", label="hidden"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/evm/history", code="alpha"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/evm/portfolio", query="unit=person_months"),
     api((202, 202, 202, 403, 403, 403, 401), "POST", "/projects/{code}/leveling", lambda ids: {},
         code="alpha"),
     api((202, 202, 403, 403, 403, 403, 401), "POST", "/leveling", lambda ids: {}),
@@ -768,6 +790,9 @@ def matrix(world) -> dict[str, Any]:
     )
     from kuroko.tracking import services as tracking_services
 
+    milestone = tracking_services.weighted_milestone_add(
+        actor=admin, task=world.owned_task, name="Screens approved", weight=40
+    )
     expense = tracking_services.expense_add(
         actor=admin,
         project=world.project,
@@ -846,6 +871,7 @@ def matrix(world) -> dict[str, Any]:
         "ts_closed_month": "2026-03",
         "ts_close": "close",
         "ts_reopen": "reopen",
+        "milestone": milestone.pk,
         "grade": grade.pk,
         "rate": rate.pk,
         "run": run.pk,

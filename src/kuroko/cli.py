@@ -404,6 +404,44 @@ def evm_cmd(
     console.print(tasks)
 
 
+@app.command(name="evm-snapshots")
+def evm_snapshots_cmd(
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="Status date YYYY-MM-DD (default: each project's own, else today)."),
+    ] = None,
+    background: Annotated[
+        bool, typer.Option("--background", help="Queue the work for `kuroko worker` instead of doing it now.")
+    ] = False,
+) -> None:
+    """Record the earned value of every active project (the history behind EVM trends); run it from cron."""
+    from datetime import date
+
+    from rich.markup import escape
+
+    def fail(message: str) -> None:
+        err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
+        raise typer.Exit(2)
+
+    status_date = None
+    if day is not None:
+        try:
+            status_date = date.fromisoformat(day)
+        except ValueError:
+            fail(f"--date: {day!r} is not a date like 2027-06-30.")
+    _django()
+    if background:
+        from kuroko.tracking.tasks import evm_snapshots_in_background
+
+        result = evm_snapshots_in_background.enqueue(status_date.isoformat() if status_date else None)
+        console.print(f"Queued: {result.id}")
+        return
+    from kuroko.tracking.services.evm import evm_snapshots_record_all
+
+    count = evm_snapshots_record_all(status_date=status_date)
+    console.print(f"Recorded the earned value of {count} projects.")
+
+
 @app.command(name="level")
 def level_cmd(
     file: Annotated[Path, typer.Argument(help="A PSPLIB single-mode instance (.sm).")],

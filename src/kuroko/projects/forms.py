@@ -107,11 +107,28 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["manager"].queryset = active  # type: ignore[attr-defined]
         self.fields["sponsor"].queryset = active  # type: ignore[attr-defined]
         self.fields["critical_float_days"].required = False  # empty: 0, MS Project's default
+        # Forms and scripts that do not send the progress and EV methods keep the project's (or the default).
+        for name in ("progress_method", "ev_method"):
+            self.fields[name].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
     def clean_critical_float_days(self) -> Any:
         return self.cleaned_data.get("critical_float_days") or Decimal(0)
+
+    def _kept(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        if value:
+            return value
+        if self.instance.pk:
+            return getattr(self.instance, name)
+        return Project._meta.get_field(name).get_default()  # type: ignore[union-attr]
+
+    def clean_progress_method(self) -> Any:
+        return self._kept("progress_method")
+
+    def clean_ev_method(self) -> Any:
+        return self._kept("ev_method")
 
     def _post_clean(self) -> None:
         # The service validates the model (in its transaction); the form only parses input.

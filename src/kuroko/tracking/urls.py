@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from kuroko.tracking.views import attendance, costs, timesheets
+from kuroko.tracking.views import attendance, costs, evm, timesheets
 
 DAY = r"(?P<{}>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})"
 MONTH = r"(?P<month>[0-9]{4}-[0-9]{2})"
@@ -68,4 +68,11 @@ urlpatterns = [
         timesheets.timesheet_month_export,
         name="timesheet-month-export",
     ),
+    path("projects/<str:code>/evm/", evm.project_evm, name="project-evm"),
+    path("projects/<str:code>/evm/status-date/", evm.project_evm_status_date, name="project-evm-status-date"),
+    path("projects/<str:code>/evm/milestones/add/", evm.milestone_add, name="evm-milestone-add"),
+    path("evm/milestones/<int:pk>/", evm.milestone_achieve, name="evm-milestone-achieve"),
+    path("evm/milestones/<int:pk>/delete/", evm.milestone_delete, name="evm-milestone-delete"),
+    path("evm/", evm.portfolio_evm, name="evm-portfolio"),
+    path("charts/vega.js", evm.chart_bundle, name="chart-bundle"),
 ]

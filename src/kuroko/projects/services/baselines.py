@@ -13,6 +13,7 @@ from kuroko.core.permissions import require
 from kuroko.projects import permissions as perms
 from kuroko.projects.mapping import naive, work_calendar
 from kuroko.projects.models import BASELINE_COUNT, Baseline, BaselineTask, Project, Task, TaskKind
+from kuroko.projects.selectors.planned_cost import planned_budgets
 
 
 def _check_number(number: int) -> None:
@@ -25,7 +26,8 @@ def _check_number(number: int) -> None:
 @transaction.atomic
 def baseline_capture(*, actor: Any, project: Project, number: int = 0, name: str = "") -> Baseline:
     """Save the project's current schedule as baseline `number` (replacing what it held): each task's
-    start, finish and duration, and the project's start and finish."""
+    start, finish, duration, planned work and planned labour cost (the budget of earned value: see
+    `projects.selectors.planned_cost`), and the project's start and finish."""
     require(perms.can_edit_project(actor, project))
     _check_number(number)
     if len(name) > 100:
@@ -44,8 +46,11 @@ def baseline_capture(*, actor: Any, project: Project, number: int = 0, name: str
     )
     baseline.tasks.all().delete()
     rows = list(
-        Task.objects.filter(project=project).only("pk", "kind", "start", "finish", "duration_minutes")
+        Task.objects.filter(project=project).only(
+            "pk", "parent_id", "kind", "start", "finish", "duration_minutes"
+        )
     )
+    budgets = planned_budgets(project, rows)
     calendar = work_calendar(project) if any(t.kind == TaskKind.SUMMARY for t in rows) else None
     copies = []
     for task in rows:
@@ -54,9 +59,16 @@ def baseline_capture(*, actor: Any, project: Project, number: int = 0, name: str
         if task.kind == TaskKind.SUMMARY and calendar is not None and start and finish:
             # A summary's duration is the working time its children span.
             duration = calendar.working_minutes(start, finish)
+        budget = budgets[task.pk]
         copies.append(
             BaselineTask(
-                baseline=baseline, task=task, start=task.start, finish=task.finish, duration_minutes=duration
+                baseline=baseline,
+                task=task,
+                start=task.start,
+                finish=task.finish,
+                duration_minutes=duration,
+                work_minutes=budget.work_minutes,
+                cost=budget.cost,
             )
         )
     BaselineTask.objects.bulk_create(copies, batch_size=1000)

@@ -19,6 +19,8 @@ PROJECT_FIELDS = (
     "schedule_from_finish",
     "critical_float_days",
     "compared_baseline",
+    "progress_method",
+    "ev_method",
     "budget",
     "rag_overall",
     "rag_overall_reason",

@@ -17,6 +17,14 @@ from kuroko.tracking.selectors.costs import (
     project_budget,
     project_expenses,
 )
+from kuroko.tracking.selectors.evm import (
+    PortfolioEvm,
+    ProjectEvm,
+    index_colour,
+    portfolio_evm,
+    project_evm,
+    project_snapshots,
+)
 from kuroko.tracking.selectors.timesheets import (
     DayLog,
     MonthLine,
@@ -38,6 +46,8 @@ __all__ = [
     "DayLog",
     "MonthLine",
     "MonthRow",
+    "PortfolioEvm",
+    "ProjectEvm",
     "QueueItem",
     "WeekGrid",
     "actual_expenses",
@@ -48,6 +58,7 @@ __all__ = [
     "contract_statements",
     "day_log",
     "default_rule_set",
+    "index_colour",
     "loggable_tasks",
     "month_lines",
     "month_of",
@@ -55,8 +66,11 @@ __all__ = [
     "overtime_report",
     "person_of",
     "planned_labour",
+    "portfolio_evm",
     "project_budget",
+    "project_evm",
     "project_expenses",
+    "project_snapshots",
     "reconciliation",
     "week_grid",
     "week_of",

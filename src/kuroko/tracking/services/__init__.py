@@ -11,6 +11,14 @@ from kuroko.tracking.services.attendance import (
     overtime_rule_set_save,
 )
 from kuroko.tracking.services.costs import budget_set, expense_add, expense_remove
+from kuroko.tracking.services.evm import (
+    evm_snapshot_record,
+    evm_snapshots_record_all,
+    evm_status_date_set,
+    weighted_milestone_achieve,
+    weighted_milestone_add,
+    weighted_milestone_remove,
+)
 from kuroko.tracking.services.timesheets import (
     EntryProblem,
     TimesheetRefused,
@@ -39,6 +47,9 @@ __all__ = [
     "contract_remove",
     "contract_save",
     "entry_costs_recompute",
+    "evm_snapshot_record",
+    "evm_snapshots_record_all",
+    "evm_status_date_set",
     "expense_add",
     "expense_remove",
     "overtime_rule_set_save",
@@ -50,4 +61,7 @@ __all__ = [
     "timesheet_reopen",
     "timesheet_save",
     "timesheet_submit",
+    "weighted_milestone_achieve",
+    "weighted_milestone_add",
+    "weighted_milestone_remove",
 ]
