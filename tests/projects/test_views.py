@@ -654,3 +654,76 @@ def test_elapsed_duration_and_lag_in_the_wbs(world):
     world.pm.save()
     html = signed_in(world.pm).get(f"/tasks/{task.pk}/edit/", headers=HTMX).content.decode()
     assert 'value="3経過日"' in html
+
+
+def _submitted_form(html: str, form_id: str | None = None) -> dict[str, str]:
+    """What a browser would submit from the page's form: every named input, select and textarea as rendered."""
+    from html.parser import HTMLParser
+
+    data: dict[str, str] = {}
+
+    class Parser(HTMLParser):
+        select: str | None = None
+        textarea: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button"):
+                if a.get("type") == "checkbox":
+                    if "checked" in a:
+                        data[name] = a.get("value") or "on"
+                else:
+                    data[name] = a.get("value") or ""
+            elif tag == "select" and name:
+                self.select = name
+                data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                data[self.select] = a.get("value") or ""
+            elif tag == "textarea" and name:
+                self.textarea = name
+                data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, text):
+            if self.textarea:
+                data[self.textarea] += text
+
+    Parser().feed(html)
+    return data
+
+
+def test_project_edit_form_keeps_what_it_does_not_change(world):
+    """Saving the edit form as rendered keeps the status date, calendar and scheduling options."""
+    from decimal import Decimal
+
+    from kuroko.people.models import WorkCalendar
+
+    project = world.project
+    calendar = WorkCalendar.objects.create(name="Night shift")
+    Project.objects.filter(pk=project.pk).update(
+        status_date=date(2026, 5, 1),
+        calendar=calendar,
+        schedule_from_finish=True,
+        critical_float_days=Decimal(2),
+        planned_finish=date(2026, 12, 31),
+    )
+    client = signed_in(world.pm)
+    page = client.get("/projects/ALPHA/edit/").content.decode()
+    data = _submitted_form(page.split('<form method="post" class="card"', 1)[1].split("</form>", 1)[0])
+    data["name"] = "Alpha renamed"
+    response = client.post("/projects/ALPHA/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Project.objects.get(pk=project.pk)
+    assert saved.name == "Alpha renamed"
+    assert (saved.status_date, saved.calendar_id, saved.schedule_from_finish, saved.critical_float_days) == (
+        date(2026, 5, 1),
+        calendar.pk,
+        True,
+        Decimal(2),
+    )
