@@ -656,8 +656,8 @@ def test_elapsed_duration_and_lag_in_the_wbs(world):
     assert 'value="3経過日"' in html
 
 
-def _submitted_form(html: str, form_id: str | None = None) -> dict[str, str]:
-    """What a browser would submit from the page's form: every named input, select and textarea as rendered."""
+def _submitted_form(html: str) -> dict[str, str]:
+    """What a browser would submit from a form: every named input, select and textarea as rendered."""
     from html.parser import HTMLParser
 
     data: dict[str, str] = {}
