@@ -182,7 +182,7 @@ def main() -> None:
     def get(client: Client, url: str) -> Callable[[], Any]:
         def run() -> Any:
             response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
+            assert response.status_code == 200, f"HTTP {response.status_code} from GET {url}"
             return response
 
         return run
@@ -195,7 +195,7 @@ def main() -> None:
         body["entries"][0]["minutes"] += 15 if flip[0] else -15
         url = f"/api/v1/timesheets/{person.pk}/{last_week.isoformat()}"
         response = as_person.put(url, data=json.dumps(body), content_type="application/json")
-        assert response.status_code < 300, (url, response.status_code, response.content[:500])
+        assert response.status_code < 300, f"HTTP {response.status_code} from PUT {url}"
         return response
 
     def url(name: str, query: str, **kwargs: Any) -> str | None:

@@ -109,7 +109,15 @@ def dump() -> dict[str, list[tuple[Any, ...]]]:
             for d in Dependency.objects.all()
         ),
         "time_entries": sorted(
-            (email[e.person_id], e.date, wbs.get(e.task_id), e.category, e.minutes, e.cost, e.comment)
+            (
+                email[e.person_id],
+                e.date,
+                wbs.get(e.task_id, ("", "")),
+                e.category,
+                e.minutes,
+                e.cost,
+                e.comment,
+            )
             for e in TimeEntry.objects.all()
         ),
         "attendance": sorted(

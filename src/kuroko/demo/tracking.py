@@ -649,7 +649,7 @@ def _timesheets(
 
 # --- synthetic organisations -----------------------------------------------------------------------
 
-HELPERS = 4  # team-mates assigned (at 50 %) beside the owner to each task that ran in the window
+HELPERS = 5  # team-mates assigned (at 50 %) beside the owner to each task that ran in the window
 ENTRY_CHUNK = 100  # people whose entries are built and written together (bounds memory)
 
 
