@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from kuroko.demo.generator import DemoSummary, build_demo, build_synthetic
 from kuroko.demo.tracking import EFFORT_PROJECT, RULE_SET, ZERO_HUNDRED_PROJECT
@@ -321,3 +322,13 @@ def test_demo_contracts_methods_and_baselines(demo: DemoSummary) -> None:
         ]
         assert rows.filter(task__parent__isnull=True).aggregate(w=Sum("work_minutes"))["w"] == planned
         assert rows.filter(task__kind="task", cost__gt=0).exists()
+    # The baseline keeps the plan as generated: in a project running late, unfinished tasks now finish
+    # later than it says.
+    late = BaselineTask.objects.filter(baseline__project__code="CBR-01", task__kind="task").select_related(
+        "task"
+    )
+    assert any(
+        row.finish is not None and timezone.localtime(row.finish).date() < row.task.planned_finish
+        for row in late
+        if row.task.planned_finish is not None
+    )

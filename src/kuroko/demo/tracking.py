@@ -520,6 +520,12 @@ def _baselines(
         if parent is not None:
             work[parent] += work.get(task, 0)
             cost[parent] += cost.get(task, Decimal(0))
+    spans: dict[int, tuple[date, date]] = {}
+    for task, project, _parent, _kind, _d in tasks:
+        if task in planned:
+            start, finish = planned[task]
+            first, last = spans.get(project, (start, finish))
+            spans[project] = (min(first, start), max(last, finish))
     saved = bulk_insert(
         [
             Baseline(
@@ -528,8 +534,8 @@ def _baselines(
                 name=BASELINE_NAME,
                 captured_at=_moment(p.planned_start, 9 * 60) if p.planned_start else timezone.now(),
                 captured_by=captured_by,
-                start=_moment(p.planned_start, 9 * 60) if p.planned_start else None,
-                finish=_moment(p.planned_finish, 18 * 60) if p.planned_finish else None,
+                start=_moment(spans[p.pk][0], 9 * 60) if p.pk in spans else None,
+                finish=_moment(spans[p.pk][1], 18 * 60) if p.pk in spans else None,
             )
             for p in projects
         ],
@@ -539,13 +545,15 @@ def _baselines(
     baseline_of = {b.project_id: b.pk for b in saved}
     rows = []
     for task, project, _parent, kind, duration in tasks:
-        start, finish = planned.get(task, (None, None))
+        dates = planned.get(task)
         rows.append(
             BaselineTask(
                 baseline_id=baseline_of[project],
                 task_id=task,
-                start=None if start is None else _moment(start, 18 * 60 if kind == "milestone" else 9 * 60),
-                finish=None if finish is None else _moment(finish, 18 * 60),
+                start=None
+                if dates is None
+                else _moment(dates[0], 18 * 60 if kind == "milestone" else 9 * 60),
+                finish=None if dates is None else _moment(dates[1], 18 * 60),
                 duration_minutes=duration,
                 work_minutes=work.get(task, 0),
                 cost=cost.get(task, Decimal(0)).quantize(CENT),
