@@ -64,6 +64,8 @@ bench: env
 	$(RUN)/python bench/bench_foundation.py
 	$(RUN)/python bench/bench_load.py
 	$(RUN)/python bench/bench_leveling_app.py
+	$(RUN)/python bench/bench_tracking.py
+	$(RUN)/python bench/bench_tracking.py --postgres
 
 clean:
 	rm -rf .venv .tools var build

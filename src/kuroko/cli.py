@@ -148,6 +148,14 @@ def seed(
     tasks_per_project: Annotated[int, typer.Option(min=1, help="Tasks in each project.")] = 100,
     people: Annotated[int, typer.Option(min=1, help="Number of people.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 1,
+    timesheet_days: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Days of daily time entries back from today, with weekly timesheets, rates and baselines "
+            "(365 with 500 projects × 200 tasks and 1,000 people gives about a million entries).",
+        ),
+    ] = 0,
 ) -> None:
     """Generate a deterministic synthetic organisation (for load tests and benchmarks)."""
     _django()
@@ -170,6 +178,8 @@ def seed(
             people=people,
             seed=seed,
             progress=lambda done: bar.update(job, completed=done),
+            timesheet_days=timesheet_days,
+            timesheet_progress=lambda step: bar.update(job, description=f"Timesheets: {step}"),
         )
     console.print(f"[green]Seeded[/green] {summary}")
 

@@ -30,6 +30,7 @@ from kuroko.engine.graph import find_cycle
 from kuroko.people.models import EmploymentType, Person, Team
 from kuroko.projects.models import Dependency, Program, Project, ProjectMember, ProjectRole, Status, Task
 from kuroko.projects.services import renumber
+from kuroko.tracking.models import AttendanceDay, TimeEntry, TimesheetApproval
 
 TODAY = date(2026, 6, 15)  # a Monday
 DIMENSIONS = ("overall", "schedule", "cost", "scope", "quality", "risk")
@@ -107,6 +108,32 @@ def dump() -> dict[str, list[tuple[Any, ...]]]:
             (wbs[d.predecessor_id], wbs[d.successor_id], d.type, d.lag_minutes)
             for d in Dependency.objects.all()
         ),
+        "time_entries": sorted(
+            (
+                email[e.person_id],
+                e.date,
+                wbs.get(e.task_id, ("", "")),
+                e.category,
+                e.minutes,
+                e.cost,
+                e.comment,
+            )
+            for e in TimeEntry.objects.all()
+        ),
+        "attendance": sorted(
+            (email[a.person_id], a.date, a.clock_in, a.clock_out, a.break_minutes, a.worked_minutes, a.leave)
+            for a in AttendanceDay.objects.all()
+        ),
+        "timesheets": sorted(
+            (
+                email[a.timesheet.person_id],
+                a.timesheet.week_start,
+                a.timesheet.status,
+                a.project.code,
+                a.status,
+            )
+            for a in TimesheetApproval.objects.select_related("timesheet", "project")
+        ),
     }
 
 
@@ -179,6 +206,7 @@ def test_demo_build_is_deterministic() -> None:
     second = in_rollback(lambda: build_demo(seed=2026, today=TODAY))
     assert first == second
     assert len(first["tasks"]) > 1000
+    assert len(first["time_entries"]) > 5000 and first["attendance"] and first["timesheets"]
 
 
 @pytest.mark.django_db

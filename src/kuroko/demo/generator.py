@@ -44,6 +44,7 @@ class DemoSummary:
     people: int
     teams: int
     users: int
+    time_entries: int = 0
 
     def __str__(self) -> str:
         parts = [
@@ -55,10 +56,12 @@ class DemoSummary:
         ]
         if self.users:
             parts.append(f"{self.users:,} demo logins")
+        if self.time_entries:
+            parts.append(f"{self.time_entries:,} time entries")
         return ", ".join(parts)
 
     @classmethod
-    def _of(cls, counts: Counts) -> Self:
+    def _of(cls, counts: Counts, time_entries: int = 0) -> Self:
         return cls(
             counts.programs,
             counts.projects,
@@ -67,6 +70,7 @@ class DemoSummary:
             counts.people,
             counts.teams,
             counts.users,
+            time_entries,
         )
 
 
@@ -116,6 +120,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.demo import staffing
 
     staffing.build(seed=seed, today=day)
+    # The plan as generated is the baselines' (read before rescheduling moves what is late).
+    from kuroko.demo import tracking
+
+    planned = tracking.planned_dates()
     # Progress is reported up to today: unfinished work is scheduled from today on.
     Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():
@@ -124,7 +132,9 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.demo import costs
 
     costs.build(seed=seed, today=day)
-    return DemoSummary._of(counts)
+    # Timesheets, attendance, contracts, overtime rules and baselines (after the rates: entries cost).
+    entries = tracking.build(seed=seed, today=day, planned=planned)
+    return DemoSummary._of(counts, entries)
 
 
 def build_synthetic(
@@ -135,6 +145,8 @@ def build_synthetic(
     seed: int,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    timesheet_days: int = 0,
+    timesheet_progress: Callable[[str], None] | None = None,
 ) -> SeedSummary:
     """Create a synthetic organisation for load tests and benchmarks.
 
@@ -154,13 +166,26 @@ def build_synthetic(
     same data. People and programs are written in one transaction, then each batch of ten projects in
     its own; if a batch fails, the batches before it stay. Every row gets its "created" history record,
     as rows created through the services do.
+
+    With `timesheet_days` > 0, also rates, assignments, baselines and that many days (back from
+    `today`) of daily time entries with weekly timesheets (:func:`kuroko.demo.tracking.seed_timesheets`;
+    about a million entries for 500 projects × 200 tasks, 1,000 people and 365 days);
+    `timesheet_progress(step)` says which step it is on.
     """
+    day = today or timezone.localdate()
     counts = synthetic.build(
         projects=projects,
         tasks_per_project=tasks_per_project,
         people=people,
         seed=seed,
-        today=today or timezone.localdate(),
+        today=day,
         progress=progress,
     )
-    return SeedSummary._of(counts)
+    entries = 0
+    if timesheet_days > 0:
+        from kuroko.demo import tracking
+
+        entries = tracking.seed_timesheets(
+            seed=seed, days=timesheet_days, today=day, progress=timesheet_progress
+        )
+    return SeedSummary._of(counts, entries)
