@@ -509,6 +509,9 @@ def test_pmo_edits_a_calendar(site: Site, world) -> None:
 
 def test_screenshots(site: Site, settings) -> None:
     """Full-page screenshots of the main pages at 1400×900, for the README and for looking at."""
+    from kuroko.core.models import User
+    from kuroko.projects.models import Baseline
+
     out = Path(os.environ.get("KUROKO_SCREENSHOT_DIR") or REPO / "build" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     docs = REPO / "docs" / "screenshots" if os.environ.get("KUROKO_UPDATE_DOCS_SCREENSHOTS") == "1" else None
@@ -581,7 +584,25 @@ def test_screenshots(site: Site, settings) -> None:
     expect(page.locator("#leveling-moves")).to_be_visible()
     shoot("leveling.png", full_page=False)
 
+    # A team member's week: the last full week before the demo's day, as they filled it in.
+    page.context.clear_cookies()
+    site.login(User.objects.get(username="member"))
+    site.goto("/timesheets/2025-06-09/")
+    expect(page.locator("#ts-grid")).to_be_visible()
+    shoot("timesheet.png", full_page=False)
+
+    # Earned value of a project the PM manages that has a baseline: headline figures, S-curve and trend.
+    page.context.clear_cookies()
+    site.login(data["project_user"])
+    measured = Baseline.objects.filter(project__manager=data["project_user"].person).order_by("project__code")
+    assert measured.exists(), "the demo PM has no baselined project"
+    site.goto(f"/projects/{measured.first().project.code}/evm/?status_date=2025-06-16")
+    expect(page.locator("#chart-s-curve svg, #chart-s-curve canvas").first).to_be_visible()
+    shoot("evm.png", full_page=False)
+
     names = (
+        "timesheet",
+        "evm",
         "login",
         "portfolio",
         "project",
