@@ -6,10 +6,15 @@ fixture `demo`, rolled back at the end of the module).
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,6 +169,25 @@ def test_synthetic_timesheets_are_deterministic_and_refused_twice() -> None:
         seed_timesheets(seed=5, days=5, today=TODAY)
     with pytest.raises(ValueError, match="seed 6"):
         seed_timesheets(seed=6, days=5, today=TODAY)
+
+
+def test_seed_command_adds_timesheet_days(tmp_path: Path) -> None:
+    """`kuroko seed --timesheet-days N` writes entries and says how many; a negative N is a usage error."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KUROKO_", "DJANGO_"))}
+    env.update(KUROKO_DATA_DIR=str(tmp_path), KUROKO_DEBUG="1", COLUMNS="200")
+    kuroko = str(Path(sys.executable).with_name("kuroko"))
+    args = [kuroko, "seed", "--projects", "2", "--tasks-per-project", "15", "--people", "8"]
+    result = subprocess.run(
+        [*args, "--timesheet-days", "14"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "kuroko.sqlite3") as db:
+        entries = db.execute("select count(*) from tracking_timeentry").fetchone()[0]
+    assert entries > 0 and f"{entries:,} time entries" in result.stdout
+    wrong = subprocess.run(
+        [*args, "--timesheet-days", "-1"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert wrong.returncode == 2 and "--timesheet-days" in wrong.stderr
 
 
 # --- the demo (one shared build) ------------------------------------------------------------------

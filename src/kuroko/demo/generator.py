@@ -97,9 +97,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     dependencies (FS, some SS/FF with lags, a few between projects of a program), about 60 people in a
     division → department → team hierarchy, project members and sponsors, RAG status with reasons, a
     skills catalogue with people's levels and certifications, placeholders on upcoming tasks of three
-    projects (for the staffing page), and one login per role (see `demo_logins`). Dates are relative to
-    `today` (default: the current date), so the demo always looks current; the same `seed` and `today`
-    give exactly the same data.
+    projects (for the staffing page), rates, budgets and expenses, baselines, timesheets and attendance
+    up to `today` (:mod:`kuroko.demo.tracking`), and one login per role (see `demo_logins`). Dates are
+    relative to `today` (default: the current date), so the demo always looks current; the same `seed`
+    and `today` give exactly the same data.
 
     Everything is written in one transaction. Raises ValueError if the demo is already in the database.
     """

@@ -104,7 +104,7 @@ TASK_COMMENTS = {
 }
 OTHER_WORK = ["社内問い合わせ対応", "提案書作成支援", "社内ツール保守", "ナレッジ整理", "採用面接"]
 TRAINING = ["社内研修: セキュリティ", "社内研修: 品質管理", "AWS training", "新人OJT"]
-REJECTION = "11/18 の作業時間が作業報告と合いません。内訳を確認して再提出してください。"
+REJECTION = "{day:%m/%d} の作業時間が作業報告と合いません。内訳を確認して再提出してください。"
 
 
 # --- the demo --------------------------------------------------------------------------------------
@@ -200,7 +200,8 @@ def build(*, seed: int, today: date, planned: dict[int, tuple[date, date]]) -> i
     rejected = None
     last = _monday(today) - timedelta(days=7)
     if member is not None and weeks.get((member.pk, last)):
-        rejected = (member.pk, last, min(weeks[(member.pk, last)]), REJECTION)
+        reason = REJECTION.format(day=last + timedelta(days=2))
+        rejected = (member.pk, last, min(weeks[(member.pk, last)]), reason)
     _timesheets(weeks, today=today, deciders=deciders, rejected=rejected, history=True)
     months = sorted({day.replace(day=1) for day in workdays})
     before_last = _month_before_last(today)
