@@ -237,7 +237,7 @@ def test_approving_and_rejecting_in_place_with_htmx(sheets):
     assert response.content.decode().lstrip().startswith(f'<tr id="approval-{alpha.pk}"')
     pm2 = signed_in(s.pm2)
     response = pm2.post(reverse("timesheet-decide", args=[gamma.pk, "reject"]), {"reason": ""}, **hx)
-    assert response.status_code == 400 and "Say why" in response.content.decode()
+    assert response.status_code == 422 and "Say why" in response.content.decode()
     response = pm2.post(reverse("timesheet-decide", args=[gamma.pk, "reject"]), {"reason": "Wrong day"}, **hx)
     assert response.status_code == 200 and "Wrong day" in response.content.decode()
     week = signed_in(s.member).get(WEEK_URL).content.decode()

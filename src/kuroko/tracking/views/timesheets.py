@@ -318,7 +318,7 @@ def timesheet_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse
             request,
             "tracking/timesheet_approvals.html#approval_row",
             {"item": items[0], "error": error, "decided_now": not error},
-            status=400 if error else 200,
+            status=422 if error else 200,  # 422: kuroko.js swaps it in (htmx skips other 4xx)
         )
     if error:
         messages.error(request, error)
