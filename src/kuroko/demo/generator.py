@@ -125,6 +125,7 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.demo import tracking
 
     planned = tracking.planned_dates()
+    refresh_statistics()
     # Progress is reported up to today: unfinished work is scheduled from today on.
     Project.objects.filter(status__in=["active", "on_hold"]).update(status_date=day)
     for project in Project.objects.all():
@@ -135,7 +136,19 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     costs.build(seed=seed, today=day)
     # Timesheets, attendance, contracts, overtime rules and baselines (after the rates: entries cost).
     entries = tracking.build(seed=seed, today=day, planned=planned)
+    refresh_statistics()
     return DemoSummary._of(counts, entries)
+
+
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows just loaded in bulk (ANALYZE; it counts the rows of the
+    transaction it runs in). With statistics of near-empty tables it plans nested loops of sequential
+    scans, and a query joining dependencies to tasks took minutes instead of milliseconds."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def build_synthetic(
@@ -189,4 +202,5 @@ def build_synthetic(
         entries = tracking.seed_timesheets(
             seed=seed, days=timesheet_days, today=day, progress=timesheet_progress
         )
+    refresh_statistics()
     return SeedSummary._of(counts, entries)
