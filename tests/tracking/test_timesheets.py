@@ -451,3 +451,26 @@ def test_rate_changes_reprice_the_entries_from_their_day(sheets, world):
     )
     costs = dict(TimeEntry.objects.values_list("date", "cost"))
     assert costs == {MON: None, WED: Decimal("3000.00"), THU: Decimal("1500.00")}
+
+
+def test_rate_changes_leave_closed_months_alone(sheets, world):
+    """A rate dated into a closed month reprices only the open months' entries."""
+    s = sheets
+    save(s, [entry(MON, s.screens, 60), entry(WED, s.screens, 60)])
+    later = services.timesheet_save(
+        actor=s.member,
+        person=s.person,
+        week_start=MON + timedelta(days=28),  # 2027-05-03: the next month
+        entries=[entry(MON + timedelta(days=28), s.screens, 60)],
+    )
+    assert later.pk
+    services.period_close(actor=world.admin, month=MON)
+    people_services.rate_card_add(
+        actor=world.admin, person=s.person, data={"effective_from": MON, "cost_rate": 9000}
+    )
+    costs = dict(TimeEntry.objects.values_list("date", "cost"))
+    assert costs == {
+        MON: Decimal("6000.00"),  # April is closed: the cost it was closed with
+        WED: Decimal("6000.00"),
+        MON + timedelta(days=28): Decimal("9000.00"),
+    }

@@ -557,7 +557,9 @@ def projects_progress(project_ids: Iterable[int]) -> None:
 
 def entry_costs_recompute(*, person_ids: Iterable[int], since: date | None = None) -> int:
     """Recompute the labour cost of these people's entries from `since` (all when None) with the rates
-    in force on each day (one query for the rates). Returns how many entries changed."""
+    in force on each day (one query for the rates). Entries in closed months keep the cost they were
+    closed with: a closed period's figures do not change behind the PMO's back. Returns how many
+    entries changed."""
     from kuroko.people.selectors import rate_timelines
 
     people = list(Person.objects.filter(pk__in=list(person_ids)).only("pk", "rate_role_id"))
@@ -567,6 +569,8 @@ def entry_costs_recompute(*, person_ids: Iterable[int], since: date | None = Non
     query = TimeEntry.objects.filter(person__in=people)
     if since is not None:
         query = query.filter(date__gte=since)
+    for first in PeriodClose.objects.values_list("month", flat=True):
+        query = query.exclude(date__gte=first, date__lt=(first + timedelta(days=32)).replace(day=1))
     changed: list[TimeEntry] = []
     written = 0
     for pk, person_id, day, minutes, cost in query.values_list(
