@@ -378,8 +378,11 @@ def attendance_rules(request: HttpRequest) -> HttpResponse:
     sel.require_pmo(request.user)
     rows = list(sel.rule_sets())
     editing = None
-    if request.GET.get("edit") or request.POST.get("id"):
-        editing = get_object_or_404(OvertimeRuleSet, pk=request.GET.get("edit") or request.POST.get("id"))
+    wanted = request.GET.get("edit") or request.POST.get("id")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        editing = get_object_or_404(OvertimeRuleSet, pk=int(wanted))
     form = RuleSetForm(request.POST or None, instance=editing)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "people"}

@@ -147,7 +147,8 @@ def project_evm_status_date(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _task_of(project: Project, value: Any) -> Task:
-    task = Task.objects.select_related("project").filter(pk=value or 0, project=project).first()
+    pk = int(value) if str(value or "").isdigit() else 0
+    task = Task.objects.select_related("project").filter(pk=pk, project=project).first()
     if task is None:
         raise ValidationError(
             {"task": _("Task %(id)s is not in project %(code)s.") % {"id": value, "code": project.code}}
