@@ -37,6 +37,23 @@ PAGES = [
     ("/api/v1/projects/ALPHA/evm?unit=furlongs", "API: an unknown unit"),
     ("/api/v1/evm/portfolio?status_date=2026-02-30", "API: a day that does not exist"),
     ("/api/v1/attendance/days?month=2026-13", "API: month 13"),
+    # Days and months at the ends of the calendar: stepping past them would overflow Python's dates.
+    ("/timesheets/9999-12-31/", "the last day there is"),
+    ("/timesheets/0001-01-01/", "the first day there is"),
+    ("/timesheets/day/0001-01-01/", "the first day there is"),
+    ("/timesheets/months/9999-12/export.csv?by=person", "the last month there is"),
+    ("/timesheets/months/?month=9999-12", "the last month there is"),
+    ("/attendance/9999-12/", "the last month there is"),
+    ("/attendance/reconciliation/0001-01/", "the first month there is"),
+    ("/attendance/contracts/9999-12/", "the last month there is"),
+    ("/attendance/day/1/9999-12-31/", "the last day there is"),
+    ("/projects/ALPHA/evm/?status_date=9999-12-31", "a status date at the end of time"),
+    ("/projects/ALPHA/evm/?status_date=0001-01-01", "a status date at the start of time"),
+    ("/api/v1/timesheets/1/9999-12-31", "API: the last day there is"),
+    ("/api/v1/timesheet-months/9999-12/lines", "API: the last month there is"),
+    ("/api/v1/attendance/days?month=9999-12", "API: the last month there is"),
+    ("/api/v1/contracts/statements/9999-12", "API: the last month there is"),
+    ("/api/v1/projects/ALPHA/evm/history?status_date=9999-12-31", "API: a status date at the end of time"),
     ("/api/v1/contracts/statements/2026-13", "API: month 13"),
 ]
 

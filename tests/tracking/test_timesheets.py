@@ -25,6 +25,7 @@ from kuroko.tracking.models import (
     TimesheetStatus,
 )
 from kuroko.tracking.services import TimesheetRefused
+from tests.conftest import signed_in
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -474,3 +475,18 @@ def test_rate_changes_leave_closed_months_alone(sheets, world):
         WED: Decimal("6000.00"),
         MON + timedelta(days=28): Decimal("9000.00"),
     }
+
+
+def test_hours_of_a_deleted_task_count_in_the_day_and_do_not_block_the_daily_log(sheets):
+    """20 h left by a deleted task and 5 h more are over 24 h; the day's log still saves around them."""
+    s = sheets
+    save(s, [entry(MON, s.screens, 20 * 60)])
+    TimeEntry.objects.filter(task=s.screens).update(task=None)  # what deleting the task leaves
+    with pytest.raises(TimesheetRefused, match="more than 24 hours"):
+        save(s, [entry(MON, s.build, 5 * 60)])
+    save(s, [entry(MON, s.build, 2 * 60)])
+    client = signed_in(s.member)
+    response = client.post(f"/timesheets/day/{MON.isoformat()}/", {f"time-t{s.build.pk}": "3h"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    day = dict(TimeEntry.objects.filter(date=MON).values_list("task_id", "minutes"))
+    assert day == {None: 20 * 60, s.build.pk: 3 * 60}

@@ -392,6 +392,7 @@ def _people(ids: list[int] | None) -> list[Person] | None:
 
 @router.post("/attendance/overtime/rule-sets", response={201: RuleSetOut})
 def add_rule_set(request: HttpRequest, payload: RuleSetIn) -> Any:
+    sel.require_pmo(request.user)  # before the people are looked up: their ids are not for everyone
     data = payload.dict(exclude_none=True)
     people = _people(data.pop("people", None))
     return HttpStatus(201, svc.overtime_rule_set_save(actor=request.user, data=data, people=people))

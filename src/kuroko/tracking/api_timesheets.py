@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 
+from kuroko.core.dates import in_range, parse_month
 from kuroko.core.permissions import require
 from kuroko.people.models import Person
 from kuroko.tracking import permissions as tperms
@@ -196,7 +197,12 @@ def _refused(exc: ValidationError) -> HttpStatus[Any]:
     return HttpStatus(status, {"detail": detail, "errors": [p.as_dict() for p in problems]})
 
 
-def _person(request: HttpRequest, person_id: int) -> Person:
+def _person(request: HttpRequest, person_id: int, week_start: date) -> Person:
+    """The person whose week is asked for (404 for a week outside the years Kuroko accepts)."""
+    try:
+        in_range(week_start)
+    except ValueError:
+        raise Http404 from None
     person = get_object_or_404(Person, pk=person_id)
     require(tperms.can_view_timesheet(request.user, person))
     return person
@@ -205,13 +211,13 @@ def _person(request: HttpRequest, person_id: int) -> Person:
 @router.get("/timesheets/{person_id}/{week_start}", response=WeekOut)
 def get_week(request: HttpRequest, person_id: int, week_start: date) -> Any:
     """A person's week (any day of it): status, per-project approvals and entries."""
-    return _week_out(_person(request, person_id), week_of(week_start))
+    return _week_out(_person(request, person_id, week_start), week_of(week_start))
 
 
 @router.put("/timesheets/{person_id}/{week_start}", response={200: WeekOut, **REFUSED})
 def put_week(request: HttpRequest, person_id: int, week_start: date, payload: WeekIn) -> Any:
     """Replace the week's entries: entries left out, or with 0 minutes, are removed."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, week_start)
     try:
         services.timesheet_save(
             actor=request.user,
@@ -227,7 +233,7 @@ def put_week(request: HttpRequest, person_id: int, week_start: date, payload: We
 @router.post("/timesheets/{person_id}/{week_start}/submit", response={200: WeekOut, **REFUSED})
 def submit_week(request: HttpRequest, person_id: int, week_start: date) -> Any:
     """Submit the week for approval by the manager of each project in it."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, week_start)
     try:
         services.timesheet_submit(actor=request.user, person=person, week_start=week_start)
     except ValidationError as exc:
@@ -238,7 +244,7 @@ def submit_week(request: HttpRequest, person_id: int, week_start: date) -> Any:
 @router.post("/timesheets/{person_id}/{week_start}/reopen", response={200: WeekOut, 404: None, **REFUSED})
 def reopen_week(request: HttpRequest, person_id: int, week_start: date, payload: ReasonIn) -> Any:
     """Send a submitted or approved week back to its person, with a reason."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, week_start)
     sheet = Timesheet.objects.filter(person=person, week_start=week_of(week_start)).first()
     if sheet is None:
         return HttpStatus(404, None)
@@ -294,7 +300,7 @@ def reject(request: HttpRequest, approval_id: int, payload: ReasonIn) -> Any:
 
 def _month(value: str) -> date:
     try:
-        return date.fromisoformat(f"{value}-01")
+        return parse_month(value)
     except ValueError:
         raise ValidationError({"month": _("Enter the month as YYYY-MM.")}) from None
 

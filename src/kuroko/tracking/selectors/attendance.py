@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuroko.core import dates
 from kuroko.core.models import Organisation, Role
 from kuroko.core.permissions import is_pmo, role_of
 from kuroko.engine import overtime as ot
@@ -129,11 +130,8 @@ def require_pmo(user: Any) -> None:
 
 
 def parse_month(value: str | None) -> date:
-    """`YYYY-MM` as the first of that month; ValueError otherwise."""
-    text = (value or "").strip()
-    if len(text) != 7 or text[4] != "-":
-        raise ValueError(text)
-    return date(int(text[:4]), int(text[5:]), 1)
+    """`YYYY-MM` as the first of that month; ValueError otherwise (kuroko.core.dates)."""
+    return dates.parse_month(value)
 
 
 def month_days(month: date) -> list[date]:

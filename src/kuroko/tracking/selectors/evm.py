@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuroko.core.dates import in_range, parse_day
 from kuroko.core.models import Organisation
 from kuroko.core.permissions import reads_everything
 from kuroko.engine.evm import (
@@ -64,10 +65,8 @@ def parse_status_date(value: str | date | None, default: date) -> date:
     """A status date given as YYYY-MM-DD (the default when empty), or a ValidationError naming the field."""
     if value is None or value == "":
         return default
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(value)
+        return in_range(value) if isinstance(value, date) else parse_day(value)
     except ValueError:
         raise ValidationError(
             {"status_date": _("%(value)r is not a date like 2027-06-30.") % {"value": value}}

@@ -28,12 +28,15 @@ logger = logging.getLogger(__name__)
 def evm_snapshot_record(*, project: Project, status_date: date) -> list[EvmSnapshot]:
     """Record the project's figures as of `status_date` in money and in hours (replacing what was
     recorded for that day). A project without its compared baseline records nothing."""
+    try:  # both units or neither: a missing baseline is found before anything is written
+        inputs = [
+            (unit, project_input(project, status_date=status_date, unit=unit, with_history=False))
+            for unit in SNAPSHOT_UNITS
+        ]
+    except NoBaseline:
+        return []
     out = []
-    for unit in SNAPSHOT_UNITS:
-        try:
-            mapped = project_input(project, status_date=status_date, unit=unit, with_history=False)
-        except NoBaseline:
-            return []
+    for unit, mapped in inputs:
         f = earned_value(mapped.project, status_date=status_date).project
         row, _created = EvmSnapshot.objects.update_or_create(
             project=project,
@@ -79,7 +82,12 @@ def evm_status_date_set(*, actor: Any, project: Project, status_date: date) -> P
     project = project_update(
         actor=actor, project=project, data={"status_date": status_date}, expected_version=None
     )
-    evm_snapshot_record(project=project, status_date=status_date)
+    try:
+        evm_snapshot_record(project=project, status_date=status_date)
+    except EvmError as exc:
+        # The status date is the PM's to set; data the engine refuses must not undo it. The page shows
+        # the same refusal where the figures would be.
+        logger.warning("EVM snapshot of %s on %s skipped: %s", project.code, status_date, exc)
     return project
 
 

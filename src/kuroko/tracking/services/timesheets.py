@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -342,8 +342,13 @@ def timesheet_save(
             task__isnull=True, category=""
         )
     }
-    # Day totals over every row of the day (rows outside `entries` are removed by the replacement).
+    # Day totals over every row of the day (rows outside `entries` are removed by the replacement), with
+    # the hours of deleted tasks, which stay.
     totals: dict[date, int] = defaultdict(int)
+    for day, minutes in TimeEntry.objects.filter(
+        person=person, date__in=scope, task__isnull=True, category=""
+    ).values_list("date", "minutes"):
+        totals[day] += minutes
     for w in wanted:
         totals[w.day] += w.minutes
     for day in sorted(totals):
@@ -765,6 +770,8 @@ def period_close(*, actor: Any, month: date) -> PeriodClose:
     """Close a month: no entry in it may be added, changed or removed until it is reopened (PMO)."""
     require(tperms.can_close_months(actor))
     first = month_of(month)
+    # A lock on the closed months (an existing row) would not stop a second PMO closing the same month at
+    # the same moment; the unique month does, and is reported as the conflict it is.
     if PeriodClose.objects.filter(month=first).exists():
         raise TimesheetRefused(
             [EntryProblem(_("%(month)s is already closed.") % {"month": f"{first:%Y-%m}"}, conflict=True)]
@@ -772,7 +779,13 @@ def period_close(*, actor: Any, month: date) -> PeriodClose:
     row = PeriodClose(month=first, closed_by=actor if getattr(actor, "pk", None) else None)
     if getattr(actor, "is_authenticated", False):
         row._history_user = actor  # type: ignore[attr-defined]
-    row.save()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise TimesheetRefused(
+            [EntryProblem(_("%(month)s is already closed.") % {"month": f"{first:%Y-%m}"}, conflict=True)]
+        ) from None
     return row
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kuroko.core.dates import parse_day
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import is_pmo
 from kuroko.engine.overtime import fiscal_year_of
@@ -117,7 +118,7 @@ def attendance_clock(request: HttpRequest, action: str) -> HttpResponse:
 def _day_person(request: HttpRequest, person_id: int, day: str) -> tuple[Person, date]:
     person = sel.attendance_person(request.user, person_id)
     try:
-        return person, date.fromisoformat(day)
+        return person, parse_day(day)
     except ValueError:
         raise Http404(_("No such day.")) from None
 

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kuroko.core.dates import parse_day
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.engine.evm import Unit
 from kuroko.formats import charts
@@ -160,7 +161,7 @@ def _date_or_none(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         text = _("%(value)r is not a date like 2027-06-30.") % {"value": value}
         raise ValidationError({field: text}) from None

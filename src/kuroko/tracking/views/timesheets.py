@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kuroko.core.dates import parse_day, parse_month
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
 from kuroko.formats.durations import format_minutes
@@ -40,14 +41,14 @@ NAV = "timesheets"
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise Http404(_("No such day.")) from None
 
 
 def _month(value: str) -> date:
     try:
-        return date.fromisoformat(f"{value}-01")
+        return parse_month(value)
     except ValueError:
         raise Http404(_("No such month.")) from None
 
@@ -219,6 +220,8 @@ def timesheet_day(request: HttpRequest, day: str) -> HttpResponse:
         require(tperms.can_edit_timesheet(request.user, person))
         entries = []
         for entry in log.entries:
+            if entry.task_id is None and not entry.category:
+                continue  # hours of a deleted task: shown, never sent back (the service keeps them)
             key = row_key(entry.task_id, entry.category)
             text, comment = request.POST.get(f"time-{key}", ""), request.POST.get(f"comment-{key}", "")
             typed[key] = (text, comment)
