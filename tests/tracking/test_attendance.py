@@ -137,11 +137,15 @@ def test_day_set_edit_overnight_and_remove(world):
     ],
 )
 def test_bad_day_names_the_field_and_writes_nothing(world, data, field):
-    """Bad input is refused naming the field; nothing is written."""
+    """Bad input is refused naming the field; the day as it was is unchanged."""
+    person = world.member.person
+    good = {"clock_in": "9:00", "clock_out": "18:00", "break_minutes": 60}
+    svc.attendance_day_set(actor=world.member, person=person, day=MONDAY, data=good)
+    before = list(AttendanceDay.objects.values("clock_in", "clock_out", "break_minutes", "leave"))
     with pytest.raises(ValidationError) as info:
-        svc.attendance_day_set(actor=world.member, person=world.member.person, day=MONDAY, data=data)
+        svc.attendance_day_set(actor=world.member, person=person, day=MONDAY, data=data)
     assert field in info.value.message_dict
-    assert not AttendanceDay.objects.exists()
+    assert list(AttendanceDay.objects.values("clock_in", "clock_out", "break_minutes", "leave")) == before
 
 
 def test_only_the_person_and_the_pmo_edit_attendance(world):

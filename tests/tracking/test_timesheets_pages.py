@@ -4,9 +4,11 @@ the page with errors shown next to the cells, the daily log, the approval queue 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from kuroko.tracking import selectors, services
@@ -160,7 +162,10 @@ def test_save_and_submit_from_the_page(sheets):
     html = client.get(WEEK_URL).content.decode()
     assert 'id="ts-status">Submitted' in html
     assert 'data-project="ALPHA"' in html and 'data-project="GAMMA"' in html
-    assert "disabled" in html  # cells are read-only now
+    # Every cell of the grid is read-only now (the row template for new rows aside).
+    grid = html.split('id="ts-grid"', 1)[1].split("</table>", 1)[0]
+    cells = grid.count('class="ts-input"')
+    assert cells > 0 and cells == len(re.findall(r'class="ts-input"[^>]*\sdisabled[\s>]', grid))
 
 
 def test_a_task_added_in_the_browser_is_saved(sheets):
@@ -217,7 +222,7 @@ def test_approval_queue_lists_each_projects_hours_per_day(sheets):
     assert [(i.project.code, i.minutes[:2], i.total) for i in queue] == [("ALPHA", [240, 30], 270)]
     assert [i.project.code for i in selectors.approval_queue(s.pm2)] == ["GAMMA"]
     assert [i.project.code for i in selectors.approval_queue(s.world.pmo)] == ["ALPHA", "GAMMA"]
-    with pytest.raises(Exception, match="permission"):
+    with pytest.raises(PermissionDenied):
         selectors.approval_queue(s.member)
 
 
