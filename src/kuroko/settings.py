@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kuroko.people",
     "kuroko.projects",
     "kuroko.tracking",
+    "kuroko.raid",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,16 @@ TASKS = {
         "BACKEND": os.environ.get("KUROKO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- E-mail -------------------------------------------------------------------------------------
+# Notifications go by e-mail too; without a configured SMTP server they are printed to the console.
+EMAIL_BACKEND = os.environ.get("KUROKO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("KUROKO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KUROKO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KUROKO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KUROKO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("KUROKO_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("KUROKO_EMAIL_FROM", "kuroko@localhost")
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

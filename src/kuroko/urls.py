@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("kuroko.core.urls")),
     path("", include("kuroko.people.urls")),
     path("", include("kuroko.tracking.urls")),
+    path("", include("kuroko.raid.urls")),
     path("", include("kuroko.projects.urls")),
 ]

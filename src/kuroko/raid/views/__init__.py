@@ -1,0 +1,1 @@
+"""Pages of the RAID app, one module per capability."""
