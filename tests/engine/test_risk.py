@@ -44,7 +44,7 @@ from kuroko.engine.risk import (
     TaskCost,
     simulate,
 )
-from kuroko.engine.risk.sampling import _GRID_U, pert_quantile, pert_rows
+from kuroko.engine.risk.sampling import _GRID_U, Pert
 from tests.engine.test_cpm_properties import NOT_ELAPSED, plans
 from tests.formats.shared import shared_files
 
@@ -207,10 +207,9 @@ def test_pert_tables_interpolate_the_beta_quantile_closely():
     rng = np.random.default_rng(0)
     modes = rng.random(50)
     low, high = np.zeros(50), np.ones(50)
-    rows = pert_rows(low, modes, high)
     u = np.tile(np.linspace(0.001, 0.999, 999), (50, 1))
     exact = betaincinv(1 + 4 * modes[:, None], 1 + 4 * (1 - modes[:, None]), u)
-    assert np.abs(pert_quantile(rows, u) - exact).max() < 1e-4
+    assert np.abs(Pert(low, modes, high).sample(u) - exact).max() < 1e-4
     assert _GRID_U[0] == 0 and _GRID_U[-1] == 1
 
 

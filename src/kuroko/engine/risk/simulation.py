@@ -25,7 +25,7 @@ from kuroko.engine.risk.model import (
     Samples,
 )
 from kuroko.engine.risk.network import Network
-from kuroko.engine.risk.sampling import correlate, pert_quantile, pert_rows, quantiles, uniforms
+from kuroko.engine.risk.sampling import Pert, correlate, quantiles, uniforms
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -292,19 +292,18 @@ class _Simulation:
         kinds = np.asarray([str(k) for k in inputs.kinds])
         pert = np.flatnonzero(kinds == Distribution.PERT.value)
         other = np.flatnonzero(kinds != Distribution.PERT.value)
-        pert_table = pert_rows(inputs.low[pert], inputs.mode[pert], inputs.high[pert])
+        pert_sampler = Pert(inputs.low[pert], inputs.mode[pert], inputs.high[pert])
         grouped = {r for g, _ in inputs.groups for r in g}
         # Rows whose durations are a monotone function of their stratum: ranks known without sorting.
-        touched = {inputs.rows.index(i) for i in inputs.affected if i in inputs.rows} | grouped
+        row_of = {i: r for r, i in enumerate(inputs.rows)}
+        touched = {row_of[i] for i in inputs.affected if i in row_of} | grouped
         ranked_by_stratum = np.asarray([r for r in range(n_rows) if lhs and r not in touched], dtype=np.intp)
         # Tasks whose duration varies (a sampled estimate or a risk event), for sensitivity.
         varying = sorted(set(inputs.rows) | set(inputs.affected))
         var_position = {i: k for k, i in enumerate(varying)}
         stratum_tasks = np.asarray([var_position[inputs.rows[r]] for r in ranked_by_stratum], dtype=np.intp)
-        sorted_tasks = np.asarray(
-            [k for k, i in enumerate(varying) if var_position[i] not in set(stratum_tasks.tolist())],
-            dtype=np.intp,
-        )
+        by_stratum = set(stratum_tasks.tolist())
+        sorted_tasks = np.asarray([k for k in range(len(varying)) if k not in by_stratum], dtype=np.intp)
         remaining_tasks = [
             i
             for i in varying
@@ -347,7 +346,7 @@ class _Simulation:
                 task_u[members] = correlate(task_u[members], u[first_factor + g], rho)
             sampled = np.empty((n_rows, width), dtype=np.float64)
             if len(pert):
-                sampled[pert] = pert_quantile(pert_table, task_u[pert])
+                sampled[pert] = pert_sampler.sample(task_u[pert])
             if len(other):
                 sampled[other] = quantiles(
                     [inputs.kinds[k] for k in other.tolist()],
