@@ -320,11 +320,32 @@ class RiskForm(forms.Form):
                 out[name] = data.get(name)
         return out
 
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show a service's errors next to their fields (schedule_min_minutes → schedule_min); errors on
+        fields the form does not hold go on top, named."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, messages in exc.message_dict.items():
+            field = name.removesuffix("_minutes")
+            if field in self.fields and field != "version":
+                for message in messages:
+                    self.add_error(field, message)
+            else:
+                label = getattr(Risk._meta.get_field(name), "verbose_name", name) if name != "__all__" else ""
+                for message in messages:
+                    self.add_error(None, f"{label}: {message}" if label else message)
+
     def task_ids(self) -> list[int] | None:
         return list(self.cleaned_data.get("tasks") or []) if "tasks" in self.fields else None
 
-    def field_group(self, group: str) -> list[Any]:
-        return [self[name] for name in self.GROUPS[group] if name in self.fields]
+    @property
+    def groups(self) -> dict[str, list[Any]]:
+        """The bound fields of each group of the detail page (description, assessment …)."""
+        return {
+            group: [self[name] for name in names if name in self.fields]
+            for group, names in self.GROUPS.items()
+        }
 
 
 def _threat() -> tuple[str, ...]:

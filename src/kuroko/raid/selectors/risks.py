@@ -504,11 +504,12 @@ def trend_spec(points: Iterable[TrendPoint], *, labels: dict[str, str]) -> dict[
         line.append({"date": day, "score": p.score})
         for value, label in RiskLevel.choices:
             bars.append({"date": day, "level": str(label), "count": p.counts.get(value, 0)})
+    # Ordinal weeks: a bar as wide as its week (a temporal axis would draw one-day slivers).
     x = {
         "field": "date",
-        "type": "temporal",
-        "timeUnit": "utcyearmonthdate",
-        "axis": {"format": "%m-%d", "title": labels["week"]},
+        "type": "ordinal",
+        "sort": None,
+        "axis": {"title": labels["week"], "labelAngle": -45, "labelExpr": "slice(datum.value, 5)"},
     }
     return {
         "$schema": SCHEMA,
@@ -535,7 +536,7 @@ def trend_spec(points: Iterable[TrendPoint], *, labels: dict[str, str]) -> dict[
                     },
                     "order": {"field": "level", "sort": "ascending"},
                     "tooltip": [
-                        {"field": "date", "type": "temporal", "format": "%Y-%m-%d", "title": labels["week"]},
+                        {"field": "date", "type": "nominal", "title": labels["week"]},
                         {"field": "level", "type": "nominal", "title": labels["level"]},
                         {"field": "count", "type": "quantitative", "title": labels["count"]},
                     ],
@@ -553,7 +554,7 @@ def trend_spec(points: Iterable[TrendPoint], *, labels: dict[str, str]) -> dict[
                         "axis": {"orient": "right"},
                     },
                     "tooltip": [
-                        {"field": "date", "type": "temporal", "format": "%Y-%m-%d", "title": labels["week"]},
+                        {"field": "date", "type": "nominal", "title": labels["week"]},
                         {"field": "score", "type": "quantitative", "title": labels["score"]},
                     ],
                 },

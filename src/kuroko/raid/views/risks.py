@@ -30,7 +30,7 @@ from kuroko.projects.permissions import visible_projects
 from kuroko.raid import excel
 from kuroko.raid import permissions as perms
 from kuroko.raid.forms import ImportForm, MatrixForm, RiskFilterForm, RiskForm
-from kuroko.raid.models import Risk, RiskLevel
+from kuroko.raid.models import Risk, RiskLevel, RiskStatus
 from kuroko.raid.selectors import risks as selectors
 from kuroko.raid.services import risks as services
 
@@ -88,6 +88,8 @@ def _register_context(request: HttpRequest, project: Any, **extra: Any) -> dict[
         "query": query.urlencode(),
         "cell_query": cell_query.urlencode(),
         "tab": "risks",
+        "statuses": RiskStatus.choices,
+        "levels": RiskLevel.choices,
         **extra,
     }
 
@@ -114,7 +116,7 @@ def risk_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             risk = services.risk_create(actor=request.user, project=project, data=form.changes())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Risk %(code)s added.") % {"code": risk.code})
             return redirect(reverse("project-risks", args=[project.code]) + f"#risk-{risk.pk}")
@@ -181,7 +183,7 @@ def risk_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = _form(request, risk.project, only=RiskForm.ROW, initial=RiskForm.initial_for(risk, units))
         return _edit_row(request, risk, fresh, status=409, conflict=exc)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form.add_service_errors(exc)
         return _edit_row(request, risk, form, status=422)
     info = selectors.matrix_info()
     heat = selectors.heat_map(Risk.objects.filter(project=risk.project), info)
@@ -214,7 +216,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 risk.refresh_from_db()
                 form = _form(request, project, initial=RiskForm.initial_for(risk, units))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, _("Risk %(code)s saved.") % {"code": risk.code})
                 return redirect("risk-detail", pk=risk.pk)
