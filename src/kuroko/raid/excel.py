@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -328,7 +329,7 @@ def risk_columns(project: Any, *, units: Any = None) -> list[Column]:
     wbs = dict(Task.objects.filter(project=project).values_list("wbs_code", "pk"))
 
     def label(name: str) -> Any:
-        return getattr(Risk._meta.get_field(name), "verbose_name", name)
+        return capfirst(getattr(Risk._meta.get_field(name), "verbose_name", name))
 
     def read_person(value: Any) -> int | None:
         if value is None:

@@ -135,21 +135,22 @@ class MatrixInfo:
         cost and schedule impact from the impact bounds (none where the matrix has no bounds)."""
         out: dict[str, int | None] = {"probability": None, "impact_cost": None, "impact_schedule": None}
         if probability_percent is not None:
-            out["probability"] = _band(float(probability_percent), self.probability_percents, lowest=1)
+            out["probability"] = min(_band(float(probability_percent), self.probability_percents), self.size)
         if cost is not None and self.cost_thresholds:
-            out["impact_cost"] = 0 if float(cost) <= 0 else _band(float(cost), self.cost_thresholds) + 1
+            out["impact_cost"] = 0 if float(cost) <= 0 else _band(float(cost), self.cost_thresholds)
         if schedule_minutes is not None and self.schedule_threshold_days:
             days = schedule_minutes / float(units.hours_per_day * 60)
-            out["impact_schedule"] = 0 if days <= 0 else _band(days, self.schedule_threshold_days) + 1
+            out["impact_schedule"] = 0 if days <= 0 else _band(days, self.schedule_threshold_days)
         return out
 
 
-def _band(value: float, bounds: Sequence[float], *, lowest: int = 0) -> int:
-    """The number of the first bound `value` does not exceed (1-based), or one past the last."""
+def _band(value: float, bounds: Sequence[float]) -> int:
+    """The level whose upper bound is the first `value` does not exceed (1-based), or the level above
+    the last bound."""
     for n, bound in enumerate(bounds, start=1):
         if value <= bound:
-            return max(n, lowest)
-    return len(bounds) + 1 if lowest == 0 else len(bounds)
+            return n
+    return len(bounds) + 1
 
 
 def matrix_info(matrix: RiskMatrix | None = None) -> MatrixInfo:

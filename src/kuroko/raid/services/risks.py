@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -68,7 +69,7 @@ CENT = Decimal("0.01")
 
 
 def _label(name: str) -> str:
-    return str(getattr(Risk._meta.get_field(name), "verbose_name", name))
+    return str(capfirst(getattr(Risk._meta.get_field(name), "verbose_name", name)))
 
 
 def _decimal(value: Any, name: str) -> Decimal | None:
