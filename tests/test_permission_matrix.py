@@ -158,7 +158,6 @@ def _contract_form(ids: dict[str, Any], *, api: bool = False) -> dict[str, Any]:
             "upper_hours": "180", "deduction_rate": "3571", "excess_rate": "2777"}  # fmt: skip
 
 
-
 def _risk_row(ids: dict[str, Any]) -> dict[str, Any]:
     """The register's inline row of ALPHA's risk (owned by the member), re-scored to 4 × 4."""
     return {"version": ids["risk_version"], "title": "Vendor late", "category": "supplier",
@@ -193,7 +192,8 @@ def _risk_upload() -> Any:
 def _matrix_form(ids: dict[str, Any]) -> dict[str, Any]:
     cells = {f"cell_{p}_{i}": "high" for p in range(1, 6) for i in range(1, 6)}
     return {"size": 5, "review_days": 30, "probability_labels": "", "impact_labels": "",
-            "probability_percents": "", "cost_thresholds": "", "schedule_threshold_days": "", **cells}  # fmt: skip
+            "probability_percents": "", "cost_thresholds": "", "schedule_threshold_days": "",
+            **cells}  # fmt: skip
 
 
 def version_of(task: str) -> Callable[[dict[str, Any]], dict[str, Any]]:

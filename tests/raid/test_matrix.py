@@ -110,7 +110,8 @@ def test_matrix_page_saves_and_rescores(world):
     add(world, impact_cost=1)
     client = signed_in(world.pmo)
     data = {"size": 5, "probability_labels": "", "impact_labels": "", "probability_percents": "",
-            "cost_thresholds": "1000, 5000, 10000, 50000", "schedule_threshold_days": "", "review_days": 30}  # fmt: skip
+            "cost_thresholds": "1000, 5000, 10000, 50000", "schedule_threshold_days": "",
+            "review_days": 30}  # fmt: skip
     for p in range(1, 6):
         for i in range(1, 6):
             data[f"cell_{p}_{i}"] = "high"
