@@ -267,3 +267,17 @@ def test_visible_risks_scope(world):
     assert visible_risks(world.admin, project="BETA").count() == 1
     assert visible_risks(world.admin, program="NOPE").count() == 0
     assert visible_risks(world.member).count() == 1
+
+
+def test_history_records_hold_consistent_scores_when_tasks_change(world):
+    """Changing the probability and the affected tasks together: every history record's score is its
+    probability × impact (the link change is recorded after the re-score)."""
+    risk = add(world, probability=2, impact_schedule=2)
+    services.risk_update(
+        actor=world.pm, risk=risk, data={"probability": 5}, tasks=[world.owned_task.pk], expected_version=None
+    )
+    records = list(Risk.history.model.objects.filter(id=risk.pk))
+    assert len(records) >= 2
+    for record in records:
+        impact = max(record.impact_cost, record.impact_schedule, record.impact_quality)
+        assert record.score == record.probability * impact

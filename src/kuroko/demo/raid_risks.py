@@ -297,10 +297,14 @@ def build(*, seed: int, today: date) -> int:
                     risk.schedule_min_minutes = max(1, days // 2) * MINUTES_PER_DAY
                     risk.schedule_most_likely_minutes = days * MINUTES_PER_DAY
                     risk.schedule_max_minutes = days * 2 * MINUTES_PER_DAY
-                risk.tasks.set(rng.sample(open_tasks, k=min(len(open_tasks), rng.randint(1, 3))))
+                linked = rng.sample(open_tasks, k=min(len(open_tasks), rng.randint(1, 3)))
+            else:
+                linked = []
             risk_score(risk, matrix)
             risk.version += 1
             risk.save()
+            if linked:
+                risk.tasks.set(linked)
             # Date the history: the first record the day it was raised, later ones the day it changed.
             records = list(historical.objects.filter(id=risk.pk).order_by("history_id"))
             for index, record in enumerate(records):

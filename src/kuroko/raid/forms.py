@@ -96,7 +96,9 @@ class RiskForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=RiskCategory.choices, initial=RiskCategory.OTHER
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Person.objects.none(), required=False, empty_label="—"
+    )
     cause = forms.CharField(
         label=_("Cause"),
         required=False,

@@ -143,10 +143,10 @@ def _check(risk: Risk, matrix: RiskMatrix) -> None:
         raise ValidationError(errors)
 
 
-def _set_tasks(risk: Risk, task_ids: Iterable[int] | None) -> bool:
-    """Link the risk to its affected tasks (leaf tasks of its project); True when the set changed."""
+def _wanted_tasks(risk: Risk, task_ids: Iterable[int] | None) -> list[int] | None:
+    """The affected tasks to link (checked: leaf tasks of the risk's project), or None when unchanged."""
     if task_ids is None:
-        return False
+        return None
     wanted = sorted({int(pk) for pk in task_ids})
     found = {t.pk: t for t in Task.objects.filter(pk__in=wanted)}
     problems = []
@@ -164,10 +164,7 @@ def _set_tasks(risk: Risk, task_ids: Iterable[int] | None) -> bool:
     if problems:
         raise ValidationError({"tasks": problems})
     current = sorted(risk.tasks.values_list("pk", flat=True)) if risk.pk else []
-    if current == wanted:
-        return False
-    risk.tasks.set(wanted)
-    return True
+    return None if current == wanted else wanted
 
 
 def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,10 +215,11 @@ def risk_create(
     _status_dates(risk, None, today)
     _check(risk, matrix)
     risk_score(risk, matrix)
+    wanted = _wanted_tasks(risk, tasks)
     risk.number = next_number(Risk, project)
     save_validated(risk, actor=actor, bump_version=False)
-    if tasks is not None:
-        _set_tasks(risk, tasks)
+    if wanted is not None:
+        risk.tasks.set(wanted)
     return risk
 
 
@@ -245,11 +243,14 @@ def risk_update(
     changed = apply_changes(locked, _normalise(data), RISK_FIELDS)
     matrix = RiskMatrix.current()
     _status_dates(locked, before, today or timezone.localdate())
-    tasks_changed = _set_tasks(locked, tasks)
-    if changed or tasks_changed:
+    wanted = _wanted_tasks(locked, tasks)
+    if changed or wanted is not None:
         _check(locked, matrix)
         risk_score(locked, matrix)
         save_validated(locked, actor=actor)
+        # After the save: the history record the link change adds holds the new score, not the old one.
+        if wanted is not None:
+            locked.tasks.set(wanted)
     return locked
 
 
