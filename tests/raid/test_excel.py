@@ -240,3 +240,27 @@ def test_import_cell_errors_and_cancel(world):
     stale = client.post("/projects/ALPHA/risks/import/", {"action": "apply", "token": "x" * 32})
     assert stale.status_code == 422
     assert signed_in(world.member).get("/projects/ALPHA/risks/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_empty_cells_of_a_new_row_take_the_defaults(world):
+    """A new row with empty type, category, status and impacts adds an open 'other' threat with no
+    impact; a message that names its field is not prefixed with the name twice."""
+    spec = excel.risk_columns(world.project)
+    header = ["Title", "Type", "Category", "Status", "Probability", "Cost impact", "Quality impact"]
+    rows, errors = excel.import_rows(spec, workbook(header, ["Bare", None, None, None, 2, None, None]))
+    assert errors == []
+    result = services.risks_import(actor=world.pm, project=world.project, rows=rows, dry_run=False)
+    assert result.counts["add"] == 1
+    risk = Risk.objects.get()
+    assert (risk.kind, risk.category, risk.status, risk.impact, risk.score) == (
+        "threat",
+        "other",
+        "open",
+        0,
+        0,
+    )
+    rows, _errors = excel.import_rows(spec, workbook(header, ["Too big", None, None, None, 2, 9, None]))
+    with pytest.raises(ImportRefused) as caught:
+        services.risks_import(actor=world.pm, project=world.project, rows=rows)
+    assert caught.value.result.lines[0].errors == ["Cost impact must be between 0 and 5."]

@@ -229,12 +229,14 @@ def read_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_int(low: int | None = None, high: int | None = None) -> Callable[[Any], int | None]:
-    """A whole number (or empty), optionally within low … high."""
+def read_int(
+    low: int | None = None, high: int | None = None, *, default: int | None = None
+) -> Callable[[Any], int | None]:
+    """A whole number, optionally within low … high; an empty cell reads as `default`."""
 
     def read(value: Any) -> int | None:
         if value is None:
-            return None
+            return default
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
@@ -283,13 +285,18 @@ def read_date(value: Any) -> date | None:
         raise CellError(_("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": value}) from None
 
 
-def read_choice(choices: Sequence[tuple[str, Any]], *, blank: bool = False) -> Callable[[Any], str]:
-    """One of a TextChoices' values, accepted as the value itself or its label in English or Japanese."""
+def read_choice(
+    choices: Sequence[tuple[str, Any]], *, blank: bool = False, default: str | None = None
+) -> Callable[[Any], str]:
+    """One of a TextChoices' values, accepted as the value itself or its label in English or Japanese;
+    an empty cell reads as "" when `blank`, else as `default` (none: the value is required)."""
 
     def read(value: Any) -> str:
         if value is None:
             if blank:
                 return ""
+            if default is not None:
+                return default
             raise CellError(_("A value is required."))
         text = _norm(str(value))
         for key, label in choices:
@@ -382,22 +389,29 @@ def risk_columns(project: Any, *, units: Any = None) -> list[Column]:
     def codes(risk: Any) -> str:
         return ", ".join(t.wbs_code for t in sorted(risk.tasks.all(), key=lambda t: t.row))
 
-    impact = read_int(0, 99)
+    impact = read_int(0, 99, default=0)  # an empty impact is none
     return [
         Column("code", _lazy("No."), lambda r: r.code, read_text, width=8),
         Column("title", label("title"), attr("title"), read_text, required=True, width=36),
         Column(
-            "kind", label("kind"), choice(RiskKind.choices, "kind"), read_choice(RiskKind.choices), width=10
+            "kind",
+            label("kind"),
+            choice(RiskKind.choices, "kind"),
+            read_choice(RiskKind.choices, default=RiskKind.THREAT),
+            width=10,
         ),
         Column(
             "category",
             label("category"),
             choice(RiskCategory.choices, "category"),
-            read_choice(RiskCategory.choices),
+            read_choice(RiskCategory.choices, default=RiskCategory.OTHER),
             width=16,
         ),
         Column(
-            "status", label("status"), choice(RiskStatus.choices, "status"), read_choice(RiskStatus.choices)
+            "status",
+            label("status"),
+            choice(RiskStatus.choices, "status"),
+            read_choice(RiskStatus.choices, default=RiskStatus.OPEN),
         ),
         Column("owner", label("owner"), lambda r: str(r.owner) if r.owner else None, read_person, width=16),
         Column("cause", label("cause"), attr("cause"), read_text, width=30),

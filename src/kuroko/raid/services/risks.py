@@ -415,6 +415,14 @@ def _differs(risk: Risk, values: Mapping[str, Any], tasks: list[int] | None) -> 
     return out
 
 
+def _named(name: str, message: str) -> str:
+    """A field's message prefixed with the field's name, unless the message already starts with it."""
+    if name == "__all__":
+        return message
+    label = _label(name) if name in RISK_FIELDS or name == "tasks" else name
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
 class ImportRefused(ValidationError):
     """Some rows are bad: nothing was written; `result` lists every row with its errors."""
 
@@ -481,7 +489,7 @@ def risks_import(
             line.action = "error"
             if hasattr(exc, "error_dict"):
                 line.errors = [
-                    f"{_label(name) if name in RISK_FIELDS or name == 'tasks' else name}: {message}"
+                    _named(name, message)
                     for name, messages in exc.message_dict.items()
                     for message in messages
                 ]
