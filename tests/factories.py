@@ -75,3 +75,36 @@ class TaskFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     name = factory.Sequence(lambda n: f"Task {n}")
     duration_minutes = 480
+
+
+# --- RAID ---------------------------------------------------------------------------------------------
+
+
+def _raised_on():
+    from datetime import date
+
+    return date(2026, 4, 1)
+
+
+class RiskFactory(DjangoModelFactory):
+    """A raw risk row, scored on the current matrix; use kuroko.raid.services.risk_create for the rules
+    and the number."""
+
+    class Meta:
+        model = "raid.Risk"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    raised_on = factory.LazyFunction(_raised_on)
+    probability = 3
+    impact_cost = 3
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from kuroko.raid.services import risk_score
+
+        risk = model_class(*args, **kwargs)
+        risk_score(risk)
+        risk.save()
+        return risk

@@ -34,7 +34,7 @@ from tests.factories import PersonFactory, ProgramFactory, TeamFactory
 
 ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
-APPS = ("core", "people", "projects", "tracking")
+APPS = ("core", "people", "projects", "tracking", "raid")
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,44 @@ def _contract_form(ids: dict[str, Any], *, api: bool = False) -> dict[str, Any]:
     return {"person_id" if api else "person": ids["spare_person"], "vendor": "ACME", "reference": "",
             "start": "2026-04-01", "end": None if api else "", "monthly_fee": "500000", "lower_hours": "140",
             "upper_hours": "180", "deduction_rate": "3571", "excess_rate": "2777"}  # fmt: skip
+
+
+def _risk_row(ids: dict[str, Any]) -> dict[str, Any]:
+    """The register's inline row of ALPHA's risk (owned by the member), re-scored to 4 × 4."""
+    return {"version": ids["risk_version"], "title": "Vendor late", "category": "supplier",
+            "owner": ids["member_person"], "probability": 4, "impact_cost": 0, "impact_schedule": 4,
+            "impact_quality": 0, "status": "responding", "next_review": ""}  # fmt: skip
+
+
+def _risk_form(ids: dict[str, Any]) -> dict[str, Any]:
+    """The risk's whole detail form."""
+    return {**_risk_row(ids), "kind": "threat", "raised_on": "2026-04-01", "cause": "", "event": "",
+            "effect": "", "proximity": "", "strategy": "mitigate", "response": "Second vendor",
+            "trigger": "", "residual_probability": "", "residual_impact": "", "probability_percent": "",
+            "cost_min": "", "cost_most_likely": "", "cost_max": "", "schedule_min": "",
+            "schedule_most_likely": "", "schedule_max": ""}  # fmt: skip
+
+
+def _risk_upload() -> Any:
+    """A one-row risk workbook (an upload can be read once)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Title", "Probability"])
+    book.active.append(["Imported", 2])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("risks.xlsx", buffer.getvalue())
+
+
+def _matrix_form(ids: dict[str, Any]) -> dict[str, Any]:
+    cells = {f"cell_{p}_{i}": "high" for p in range(1, 6) for i in range(1, 6)}
+    return {"size": 5, "review_days": 30, "probability_labels": "", "impact_labels": "",
+            "probability_percents": "", "cost_thresholds": "", "schedule_threshold_days": "",
+            **cells}  # fmt: skip
 
 
 def version_of(task: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -662,6 +700,50 @@ CASES: list[Case] = [
         month="ts_month", action="ts_close"),
     api((200, 200, 403, 403, 403, 403, 401), "POST", "/timesheet-months/{month}/{action}",
         month="ts_closed_month", action="ts_reopen", label="reopen"),
+    # --- risks: project readers read the register; everyone but executives raises; editors and the risk's
+    # owner (the member) update it; editors delete and import; the PMO sets the matrix. --------------------
+    page((200, 200, 200, 200, 200, 403, 302), "project-risks", "GET", "/projects/ALPHA/risks/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-risks", "GET",
+         "/projects/ALPHA/risks/?probability=3&impact=3&status=open&sort=-review", label="cell"),
+    page((302, 302, 302, 302, 403, 403, 302), "risk-create", "POST", "/projects/ALPHA/risks/add/",
+         lambda ids: {"title": "New", "kind": "threat", "category": "other", "probability": 2,
+                      "impact_cost": 1, "impact_schedule": 0, "impact_quality": 0}),
+    page((200, 200, 200, 200, 200, 403, 302), "project-risks-export", "GET", "/projects/ALPHA/risks/export/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project-risks-import", "GET", "/projects/ALPHA/risks/import/"),
+    # The preview writes nothing (a dry run rolled back).
+    page((200, 200, 200, 403, 403, 403, 302), "project-risks-import", "POST", "/projects/ALPHA/risks/import/",
+         lambda ids: {"file": _risk_upload(), "action": "preview"}, writes=False, label="preview"),
+    page((200, 200, 200, 200, 200, 403, 302), "risk-detail", "GET", "/risks/{risk}/"),
+    page((302, 302, 302, 302, 403, 403, 302), "risk-detail", "POST", "/risks/{risk}/", _risk_form),
+    page((200, 200, 200, 200, 200, 403, 302), "risk-row", "GET", "/risks/{risk}/row/"),
+    page((200, 200, 200, 200, 403, 403, 302), "risk-row-edit", "GET", "/risks/{risk}/row/edit/"),
+    page((200, 200, 200, 200, 403, 403, 302), "risk-row-edit", "POST", "/risks/{risk}/row/edit/", _risk_row),
+    page((302, 302, 302, 302, 403, 403, 302), "risk-review", "POST", "/risks/{risk}/review/"),
+    page((302, 302, 302, 403, 403, 403, 302), "risk-delete", "POST", "/risks/{risk}/delete/"),
+    page((200, 200, 403, 403, 403, 403, 302), "risk-matrix", "GET", "/raid/matrix/"),
+    page((302, 302, 403, 403, 403, 403, 302), "risk-matrix", "POST", "/raid/matrix/", _matrix_form),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-risks", "GET", "/raid/risks/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-risks", "GET",
+         "/raid/risks/?program=PG1&probability=3&impact=3", label="cell"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/risks", code="alpha",
+        query="status=open&status=responding&sort=level"),
+    api((200, 200, 403, 403, 200, 403, 401), "GET", "/projects/{code}/risks", code="beta", label="hidden"),
+    api((201, 201, 201, 201, 403, 403, 401), "POST", "/projects/{code}/risks",
+        lambda ids: {"title": "New", "probability": 2, "impact_cost": 1}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/risks/{pk}", pk="risk"),
+    api((200, 200, 200, 200, 403, 403, 401), "PATCH", "/risks/{pk}",
+        lambda ids: {"version": ids["risk_version"], "probability": 5}, pk="risk"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/risks/{pk}", pk="risk"),
+    api((200, 200, 200, 200, 403, 403, 401), "POST", "/risks/{pk}/review",
+        lambda ids: {"version": ids["risk_version"]}, pk="risk"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/matrix"),
+    api((200, 200, 403, 403, 403, 403, 401), "PUT", "/raid/matrix",
+        lambda ids: {"size": 5, "review_days": 30}),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/heat-map"),
+    api((200, 200, 403, 403, 200, 403, 401), "GET", "/raid/heat-map", query="project=BETA", label="hidden"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/top-risks", query="program=PG1&limit=5"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/risks-due"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/risk-trend", query="weeks=4"),
 ]
 # fmt: on
 
@@ -827,6 +909,15 @@ def matrix(world) -> dict[str, Any]:
         actor=world.member, person=world.member.person, week_start=ts_week
     )
     tracking_services.period_close(actor=admin, month=date(2026, 3, 1))
+    from kuroko.raid import services as raid_services
+    from kuroko.raid.models import RiskMatrix
+
+    RiskMatrix.current()  # created on first use; create it now so reads do not look like writes
+    risk = raid_services.risk_create(
+        actor=admin,
+        project=world.project,
+        data={"title": "Vendor late", "owner": world.member.person, "probability": 3, "impact_cost": 3},
+    )
     projects = {p.code: p for p in Project.objects.all()}
     tasks = {t.pk: t for t in Task.objects.all()}
     ids: dict[str, Any] = {
@@ -881,6 +972,8 @@ def matrix(world) -> dict[str, Any]:
         "alpha": "ALPHA",
         "beta": "BETA",
         "gamma": "GAMMA",
+        "risk": risk.pk,
+        "risk_version": risk.version,
     }
     for code, project in projects.items():
         ids[f"{code}_version"] = project.version

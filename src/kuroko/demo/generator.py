@@ -136,6 +136,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     costs.build(seed=seed, today=day)
     # Timesheets, attendance, contracts, overtime rules and baselines (after the rates: entries cost).
     entries = tracking.build(seed=seed, today=day, planned=planned)
+    # Risk registers with a dated history (after the schedules: risks point at open tasks).
+    from kuroko.demo import raid_risks
+
+    raid_risks.build(seed=seed, today=day)
     refresh_statistics()
     return DemoSummary._of(counts, entries)
 
