@@ -738,6 +738,16 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
     )
 
 
+# Before /escalation-rules/{rule_id}, which would otherwise match "check".
+@router.post("/escalation-rules/check", response=list[EventOut])
+def check_rules(request: HttpRequest, payload: CheckIn | None = None) -> Any:
+    """Apply the rules now (PMO) and return the escalations made (none when run again)."""
+    day = payload.as_of if payload is not None and payload.as_of else today()
+    events = services.escalations_check(today=day, actor=request.user)
+    shown = {e.pk for e in events}
+    return [e for e in selectors.escalation_events(request.user, limit=max(len(events), 1)) if e.pk in shown]
+
+
 @router.patch("/escalation-rules/{rule_id}", response=RuleOut)
 def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     """Change a rule; `active: false` switches it off."""
@@ -746,15 +756,6 @@ def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     return services.escalation_rule_save(
         actor=request.user, rule=rule, data=_rule_fields(payload.dict(exclude_unset=True))
     )
-
-
-@router.post("/escalation-rules/check", response=list[EventOut])
-def check_rules(request: HttpRequest, payload: CheckIn | None = None) -> Any:
-    """Apply the rules now (PMO) and return the escalations made (none when run again)."""
-    day = payload.as_of if payload is not None and payload.as_of else today()
-    events = services.escalations_check(today=day, actor=request.user)
-    shown = {e.pk for e in events}
-    return [e for e in selectors.escalation_events(request.user, limit=max(len(events), 1)) if e.pk in shown]
 
 
 @router.get("/escalation-events", response=list[EventOut])

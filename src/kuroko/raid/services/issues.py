@@ -154,7 +154,7 @@ def issue_escalate(*, actor: Any, issue: Issue, reason: str, level: int | None =
         raise ValidationError({"reason": _("Say why the issue is escalated.")})
     if issue.status not in OPEN_ISSUE_STATUSES:
         raise Refused(_("%(code)s is no longer open: reopen it to escalate it.") % {"code": issue.code})
-    target = issue.escalation_level + 1 if level is None else int(level)
+    target = min(issue.escalation_level + 1, EscalationLevel.EXECUTIVE) if level is None else int(level)
     if target not in EscalationLevel.values or target == EscalationLevel.PROJECT:
         raise ValidationError({"level": _("Escalate to the PMO (1) or the executives (2).")})
     if target <= issue.escalation_level:
