@@ -43,7 +43,7 @@ def test_the_badge_counts_unread_notifications_on_every_page(world, notes):
 
 
 def test_opening_marks_read_and_goes_to_the_item(world, notes):
-    """Open → read and redirected to its link; someone else's is not found; without a link back to the inbox."""
+    """Open → read and sent to its link; someone else's is not found; without a link, back to the inbox."""
     client = signed_in(world.member)
     response = client.get(f"/inbox/{notes['newest'].pk}/open/")
     assert response.status_code == 302 and response["Location"] == "/projects/ALPHA/"

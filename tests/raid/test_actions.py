@@ -86,11 +86,19 @@ def test_owner_may_change_status_only(world):
 
 def test_project_and_portfolio_lists_filter_overdue_and_mine(world):
     """Overdue means open and past due; mine means owned by the viewer; BETA is hidden from the member."""
-    services.action_create(actor=world.pm, project=world.project,
-                           data={"title": "Late task", "due_date": YESTERDAY, "owner": world.member.person})  # fmt: skip
-    services.action_create(actor=world.pm, project=world.project,
-                           data={"title": "Done late", "due_date": YESTERDAY, "status": "done"})  # fmt: skip
-    services.action_create(actor=world.pm, project=world.project, data={"title": "PM's own", "owner": world.pm.person})
+    services.action_create(
+        actor=world.pm,
+        project=world.project,
+        data={"title": "Late task", "due_date": YESTERDAY, "owner": world.member.person},
+    )
+    services.action_create(
+        actor=world.pm,
+        project=world.project,
+        data={"title": "Done late", "due_date": YESTERDAY, "status": "done"},
+    )
+    services.action_create(
+        actor=world.pm, project=world.project, data={"title": "PM's own", "owner": world.pm.person}
+    )
     services.action_create(actor=world.admin, project=world.other, data={"title": "Beta chore"})
     member = signed_in(world.member)
     overdue = member.get("/projects/ALPHA/actions/?overdue=on").content.decode()
@@ -108,8 +116,9 @@ def test_create_page_prefills_the_link_from_the_issue(world):
     client = signed_in(world.member)
     form = client.get(f"/projects/ALPHA/actions/new/?issue={issue.pk}").content.decode()
     assert f'<option value="{issue.pk}" selected>' in form
-    response = client.post("/projects/ALPHA/actions/new/", {"title": "Collect logs", "status": "open",
-                                                           "issue": issue.pk})  # fmt: skip
+    response = client.post(
+        "/projects/ALPHA/actions/new/", {"title": "Collect logs", "status": "open", "issue": issue.pk}
+    )
     action = ActionItem.objects.get()
     assert response["Location"] == f"/actions/{action.pk}/" and action.issue == issue
     assert "Collect logs" in client.get(f"/issues/{issue.pk}/").content.decode()
@@ -118,8 +127,10 @@ def test_create_page_prefills_the_link_from_the_issue(world):
 def test_api_actions(world):
     """Create (owner told), list with filters, PATCH with version, a link of another project 422, delete."""
     api = Api(world.pm)
-    created = api.post("/projects/ALPHA/actions", {"title": "API action", "owner_id": world.member.person.pk,
-                                                   "due_date": YESTERDAY.isoformat()})  # fmt: skip
+    created = api.post(
+        "/projects/ALPHA/actions",
+        {"title": "API action", "owner_id": world.member.person.pk, "due_date": YESTERDAY.isoformat()},
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["code"] == "A-001" and Notification.objects.filter(recipient=world.member).exists()

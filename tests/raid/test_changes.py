@@ -75,7 +75,10 @@ def test_sponsor_decides_and_requester_does_not_decide_their_own(world):
     """The executive sponsoring ALPHA may approve; a PMO member approving their own request is allowed,
     a sponsor who requested it is not."""
     project_services.project_update(
-        actor=world.admin, project=world.project, data={"sponsor": world.executive.person}, expected_version=None
+        actor=world.admin,
+        project=world.project,
+        data={"sponsor": world.executive.person},
+        expected_version=None,
     )
     world.project.refresh_from_db()
     change = services.change_request_create(actor=world.pm, project=world.project, data={"title": "Scope+"})
@@ -98,17 +101,23 @@ def test_implementing_captures_the_baseline_it_changes(world, change):
     """Implement with capture: baseline 1 (the one it changes) is captured again and linked."""
     project_services.baseline_capture(actor=world.admin, project=world.project, number=1, name="Contract")
     baseline = Baseline.objects.get(project=world.project, number=1)
-    services.change_request_update(actor=world.pm, change=change, data={"baseline": baseline}, expected_version=1)
+    services.change_request_update(
+        actor=world.pm, change=change, data={"baseline": baseline}, expected_version=1
+    )
     for action, actor in (("submit", world.pm), ("approve", world.pmo)):
         services.change_request_transition(actor=actor, change=change, action=action)
-    services.change_request_transition(actor=world.pm, change=change, action="implement", capture_baseline=True)
+    services.change_request_transition(
+        actor=world.pm, change=change, action="implement", capture_baseline=True
+    )
     change.refresh_from_db()
     captured = Baseline.objects.get(project=world.project, number=1)
     assert change.status == "implemented" and change.implemented_at is not None
     assert change.baseline == captured and captured.name == "CR-001 Add SSO"
     assert captured.captured_at > baseline.captured_at
     with pytest.raises(Refused):
-        services.change_request_update(actor=world.pm, change=change, data={"title": "Later"}, expected_version=None)
+        services.change_request_update(
+            actor=world.pm, change=change, data={"title": "Later"}, expected_version=None
+        )
 
 
 def test_a_baseline_of_another_project_is_refused(world, change):
@@ -135,14 +144,18 @@ def test_a_baseline_of_another_project_is_refused(world, change):
 )
 def test_the_form_reads_the_schedule_impact_as_working_time(world, typed, minutes):
     """The create form stores the schedule impact in working minutes."""
-    response = signed_in(world.pm).post("/projects/ALPHA/changes/new/", {"title": "X", "schedule_impact": typed})
+    response = signed_in(world.pm).post(
+        "/projects/ALPHA/changes/new/", {"title": "X", "schedule_impact": typed}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ChangeRequest.objects.get().schedule_impact_minutes == minutes
 
 
 def test_a_bad_schedule_impact_is_named(world):
     """“5 parsecs” is refused next to the field (422) and nothing is saved."""
-    response = signed_in(world.pm).post("/projects/ALPHA/changes/new/", {"title": "X", "schedule_impact": "5 parsecs"})
+    response = signed_in(world.pm).post(
+        "/projects/ALPHA/changes/new/", {"title": "X", "schedule_impact": "5 parsecs"}
+    )
     assert response.status_code == 422 and 'id="id_schedule_impact_error"' in response.content.decode()
     assert not ChangeRequest.objects.exists()
 
@@ -155,7 +168,9 @@ def test_workflow_buttons_on_the_page(world, change):
     pm.post(f"/changes/{change.pk}/submit/", {"version": 1})
     page = pmo.get(f"/changes/{change.pk}/").content.decode()
     assert 'id="cr-approve"' in page and 'id="cr-reject"' in page
-    refused = pmo.post(f"/changes/{change.pk}/reject/", {"version": 2, "note": ""}, follow=True).content.decode()
+    refused = pmo.post(
+        f"/changes/{change.pk}/reject/", {"version": 2, "note": ""}, follow=True
+    ).content.decode()
     assert "Give the reason for rejecting the change." in refused
     pmo.post(f"/changes/{change.pk}/approve/", {"version": 2, "note": "Fine"})
     assert ChangeRequest.objects.get(pk=change.pk).status == "approved"
@@ -163,10 +178,11 @@ def test_workflow_buttons_on_the_page(world, change):
 
 
 def test_api_change_requests(world):
-    """Create with `5d`, the workflow (409 for a refused step, 422 for a missing note), PATCH after approval 409."""
+    """Create with `5d`; the workflow (409 refused step, 422 missing note); PATCH after approval 409."""
     api, pmo = Api(world.pm), Api(world.pmo)
-    created = api.post("/projects/ALPHA/change-requests", {"title": "API CR", "schedule_impact": "5d",
-                                                           "cost_impact": "1000"})  # fmt: skip
+    created = api.post(
+        "/projects/ALPHA/change-requests", {"title": "API CR", "schedule_impact": "5d", "cost_impact": "1000"}
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["schedule_impact_minutes"] == 2400 and body["status"] == "draft"

@@ -41,10 +41,17 @@ def test_decisions_link_risks_issues_and_change_requests_of_the_project(world):
     decision = services.decision_create(
         actor=world.pm,
         project=world.project,
-        data={"title": "Vendor", "status": "decided", "decided_on": date(2026, 5, 1),
-              "description": "Go with B", "decided_by": "Steering committee", "options": "A, B", "rationale": "Cost"},
+        data={
+            "title": "Vendor",
+            "status": "decided",
+            "decided_on": date(2026, 5, 1),
+            "description": "Go with B",
+            "decided_by": "Steering committee",
+            "options": "A, B",
+            "rationale": "Cost",
+        },
         links={"issues": [issue], "change_requests": [change.pk]},
-    )  # fmt: skip
+    )
     assert decision.code == "D-001"
     assert list(decision.issues.all()) == [issue] and list(decision.change_requests.all()) == [change]
     with pytest.raises(ValidationError) as info:
@@ -63,11 +70,14 @@ def test_decisions_link_risks_issues_and_change_requests_of_the_project(world):
 def test_decision_pages(world):
     """Record from the form (422 naming the date), then the detail and list show it."""
     client = signed_in(world.pm)
-    refused = client.post("/projects/ALPHA/decisions/new/", {"title": "Vendor", "status": "decided",
-                                                            "description": "Go with B"})  # fmt: skip
+    refused = client.post(
+        "/projects/ALPHA/decisions/new/", {"title": "Vendor", "status": "decided", "description": "Go with B"}
+    )
     assert refused.status_code == 422 and "Give the date of the decision." in refused.content.decode()
-    response = client.post("/projects/ALPHA/decisions/new/", {"title": "Vendor", "status": "decided",
-                                                             "description": "Go with B", "decided_on": "2026-05-01"})  # fmt: skip
+    response = client.post(
+        "/projects/ALPHA/decisions/new/",
+        {"title": "Vendor", "status": "decided", "description": "Go with B", "decided_on": "2026-05-01"},
+    )
     decision = Decision.objects.get()
     assert response["Location"] == f"/decisions/{decision.pk}/"
     assert "Go with B" in signed_in(world.member).get("/projects/ALPHA/decisions/").content.decode()
@@ -83,7 +93,11 @@ def test_api_decisions(world):
     pk = created.json()["id"]
     bad = api.patch(f"/decisions/{pk}", {"version": 1, "status": "decided", "description": "Frozen"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "decided_on"]
-    ok = api.patch(f"/decisions/{pk}", {"version": 1, "status": "decided", "description": "Frozen",
-                                        "decided_on": "2026-05-02"})  # fmt: skip
+    ok = api.patch(
+        f"/decisions/{pk}",
+        {"version": 1, "status": "decided", "description": "Frozen", "decided_on": "2026-05-02"},
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "decided"
-    assert [d["code"] for d in Api(world.member).get("/projects/ALPHA/decisions").json()["items"]] == ["D-001"]
+    assert [d["code"] for d in Api(world.member).get("/projects/ALPHA/decisions").json()["items"]] == [
+        "D-001"
+    ]

@@ -34,15 +34,23 @@ def items(world):
     whose review is 8 days overdue."""
     owner = world.member.person
     issues = {
-        "critical4": IssueFactory(project=world.project, severity="critical", raised_on=days_ago(4), owner=owner),
+        "critical4": IssueFactory(
+            project=world.project, severity="critical", raised_on=days_ago(4), owner=owner
+        ),
         "critical3": IssueFactory(project=world.project, severity="critical", raised_on=days_ago(3)),
         "high8": IssueFactory(project=world.project, severity="high", raised_on=days_ago(8)),
         "medium30": IssueFactory(project=world.project, severity="medium", raised_on=days_ago(30)),
     }
     late = ActionItemFactory(project=world.project, due_date=days_ago(8))
     ActionItemFactory(project=world.project, due_date=days_ago(8), status="done")
-    risk = Risk.objects.create(project=world.project, number=1, title="Key person leaves", raised_on=days_ago(60),
-                               level="critical", next_review=days_ago(8))  # fmt: skip
+    risk = Risk.objects.create(
+        project=world.project,
+        number=1,
+        title="Key person leaves",
+        raised_on=days_ago(60),
+        level="critical",
+        next_review=days_ago(8),
+    )
     return {**issues, "late": late, "risk": risk}
 
 
@@ -94,7 +102,8 @@ def test_an_executive_rule_lifts_items_past_the_pmo(world, items):
     """A level-2 rule on critical issues open more than 3 days: one event to level 2, executives told;
     items already at level 2 are left alone by the level-1 rule."""
     services.escalation_rule_save(
-        actor=world.pmo, data={"name": "", "register": "issue", "severity": "critical", "days": 3, "escalate_to": 2}
+        actor=world.pmo,
+        data={"name": "", "register": "issue", "severity": "critical", "days": 3, "escalate_to": 2},
     )
     services.escalations_check(today=TODAY)
     assert Issue.objects.get(pk=items["critical4"].pk).escalation_level == 2
@@ -117,7 +126,10 @@ def test_switched_off_rules_do_nothing(world, items):
         ({"register": "issue", "severity": "dire"}, "severity"),  # not a severity
         ({"register": "risk", "risk_level": ""}, "risk_level"),  # a risk rule needs a level
         ({"register": "action", "days": 5000}, "days"),  # more than ten years
-        ({"register": "action", "escalate_to": 0}, "escalate_to"),  # escalating to the project is no escalation
+        (
+            {"register": "action", "escalate_to": 0},
+            "escalate_to",
+        ),  # escalating to the project is no escalation
         ({"register": "meeting"}, "register"),  # not a register rules watch
     ],
 )
@@ -142,13 +154,17 @@ def test_rules_page_add_edit_check_and_log(world, items):
     client = signed_in(world.pmo)
     page = client.get("/raid/escalation/").content.decode()
     assert "Critical issue open more than 3 days → PMO" in page
-    response = client.post("/raid/escalation/", {"name": "", "register": "issue", "severity": "medium", "days": 20,
-                                                 "escalate_to": 1, "active": "on"})  # fmt: skip
+    response = client.post(
+        "/raid/escalation/",
+        {"name": "", "register": "issue", "severity": "medium", "days": 20, "escalate_to": 1, "active": "on"},
+    )
     assert response.status_code == 302
     rule = EscalationRule.objects.get(severity="medium")
     assert rule.name.startswith("An issue of severity Medium or worse open more than 20 days")
-    edit = client.post(f"/raid/escalation/{rule.pk}/", {"name": rule.name, "register": "issue", "severity": "medium",
-                                                        "days": 20, "escalate_to": 1})  # fmt: skip
+    edit = client.post(
+        f"/raid/escalation/{rule.pk}/",
+        {"name": rule.name, "register": "issue", "severity": "medium", "days": 20, "escalate_to": 1},
+    )
     assert edit.status_code == 302 and not EscalationRule.objects.get(pk=rule.pk).active
     checked = client.post("/raid/escalation/check/", follow=True).content.decode()
     assert "4 items escalated." in checked and items["late"].title in checked
@@ -178,7 +194,9 @@ def test_api_rules_check_and_events(world, items):
     pmo = Api(world.pmo)
     rules = pmo.get("/escalation-rules").json()
     assert len(rules) == 4 and all(r["description"] for r in rules)
-    created = pmo.post("/escalation-rules", {"log": "risk", "risk_level": "high", "days": 1, "escalate_to": 2})
+    created = pmo.post(
+        "/escalation-rules", {"log": "risk", "risk_level": "high", "days": 1, "escalate_to": 2}
+    )
     assert created.status_code == 201 and created.json()["log"] == "risk"
     bad = pmo.patch(f"/escalation-rules/{created.json()['id']}", {"risk_level": ""})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "risk_level"]

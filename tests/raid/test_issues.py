@@ -53,7 +53,7 @@ def test_issues_are_numbered_per_project_and_record_who_raised_them(world):
 
 
 def test_resolving_needs_a_resolution_and_keeps_the_date(world):
-    """Resolving without a resolution is refused on the field; with one, resolved_on is set; reopening clears it."""
+    """No resolution: refused on the field; with one, resolved_on is set; reopening clears it."""
     issue = services.issue_create(actor=world.pm, project=world.project, data={"title": "Crash"})
     with pytest.raises(ValidationError) as info:
         services.issue_update(actor=world.pm, issue=issue, data={"status": "resolved"}, expected_version=1)
@@ -103,7 +103,7 @@ def test_bad_issue_input_names_the_field_and_writes_nothing(world, data, tasks, 
 
 
 def test_owner_changes_status_and_resolution_but_not_the_rest(world):
-    """The member owns the issue: may resolve it, may not change its severity; the executive raises nothing."""
+    """The member owns the issue: resolves it, may not change its severity; the executive raises nothing."""
     issue = services.issue_create(
         actor=world.pm, project=world.project, data={"title": "Crash", "owner": world.member.person}
     )
@@ -136,7 +136,12 @@ def test_escalating_records_an_event_and_tells_the_pmo_pm_and_owner(world):
     issue.refresh_from_db()
     assert issue.escalation_level == 1 and issue.escalated_at is not None
     event = EscalationEvent.objects.get()
-    assert (event.register, event.item_id, event.level, event.escalated_by) == ("issue", issue.pk, 1, world.member)
+    assert (event.register, event.item_id, event.level, event.escalated_by) == (
+        "issue",
+        issue.pk,
+        1,
+        world.member,
+    )
     assert any("escalated to PMO" in t for t in titles(world.pmo))
     assert titles(world.pm) and titles(world.admin)
     assert not titles(world.member)  # who escalated is not told what they did
@@ -170,9 +175,15 @@ def test_raising_an_issue_from_a_risk_copies_it_and_marks_it_occurred(world, ris
 def test_register_page_filters_and_sorts(world):
     """Filters by severity, overdue and escalated; sorts by severity."""
     yesterday = date.today() - timedelta(days=1)
-    for title, severity, due in (("Low one", "low", None), ("Late one", "high", yesterday), ("Worst", "critical", None)):
+    for title, severity, due in (
+        ("Low one", "low", None),
+        ("Late one", "high", yesterday),
+        ("Worst", "critical", None),
+    ):
         services.issue_create(
-            actor=world.pm, project=world.project, data={"title": title, "severity": severity, "due_date": due}
+            actor=world.pm,
+            project=world.project,
+            data={"title": title, "severity": severity, "due_date": due},
         )
     client = signed_in(world.member)
     page = client.get("/projects/ALPHA/issues/?sort=severity").content.decode()
@@ -190,15 +201,27 @@ def test_inline_row_edit_saves_refuses_and_reports_conflicts(world):
     client = signed_in(world.pm)
     form = client.get(f"/issues/{issue.pk}/row/?edit=1", headers={"HX-Request": "true"})
     assert form.status_code == 200 and 'name="resolution"' in form.content.decode()
-    row = {"version": 1, "severity": "high", "priority": "normal", "owner": "", "due_date": "", "status": "resolved",
-           "escalation_level": 0, "resolution": ""}  # fmt: skip
+    row = {
+        "version": 1,
+        "severity": "high",
+        "priority": "normal",
+        "owner": "",
+        "due_date": "",
+        "status": "resolved",
+        "escalation_level": 0,
+        "resolution": "",
+    }
     refused = client.post(f"/issues/{issue.pk}/row/", row, headers={"HX-Request": "true"})
     assert refused.status_code == 422
     assert "Give the resolution before resolving." in refused.content.decode()
-    saved = client.post(f"/issues/{issue.pk}/row/", {**row, "resolution": "Rebooted"}, headers={"HX-Request": "true"})
+    saved = client.post(
+        f"/issues/{issue.pk}/row/", {**row, "resolution": "Rebooted"}, headers={"HX-Request": "true"}
+    )
     assert saved.status_code == 200 and "Rebooted" in saved.content.decode()
     assert Issue.objects.get(pk=issue.pk).resolved_on == date.today()
-    stale = client.post(f"/issues/{issue.pk}/row/", {**row, "priority": "low"}, headers={"HX-Request": "true"})
+    stale = client.post(
+        f"/issues/{issue.pk}/row/", {**row, "priority": "low"}, headers={"HX-Request": "true"}
+    )
     assert stale.status_code == 409 and "after you opened it" in stale.content.decode()
     assert Issue.objects.get(pk=issue.pk).priority == "normal"
 
@@ -207,8 +230,16 @@ def test_inline_row_escalation_level_records_an_escalation(world):
     """A manager raising the level in the row records the event and notifies, as the button does."""
     issue = services.issue_create(actor=world.member, project=world.project, data={"title": "Crash"})
     client = signed_in(world.pm)
-    row = {"version": 1, "severity": "medium", "priority": "normal", "owner": "", "due_date": "", "status": "open",
-           "escalation_level": 1, "resolution": ""}  # fmt: skip
+    row = {
+        "version": 1,
+        "severity": "medium",
+        "priority": "normal",
+        "owner": "",
+        "due_date": "",
+        "status": "open",
+        "escalation_level": 1,
+        "resolution": "",
+    }
     assert client.post(f"/issues/{issue.pk}/row/", row, headers={"HX-Request": "true"}).status_code == 200
     assert EscalationEvent.objects.filter(item_id=issue.pk, level=1).exists()
     assert titles(world.pmo)
@@ -217,11 +248,15 @@ def test_inline_row_escalation_level_records_an_escalation(world):
 def test_create_page_and_escalate_button(world):
     """The form raises an issue and opens it; the escalate button (the PM, not the raiser) needs a reason."""
     client = signed_in(world.member)
-    response = client.post("/projects/ALPHA/issues/new/", {"title": "Printer on fire", "severity": "critical",
-                                                          "priority": "urgent", "status": "open"})  # fmt: skip
+    response = client.post(
+        "/projects/ALPHA/issues/new/",
+        {"title": "Printer on fire", "severity": "critical", "priority": "urgent", "status": "open"},
+    )
     issue = Issue.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/issues/{issue.pk}/"
-    assert client.post(f"/issues/{issue.pk}/escalate/", {"reason": "Fire"}).status_code == 403  # not the owner
+    assert (
+        client.post(f"/issues/{issue.pk}/escalate/", {"reason": "Fire"}).status_code == 403
+    )  # not the owner
     manager = signed_in(world.pm)
     page = manager.post(f"/issues/{issue.pk}/escalate/", {"reason": ""}, follow=True).content.decode()
     assert "Say why the issue is escalated." in page
@@ -260,12 +295,15 @@ def test_api_create_list_update_escalate_and_raise(world, risk):
     """The API: 201 with the code, filters, PATCH with version (409 stale, 422 naming the field), escalate,
     raise from a risk (409 the second time)."""
     api = Api(world.pm)
-    created = api.post("/projects/ALPHA/issues", {"title": "API issue", "severity": "high",
-                                                  "tasks": [world.owned_task.pk]})  # fmt: skip
+    created = api.post(
+        "/projects/ALPHA/issues", {"title": "API issue", "severity": "high", "tasks": [world.owned_task.pk]}
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["code"] == "I-001" and body["tasks"] == [world.owned_task.pk] and body["project"] == "ALPHA"
-    assert [i["code"] for i in api.get("/projects/ALPHA/issues", severity="high").json()["items"]] == ["I-001"]
+    assert [i["code"] for i in api.get("/projects/ALPHA/issues", severity="high").json()["items"]] == [
+        "I-001"
+    ]
     assert api.get("/projects/ALPHA/issues", severity="low").json()["items"] == []
     bad = api.patch(f"/issues/{body['id']}", {"version": 1, "status": "resolved"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "resolution"]

@@ -136,6 +136,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     costs.build(seed=seed, today=day)
     # Timesheets, attendance, contracts, overtime rules and baselines (after the rates: entries cost).
     entries = tracking.build(seed=seed, today=day, planned=planned)
+    # Issues, action items, decisions, change requests, escalation rules and a few notifications.
+    from kuroko.demo import raid_registers
+
+    raid_registers.build(seed=seed, today=day)
     refresh_statistics()
     return DemoSummary._of(counts, entries)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.engine.duration import DurationError, format_duration, parse_duration
@@ -157,7 +158,7 @@ class ActionRowForm(RegisterForm):
 
 class DecisionForm(RegisterForm):
     change_requests = forms.ModelMultipleChoiceField(
-        label=_("related change requests"), queryset=ChangeRequest.objects.none(), required=False
+        label=capfirst(_("related change requests")), queryset=ChangeRequest.objects.none(), required=False
     )
 
     class Meta:
@@ -195,8 +196,11 @@ class DecisionForm(RegisterForm):
 
 
 class ChangeRequestForm(RegisterForm):
+    ORDER = ("title", "requested_by", "requested_on", "owner", "description", "reason", "scope_impact",
+             "schedule_impact", "cost_impact", "baseline", "decisions")  # fmt: skip
+
     schedule_impact = forms.CharField(
-        label=_("schedule impact"),
+        label=capfirst(_("schedule impact")),
         required=False,
         help_text=_("Working time the change adds, e.g. 5d or 4h (negative if it saves time)."),
     )
@@ -232,6 +236,7 @@ class ChangeRequestForm(RegisterForm):
         self.fields["decisions"].queryset = linkable(self.project)["decisions"]  # type: ignore[attr-defined]
         self.fields["requested_on"].required = False
         self.fields["cost_impact"].required = False
+        self.order_fields(self.ORDER)
         if self.instance.pk:
             self.fields["schedule_impact"].initial = format_duration(
                 self.instance.schedule_impact_minutes, units
@@ -352,10 +357,6 @@ class ActionFilterForm(forms.Form):
 
 
 class EscalationRuleForm(forms.ModelForm):  # type: ignore[type-arg]
-    severity = forms.ChoiceField(
-        label=_("severity at least"), required=False, choices=_choices("—", Severity.choices)
-    )
-
     class Meta:
         model = EscalationRule
         fields = ("name", "register", "severity", "risk_level", "days", "escalate_to", "active")
@@ -364,5 +365,6 @@ class EscalationRuleForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kw)
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Leave empty to name the rule after what it does.")
+        self.fields["severity"].widget = forms.Select(choices=_choices("—", Severity.choices))
         self.fields["severity"].help_text = _("For issue rules.")
         self.fields["risk_level"].help_text = _("For risk rules.")

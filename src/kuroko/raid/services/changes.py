@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kuroko.core.models import Role
 from kuroko.core.notifications import users_with_roles
@@ -66,18 +66,18 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 ACTIONS = tuple(TRANSITIONS)
 WHO = {
-    "submit": _lazy("Only who manages the project or the requester submits a change request."),
-    "withdraw": _lazy("Only who manages the project or the requester withdraws a change request."),
-    "approve": _lazy("Only the PMO or the project's sponsor decides change requests."),
-    "reject": _lazy("Only the PMO or the project's sponsor decides change requests."),
-    "implement": _lazy("Only who manages the project implements a change request."),
+    "submit": gettext_lazy("Only who manages the project or the requester submits a change request."),
+    "withdraw": gettext_lazy("Only who manages the project or the requester withdraws a change request."),
+    "approve": gettext_lazy("Only the PMO or the project's sponsor decides change requests."),
+    "reject": gettext_lazy("Only the PMO or the project's sponsor decides change requests."),
+    "implement": gettext_lazy("Only who manages the project implements a change request."),
 }
 WHEN = {
-    "submit": _lazy("%(code)s is %(status)s: only a draft can be submitted."),
-    "withdraw": _lazy("%(code)s is %(status)s: only a draft or submitted request can be withdrawn."),
-    "approve": _lazy("%(code)s is %(status)s: only a submitted request can be decided."),
-    "reject": _lazy("%(code)s is %(status)s: only a submitted request can be decided."),
-    "implement": _lazy("%(code)s is %(status)s: only an approved request can be implemented."),
+    "submit": gettext_lazy("%(code)s is %(status)s: only a draft can be submitted."),
+    "withdraw": gettext_lazy("%(code)s is %(status)s: only a draft or submitted request can be withdrawn."),
+    "approve": gettext_lazy("%(code)s is %(status)s: only a submitted request can be decided."),
+    "reject": gettext_lazy("%(code)s is %(status)s: only a submitted request can be decided."),
+    "implement": gettext_lazy("%(code)s is %(status)s: only an approved request can be implemented."),
 }
 
 
