@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
@@ -36,7 +36,7 @@ DONE = {
 BUTTONS = {
     "submit": gettext_lazy("Submit for approval"),
     "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
+    "reject": pgettext_lazy("change request", "Reject"),
     "withdraw": gettext_lazy("Withdraw"),
     "implement": gettext_lazy("Mark implemented"),
 }
