@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -108,3 +110,46 @@ class RiskFactory(DjangoModelFactory):
         risk_score(risk)
         risk.save()
         return risk
+
+
+# --- RAID registers (issues, action items, decisions, change requests) ------------------------------
+
+
+class IssueFactory(DjangoModelFactory):
+    """A raw issue row; use kuroko.raid.services.issue_create when numbering and checks matter."""
+
+    class Meta:
+        model = "raid.Issue"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    raised_on = factory.LazyFunction(date.today)
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "raid.ActionItem"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+class DecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = "raid.Decision"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class ChangeRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "raid.ChangeRequest"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Change {n}")
+    requested_on = factory.LazyFunction(date.today)

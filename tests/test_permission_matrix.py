@@ -744,6 +744,135 @@ CASES: list[Case] = [
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/top-risks", query="program=PG1&limit=5"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/risks-due"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/raid/risk-trend", query="weeks=4"),
+    # --- issues, action items, decisions, change requests, escalation, inbox (raid registers) -------------
+    # Readers of a project read its registers; everyone but executives raises issues and action items; the
+    # owner (member) updates their issue or action item; who edits the project manages the rest.
+    page((200, 200, 200, 200, 200, 403, 302), "project-issues", "GET", "/projects/ALPHA/issues/"),
+    page((200, 200, 200, 200, 403, 403, 302), "issue-create", "GET", "/projects/ALPHA/issues/new/"),
+    page((302, 302, 302, 302, 403, 403, 302), "issue-create", "POST", "/projects/ALPHA/issues/new/",
+         lambda ids: {"title": "New issue", "severity": "medium", "priority": "normal", "status": "open"}),
+    page((200, 200, 200, 200, 200, 403, 302), "issue-detail", "GET", "/issues/{issue}/"),
+    page((302, 302, 302, 302, 403, 403, 302), "issue-detail", "POST", "/issues/{issue}/",
+         lambda ids: {"version": ids["issue_version"], "title": "Crash", "severity": "high",
+                      "priority": "normal", "status": "in_progress", "owner": ids["member_person"],
+                      "description": "Edited"}),
+    page((200, 200, 200, 200, 200, 403, 302), "issue-row", "GET", "/issues/{issue}/row/"),
+    page((200, 200, 200, 200, 403, 403, 302), "issue-row", "GET", "/issues/{issue}/row/?edit=1",
+         label="edit"),
+    page((200, 200, 200, 200, 403, 403, 302), "issue-row", "POST", "/issues/{issue}/row/",
+         lambda ids: {"version": ids["issue_version"], "severity": "high", "priority": "normal",
+                      "owner": ids["member_person"], "status": "in_progress", "escalation_level": 0}),
+    page((302, 302, 302, 302, 403, 403, 302), "issue-escalate", "POST", "/issues/{issue}/escalate/",
+         lambda ids: {"reason": "Stuck"}),
+    page((302, 302, 302, 403, 403, 403, 302), "issue-delete", "POST", "/issues/{issue}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "issue-history", "GET", "/issues/{issue}/history/"),
+    # Raising an issue from a risk changes the risk: who may edit it (the risk has no owner here).
+    page((302, 302, 302, 403, 403, 403, 302), "risk-raise-issue", "POST", "/risks/{risk}/raise-issue/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-issues", "GET", "/raid/issues/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-actions", "GET", "/projects/ALPHA/actions/"),
+    page((200, 200, 200, 200, 403, 403, 302), "action-create", "GET", "/projects/ALPHA/actions/new/"),
+    page((302, 302, 302, 302, 403, 403, 302), "action-create", "POST", "/projects/ALPHA/actions/new/",
+         lambda ids: {"title": "New action", "status": "open"}),
+    page((200, 200, 200, 200, 200, 403, 302), "action-detail", "GET", "/actions/{action}/"),
+    page((302, 302, 302, 302, 403, 403, 302), "action-detail", "POST", "/actions/{action}/",
+         lambda ids: {"version": ids["action_version"], "title": "Call", "status": "in_progress",
+                      "owner": ids["member_person"]}),
+    page((200, 200, 200, 200, 200, 403, 302), "action-row", "GET", "/actions/{action}/row/"),
+    page((200, 200, 200, 200, 403, 403, 302), "action-row", "GET", "/actions/{action}/row/?edit=1",
+         label="edit"),
+    page((200, 200, 200, 200, 403, 403, 302), "action-row", "POST", "/actions/{action}/row/",
+         lambda ids: {"version": ids["action_version"], "owner": ids["member_person"], "status": "done"}),
+    page((302, 302, 302, 403, 403, 403, 302), "action-delete", "POST", "/actions/{action}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "action-history", "GET", "/actions/{action}/history/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-actions", "GET",
+         "/raid/actions/?overdue=on&mine=on"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-decisions", "GET", "/projects/ALPHA/decisions/"),
+    page((200, 200, 200, 403, 403, 403, 302), "decision-create", "GET", "/projects/ALPHA/decisions/new/"),
+    page((302, 302, 302, 403, 403, 403, 302), "decision-create", "POST", "/projects/ALPHA/decisions/new/",
+         lambda ids: {"title": "New decision", "status": "pending"}),
+    page((200, 200, 200, 200, 200, 403, 302), "decision-detail", "GET", "/decisions/{decision}/"),
+    page((302, 302, 302, 403, 403, 403, 302), "decision-detail", "POST", "/decisions/{decision}/",
+         lambda ids: {"version": ids["decision_version"], "title": "Vendor B", "status": "pending"}),
+    page((302, 302, 302, 403, 403, 403, 302), "decision-delete", "POST", "/decisions/{decision}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "decision-history", "GET", "/decisions/{decision}/history/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-changes", "GET", "/projects/ALPHA/changes/"),
+    page((200, 200, 200, 403, 403, 403, 302), "change-create", "GET", "/projects/ALPHA/changes/new/"),
+    page((302, 302, 302, 403, 403, 403, 302), "change-create", "POST", "/projects/ALPHA/changes/new/",
+         lambda ids: {"title": "New change", "schedule_impact": "2d"}),
+    page((200, 200, 200, 200, 200, 403, 302), "change-detail", "GET", "/changes/{cr_draft}/"),
+    page((302, 302, 302, 403, 403, 403, 302), "change-detail", "POST", "/changes/{cr_draft}/",
+         lambda ids: {"version": ids["cr_draft_version"], "title": "Renamed change",
+                      "schedule_impact": "1d"}),
+    page((302, 302, 302, 403, 403, 403, 302), "change-delete", "POST", "/changes/{cr_draft}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "change-history", "GET", "/changes/{cr_draft}/history/"),
+    # The workflow: the PM (requester, project editor) submits; the PMO decides (no sponsor here);
+    # project editors implement.
+    page((302, 302, 302, 403, 403, 403, 302), "change-action", "POST", "/changes/{cr_draft}/submit/"),
+    page((302, 302, 403, 403, 403, 403, 302), "change-action", "POST", "/changes/{cr_submitted}/approve/",
+         label="approve"),
+    page((302, 302, 302, 403, 403, 403, 302), "change-action", "POST", "/changes/{cr_approved}/implement/",
+         lambda ids: {"capture_baseline": "on"}, label="implement"),
+    page((200, 200, 403, 403, 403, 403, 302), "escalation-rules", "GET", "/raid/escalation/"),
+    page((302, 302, 403, 403, 403, 403, 302), "escalation-rules", "POST", "/raid/escalation/",
+         lambda ids: {"register": "action", "days": 3, "escalate_to": 2, "active": "on"}),
+    page((200, 200, 403, 403, 403, 403, 302), "escalation-rule-edit", "GET", "/raid/escalation/{rule}/"),
+    page((302, 302, 403, 403, 403, 403, 302), "escalation-rule-edit", "POST", "/raid/escalation/{rule}/",
+         lambda ids: {"name": "Renamed", "register": "issue", "severity": "critical", "days": 3,
+                      "escalate_to": 1}),
+    page((302, 302, 403, 403, 403, 403, 302), "escalation-check", "POST", "/raid/escalation/check/"),
+    # The inbox is each user's own: a notification of the member is nobody else's.
+    page((200, 200, 200, 200, 200, 200, 302), "inbox", "GET", "/inbox/"),
+    page((404, 404, 404, 302, 404, 404, 302), "notification-open", "GET", "/inbox/{member_note}/open/"),
+    page((302, 302, 302, 302, 302, 302, 302), "inbox-read-all", "POST", "/inbox/read-all/", writes=False),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/issues", code="alpha"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/issues", query="status=open&sort=escalated"),
+    api((201, 201, 201, 201, 403, 403, 401), "POST", "/projects/{code}/issues",
+        lambda ids: {"title": "API issue"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/issues/{issue_id}", issue_id="issue"),
+    api((200, 200, 200, 200, 403, 403, 401), "PATCH", "/issues/{issue_id}",
+        lambda ids: {"version": ids["issue_version"], "status": "in_progress"}, issue_id="issue"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/issues/{issue_id}", issue_id="issue"),
+    api((200, 200, 200, 200, 403, 403, 401), "POST", "/issues/{issue_id}/escalate",
+        lambda ids: {"reason": "Stuck"}, issue_id="issue"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/risks/{risk_id}/raise-issue", lambda ids: {},
+        risk_id="risk"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/actions", code="alpha"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/actions", query="overdue=true&mine=true"),
+    api((201, 201, 201, 201, 403, 403, 401), "POST", "/projects/{code}/actions",
+        lambda ids: {"title": "API action"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/actions/{action_id}", action_id="action"),
+    api((200, 200, 200, 200, 403, 403, 401), "PATCH", "/actions/{action_id}",
+        lambda ids: {"version": ids["action_version"], "status": "done"}, action_id="action"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/actions/{action_id}", action_id="action"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/decisions", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/decisions",
+        lambda ids: {"title": "API decision"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/decisions/{decision_id}", decision_id="decision"),
+    api((200, 200, 200, 403, 403, 403, 401), "PATCH", "/decisions/{decision_id}",
+        lambda ids: {"version": ids["decision_version"], "rationale": "Cheaper"}, decision_id="decision"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/decisions/{decision_id}", decision_id="decision"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/change-requests", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/change-requests",
+        lambda ids: {"title": "API change", "schedule_impact": "3d"}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/change-requests/{change_id}", change_id="cr_draft"),
+    api((200, 200, 200, 403, 403, 403, 401), "PATCH", "/change-requests/{change_id}",
+        lambda ids: {"version": ids["cr_draft_version"], "cost_impact": "5000"}, change_id="cr_draft"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/change-requests/{change_id}", change_id="cr_draft"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/change-requests/{change_id}/{action}", lambda ids: {},
+        change_id="cr_draft", action="cr_submit"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/change-requests/{change_id}/{action}",
+        lambda ids: {"note": "Fine"}, change_id="cr_submitted", action="cr_approve", label="approve"),
+    api((200, 200, 403, 403, 403, 403, 401), "GET", "/escalation-rules"),
+    api((201, 201, 403, 403, 403, 403, 401), "POST", "/escalation-rules",
+        lambda ids: {"log": "action", "days": 2}),
+    api((200, 200, 403, 403, 403, 403, 401), "PATCH", "/escalation-rules/{rule_id}",
+        lambda ids: {"days": 9}, rule_id="rule"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/escalation-rules/check", lambda ids: {}),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/escalation-events"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/notifications"),
+    api((404, 404, 404, 200, 404, 404, 401), "POST", "/notifications/{notification_id}/read",
+        notification_id="member_note"),
+    api((200, 200, 200, 200, 200, 200, 401), "POST", "/notifications/read-all", writes=False),
 ]
 # fmt: on
 
@@ -981,7 +1110,61 @@ def matrix(world) -> dict[str, Any]:
     for name, pk in (("owned", world.owned_task.pk), ("plain", world.plain_task.pk)):
         ids[f"{name}_version"] = tasks[pk].version
         ids[f"{name}_owner"] = tasks[pk].owner_id or ""
+    ids.update(_raid_items(world))
     return ids
+
+
+def _raid_items(world) -> dict[str, Any]:
+    """The RAID registers' rows the table's paths need: an issue and an action item of ALPHA owned by the
+    member (the issue critical and open 10 days, so the escalation check has work), an open risk without
+    owner, a decision, change requests in draft, submitted and approved (requested by the PM), the default
+    escalation rules and an unread notification of the member."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kuroko.core.notifications import notify
+    from kuroko.raid import services as raid
+    from kuroko.raid.models import EscalationRule, Issue, Risk
+    from kuroko.raid.services.escalation import ensure_default_rules
+
+    admin, pm, owner = world.admin, world.pm, world.member.person
+    issue = raid.issue_create(
+        actor=admin, project=world.project, data={"title": "Crash", "severity": "critical", "owner": owner}
+    )
+    Issue.objects.filter(pk=issue.pk).update(raised_on=timezone.localdate() - timedelta(days=10))
+    risk = Risk.objects.create(
+        project=world.project, number=1, title="Vendor late", raised_on=date(2026, 4, 1)
+    )
+    action = raid.action_create(actor=admin, project=world.project, data={"title": "Call", "owner": owner})
+    decision = raid.decision_create(actor=admin, project=world.project, data={"title": "Vendor"})
+    changes = {}
+    for name, steps in (
+        ("cr_draft", []),
+        ("cr_submitted", ["submit"]),
+        ("cr_approved", ["submit", "approve"]),
+    ):
+        change = raid.change_request_create(actor=pm, project=world.project, data={"title": name})
+        for step in steps:
+            change = raid.change_request_transition(actor=admin, change=change, action=step)
+        changes[name] = change
+    ensure_default_rules()
+    note = notify(users=[world.member], kind="test", title="Hello", email=False)[0]
+    return {
+        "issue": issue.pk,
+        "issue_version": issue.version,
+        "risk": risk.pk,
+        "action": action.pk,
+        "action_version": action.version,
+        "decision": decision.pk,
+        "decision_version": decision.version,
+        **{name: c.pk for name, c in changes.items()},
+        "cr_draft_version": changes["cr_draft"].version,
+        "cr_submit": "submit",
+        "cr_approve": "approve",
+        "rule": EscalationRule.objects.order_by("pk").first().pk,
+        "member_note": note.pk,
+    }
 
 
 def snapshot() -> dict[str, list[tuple]]:

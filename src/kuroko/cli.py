@@ -654,6 +654,53 @@ def evm_snapshots_cmd(
     console.print(f"Recorded the earned value of {count} projects.")
 
 
+@app.command(name="escalate")
+def escalate_cmd(
+    day: Annotated[
+        str | None, typer.Option("--date", help="Check as of this day, YYYY-MM-DD (default: today).")
+    ] = None,
+    background: Annotated[
+        bool, typer.Option("--background", help="Queue the work for `kuroko worker` instead of doing it now.")
+    ] = False,
+) -> None:
+    """Apply the escalation rules to open issues, risks and action items; run it daily from cron."""
+    from datetime import date
+
+    from rich.markup import escape
+
+    as_of = None
+    if day is not None:
+        try:
+            as_of = date.fromisoformat(day)
+        except ValueError:
+            err.print(
+                f"[red]Error:[/red] {escape(f'--date: {day!r} is not a date like 2027-06-30.')}",
+                highlight=False,
+            )
+            raise typer.Exit(2) from None
+    _django()
+    if background:
+        from kuroko.raid.tasks import escalations_in_background
+
+        result = escalations_in_background.enqueue(as_of.isoformat() if as_of else None)
+        console.print(f"Queued: {result.id}")
+        return
+    from django.utils import timezone
+
+    from kuroko.raid.selectors.registers import escalation_event_items
+    from kuroko.raid.services.escalation import escalations_check
+
+    events = escalations_check(today=as_of or timezone.localdate())
+    for event in escalation_event_items(events):
+        item = getattr(event, "item", None)
+        console.print(
+            f"{event.project.code} {item if item is not None else event.item_id} → "
+            f"{event.get_level_display()}",
+            highlight=False,
+        )
+    console.print(f"Escalated {len(events)} item{'s' if len(events) != 1 else ''}.")
+
+
 @app.command(name="level")
 def level_cmd(
     file: Annotated[Path, typer.Argument(help="A PSPLIB single-mode instance (.sm).")],

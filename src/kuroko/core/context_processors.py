@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from kuroko import __version__
 from kuroko.core import permissions
 from kuroko.core.models import Organisation
+from kuroko.core.notifications import unread_count
 
 
 def kuroko(request: HttpRequest) -> dict[str, Any]:
@@ -33,4 +34,6 @@ def kuroko(request: HttpRequest) -> dict[str, Any]:
         "ORG": SimpleLazyObject(Organisation.current),
         "user_role": permissions.role_of(user),
         "user_is_pmo": permissions.is_pmo(user),
+        # Lazy: the top bar's unread count is one COUNT query, run only where the page shows it.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }

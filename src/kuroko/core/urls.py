@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kuroko.core import views
+from kuroko.core import views, views_inbox
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("accounts/language/", views.set_language, name="set-language"),
     path("accounts/tokens/", views.token_create, name="token-create"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/open/", views_inbox.notification_open, name="notification-open"),
+    path("inbox/read-all/", views_inbox.inbox_read_all, name="inbox-read-all"),
 ]

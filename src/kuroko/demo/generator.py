@@ -140,6 +140,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.demo import raid_risks
 
     raid_risks.build(seed=seed, today=day)
+    # Issues, action items, decisions, change requests, escalation rules and a few notifications.
+    from kuroko.demo import raid_registers
+
+    raid_registers.build(seed=seed, today=day)
     refresh_statistics()
     return DemoSummary._of(counts, entries)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kuroko.core.versioning import Versioned
@@ -95,7 +96,7 @@ OPPORTUNITY_STRATEGIES = ("exploit", "enhance", "share", "accept", "escalate")
 
 
 class RiskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("register status", "Open")
     RESPONDING = "responding", _("Response in progress")
     CLOSED = "closed", _("Closed")
     OCCURRED = "occurred", _("Occurred (now an issue)")
@@ -224,7 +225,7 @@ class Priority(models.TextChoices):
 
 
 class IssueStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("register status", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
@@ -341,7 +342,7 @@ class ChangeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("change request", "Rejected")
     IMPLEMENTED = "implemented", _("Implemented")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -408,7 +409,7 @@ class ChangeRequest(RaidItem):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("register status", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")

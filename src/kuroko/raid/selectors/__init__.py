@@ -1,5 +1,18 @@
 """Reads of the RAID app, one module per capability; the names are re-exported here."""
 
+from kuroko.raid.selectors.registers import (
+    RegisterFilter,
+    action_get,
+    actions,
+    change_get,
+    changes,
+    decision_get,
+    decisions,
+    escalation_events,
+    escalation_rules,
+    issue_get,
+    issues,
+)
 from kuroko.raid.selectors.risks import (
     RiskFilter,
     heat_map,
@@ -12,8 +25,19 @@ from kuroko.raid.selectors.risks import (
 )
 
 __all__ = [
+    "RegisterFilter",
     "RiskFilter",
+    "action_get",
+    "actions",
+    "change_get",
+    "changes",
+    "decision_get",
+    "decisions",
+    "escalation_events",
+    "escalation_rules",
     "heat_map",
+    "issue_get",
+    "issues",
     "matrix_info",
     "project_risks",
     "risk_for",
