@@ -767,7 +767,7 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "issue-delete", "POST", "/issues/{issue}/delete/"),
     page((200, 200, 200, 200, 200, 403, 302), "issue-history", "GET", "/issues/{issue}/history/"),
     # Raising an issue from a risk changes the risk: who may edit it (the risk has no owner here).
-    page((302, 302, 302, 403, 403, 403, 302), "risk-raise-issue", "POST", "/risks/{risk}/raise-issue/"),
+    page((302, 302, 302, 403, 403, 403, 302), "risk-raise-issue", "POST", "/risks/{risk_plain}/raise-issue/"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-issues", "GET", "/raid/issues/"),
     page((200, 200, 200, 200, 200, 403, 302), "project-actions", "GET", "/projects/ALPHA/actions/"),
     page((200, 200, 200, 200, 403, 403, 302), "action-create", "GET", "/projects/ALPHA/actions/new/"),
@@ -835,7 +835,7 @@ CASES: list[Case] = [
     api((200, 200, 200, 200, 403, 403, 401), "POST", "/issues/{issue_id}/escalate",
         lambda ids: {"reason": "Stuck"}, issue_id="issue"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/risks/{risk_id}/raise-issue", lambda ids: {},
-        risk_id="risk"),
+        risk_id="risk_plain"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/actions", code="alpha"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/actions", query="overdue=true&mine=true"),
     api((201, 201, 201, 201, 403, 403, 401), "POST", "/projects/{code}/actions",
@@ -1134,7 +1134,7 @@ def _raid_items(world) -> dict[str, Any]:
     )
     Issue.objects.filter(pk=issue.pk).update(raised_on=timezone.localdate() - timedelta(days=10))
     risk = Risk.objects.create(
-        project=world.project, number=1, title="Vendor late", raised_on=date(2026, 4, 1)
+        project=world.project, number=2, title="Key person leaves", raised_on=date(2026, 4, 1)
     )
     action = raid.action_create(actor=admin, project=world.project, data={"title": "Call", "owner": owner})
     decision = raid.decision_create(actor=admin, project=world.project, data={"title": "Vendor"})
@@ -1153,7 +1153,7 @@ def _raid_items(world) -> dict[str, Any]:
     return {
         "issue": issue.pk,
         "issue_version": issue.version,
-        "risk": risk.pk,
+        "risk_plain": risk.pk,
         "action": action.pk,
         "action_version": action.version,
         "decision": decision.pk,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -106,6 +107,21 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _risks_occurred(occurred: list[tuple[int, date]]) -> None:
+    """Mark the risks that became issues as occurred, with a history record dated when the issue was
+    raised (not before the risk's last recorded change), so the risk trend of past weeks stays right."""
+    if not occurred:
+        return
+    pks = [pk for pk, _raised in occurred]
+    Risk.objects.filter(pk__in=pks).update(status="occurred")
+    history = Risk.history.filter(id__in=pks).values("id")
+    latest = dict(history.annotate(last=Max("history_date")).values_list("id", "last"))
+    risks = Risk.objects.in_bulk(pks)
+    for pk, raised in occurred:
+        when = max(_moment(raised), latest[pk] + timedelta(minutes=1)) if pk in latest else _moment(raised)
+        Risk.history.bulk_history_create([risks[pk]], update=True, default_date=when)
+
+
 def build(*, seed: int, today: date) -> int:
     """Create the demo's registers; returns how many items were written."""
     rng = random.Random(f"{seed}-raid-registers")
@@ -119,7 +135,7 @@ def build(*, seed: int, today: date) -> int:
     actions: list[ActionItem] = []
     decisions: list[Decision] = []
     changes: list[ChangeRequest] = []
-    occurred: list[int] = []
+    occurred: list[tuple[int, date]] = []
     issue_tasks: list[tuple[int, list[int]]] = []  # (index in issues, task ids)
     for project in projects:
         lang = "en" if project.name.isascii() else "ja"
@@ -166,7 +182,7 @@ def build(*, seed: int, today: date) -> int:
                 risk=risk,
             )
             if risk is not None:
-                occurred.append(risk.pk)
+                occurred.append((risk.pk, raised))
             issues.append(issue)
             if leaves:
                 issue_tasks.append((len(issues) - 1, rng.sample(leaves, min(len(leaves), rng.randint(0, 2)))))
@@ -246,7 +262,7 @@ def build(*, seed: int, today: date) -> int:
     bulk_insert(actions, ActionItem, history=True)
     bulk_insert(decisions, Decision, history=True)
     bulk_insert(changes, ChangeRequest, history=True)
-    Risk.objects.filter(pk__in=occurred).update(status="occurred")
+    _risks_occurred(occurred)
     through = Issue.tasks.through
     through.objects.bulk_create(
         through(issue_id=issues[i].pk, task_id=t) for i, tasks in issue_tasks for t in tasks
