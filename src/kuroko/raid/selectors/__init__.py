@@ -1,3 +1,5 @@
 """Reads of the RAID app, one module per capability; the names are re-exported here."""
 
-__all__: list[str] = []
+from kuroko.raid.selectors.simulation import latest_forecast, portfolio_forecasts
+
+__all__: list[str] = ["latest_forecast", "portfolio_forecasts"]
