@@ -414,6 +414,210 @@ def evm_cmd(
     console.print(tasks)
 
 
+@app.command(name="simulate")
+def simulate_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A Kuroko plan JSON file (with or without its risk section) or an MSPDI .xml."),
+    ],
+    iterations: Annotated[
+        int, typer.Option("--iterations", help="Iterations to run (1 to 1,000,000).")
+    ] = 5000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same forecast.")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the forecast as JSON.")] = False,
+    sampling: Annotated[
+        str, typer.Option("--sampling", help="lhs (Latin Hypercube, default) or random.")
+    ] = "lhs",
+    spread: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            help="Factors of the planned duration (low,likely,high) for tasks without an estimate, "
+            "e.g. 0.9,1,1.3.",
+        ),
+    ] = None,
+    distribution: Annotated[
+        str | None,
+        typer.Option(
+            "--distribution", help="Distribution of --range: pert, triangular, uniform or lognormal."
+        ),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Deadline YYYY-MM-DD[THH:MM]: the probability of meeting it."),
+    ] = None,
+    convergence: Annotated[
+        float | None,
+        typer.Option(
+            "--convergence",
+            help="Stop once P50 and P80 move less than this many working minutes between batches.",
+        ),
+    ] = None,
+) -> None:
+    """Monte Carlo schedule and cost risk of a plan file: P10–P90 finish, milestones, criticality, cost."""
+    import dataclasses
+    import json
+    from datetime import datetime
+
+    from rich.markup import escape
+
+    from kuroko.engine.cpm import PlanError
+    from kuroko.engine.risk import Distribution, RiskInputError, RiskModel, simulate
+    from kuroko.formats.plan_json import PlanFormatError, plan_from_dict
+    from kuroko.formats.risk_json import forecast_to_dict, risk_model_from_dict
+
+    def fail(message: str) -> None:
+        err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
+        raise typer.Exit(2)
+
+    factors: tuple[float, float, float] | None = None
+    if spread is not None:
+        try:
+            low, likely, high = (float(part) for part in spread.split(","))
+            factors = (low, likely, high)
+        except ValueError:
+            fail(f"--range: {spread!r} is not three factors like 0.9,1,1.3.")
+    kind: Distribution | None = None
+    if distribution is not None:
+        try:
+            kind = Distribution(distribution)
+        except ValueError:
+            fail(
+                f"--distribution: {distribution!r} is not one of {', '.join(d.value for d in Distribution)}."
+            )
+    due: datetime | None = None
+    if deadline is not None:
+        try:
+            due = datetime.fromisoformat(deadline)
+            if len(deadline) == 10:  # a day: finishing any time that day meets it
+                due = due.replace(hour=23, minute=59)
+        except ValueError:
+            fail(f"--deadline: {deadline!r} is not a date like 2027-03-31.")
+    if not file.is_file():
+        fail(f"{file}: no such file.")
+    try:
+        if file.suffix.lower() == ".xml":
+            from kuroko.formats.mspdi import read_mspdi
+
+            plan = read_mspdi(file).plan
+            model = RiskModel()
+        else:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"{file}: cannot be read ({exc}).")
+            except json.JSONDecodeError as exc:
+                fail(f"{file}: line {exc.lineno}, column {exc.colno}: {exc.msg}")
+            plan = plan_from_dict(data)
+            model = risk_model_from_dict(data, plan)
+        if factors is not None:
+            model = dataclasses.replace(model, default_range=factors)
+        if kind is not None:
+            model = dataclasses.replace(model, default_distribution=kind)
+        forecast = simulate(
+            plan,
+            model,
+            iterations=iterations,
+            seed=seed,
+            sampling=sampling,
+            convergence=convergence,
+            deadline=due,
+        )
+    except RiskInputError as exc:
+        fail(f"{file}: {exc}" if exc.task or exc.event else str(exc))
+        return
+    except (PlanFormatError, PlanError, ValueError) as exc:
+        fail(f"{file}: {exc}")
+        return
+    varies = (
+        bool(forecast.sensitivity)
+        or any(0 < p < 1 for p in forecast.event_occurrence.values())
+        or (forecast.cost is not None and forecast.cost.std > 0)
+    )
+    if not varies:
+        err.print(
+            "[yellow]Warning:[/yellow] nothing in this plan is uncertain, so every iteration is the CPM "
+            'schedule. Give tasks an "estimate" (or the plan "risks"; see docs/plan-format.md), or pass '
+            "--range 0.9,1,1.3 to vary every task's duration.",
+            highlight=False,
+        )
+    if as_json:
+        print(json.dumps(forecast_to_dict(forecast, plan), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    names = {t.id: t.name for t in plan.tasks}
+    finish = forecast.finish
+    converged = {True: ", converged", False: ", did not converge", None: ""}[forecast.converged]
+    console.print(
+        f"[bold]{escape(plan.name or file.name)}[/bold]: {forecast.iterations:,} iterations "
+        f"({forecast.sampling}, seed {forecast.seed}{converged}); "
+        f"CPM finish {finish.deterministic:%Y-%m-%d %H:%M}, "
+        f"met in {finish.probability_deterministic:.0%} of iterations"
+    )
+    dates = Table(title="Project finish")
+    for p in (10, 20, 50, 80, 90):
+        dates.add_column(f"P{p}", justify="right")
+    dates.add_row(*(f"{finish.percentiles[p]:%Y-%m-%d}" for p in (10, 20, 50, 80, 90)))
+    console.print(dates)
+    if finish.deadline is not None and finish.probability_deadline is not None:
+        console.print(
+            f"Probability of finishing by {finish.deadline:%Y-%m-%d %H:%M}: {finish.probability_deadline:.1%}"
+        )
+    if forecast.milestones:
+        table = Table(title="Milestones and deadlines")
+        for column in ("ID", "Name", "CPM", "P50", "P80", "P90", "Deadline", "P(deadline)"):
+            table.add_column(column, justify="left" if column in ("ID", "Name") else "right")
+        for task, d in forecast.milestones.items():
+            table.add_row(
+                task,
+                names.get(task, ""),
+                f"{d.deterministic:%Y-%m-%d}",
+                *(f"{d.percentiles[p]:%Y-%m-%d}" for p in (50, 80, 90)),
+                "" if d.deadline is None else f"{d.deadline:%Y-%m-%d}",
+                "" if d.probability_deadline is None else f"{d.probability_deadline:.0%}",
+            )
+        console.print(table)
+    ranking = Table(title="Top 10 tasks")
+    for column in ("ID", "Name", "Critical", "ID ", "Name ", "Sensitivity (Spearman)"):
+        ranking.add_column(
+            column, justify="right" if column in ("Critical", "Sensitivity (Spearman)") else "left"
+        )
+    critical = sorted(forecast.criticality.items(), key=lambda kv: -kv[1])[:10]
+    sensitive = sorted(forecast.sensitivity.items(), key=lambda kv: -abs(kv[1]))[:10]
+    for k in range(max(len(critical), len(sensitive))):
+        left = (
+            (critical[k][0], names.get(critical[k][0], ""), f"{critical[k][1]:.0%}")
+            if k < len(critical)
+            else ("", "", "")
+        )
+        right = (
+            (sensitive[k][0], names.get(sensitive[k][0], ""), f"{sensitive[k][1]:+.2f}")
+            if k < len(sensitive)
+            else ("", "", "")
+        )
+        ranking.add_row(*left, *right)
+    console.print(ranking)
+    if forecast.cost is not None:
+        cost = forecast.cost
+        table = Table(title="Cost")
+        for column in ("Plan", "Mean", "P10", "P50", "P80", "P90"):
+            table.add_column(column, justify="right")
+        table.add_row(
+            f"{cost.deterministic:,.0f}",
+            f"{cost.mean:,.0f}",
+            *(f"{cost.percentiles[p]:,.0f}" for p in (10, 50, 80, 90)),
+        )
+        console.print(table)
+    if forecast.event_occurrence:
+        console.print(
+            "Risk events occurred: "
+            + ", ".join(f"{risk} {share:.0%}" for risk, share in forecast.event_occurrence.items())
+        )
+
+
 @app.command(name="evm-snapshots")
 def evm_snapshots_cmd(
     day: Annotated[

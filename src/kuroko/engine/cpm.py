@@ -167,6 +167,25 @@ class _Links(NamedTuple):
     ]
 
 
+class Prepared(NamedTuple):
+    """What `_Scheduler.prepare` compiles from a plan for the passes (indexes are task indexes in plan
+    order; positions are working minutes of each task's calendar)."""
+
+    cals: list[WorkCalendar]  # each task's compiled calendar
+    cal_no: list[int]  # its number among the distinct calendars (`_Scheduler.cal_list`)
+    dur: list[int]  # planned durations: 0 for milestones, split tasks' pauses included
+    fixed: bytearray | None  # manually scheduled tasks with a start (None: there are none)
+    undated: bytearray | None  # manually scheduled tasks without dates
+    links: _Links
+    order: list[int]  # the leaf tasks in a topological order
+    ext_in: dict[int, list[tuple[str, Link]]]  # links from tasks of other projects, by successor
+    project_start: int  # minutes since EPOCH
+    status: int | None  # the status date, minutes since EPOCH
+    start_of: list[int]  # the project start as a position of each task's calendar
+    constraints: list[ConstraintType]
+    special: bytearray  # tasks whose forward step needs `_special_forward`
+
+
 def schedule(plan: Plan) -> Schedule:
     """Compute early, late and scheduled dates, floats and the critical path of every task.
 
@@ -518,7 +537,12 @@ class _Scheduler:
 
     # Passes ----------
 
-    def run(self) -> Schedule:
+    def prepare(self) -> Prepared:
+        """Everything the passes need, compiled once: calendars, durations, the sorted links, a
+        topological order of the leaf tasks and which tasks need more than links (`Prepared`).
+
+        `kuroko.engine.risk` runs its own passes, vectorised across iterations, over the same structures.
+        """
         plan = self.plan
         tasks = plan.tasks
         n = len(tasks)
@@ -546,11 +570,8 @@ class _Scheduler:
                     else:
                         fixed[i] = 1
         self.fixed = fixed
-        planned = dur  # durations before progress changes some of them (`dur` is copied first)
         links = self._edges(cal_no, dur)
         order = self._order(n, links)
-        dur = list(planned)
-        in_fast, in_slow, out_slow = links.in_fast, links.in_slow, links.out_slow
         ext_in: dict[int, list[tuple[str, Link]]] = defaultdict(list)
         for ext_id, s_, link in links.external:
             ext_in[s_].append((ext_id, link))
@@ -582,6 +603,36 @@ class _Scheduler:
                 for i in range(n):
                     if fixed[i]:
                         special[i] = 1
+        return Prepared(
+            cals,
+            cal_no,
+            dur,
+            fixed,
+            undated,
+            links,
+            order,
+            ext_in,
+            project_start,
+            status,
+            start_of,
+            constraints,
+            special,
+        )
+
+    def run(self) -> Schedule:
+        plan = self.plan
+        tasks = plan.tasks
+        n = len(tasks)
+        prepared = self.prepare()
+        cals, cal_no, fixed, undated = prepared.cals, prepared.cal_no, prepared.fixed, prepared.undated
+        links, order, ext_in = prepared.links, prepared.order, prepared.ext_in
+        project_start, status, start_of = prepared.project_start, prepared.status, prepared.start_of
+        constraints, special = prepared.constraints, prepared.special
+        planned = prepared.dur  # durations before progress changes some of them (`dur` is a copy)
+        dur = list(planned)
+        in_fast, in_slow, out_slow = links.in_fast, links.in_slow, links.out_slow
+        cal_list = self.cal_list
+        alap = ConstraintType.ALAP
         # Tasks whose forward (backward) step needs more than fast links.
         forward_extra = bytearray(special)
         for i in in_slow:
