@@ -199,7 +199,9 @@ PROBABILITY_AXIS = {"format": ".0%"}
 
 def _markers(markers: Sequence[tuple[Any, str, str]], x: Mapping[str, Any]) -> dict[str, Any]:
     """Vertical rules with a label at the top: (position, label, colour)."""
-    values = [{"x": _iso(v) if isinstance(v, date) else v, "label": text, "colour": c} for v, text, c in markers]
+    values = [
+        {"x": _iso(v) if isinstance(v, date) else v, "label": text, "colour": c} for v, text, c in markers
+    ]
     return {
         "data": {"values": values},
         "layer": [
@@ -212,7 +214,14 @@ def _markers(markers: Sequence[tuple[Any, str, str]], x: Mapping[str, Any]) -> d
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 3, "dy": -4, "baseline": "bottom", "fontSize": 10},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 3,
+                    "dy": -4,
+                    "baseline": "bottom",
+                    "fontSize": 10,
+                },
                 "encoding": {
                     "x": {**x, "field": "x", "title": None},
                     "y": {"value": 0},
@@ -225,7 +234,7 @@ def _markers(markers: Sequence[tuple[Any, str, str]], x: Mapping[str, Any]) -> d
 
 
 def risk_histogram(
-    histogram: Sequence[tuple[Any, int]],
+    histogram: Sequence[tuple[Any, ...]],
     cumulative: Sequence[tuple[Any, float]],
     *,
     labels: Mapping[str, str],
@@ -234,32 +243,34 @@ def risk_histogram(
     width: int | str = "container",
     height: int = 260,
 ) -> dict[str, Any]:
-    """The distribution of a simulated finish (days) or cost (`money`): bars of the iterations per day or
-    bin (`histogram`: (value, count)), the cumulative probability as a line on the right axis
-    (`cumulative`: (value, probability)), and rules at `markers` (value, label, colour) such as P50, P80
-    and the deadline. `labels`: x, count, probability."""
+    """The distribution of a simulated finish (days) or cost (`money`): bars of the iterations per day
+    (`histogram`: (day, count)) or per bin ((from, to, count)), the cumulative probability as a line on the
+    right axis (`cumulative`: (value, probability)), and rules at `markers` (value, label, colour) such as
+    P50, P80 and the deadline. `labels`: x, count, probability."""
     if money:
         x: dict[str, Any] = {"type": "quantitative", "axis": {"format": ",.0f"}}
         tip: dict[str, Any] = {"type": "quantitative", "format": ",.0f"}
+        bars = [{"x": low, "x2": high, "count": n} for low, high, n in histogram]
     else:
         x = {"type": "temporal", "timeUnit": "utcyearmonthdate", "axis": {"format": "%Y-%m-%d"}}
         tip = {"type": "temporal", "timeUnit": "utcyearmonthdate", "format": "%Y-%m-%d"}
-    bars = [{"x": v if money else _iso(v), "count": n} for v, n in histogram]
+        bars = [{"x": _iso(v), "count": n} for v, n in histogram]
     curve = [{"x": v if money else _iso(v), "p": p} for v, p in cumulative]
+    bar_encoding: dict[str, Any] = {
+        "x": {**x, "field": "x", "title": labels["x"]},
+        "y": {"field": "count", "type": "quantitative", "title": labels["count"]},
+        "tooltip": [
+            {**tip, "field": "x", "title": labels["x"]},
+            {"field": "count", "type": "quantitative", "title": labels["count"]},
+        ],
+    }
+    if money:
+        bar_encoding["x2"] = {"field": "x2"}
     layers: list[dict[str, Any]] = [
         {
             "data": {"values": bars},
-            "mark": {"type": "bar", "color": "#93c5fd", "opacity": 0.9}
-            if not money
-            else {"type": "bar", "color": "#93c5fd", "opacity": 0.9, "width": {"band": 0.9}},
-            "encoding": {
-                "x": {**x, "field": "x", "title": labels["x"]},
-                "y": {"field": "count", "type": "quantitative", "title": labels["count"]},
-                "tooltip": [
-                    {**tip, "field": "x", "title": labels["x"]},
-                    {"field": "count", "type": "quantitative", "title": labels["count"]},
-                ],
-            },
+            "mark": {"type": "bar", "color": "#93c5fd", "opacity": 0.9, "binSpacing": 1},
+            "encoding": bar_encoding,
         },
         {
             "data": {"values": curve},
@@ -318,7 +329,12 @@ def tornado(
                 "title": None,
                 "axis": {"labelLimit": 260},
             },
-            "x": {"field": "value", "type": "quantitative", "title": labels["value"], "scale": {"domain": [-1, 1]}},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": labels["value"],
+                "scale": {"domain": [-1, 1]},
+            },
             "color": {
                 "condition": {"test": "datum.value < 0", "value": COLOURS[0]},
                 "value": COLOURS[2],
@@ -400,11 +416,21 @@ def cumulative_overlay(
                 "color": {
                     "field": "series",
                     "type": "nominal",
-                    "scale": {"domain": names, "range": [COLOURS[3], COLOURS[0], COLOURS[1], COLOURS[2]][: len(names)] or [COLOURS[0]]},
+                    "scale": {
+                        "domain": names,
+                        "range": [COLOURS[3], COLOURS[0], COLOURS[1], COLOURS[2]][: len(names)]
+                        or [COLOURS[0]],
+                    },
                 },
                 "tooltip": [
                     {"field": "series", "type": "nominal", "title": " "},
-                    {"field": "x", "type": "temporal", "timeUnit": "utcyearmonthdate", "format": "%Y-%m-%d", "title": labels["x"]},
+                    {
+                        "field": "x",
+                        "type": "temporal",
+                        "timeUnit": "utcyearmonthdate",
+                        "format": "%Y-%m-%d",
+                        "title": labels["x"],
+                    },
                     {"field": "p", "type": "quantitative", "title": labels["probability"], "format": ".1%"},
                 ],
             },

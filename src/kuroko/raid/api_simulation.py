@@ -185,7 +185,9 @@ def _run(run: SimulationRun, *, detail: bool = False) -> dict[str, Any]:
         finish = (run.results or {}).get("finish") or {}
         out |= {
             "results": run.results,
-            "inputs": {k: v for k, v in (run.inputs or {}).items() if k not in ("plan", "risk_model", "labels")},
+            "inputs": {
+                k: v for k, v in (run.inputs or {}).items() if k not in ("plan", "risk_model", "labels")
+            },
             "p50": _day(finish.get("p50")),
             "p80": _day(finish.get("p80")),
         }
@@ -236,7 +238,13 @@ def run_compare(request: HttpRequest, query: Query[CompareQuery]) -> Any:
         "milestones": rows(c.milestones),
         "cost": rows(c.cost),
         "criticality": [
-            {"task": int(t.id) if t.id.isdigit() else t.id, "wbs_code": t.wbs, "name": t.name, "a": t.other, "b": t.value}
+            {
+                "task": int(t.id) if t.id.isdigit() else t.id,
+                "wbs_code": t.wbs,
+                "name": t.name,
+                "a": t.other,
+                "b": t.value,
+            }
             for t in c.criticality
         ],
         "options": rows(c.option_changes),

@@ -130,7 +130,11 @@ def run_options_from_post(post: Mapping[str, Any]) -> dict[str, Any]:
     if post.get("converge") == "on":
         options["convergence_minutes"] = post.get("convergence_minutes") or 60
     if post.get("use_range") == "on":
-        options["range"] = [post.get("range_min", ""), post.get("range_most_likely", ""), post.get("range_max", "")]
+        options["range"] = [
+            post.get("range_min", ""),
+            post.get("range_most_likely", ""),
+            post.get("range_max", ""),
+        ]
     return options
 
 

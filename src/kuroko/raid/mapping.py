@@ -24,7 +24,6 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -159,14 +158,19 @@ def _events(
         .order_by("number")
     )
     for risk in risks:
-        schedule = _three(risk.schedule_min_minutes, risk.schedule_most_likely_minutes, risk.schedule_max_minutes)
+        schedule = _three(
+            risk.schedule_min_minutes, risk.schedule_most_likely_minutes, risk.schedule_max_minutes
+        )
         cost = _three(risk.cost_min, risk.cost_most_likely, risk.cost_max)
         linked = [str(t.pk) for t in sorted(risk.tasks.all(), key=lambda t: t.row)]
         tasks = [t for t in linked if t in leaves]
         for key in linked:
             if key not in leaves:
                 notes.append(
-                    _("%(risk)s: “%(task)s” is a summary task or a milestone; its schedule impact applies to leaf tasks only.")
+                    _(
+                        "%(risk)s: “%(task)s” is a summary task or a milestone; its schedule impact "
+                        "applies to leaf tasks only."
+                    )
                     % {"risk": risk.code, "task": " ".join(labels.get(key, [key]))}
                 )
         if schedule is not None and not tasks:
@@ -181,7 +185,7 @@ def _events(
         impact = None
         if schedule is not None:
             lo, mid, hi = (round(v) for v in schedule)
-            impact = Estimate(lo, mid, hi) if sign > 0 else Estimate(-hi, -mid, -lo)
+            impact = Estimate(lo, mid, hi) if sign > 0 else Estimate(-hi, -mid, -lo, signed=True)
         cost_impact = None
         if cost is not None:
             lo_c, mid_c, hi_c = cost
@@ -217,8 +221,17 @@ def _correlations(
     out: list[Correlation] = []
     summary: list[dict[str, Any]] = []
     notes: list[str] = []
-    for group in CorrelationGroup.objects.filter(project=project).prefetch_related("tasks").order_by("name"):
-        tasks = [str(t.pk) for t in sorted(group.tasks.all(), key=lambda t: t.row) if str(t.pk) in leaves]
+    grouped: set[str] = set()
+    for group in (
+        CorrelationGroup.objects.filter(project=project).prefetch_related("tasks").order_by("name", "pk")
+    ):
+        # A task moves with one group at most (the engine's rule); a later group does without it.
+        tasks = [
+            str(t.pk)
+            for t in sorted(group.tasks.all(), key=lambda t: t.row)
+            if str(t.pk) in leaves and str(t.pk) not in grouped
+        ]
+        grouped.update(tasks)
         coefficient = float(group.coefficient)
         if len(tasks) < 2 or coefficient == 0:
             notes.append(
@@ -243,7 +256,9 @@ def _costs(project: Project, rows: Iterable[TaskRow], leaves: set[str]) -> dict[
             continue
         amount = float(budget.cost)
         duration = row.duration_minutes
-        costs[str(row.pk)] = TaskCost(per_minute=amount / duration) if duration > 0 else TaskCost(fixed=amount)
+        costs[str(row.pk)] = (
+            TaskCost(per_minute=amount / duration) if duration > 0 else TaskCost(fixed=amount)
+        )
     return costs
 
 
@@ -370,7 +385,3 @@ def from_snapshot(inputs: Mapping[str, Any]) -> EngineCall:
             "baseline_finish": moment("baseline_finish"),
         },
     )
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

@@ -89,9 +89,7 @@ def run_get(user: Any, pk: int) -> SimulationRun:
 
 def run_status(user: Any, pk: int) -> SimulationRun:
     """A run without its inputs and results (what the progress poll needs)."""
-    run = (
-        SimulationRun.objects.select_related("project").defer("inputs", "results").filter(pk=pk).first()
-    )
+    run = SimulationRun.objects.select_related("project").defer("inputs", "results").filter(pk=pk).first()
     if run is None:
         raise Http404(_("No simulation run with id %(id)s.") % {"id": pk})
     _require_view(user, run.project)
@@ -139,7 +137,9 @@ def overview(user: Any, project: Project) -> Overview:
     estimated = TaskEstimate.objects.filter(task__in=leaves).count()
     risks = quantified_risks(project).count()
     groups = CorrelationGroup.objects.filter(project=project).count()
-    varying = TaskEstimate.objects.filter(task__in=leaves).exclude(minimum_minutes=models_f("maximum_minutes"))
+    varying = TaskEstimate.objects.filter(task__in=leaves).exclude(
+        minimum_minutes=models_f("maximum_minutes")
+    )
     warnings = []
     if total == 0:
         warnings.append(_("The project has no task that takes time: there is nothing to simulate."))
@@ -221,7 +221,9 @@ def estimable_tasks(user: Any, project: Project) -> QuerySet[Task]:
     return (
         Task.objects.filter(project=project, children__isnull=True)
         .exclude(kind=TaskKind.MILESTONE)
-        .only("pk", "project_id", "wbs_code", "name", "duration_minutes", "duration_elapsed", "row", "version")
+        .only(
+            "pk", "project_id", "wbs_code", "name", "duration_minutes", "duration_elapsed", "row", "version"
+        )
         .order_by("row")
     )
 
@@ -264,9 +266,7 @@ def estimates(user: Any, project: Project) -> list[dict[str, Any]]:
 def correlation_groups(user: Any, project: Project) -> list[CorrelationGroup]:
     _require_view(user, project)
     return list(
-        CorrelationGroup.objects.filter(project=project)
-        .prefetch_related("tasks")
-        .order_by("name", "pk")
+        CorrelationGroup.objects.filter(project=project).prefetch_related("tasks").order_by("name", "pk")
     )
 
 
@@ -338,8 +338,8 @@ class CostDistribution:
     deterministic: float | None
     mean: float | None
     percentiles: dict[int, float]
-    histogram: list[tuple[float, int]]
-    cumulative: list[tuple[float, float]]
+    histogram: list[tuple[float, float, int]]  # (from, to, iterations)
+    cumulative: list[tuple[float, float]]  # (amount, probability of costing at most that)
 
     @property
     def p50(self) -> float | None:
@@ -363,22 +363,18 @@ def cost_distribution(data: Mapping[str, Any] | None) -> CostDistribution | None
         if k.startswith("p") and k[1:].isdigit() and isinstance(v, int | float)
     }
 
-    def pairs(values: Any) -> list[Any]:
-        out = []
-        for item in values or []:
-            if isinstance(item, Mapping):  # a bin written as {"from", "to", "count"}
-                low, high = item.get("from", 0), item.get("to", item.get("from", 0))
-                out.append(((float(low) + float(high)) / 2, item.get("count", item.get("p", 0))))
-            else:
-                out.append((float(item[0]), item[1]))
-        return out
-
+    edges = [float(edge) for edge, _count in data.get("histogram") or []]
+    top = percentiles.get(100, edges[-1] if edges else 0.0)
+    bins = [
+        (low, edges[k + 1] if k + 1 < len(edges) else max(top, low), int(count))
+        for k, (low, count) in enumerate((float(e), c) for e, c in data.get("histogram") or [])
+    ]
     return CostDistribution(
         deterministic=data.get("deterministic"),
         mean=data.get("mean"),
         percentiles=percentiles,
-        histogram=pairs(data.get("histogram")),
-        cumulative=pairs(data.get("cumulative")),
+        histogram=bins,
+        cumulative=[(float(edge), float(p)) for edge, p in data.get("cumulative") or []],
     )
 
 
@@ -687,7 +683,11 @@ def _diff_groups(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Row]:
             "count": len(group["tasks"]),
         }
 
-    return [Row(name, text(ga.get(name)), text(gb.get(name))) for name in sorted(set(ga) | set(gb)) if ga.get(name) != gb.get(name)]
+    return [
+        Row(name, text(ga.get(name)), text(gb.get(name)))
+        for name in sorted(set(ga) | set(gb))
+        if ga.get(name) != gb.get(name)
+    ]
 
 
 def compare(user: Any, a_pk: Any, b_pk: Any) -> Comparison:
@@ -705,7 +705,10 @@ def compare(user: Any, a_pk: Any, b_pk: Any) -> Comparison:
     for name, run in (("a", a), ("b", b)):
         if run.status != RunStatus.DONE:
             raise ValidationError(
-                {name: _("Run #%(number)d has no results (%(status)s).") % {"number": run.number, "status": run.get_status_display()}}
+                {
+                    name: _("Run #%(number)d has no results (%(status)s).")
+                    % {"number": run.number, "status": run.get_status_display()}
+                }
             )
     ra, rb = results(a, all_tasks=True), results(b, all_tasks=True)
     between = _working_days(a.project)
@@ -714,7 +717,14 @@ def compare(user: Any, a_pk: Any, b_pk: Any) -> Comparison:
         for p in PERCENTILES:
             left, right = ra.finish.p(p), rb.finish.p(p)
             percentiles.append(Row(f"P{p}", left, right, between(left, right)))
-        percentiles.append(Row(_("Deterministic (CPM)"), ra.finish.deterministic, rb.finish.deterministic, between(ra.finish.deterministic, rb.finish.deterministic)))
+        percentiles.append(
+            Row(
+                _("Deterministic (CPM)"),
+                ra.finish.deterministic,
+                rb.finish.deterministic,
+                between(ra.finish.deterministic, rb.finish.deterministic),
+            )
+        )
     milestones = []
     ma = {m.id: m for m in ra.milestones}
     mb = {m.id: m for m in rb.milestones}
@@ -792,7 +802,9 @@ class ProjectForecast:
 def portfolio_forecasts(user: Any, codes: Iterable[str]) -> dict[str, ProjectForecast]:
     """The latest done run's P50 and P80 of each project in `codes` the user may read: one query."""
     visible = project_perms.visible_projects(user).filter(code__in=list(codes)[:500])
-    latest = SimulationRun.objects.filter(project=OuterRef("project"), status=RunStatus.DONE).order_by("-number")
+    latest = SimulationRun.objects.filter(project=OuterRef("project"), status=RunStatus.DONE).order_by(
+        "-number"
+    )
     rows = (
         SimulationRun.objects.filter(project__in=visible, pk=Subquery(latest.values("pk")[:1]))
         .annotate(p50=KT("results__finish__p50"), p80=KT("results__finish__p80"))

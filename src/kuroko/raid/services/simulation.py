@@ -9,6 +9,7 @@ transaction commits; `simulation_compute` (the task's body) simulates the snapsh
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time as clock
@@ -139,7 +140,9 @@ def simulation_options(project: Project, data: Mapping[str, Any]) -> RunOptions:
             if None not in values:
                 low, likely, high = values
                 if not low <= likely <= high:
-                    errors["range"] = [_("The factors must be in order: optimistic ≤ most likely ≤ pessimistic.")]
+                    errors["range"] = [
+                        _("The factors must be in order: optimistic ≤ most likely ≤ pessimistic.")
+                    ]
                 elif likely == 0:
                     errors["range"] = [_("The most likely factor must be above 0.")]
                 else:
@@ -382,7 +385,8 @@ def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) 
                 )
         if row.minimum > row.most_likely:
             errors.setdefault(f"tasks.{row.task}.minimum", []).append(
-                _("Task %(task)s: the optimistic duration is longer than the most likely one.") % {"task": where}
+                _("Task %(task)s: the optimistic duration is longer than the most likely one.")
+                % {"task": where}
             )
         if row.most_likely > row.maximum:
             errors.setdefault(f"tasks.{row.task}.maximum", []).append(
@@ -391,7 +395,8 @@ def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) 
             )
         if row.distribution not in DistributionChoice.values:
             errors.setdefault(f"tasks.{row.task}.distribution", []).append(
-                _("Task %(task)s: unknown distribution “%(value)s”.") % {"task": where, "value": row.distribution}
+                _("Task %(task)s: unknown distribution “%(value)s”.")
+                % {"task": where, "value": row.distribution}
             )
     if errors:
         raise ValidationError(errors)
@@ -402,30 +407,26 @@ def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) 
     for row in rows:
         if row.empty:
             continue
-        values = (row.minimum, row.most_likely, row.maximum, row.distribution)
+        low, likely, high = int(row.minimum or 0), int(row.most_likely or 0), int(row.maximum or 0)
         current = existing.get(row.task)
         if current is None:
             create.append(
                 TaskEstimate(
                     task_id=row.task,
-                    minimum_minutes=row.minimum,
-                    most_likely_minutes=row.most_likely,
-                    maximum_minutes=row.maximum,
+                    minimum_minutes=low,
+                    most_likely_minutes=likely,
+                    maximum_minutes=high,
                     distribution=row.distribution,
                 )
             )
-        elif values != (
+        elif (low, likely, high, row.distribution) != (
             current.minimum_minutes,
             current.most_likely_minutes,
             current.maximum_minutes,
             current.distribution,
         ):
-            (
-                current.minimum_minutes,
-                current.most_likely_minutes,
-                current.maximum_minutes,
-                current.distribution,
-            ) = values  # type: ignore[assignment]
+            current.minimum_minutes, current.most_likely_minutes, current.maximum_minutes = low, likely, high
+            current.distribution = row.distribution
             update.append(current)
     TaskEstimate.objects.filter(task_id__in=clear).delete()
     TaskEstimate.objects.bulk_create(create)
@@ -449,7 +450,9 @@ def estimates_apply_range(
     factors × their planned duration (rounded to whole minutes). Returns how many tasks got one."""
     require(can_simulate(user, project))
     if not isinstance(factors, list | tuple) or len(factors) != 3:
-        raise ValidationError({"factors": [_("Give three factors: optimistic, most likely and pessimistic.")]})
+        raise ValidationError(
+            {"factors": [_("Give three factors: optimistic, most likely and pessimistic.")]}
+        )
     low, likely, high = (_factor(f, "factors") for f in factors)
     if not low <= likely <= high:
         raise ValidationError(
@@ -494,7 +497,9 @@ def estimates_clear(*, user: Any, project: Project, tasks: Sequence[int] | None)
 # --- correlation groups ---------------------------------------------------------------------------
 
 
-def _group_values(project: Project, data: Mapping[str, Any]) -> tuple[str, Decimal, list[Task]]:
+def _group_values(
+    project: Project, data: Mapping[str, Any], group: CorrelationGroup | None = None
+) -> tuple[str, Decimal, list[Task]]:
     errors: dict[str, list[str]] = {}
     name = str(data.get("name") or "").strip()
     if not name:
@@ -502,10 +507,8 @@ def _group_values(project: Project, data: Mapping[str, Any]) -> tuple[str, Decim
     elif len(name) > 200:
         errors["name"] = [_("A name has at most 200 characters.")]
     coefficient = Decimal("NaN")
-    try:
+    with contextlib.suppress(InvalidOperation):
         coefficient = Decimal(str(data.get("coefficient", "")).strip())
-    except InvalidOperation:
-        pass
     if coefficient.is_nan() or not Decimal(0) <= coefficient <= Decimal("0.99"):
         errors["coefficient"] = [_("The correlation is a number from 0 to 0.99, e.g. 0.5.")]
     raw = data.get("tasks") or []
@@ -524,6 +527,18 @@ def _group_values(project: Project, data: Mapping[str, Any]) -> tuple[str, Decim
         else:
             if len(tasks) < 2:
                 errors["tasks"] = [_("Choose at least two tasks whose durations move together.")]
+            taken = (
+                CorrelationGroup.tasks.through.objects.filter(
+                    correlationgroup__project=project, task__in=tasks
+                )
+                .exclude(correlationgroup=group)
+                .select_related("task", "correlationgroup")
+            )
+            for link in taken:
+                errors.setdefault("tasks", []).append(
+                    _("Task %(task)s is already in the group “%(group)s”; a task moves with one group only.")
+                    % {"task": _task_label(link.task), "group": link.correlationgroup.name}
+                )
     if errors:
         raise ValidationError(errors)
     return name, coefficient.quantize(Decimal("0.01")), tasks
@@ -540,7 +555,9 @@ def correlation_group_create(*, user: Any, project: Project, data: Mapping[str, 
 
 
 @transaction.atomic
-def correlation_group_update(*, user: Any, group: CorrelationGroup, data: Mapping[str, Any]) -> CorrelationGroup:
+def correlation_group_update(
+    *, user: Any, group: CorrelationGroup, data: Mapping[str, Any]
+) -> CorrelationGroup:
     """Change a group's name, coefficient and tasks (the values not given are kept)."""
     require(can_simulate(user, group.project))
     merged = {
@@ -549,7 +566,7 @@ def correlation_group_update(*, user: Any, group: CorrelationGroup, data: Mappin
         "tasks": list(group.tasks.values_list("pk", flat=True)),
         **{k: v for k, v in data.items() if v is not None},
     }
-    name, coefficient, tasks = _group_values(group.project, merged)
+    name, coefficient, tasks = _group_values(group.project, merged, group)
     group.name, group.coefficient = name, coefficient
     group.save(update_fields=["name", "coefficient"])
     group.tasks.set(tasks)

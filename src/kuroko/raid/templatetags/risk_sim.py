@@ -39,7 +39,9 @@ def signed(value: Any) -> str:
     if value is None or value == "":
         return "—"
     number = float(value)
-    text = number_format(abs(number), decimal_pos=0 if number == int(number) else 2, use_l10n=True, force_grouping=True)
+    text = number_format(
+        abs(number), decimal_pos=0 if number == int(number) else 2, use_l10n=True, force_grouping=True
+    )
     return f"+{text}" if number > 0 else f"−{text}" if number < 0 else "0"
 
 

@@ -38,7 +38,12 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _simulation_page(
-    request: HttpRequest, project: Project, *, form: dict[str, Any] | None = None, errors: Any = None, status: int = 200
+    request: HttpRequest,
+    project: Project,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     initial = selectors.default_options(project)
     values = form or {
@@ -89,7 +94,7 @@ def simulation_run(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, project=project, options=forms.run_options_from_post(request.POST)
         )
     except ValidationError as exc:
-        form = {key: request.POST.get(key, "") for key in request.POST}
+        form: dict[str, Any] = {key: request.POST.get(key, "") for key in request.POST}
         for box in ("use_range", "include_risks", "converge"):
             form[box] = request.POST.get(box) == "on"
         return _simulation_page(request, project, form=form, errors=_errors(exc), status=422)
@@ -161,7 +166,9 @@ def simulation_estimate_row(request: HttpRequest, code: str, task_id: int) -> Ht
     if not tasks:
         from django.http import Http404
 
-        raise Http404(_("Task %(id)s is not a leaf task of project %(code)s.") % {"id": task_id, "code": code})
+        raise Http404(
+            _("Task %(id)s is not a leaf task of project %(code)s.") % {"id": task_id, "code": code}
+        )
     task = tasks[task_id]
     units = duration_units()
     status = 200
@@ -247,7 +254,9 @@ def simulation_correlations(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             errors, status = _errors(exc), 422
         else:
-            messages.success(request, _("Correlation group “%(name)s” added.") % {"name": form["name"].strip()})
+            messages.success(
+                request, _("Correlation group “%(name)s” added.") % {"name": form["name"].strip()}
+            )
             return redirect("simulation-correlations", code=project.code)
     return render(
         request,
@@ -421,7 +430,9 @@ def simulation_compare(request: HttpRequest) -> HttpResponse:
     for run, result in ((comparison.a, comparison.ra), (comparison.b, comparison.rb)):
         if result.finish is not None:
             series[f"#{run.number} {run.name}".strip()] = result.finish.cumulative
-    chart = charts.cumulative_overlay(series, labels={"x": labels["date"], "probability": labels["probability"]})
+    chart = charts.cumulative_overlay(
+        series, labels={"x": labels["date"], "probability": labels["probability"]}
+    )
     return render(
         request,
         "raid/simulation_compare.html",
