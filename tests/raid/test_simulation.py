@@ -34,9 +34,15 @@ def plan(world) -> dict[str, Any]:
         data={"planned_start": date(2027, 4, 5), "planned_finish": date(2027, 4, 30)},
         expected_version=project.version,
     )
-    build = project_services.task_create(actor=admin, project=project, data={"name": "Build", "duration_minutes": 5 * DAY})
-    test = project_services.task_create(actor=admin, project=project, data={"name": "Test", "duration_minutes": 3 * DAY})
-    docs = project_services.task_create(actor=admin, project=project, data={"name": "Docs", "duration_minutes": 4 * DAY})
+    build = project_services.task_create(
+        actor=admin, project=project, data={"name": "Build", "duration_minutes": 5 * DAY}
+    )
+    test = project_services.task_create(
+        actor=admin, project=project, data={"name": "Test", "duration_minutes": 3 * DAY}
+    )
+    docs = project_services.task_create(
+        actor=admin, project=project, data={"name": "Docs", "duration_minutes": 4 * DAY}
+    )
     live = project_services.task_create(
         actor=admin, project=project, data={"name": "Go-live", "kind": "milestone", "duration_minutes": 0}
     )
@@ -137,8 +143,12 @@ def test_correlation_groups_map_to_leaf_tasks_once(world, plan):
     """A group becomes a correlation of its leaf tasks; a task already in a group is left out of later
     ones, and a group left with one task is skipped with a note."""
     project = plan["project"]
-    CorrelationGroupFactory(project=project, name="A team", coefficient="0.60", tasks=[plan["Build"], plan["Test"]])
-    CorrelationGroupFactory(project=project, name="B team", coefficient="0.40", tasks=[plan["Test"], plan["Go-live"]])
+    CorrelationGroupFactory(
+        project=project, name="A team", coefficient="0.60", tasks=[plan["Build"], plan["Test"]]
+    )
+    CorrelationGroupFactory(
+        project=project, name="B team", coefficient="0.40", tasks=[plan["Test"], plan["Go-live"]]
+    )
     mapped = risk_input(project, RunOptions())
     (group,) = mapped.model.correlations
     assert group.coefficient == 0.6
@@ -152,7 +162,9 @@ def test_task_costs_follow_planned_labour_cost(world, plan):
 
     build = plan["Build"]
     people_services.rate_card_add(
-        actor=world.admin, person=world.member.person, data={"effective_from": date(2027, 1, 1), "cost_rate": 6000}
+        actor=world.admin,
+        person=world.member.person,
+        data={"effective_from": date(2027, 1, 1), "cost_rate": 6000},
     )
     project_services.assignment_set(actor=world.admin, task=build, person=world.member.person)
     cost = risk_input(plan["project"], RunOptions()).model.costs[str(build.pk)]
@@ -174,7 +186,10 @@ def test_snapshot_round_trip_keeps_the_model_and_levelling(world, plan):
     (event,), (stored,) = mapped.model.events, call.model.events
     assert (stored.id, stored.probability, stored.tasks) == (event.id, event.probability, event.tasks)
     impact = event.schedule_impact
-    assert (stored.schedule_impact.minimum, stored.schedule_impact.maximum) == (impact.minimum, impact.maximum)
+    assert (stored.schedule_impact.minimum, stored.schedule_impact.maximum) == (
+        impact.minimum,
+        impact.maximum,
+    )
     levelled = {t.id: t.level_start for t in call.plan.tasks if t.level_start is not None}
     assert levelled == {str(docs.pk): datetime(2027, 4, 20, 9)}
     assert call.kwargs["deadline"] == datetime(2027, 4, 30, 23, 59)
@@ -186,7 +201,9 @@ def test_snapshot_round_trip_keeps_the_model_and_levelling(world, plan):
 def test_a_run_is_numbered_snapshotted_and_computed(world, plan, django_capture_on_commit_callbacks):
     """Runs are numbered per project; the snapshot holds the plan, the options and the estimates; the
     background task stores the results with P10 ≤ P50 ≤ P80 ≤ P90 and the deadline's probability."""
-    TaskEstimateFactory(task=plan["Build"], minimum_minutes=4 * DAY, most_likely_minutes=5 * DAY, maximum_minutes=10 * DAY)
+    TaskEstimateFactory(
+        task=plan["Build"], minimum_minutes=4 * DAY, most_likely_minutes=5 * DAY, maximum_minutes=10 * DAY
+    )
     first = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks, seed=7, name="Baseline")
     second = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks, seed=7)
     assert (first.number, second.number) == (1, 2)
@@ -288,7 +305,9 @@ def test_progress_is_written_while_running(world, plan, django_capture_on_commit
         return query
 
     monkeypatch.setattr(services.SimulationRun.objects, "filter", spy)
-    run = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks, iterations=3000, range=[0.9, 1, 1.4])
+    run = run_now(
+        world.pm, plan["project"], django_capture_on_commit_callbacks, iterations=3000, range=[0.9, 1, 1.4]
+    )
     assert run.status == RunStatus.DONE
     assert 33 in seen and 66 in seen  # after the first two of three batches of 1,000
 
@@ -345,24 +364,39 @@ def test_estimates_only_for_leaf_tasks_of_the_project(world, plan):
     """A summary task, a milestone and another project's task cannot have an estimate here."""
     for task in (world.summary, plan["Go-live"], world.other_task):
         with pytest.raises(ValidationError) as caught:
-            services.estimates_save(user=world.pm, project=plan["project"], rows=[EstimateRow(task.pk, 1, 2, 3)])
+            services.estimates_save(
+                user=world.pm, project=plan["project"], rows=[EstimateRow(task.pk, 1, 2, 3)]
+            )
         assert f"tasks.{task.pk}" in caught.value.message_dict
 
 
 def test_estimates_need_the_right_to_simulate(world, plan):
     """A team member cannot change estimates."""
     with pytest.raises(PermissionDenied):
-        services.estimates_save(user=world.member, project=plan["project"], rows=[EstimateRow(plan["Build"].pk, 1, 2, 3)])
+        services.estimates_save(
+            user=world.member, project=plan["project"], rows=[EstimateRow(plan["Build"].pk, 1, 2, 3)]
+        )
 
 
 def test_a_range_is_applied_to_chosen_or_missing_tasks(world, plan):
     """Factors × the planned duration; "missing" leaves existing estimates alone; clearing removes them."""
     project, build, docs = plan["project"], plan["Build"], plan["Docs"]
-    services.estimates_apply_range(user=world.pm, project=project, tasks=[build.pk], factors=["0.8", "1", "1.5"])
+    services.estimates_apply_range(
+        user=world.pm, project=project, tasks=[build.pk], factors=["0.8", "1", "1.5"]
+    )
     estimate = TaskEstimate.objects.get(task=build)
-    assert (estimate.minimum_minutes, estimate.most_likely_minutes, estimate.maximum_minutes) == (1920, 2400, 3600)
+    assert (estimate.minimum_minutes, estimate.most_likely_minutes, estimate.maximum_minutes) == (
+        1920,
+        2400,
+        3600,
+    )
     count = services.estimates_apply_range(
-        user=world.pm, project=project, tasks=None, factors=[1, 1, 2], distribution="uniform", only_missing=True
+        user=world.pm,
+        project=project,
+        tasks=None,
+        factors=[1, 1, 2],
+        distribution="uniform",
+        only_missing=True,
     )
     assert count == 4  # Test, Docs, and ALPHA's Screens and Review; not Build again
     assert TaskEstimate.objects.get(task=build).maximum_minutes == 3600
@@ -430,7 +464,9 @@ def test_a_task_belongs_to_one_group(world, plan):
 def test_results_read_for_the_page(world, plan, django_capture_on_commit_callbacks):
     """The results page's view: finish percentiles as dates, the milestone, criticality sorted, the
     sensitivity of varying tasks, the events with their observed occurrence."""
-    TaskEstimateFactory(task=plan["Build"], minimum_minutes=4 * DAY, most_likely_minutes=5 * DAY, maximum_minutes=12 * DAY)
+    TaskEstimateFactory(
+        task=plan["Build"], minimum_minutes=4 * DAY, most_likely_minutes=5 * DAY, maximum_minutes=12 * DAY
+    )
     risk(plan["project"], tasks=[plan["Docs"]], probability_percent=Decimal("100"))
     run = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks, range=None)
     result = selectors.results(run)
@@ -449,7 +485,9 @@ def test_compare_two_runs(world, plan, django_capture_on_commit_callbacks):
     added, the option."""
     project = plan["project"]
     a = run_now(world.pm, project, django_capture_on_commit_callbacks, range=None)
-    TaskEstimateFactory(task=plan["Build"], minimum_minutes=8 * DAY, most_likely_minutes=10 * DAY, maximum_minutes=10 * DAY)
+    TaskEstimateFactory(
+        task=plan["Build"], minimum_minutes=8 * DAY, most_likely_minutes=10 * DAY, maximum_minutes=10 * DAY
+    )
     risk(project, tasks=[plan["Test"]])
     b = run_now(world.pm, project, django_capture_on_commit_callbacks, range=None, seed=3)
     c = selectors.compare(world.member, a.pk, b.pk)
@@ -460,7 +498,9 @@ def test_compare_two_runs(world, plan, django_capture_on_commit_callbacks):
     assert [r.change for r in c.risk_changes] == ["added"]
 
 
-def test_compare_refuses_runs_without_results_or_of_two_projects(world, plan, django_capture_on_commit_callbacks):
+def test_compare_refuses_runs_without_results_or_of_two_projects(
+    world, plan, django_capture_on_commit_callbacks
+):
     """A run still queued, a run of another project, or a missing id is refused with a message."""
     a = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=False):
@@ -474,7 +514,9 @@ def test_compare_refuses_runs_without_results_or_of_two_projects(world, plan, dj
         selectors.compare(world.admin, a.pk, other.pk)
 
 
-def test_latest_forecast_and_portfolio_in_one_query(world, plan, django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_latest_forecast_and_portfolio_in_one_query(
+    world, plan, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     """The project card reads the latest done run; the portfolio reads every project's in one query and
     only those the user may read."""
     run_now(world.pm, plan["project"], django_capture_on_commit_callbacks)

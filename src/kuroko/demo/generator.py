@@ -137,6 +137,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     # Timesheets, attendance, contracts, overtime rules and baselines (after the rates: entries cost).
     entries = tracking.build(seed=seed, today=day, planned=planned)
     refresh_statistics()
+    # Schedule risk: estimates, correlation groups and one simulation run per active project (last).
+    from kuroko.demo import raid_simulation
+
+    raid_simulation.build(seed=seed, today=day)
     return DemoSummary._of(counts, entries)
 
 

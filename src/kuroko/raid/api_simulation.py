@@ -307,6 +307,8 @@ def estimate_put(request: HttpRequest, code: str, payload: EstimatesIn) -> Any:
             for key, messages in exc.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
     if errors:
+        for key, messages in services.estimate_errors(tasks, rows).items():
+            errors.setdefault(key, []).extend(messages)
         raise ValidationError(errors)
     changed = services.estimates_save(user=request.user, project=project, rows=rows)
     return {"changed": changed, "estimates": selectors.estimates(request.user, project)}

@@ -90,7 +90,8 @@ def estimate_rows_from_post(
     post: Mapping[str, Any], tasks: Mapping[int, Task], units: DurationUnits
 ) -> list[EstimateRow]:
     """The rows of the estimates table posted for `tasks` (inputs opt-/ml-/pes-/dist-<pk>); every bad value
-    is reported, naming its task and field. Tasks whose inputs were not posted are left out."""
+    is reported, naming its task and field — those of the rows that parsed too (the order of the three
+    durations, a missing one). Tasks whose inputs were not posted are left out."""
     rows: list[EstimateRow] = []
     errors: dict[str, list[str]] = {}
     for pk, task in tasks.items():
@@ -110,6 +111,10 @@ def estimate_rows_from_post(
             for key, messages in exc.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
     if errors:
+        from kuroko.raid.services.simulation import estimate_errors
+
+        for key, messages in estimate_errors(tasks, rows).items():
+            errors.setdefault(key, []).extend(messages)
         raise ValidationError(errors)
     return rows
 

@@ -349,13 +349,9 @@ def estimable(project: Project, pks: Iterable[int]) -> dict[int, Task]:
     return out
 
 
-@transaction.atomic
-def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) -> int:
-    """Set (or clear) the three-point estimates of the rows' tasks in one transaction; nothing is saved
-    when a row is wrong. Each problem names the task and the field (`tasks.<id>.<field>`). Returns how many
-    tasks changed."""
-    require(can_simulate(user, project))
-    tasks = estimable(project, [r.task for r in rows])
+def estimate_errors(tasks: Mapping[int, Task], rows: Sequence[EstimateRow]) -> dict[str, list[str]]:
+    """What is wrong with each row (`tasks.<id>.<field>` → messages naming the task); empty when all is
+    well. `tasks`: the rows' tasks by pk."""
     errors: dict[str, list[str]] = {}
     for row in rows:
         task = tasks[row.task]
@@ -398,6 +394,17 @@ def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) 
                 _("Task %(task)s: unknown distribution “%(value)s”.")
                 % {"task": where, "value": row.distribution}
             )
+    return errors
+
+
+@transaction.atomic
+def estimates_save(*, user: Any, project: Project, rows: Sequence[EstimateRow]) -> int:
+    """Set (or clear) the three-point estimates of the rows' tasks in one transaction; nothing is saved
+    when a row is wrong. Each problem names the task and the field (`tasks.<id>.<field>`). Returns how many
+    tasks changed."""
+    require(can_simulate(user, project))
+    tasks = estimable(project, [r.task for r in rows])
+    errors = estimate_errors(tasks, rows)
     if errors:
         raise ValidationError(errors)
     existing = {e.task_id: e for e in TaskEstimate.objects.filter(task_id__in=tasks)}

@@ -29,9 +29,10 @@ FACTOR_DEFAULTS = ("0.9", "1.0", "1.3")
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}
+    """Messages by field; errors of no field under "non_field" (templates cannot read "__all__")."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field": exc.messages}
+    return {("non_field" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
 
 
 # --- the project's runs ---------------------------------------------------------------------------
