@@ -93,8 +93,13 @@ def test_nothing_varies_gives_the_scheduled_finish(world, plan, django_capture_o
 
 def test_estimates_and_range_are_mapped(world, plan):
     """Estimates become the engine's (minutes, distribution); tasks without one take the run's range."""
-    TaskEstimateFactory(task=plan["Build"], minimum_minutes=4 * DAY, most_likely_minutes=5 * DAY,
-                        maximum_minutes=9 * DAY, distribution="triangular")  # fmt: skip
+    TaskEstimateFactory(
+        task=plan["Build"],
+        minimum_minutes=4 * DAY,
+        most_likely_minutes=5 * DAY,
+        maximum_minutes=9 * DAY,
+        distribution="triangular",
+    )
     mapped = risk_input(plan["project"], RunOptions(range=(0.8, 1.0, 1.5), distribution="uniform"))
     estimate = mapped.model.estimates[str(plan["Build"].pk)]
     assert (estimate.minimum, estimate.most_likely, estimate.maximum) == (4 * DAY, 5 * DAY, 9 * DAY)
@@ -328,12 +333,28 @@ def test_estimates_are_saved_changed_and_cleared(world, plan):
     """One call creates, changes and clears estimates; unchanged rows are not counted."""
     build, test = plan["Build"], plan["Test"]
     project = plan["project"]
-    assert services.estimates_save(user=world.pm, project=project, rows=[
-        EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY), EstimateRow(test.pk, 2 * DAY, 3 * DAY, 5 * DAY, "triangular"),
-    ]) == 2  # fmt: skip
-    assert services.estimates_save(user=world.pm, project=project, rows=[
-        EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY), EstimateRow(test.pk, None, None, None),
-    ]) == 1  # fmt: skip
+    assert (
+        services.estimates_save(
+            user=world.pm,
+            project=project,
+            rows=[
+                EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY),
+                EstimateRow(test.pk, 2 * DAY, 3 * DAY, 5 * DAY, "triangular"),
+            ],
+        )
+        == 2
+    )
+    assert (
+        services.estimates_save(
+            user=world.pm,
+            project=project,
+            rows=[
+                EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY),
+                EstimateRow(test.pk, None, None, None),
+            ],
+        )
+        == 1
+    )
     assert list(TaskEstimate.objects.values_list("task_id", "maximum_minutes")) == [(build.pk, 8 * DAY)]
 
 
@@ -351,9 +372,14 @@ def test_a_bad_estimate_names_the_task_and_field_and_saves_nothing(world, plan, 
     build, test = plan["Build"], plan["Test"]
     low, likely, high = (None if v is None else v * DAY for v in row)
     with pytest.raises(ValidationError) as caught:
-        services.estimates_save(user=world.pm, project=plan["project"], rows=[
-            EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY), EstimateRow(test.pk, low, likely, high),
-        ])  # fmt: skip
+        services.estimates_save(
+            user=world.pm,
+            project=plan["project"],
+            rows=[
+                EstimateRow(build.pk, 4 * DAY, 5 * DAY, 8 * DAY),
+                EstimateRow(test.pk, low, likely, high),
+            ],
+        )
     errors = caught.value.message_dict
     assert list(errors) == [f"tasks.{test.pk}.{field}"]
     assert "“Test”" in errors[f"tasks.{test.pk}.{field}"][0]
@@ -413,11 +439,20 @@ def test_a_range_is_applied_to_chosen_or_missing_tasks(world, plan):
 def test_correlation_groups_create_update_delete(world, plan):
     """A group is created with two tasks, renamed and given a third, then deleted."""
     project = plan["project"]
-    group = services.correlation_group_create(user=world.pm, project=project, data={
-        "name": "Subcontractor A", "coefficient": "0.5", "tasks": [plan["Build"].pk, plan["Test"].pk],
-    })  # fmt: skip
-    services.correlation_group_update(user=world.pm, group=group, data={"name": "Sub A", "tasks": [
-        plan["Build"].pk, plan["Test"].pk, plan["Docs"].pk]})  # fmt: skip
+    group = services.correlation_group_create(
+        user=world.pm,
+        project=project,
+        data={
+            "name": "Subcontractor A",
+            "coefficient": "0.5",
+            "tasks": [plan["Build"].pk, plan["Test"].pk],
+        },
+    )
+    services.correlation_group_update(
+        user=world.pm,
+        group=group,
+        data={"name": "Sub A", "tasks": [plan["Build"].pk, plan["Test"].pk, plan["Docs"].pk]},
+    )
     group.refresh_from_db()
     assert group.name == "Sub A" and group.coefficient == Decimal("0.50") and group.tasks.count() == 3
     services.correlation_group_delete(user=world.pm, group=group)
@@ -450,11 +485,17 @@ def test_bad_correlation_groups_are_refused(world, plan, data, field):
 def test_a_task_belongs_to_one_group(world, plan):
     """A second group with a task of the first is refused naming the task."""
     project = plan["project"]
-    services.correlation_group_create(user=world.pm, project=project, data={
-        "name": "A", "coefficient": "0.5", "tasks": [plan["Build"].pk, plan["Test"].pk]})  # fmt: skip
+    services.correlation_group_create(
+        user=world.pm,
+        project=project,
+        data={"name": "A", "coefficient": "0.5", "tasks": [plan["Build"].pk, plan["Test"].pk]},
+    )
     with pytest.raises(ValidationError) as caught:
-        services.correlation_group_create(user=world.pm, project=project, data={
-            "name": "B", "coefficient": "0.5", "tasks": [plan["Test"].pk, plan["Docs"].pk]})  # fmt: skip
+        services.correlation_group_create(
+            user=world.pm,
+            project=project,
+            data={"name": "B", "coefficient": "0.5", "tasks": [plan["Test"].pk, plan["Docs"].pk]},
+        )
     assert "Test" in caught.value.message_dict["tasks"][0]
 
 

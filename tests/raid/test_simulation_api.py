@@ -23,8 +23,11 @@ def test_start_read_list_and_delete_a_run(world, plan, django_capture_on_commit_
     status, progress and results; the list has its P50/P80; DELETE removes it."""
     client = signed_in(world.pm)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, "/api/v1/projects/ALPHA/simulation-runs",
-                        {"iterations": 500, "seed": 3, "range": [0.9, 1, 1.5], "name": "API"})  # fmt: skip
+        response = post(
+            client,
+            "/api/v1/projects/ALPHA/simulation-runs",
+            {"iterations": 500, "seed": 3, "range": [0.9, 1, 1.5], "name": "API"},
+        )
     assert response.status_code == 201, response.content
     created = response.json()
     assert created["status"] == "queued" and created["number"] == 1 and created["range"] == [0.9, 1.0, 1.5]
@@ -57,10 +60,22 @@ def test_estimates_get_and_put(world, plan):  # noqa: F811
     build, test = plan["Build"], plan["Test"]
     TaskEstimateFactory(task=test)
     client = signed_in(world.pm)
-    response = put(client, "/api/v1/projects/ALPHA/estimates", {"estimates": [
-        {"task": build.pk, "minimum": "4d", "most_likely": 2400, "maximum": "2w", "distribution": "triangular"},
-        {"task": test.pk, "minimum": None, "most_likely": None, "maximum": None},
-    ]})  # fmt: skip
+    response = put(
+        client,
+        "/api/v1/projects/ALPHA/estimates",
+        {
+            "estimates": [
+                {
+                    "task": build.pk,
+                    "minimum": "4d",
+                    "most_likely": 2400,
+                    "maximum": "2w",
+                    "distribution": "triangular",
+                },
+                {"task": test.pk, "minimum": None, "most_likely": None, "maximum": None},
+            ]
+        },
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["changed"] == 2
@@ -69,7 +84,12 @@ def test_estimates_get_and_put(world, plan):  # noqa: F811
     assert rows[test.pk]["most_likely_minutes"] is None
     assert list(TaskEstimate.objects.values_list("task_id", flat=True)) == [build.pk]
     assert [r["name"] for r in client.get("/api/v1/projects/ALPHA/estimates").json()] == [
-        "Screens", "Review", "Build", "Test", "Docs"]  # fmt: skip
+        "Screens",
+        "Review",
+        "Build",
+        "Test",
+        "Docs",
+    ]
 
 
 def test_bad_estimates_are_422_naming_the_task(world, plan):  # noqa: F811
@@ -77,15 +97,24 @@ def test_bad_estimates_are_422_naming_the_task(world, plan):  # noqa: F811
     nothing."""
     build, test = plan["Build"], plan["Test"]
     client = signed_in(world.pm)
-    response = put(client, "/api/v1/projects/ALPHA/estimates", {"estimates": [
-        {"task": build.pk, "minimum": "4d", "most_likely": "5d", "maximum": "8d"},
-        {"task": test.pk, "minimum": "4d", "most_likely": "3x", "maximum": "2d"},
-    ]})  # fmt: skip
+    response = put(
+        client,
+        "/api/v1/projects/ALPHA/estimates",
+        {
+            "estimates": [
+                {"task": build.pk, "minimum": "4d", "most_likely": "5d", "maximum": "8d"},
+                {"task": test.pk, "minimum": "4d", "most_likely": "3x", "maximum": "2d"},
+            ]
+        },
+    )
     assert response.status_code == 422
     (detail,) = response.json()["detail"]
     assert detail["loc"] == ["body", f"tasks.{test.pk}.most_likely"] and "“Test”" in detail["msg"]
-    response = put(client, "/api/v1/projects/ALPHA/estimates", {"estimates": [
-        {"task": plan["Go-live"].pk, "minimum": 1, "most_likely": 2, "maximum": 3}]})  # fmt: skip
+    response = put(
+        client,
+        "/api/v1/projects/ALPHA/estimates",
+        {"estimates": [{"task": plan["Go-live"].pk, "minimum": 1, "most_likely": 2, "maximum": 3}]},
+    )
     assert response.status_code == 422 and "milestone" in response.json()["detail"][0]["msg"]
     assert not TaskEstimate.objects.exists()
     assert (
@@ -100,8 +129,11 @@ def test_correlation_groups_crud(world, plan):  # noqa: F811
     created = post(client, "/api/v1/projects/ALPHA/correlation-groups", body)
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    response = client.patch(f"/api/v1/correlation-groups/{pk}", data=json.dumps({"coefficient": "0.8"}),
-                            content_type="application/json")  # fmt: skip
+    response = client.patch(
+        f"/api/v1/correlation-groups/{pk}",
+        data=json.dumps({"coefficient": "0.8"}),
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["coefficient"] == "0.80"
     assert client.get(f"/api/v1/correlation-groups/{pk}").json()["name"] == "Sub A"
     assert len(client.get("/api/v1/projects/ALPHA/correlation-groups").json()) == 1

@@ -47,9 +47,19 @@ def test_the_member_reads_but_gets_no_run_form(world, plan):  # noqa: F811
 def test_running_from_the_form(world, plan, django_capture_on_commit_callbacks):  # noqa: F811
     """Posting the form starts a run with its options and redirects to it; bad input is shown (422)."""
     client = signed_in(world.pm)
-    form = {"name": "First", "iterations": "500", "seed": "42", "sampling": "random", "distribution": "triangular",
-            "deadline": "2027-05-07", "use_range": "on", "range_min": "0.9", "range_most_likely": "1",
-            "range_max": "1.4", "include_risks": "on"}  # fmt: skip
+    form = {
+        "name": "First",
+        "iterations": "500",
+        "seed": "42",
+        "sampling": "random",
+        "distribution": "triangular",
+        "deadline": "2027-05-07",
+        "use_range": "on",
+        "range_min": "0.9",
+        "range_most_likely": "1",
+        "range_max": "1.4",
+        "include_risks": "on",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/projects/ALPHA/simulation/run/", form)
     run = SimulationRun.objects.get()
@@ -71,10 +81,19 @@ def test_estimates_page_saves_the_whole_page(world, plan):  # noqa: F811
     client = signed_in(world.pm)
     html = client.get("/projects/ALPHA/simulation/estimates/").content.decode()
     assert f'name="ml-{build.pk}"' in html and "Go-live" not in html  # milestones have no estimate
-    response = client.post("/projects/ALPHA/simulation/estimates/", {
-        f"opt-{build.pk}": "4d", f"ml-{build.pk}": "5d", f"pes-{build.pk}": "2w", f"dist-{build.pk}": "triangular",
-        f"opt-{test.pk}": "20h", f"ml-{test.pk}": "3d", f"pes-{test.pk}": "5d", f"dist-{test.pk}": "pert",
-    })  # fmt: skip
+    response = client.post(
+        "/projects/ALPHA/simulation/estimates/",
+        {
+            f"opt-{build.pk}": "4d",
+            f"ml-{build.pk}": "5d",
+            f"pes-{build.pk}": "2w",
+            f"dist-{build.pk}": "triangular",
+            f"opt-{test.pk}": "20h",
+            f"ml-{test.pk}": "3d",
+            f"pes-{test.pk}": "5d",
+            f"dist-{test.pk}": "pert",
+        },
+    )
     assert response.status_code == 302
     estimates = {e.task_id: e for e in TaskEstimate.objects.all()}
     assert (estimates[build.pk].maximum_minutes, estimates[build.pk].distribution) == (10 * DAY, "triangular")
@@ -87,10 +106,17 @@ def test_estimates_page_shows_every_error_in_its_row_and_saves_nothing(world, pl
     """A bad duration and an out-of-order estimate are both shown in their rows (422); nothing saved."""
     build, test = plan["Build"], plan["Test"]
     client = signed_in(world.pm)
-    response = client.post("/projects/ALPHA/simulation/estimates/", {
-        f"opt-{build.pk}": "4x", f"ml-{build.pk}": "5d", f"pes-{build.pk}": "8d",
-        f"opt-{test.pk}": "4d", f"ml-{test.pk}": "3d", f"pes-{test.pk}": "5d",
-    })  # fmt: skip
+    response = client.post(
+        "/projects/ALPHA/simulation/estimates/",
+        {
+            f"opt-{build.pk}": "4x",
+            f"ml-{build.pk}": "5d",
+            f"pes-{build.pk}": "8d",
+            f"opt-{test.pk}": "4d",
+            f"ml-{test.pk}": "3d",
+            f"pes-{test.pk}": "5d",
+        },
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "the optimistic duration “4x” is not a duration" in html

@@ -38,7 +38,7 @@ TESTING = ("テスト", "Test", "test")
 def _kind(name: str) -> str:
     if any(word in name for word in TESTING):
         return "test"
-    if any(word in name for word in DEVELOPMENT):
+    if any(word.lower() in name.lower() for word in DEVELOPMENT):
         return "development"
     return "other"
 
