@@ -76,14 +76,18 @@ def build(*, seed: int, today: date) -> int:
                 )
             )
         TaskEstimate.objects.bulk_create(estimates)
+        japanese = any(ord(c) > 127 for c in project.name)
         builders = [t for t in tasks if _kind(t.name) == "development"][:12]
+        name = "製造チーム(協力会社)" if japanese else "Build team (subcontractor)"
+        if len(builders) < 2:
+            # No build phase (maintenance, agile): the tasks of the busiest owner move together instead.
+            by_owner: dict[int | None, list[Task]] = {}
+            for task in tasks:
+                by_owner.setdefault(task.owner_id, []).append(task)
+            builders = max(by_owner.values(), key=len)[:12]
+            name = "同一担当者の作業" if japanese else "One owner's work"
         if len(builders) >= 2:
-            japanese = any(ord(c) > 127 for c in project.name)
-            group = CorrelationGroup.objects.create(
-                project=project,
-                name="製造チーム(協力会社)" if japanese else "Build team (subcontractor)",
-                coefficient="0.50",
-            )
+            group = CorrelationGroup.objects.create(project=project, name=name, coefficient="0.50")
             group.tasks.set(builders)
         simulation_start(
             user=actor,
@@ -91,7 +95,7 @@ def build(*, seed: int, today: date) -> int:
             options={
                 "iterations": ITERATIONS,
                 "seed": seed,
-                "name": "初回分析" if any(ord(c) > 127 for c in project.name) else "First analysis",
+                "name": "初回分析" if japanese else "First analysis",
             },
             background=False,
         )
