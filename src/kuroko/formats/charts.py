@@ -248,7 +248,8 @@ def risk_histogram(
     right axis (`cumulative`: (value, probability)), and rules at `markers` (value, label, colour) such as
     P50, P80 and the deadline. `labels`: x, count, probability."""
     if money:
-        x: dict[str, Any] = {"type": "quantitative", "axis": {"format": ",.0f"}}
+        # Amounts start far from zero: a scale from 0 would squeeze every bar into one corner.
+        x: dict[str, Any] = {"type": "quantitative", "axis": {"format": ",.0f"}, "scale": {"zero": False}}
         tip: dict[str, Any] = {"type": "quantitative", "format": ",.0f"}
         bars = [{"x": low, "x2": high, "count": n} for low, high, n in histogram]
     else:
@@ -258,7 +259,7 @@ def risk_histogram(
     curve = [{"x": v if money else _iso(v), "p": p} for v, p in cumulative]
     bar_encoding: dict[str, Any] = {
         "x": {**x, "field": "x", "title": labels["x"]},
-        "y": {"field": "count", "type": "quantitative", "title": labels["count"]},
+        "y": {"field": "count", "type": "quantitative", "title": labels["count"], "scale": {"domainMin": 0}},
         "tooltip": [
             {**tip, "field": "x", "title": labels["x"]},
             {"field": "count", "type": "quantitative", "title": labels["count"]},

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -67,7 +67,7 @@ def runs(user: Any, project: Project) -> QuerySet[SimulationRun]:
     _require_view(user, project)
     return (
         SimulationRun.objects.filter(project=project)
-        .select_related("created_by")
+        .select_related("created_by__person")
         .defer("inputs", "results")
         .annotate(
             p50=KT("results__finish__p50"),
@@ -80,7 +80,7 @@ def runs(user: Any, project: Project) -> QuerySet[SimulationRun]:
 
 
 def run_get(user: Any, pk: int) -> SimulationRun:
-    run = SimulationRun.objects.select_related("project", "created_by").filter(pk=pk).first()
+    run = SimulationRun.objects.select_related("project", "created_by__person").filter(pk=pk).first()
     if run is None:
         raise Http404(_("No simulation run with id %(id)s.") % {"id": pk})
     _require_view(user, run.project)
@@ -135,11 +135,11 @@ def overview(user: Any, project: Project) -> Overview:
     leaves = Task.objects.filter(project=project, children__isnull=True).exclude(kind=TaskKind.MILESTONE)
     total = leaves.count()
     estimated = TaskEstimate.objects.filter(task__in=leaves).count()
+    # Finished tasks never vary: only tasks with work left need an estimate.
+    unestimated = leaves.filter(percent_complete__lt=100, estimate__isnull=True).count()
     risks = quantified_risks(project).count()
     groups = CorrelationGroup.objects.filter(project=project).count()
-    varying = TaskEstimate.objects.filter(task__in=leaves).exclude(
-        minimum_minutes=models_f("maximum_minutes")
-    )
+    varying = TaskEstimate.objects.filter(task__in=leaves).exclude(minimum_minutes=F("maximum_minutes"))
     warnings = []
     if total == 0:
         warnings.append(_("The project has no task that takes time: there is nothing to simulate."))
@@ -151,21 +151,15 @@ def overview(user: Any, project: Project) -> Overview:
                 "dates (the result is deterministic)."
             )
         )
-    if 0 < estimated < total:
+    if estimated and unestimated:
         warnings.append(
             _(
-                "%(count)d of %(total)d tasks have no estimate: they vary only by the range below, or not "
-                "at all if you give none."
+                "%(count)d tasks with work left have no estimate: they vary only by the range below, or "
+                "not at all if you give none."
             )
-            % {"count": total - estimated, "total": total}
+            % {"count": unestimated}
         )
     return Overview(total, estimated, risks, groups, warnings, can_simulate(user, project))
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 def default_options(project: Project) -> dict[str, Any]:
@@ -751,7 +745,7 @@ def compare(user: Any, a_pk: Any, b_pk: Any) -> Comparison:
     if ra.cost and rb.cost:
         for p in (50, 80):
             left_c, right_c = ra.cost.percentiles.get(p), rb.cost.percentiles.get(p)
-            change = None if left_c is None or right_c is None else right_c - left_c
+            change = None if left_c is None or right_c is None else round(right_c - left_c)
             cost.append(Row(f"P{p}", left_c, right_c, change))
     labels = {**labels_a, **(b.inputs.get("labels") or {})}
     return Comparison(
