@@ -266,16 +266,24 @@ def risk_histogram(
         ],
     }
     if money:
+        # A bin spans [x, x2): drawn as a rectangle from the axis up to its count.
         bar_encoding["x2"] = {"field": "x2"}
+        bar_encoding["y2"] = {"datum": 0}
     layers: list[dict[str, Any]] = [
         {
             "data": {"values": bars},
-            "mark": {"type": "bar", "color": "#93c5fd", "opacity": 0.9, "binSpacing": 1},
+            "mark": {"type": "rect" if money else "bar", "color": "#93c5fd", "opacity": 0.9},
             "encoding": bar_encoding,
         },
         {
             "data": {"values": curve},
-            "mark": {"type": "line", "color": COLOURS[0], "strokeWidth": 2, "interpolate": "step-after"},
+            "mark": {
+                "type": "line",
+                "color": COLOURS[0],
+                "strokeWidth": 2,
+                # A day's probability holds until the next day; a cost's is known at each bin's edge.
+                "interpolate": "linear" if money else "step-after",
+            },
             "encoding": {
                 "x": {**x, "field": "x", "title": labels["x"]},
                 "y": {

@@ -27,6 +27,7 @@ from kuroko.raid.mapping import DEFAULT_RANGE
 from kuroko.raid.models import (
     OPEN_RISK_STATUSES,
     CorrelationGroup,
+    DistributionChoice,
     Risk,
     RunStatus,
     SimulationRun,
@@ -484,7 +485,9 @@ def results(run: SimulationRun, *, all_tasks: bool = False) -> Results:
         )
         for e in inputs.get("events") or []
     ]
-    options = inputs.get("options") or {}
+    options = dict(inputs.get("options") or {})
+    if options.get("distribution") in DistributionChoice.values:
+        options["distribution_label"] = DistributionChoice(options["distribution"]).label
     varied = int(inputs.get("varied") or 0)
     return Results(
         run=run,
@@ -589,6 +592,10 @@ def _option_text(key: str, value: Any) -> str:
         return " / ".join(f"{float(v):g}" for v in value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if key == "distribution" and value in DistributionChoice.values:
+        return str(DistributionChoice(value).label)
+    if key == "sampling":
+        return str(_("Latin hypercube") if value == "lhs" else _("Random"))
     return str(value)
 
 
