@@ -61,6 +61,7 @@ test-browser: env
 test: lint check-arch typecheck test-sqlite test-postgres test-browser
 
 bench: env
+	$(RUN)/python bench/bench_risk.py
 	$(RUN)/python bench/bench_foundation.py
 	$(RUN)/python bench/bench_load.py
 	$(RUN)/python bench/bench_leveling_app.py

@@ -177,3 +177,108 @@ def test_evm_bad_input_exits_2(tmp_path):
     wrong.write_text(EVM_PLAN.read_text().replace('"budget": 500000', '"budget": -5'))
     out = run(tmp_path, "evm", str(wrong), "--status-date", "2027-06-18")
     assert out.returncode == 2 and "tasks[1] (id '1.1')" in out.stderr and "budget" in out.stderr
+
+
+RISK_PLAN = Path(__file__).parents[1] / "docs" / "examples" / "risk-plan.json"
+
+
+def test_simulate_prints_json_with_percentile_dates_and_criticality(tmp_path):
+    """`kuroko simulate FILE --iterations N --seed S --json`: P10–P90 finish dates and criticality; the
+    same seed gives the same output."""
+    import json
+
+    args = (
+        "simulate",
+        str(RISK_PLAN),
+        "--iterations",
+        "2000",
+        "--seed",
+        "3",
+        "--json",
+        "--deadline",
+        "2026-06-19",
+    )
+    out = run(tmp_path, *args)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    finish = data["finish"]
+    assert finish["p10"] <= finish["p50"] <= finish["p80"] <= finish["p90"]
+    assert all(len(finish[p]) == 10 for p in ("p10", "p50", "p80", "p90"))
+    assert set(data["criticality"]) == {"1", "2", "3", "4", "5", "6"} and data["criticality"]["3"] == 1.0
+    assert 0 < finish["probability_deadline"] < 1 and data["iterations"] == 2000 and data["seed"] == 3
+    assert data["cost"]["p80"] > data["cost"]["p50"]
+    assert run(tmp_path, *args).stdout == out.stdout
+
+
+def test_simulate_prints_tables(tmp_path):
+    """Without --json: the finish percentiles, milestones, top tasks and cost."""
+    out = run(tmp_path, "simulate", str(RISK_PLAN), "--iterations", "1000", "--deadline", "2026-06-19")
+    assert out.returncode == 0, out.stderr
+    for text in (
+        "P10",
+        "P90",
+        "Release",
+        "Criticality",
+        "Sensitivity",
+        "Cost",
+        "Probability of finishing by",
+    ):
+        assert text in out.stdout, text
+
+
+def test_simulate_warns_when_nothing_is_uncertain(tmp_path):
+    """A plan without estimates, risks or --range is deterministic: a warning says how to add uncertainty;
+    --range makes every task vary."""
+    import json
+
+    small = str(Path(__file__).parents[1] / "docs" / "examples" / "small-plan.json")
+    flat = run(tmp_path, "simulate", small, "--iterations", "50", "--json")
+    assert (
+        flat.returncode == 0
+        and "nothing in this plan is uncertain" in flat.stderr
+        and "--range" in flat.stderr
+    )
+    varied = run(tmp_path, "simulate", small, "--iterations", "200", "--json", "--range", "0.9,1,1.5")
+    assert varied.returncode == 0 and varied.stderr == ""
+    finish = json.loads(varied.stdout)["finish"]
+    assert finish["p90"] > finish["p10"]
+
+
+def test_simulate_reads_ms_project_xml(tmp_path):
+    """An MSPDI file has no estimates: --range varies its tasks."""
+    import json
+    from datetime import datetime
+
+    from kuroko.engine.model import Link, Plan, Task
+    from kuroko.formats.mspdi import write_mspdi
+
+    plan = Plan(datetime(2026, 4, 1, 8), (Task("1", "A", 960), Task("2", "B", 480)), (Link("1", "2"),))
+    path = tmp_path / "plan.xml"
+    path.write_bytes(write_mspdi(plan))
+    out = run(tmp_path, "simulate", str(path), "--iterations", "500", "--range", "1,1,2", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["finish"]["p90"] > "2026-04-02"
+
+
+def test_simulate_bad_input_exits_2(tmp_path):
+    """Missing file, bad JSON, an unknown task in a risk, 0 iterations, a bad --range or --deadline: exit
+    code 2, the problem on stderr, nothing on stdout."""
+    missing = run(tmp_path, "simulate", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"start": "2026-04-01T08:00:00", "tasks": [')
+    out = run(tmp_path, "simulate", str(broken))
+    assert out.returncode == 2 and "line 1" in out.stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(RISK_PLAN.read_text(encoding="utf-8").replace('"tasks": ["3"]', '"tasks": ["99"]'))
+    out = run(tmp_path, "simulate", str(wrong))
+    assert out.returncode == 2 and "risks[0] (id 'R1').tasks[0]: task '99' is not in the plan" in out.stderr
+    zero = run(tmp_path, "simulate", str(RISK_PLAN), "--iterations", "0")
+    assert zero.returncode == 2 and "Iterations must be a whole number" in zero.stderr and zero.stdout == ""
+    for bad in ("1,2", "a,b,c", "2,1,3"):
+        out = run(tmp_path, "simulate", str(RISK_PLAN), "--range", bad)
+        assert out.returncode == 2 and ("--range" in out.stderr or "default range" in out.stderr), bad
+    out = run(tmp_path, "simulate", str(RISK_PLAN), "--deadline", "soon")
+    assert out.returncode == 2 and "--deadline" in out.stderr
+    out = run(tmp_path, "simulate", str(RISK_PLAN), "--sampling", "sobol")
+    assert out.returncode == 2 and "Latin Hypercube" in out.stderr

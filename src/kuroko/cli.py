@@ -581,10 +581,8 @@ def simulate_cmd(
             )
         console.print(table)
     ranking = Table(title="Top 10 tasks")
-    for column in ("ID", "Name", "Critical", "ID ", "Name ", "Sensitivity (Spearman)"):
-        ranking.add_column(
-            column, justify="right" if column in ("Critical", "Sensitivity (Spearman)") else "left"
-        )
+    for column in ("ID", "Name", "Criticality", "ID ", "Name ", "Sensitivity (Spearman)"):
+        ranking.add_column(column, justify="right" if column[0] in "CS" else "left")
     critical = sorted(forecast.criticality.items(), key=lambda kv: -kv[1])[:10]
     sensitive = sorted(forecast.sensitivity.items(), key=lambda kv: -abs(kv[1]))[:10]
     for k in range(max(len(critical), len(sensitive))):

@@ -63,7 +63,7 @@ class Estimate:
     most_likely: int
     maximum: int
     distribution: Distribution = Distribution.PERT
-    signed: bool = field(default=False, kw_only=True)
+    signed: bool = field(default=False, kw_only=True, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("minimum", "most_likely", "maximum"):

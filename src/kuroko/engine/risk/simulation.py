@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from kuroko.engine.calendar import EPOCH, HorizonError, WorkCalendar, from_minutes, to_minutes
 from kuroko.engine.cpm import schedule
@@ -26,7 +25,7 @@ from kuroko.engine.risk.model import (
     Samples,
 )
 from kuroko.engine.risk.network import Network
-from kuroko.engine.risk.sampling import correlate, pert_quantile, pert_rows, quantiles, uniforms
+from kuroko.engine.risk.sampling import Pert, correlate, quantiles, uniforms
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -293,19 +292,18 @@ class _Simulation:
         kinds = np.asarray([str(k) for k in inputs.kinds])
         pert = np.flatnonzero(kinds == Distribution.PERT.value)
         other = np.flatnonzero(kinds != Distribution.PERT.value)
-        pert_table = pert_rows(inputs.low[pert], inputs.mode[pert], inputs.high[pert])
+        pert_sampler = Pert(inputs.low[pert], inputs.mode[pert], inputs.high[pert])
         grouped = {r for g, _ in inputs.groups for r in g}
         # Rows whose durations are a monotone function of their stratum: ranks known without sorting.
-        touched = {inputs.rows.index(i) for i in inputs.affected if i in inputs.rows} | grouped
+        row_of = {i: r for r, i in enumerate(inputs.rows)}
+        touched = {row_of[i] for i in inputs.affected if i in row_of} | grouped
         ranked_by_stratum = np.asarray([r for r in range(n_rows) if lhs and r not in touched], dtype=np.intp)
         # Tasks whose duration varies (a sampled estimate or a risk event), for sensitivity.
         varying = sorted(set(inputs.rows) | set(inputs.affected))
         var_position = {i: k for k, i in enumerate(varying)}
         stratum_tasks = np.asarray([var_position[inputs.rows[r]] for r in ranked_by_stratum], dtype=np.intp)
-        sorted_tasks = np.asarray(
-            [k for k, i in enumerate(varying) if var_position[i] not in set(stratum_tasks.tolist())],
-            dtype=np.intp,
-        )
+        by_stratum = set(stratum_tasks.tolist())
+        sorted_tasks = np.asarray([k for k in range(len(varying)) if k not in by_stratum], dtype=np.intp)
         remaining_tasks = [
             i
             for i in varying
@@ -348,7 +346,7 @@ class _Simulation:
                 task_u[members] = correlate(task_u[members], u[first_factor + g], rho)
             sampled = np.empty((n_rows, width), dtype=np.float64)
             if len(pert):
-                sampled[pert] = pert_quantile(pert_table, task_u[pert])
+                sampled[pert] = pert_sampler.sample(task_u[pert])
             if len(other):
                 sampled[other] = quantiles(
                     [inputs.kinds[k] for k in other.tolist()],
@@ -518,6 +516,27 @@ class _Simulation:
             baseline_finish=baseline_finish,
             samples=samples,
         )
+
+
+def rankdata(values: npt.NDArray[np.generic], axis: int = -1) -> Floats:
+    """Ranks 1 … n along the last axis, ties getting the average of their ranks (as
+    `scipy.stats.rankdata`, which is not used because importing scipy.stats takes seconds)."""
+    del axis  # always the last axis
+    block = np.atleast_2d(values)
+    count = block.shape[1]
+    order = np.argsort(block, axis=1, kind="stable")
+    ordered = np.take_along_axis(block, order, axis=1)
+    first = np.ones(ordered.shape, dtype=bool)
+    first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    last = np.ones(ordered.shape, dtype=bool)
+    last[:, :-1] = first[:, 1:]
+    index = np.broadcast_to(np.arange(count), ordered.shape)
+    starts = np.maximum.accumulate(np.where(first, index, 0), axis=1)
+    ends = np.minimum.accumulate(np.where(last, index, count - 1)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty(ordered.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, (starts + ends) / 2 + 1, axis=1)
+    out: Floats = ranks.reshape(np.shape(values))
+    return out
 
 
 def _spearman(
