@@ -153,3 +153,34 @@ class ChangeRequestFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Change {n}")
     requested_on = factory.LazyFunction(date.today)
+
+
+# --- schedule risk analysis (raid.models.simulation) ---
+
+
+class TaskEstimateFactory(DjangoModelFactory):
+    """A three-point estimate: 0.9 / 1.0 / 1.5 × the task's duration by default."""
+
+    class Meta:
+        model = "raid.TaskEstimate"
+
+    task = factory.SubFactory(TaskFactory)
+    minimum_minutes = factory.LazyAttribute(lambda o: int(o.task.duration_minutes * 0.9))
+    most_likely_minutes = factory.LazyAttribute(lambda o: o.task.duration_minutes)
+    maximum_minutes = factory.LazyAttribute(lambda o: int(o.task.duration_minutes * 1.5))
+    distribution = "pert"
+
+
+class CorrelationGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = "raid.CorrelationGroup"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    coefficient = "0.50"
+
+    @factory.post_generation
+    def tasks(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.tasks.set(extracted)

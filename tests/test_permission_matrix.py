@@ -873,6 +873,64 @@ CASES: list[Case] = [
     api((404, 404, 404, 200, 404, 404, 401), "POST", "/notifications/{notification_id}/read",
         notification_id="member_note"),
     api((200, 200, 200, 200, 200, 200, 401), "POST", "/notifications/read-all", writes=False),
+    # --- schedule risk analysis: project readers see runs, estimates and groups; who edits the project
+    # estimates, groups and runs simulations; the portfolio fragment lists what each role may read. ------
+    page((200, 200, 200, 200, 200, 403, 302), "project-simulation", "GET", "/projects/ALPHA/simulation/"),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-run", "POST", "/projects/ALPHA/simulation/run/",
+         lambda ids: {"iterations": "100", "seed": "1", "use_range": "on", "range_min": "0.9",
+                      "range_most_likely": "1", "range_max": "1.3", "distribution": "pert"}),
+    page((200, 200, 200, 200, 200, 403, 302), "simulation-estimates", "GET",
+         "/projects/ALPHA/simulation/estimates/"),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-estimates", "POST",
+         "/projects/ALPHA/simulation/estimates/",
+         lambda ids: {f"opt-{ids['plain']}": "1d", f"ml-{ids['plain']}": "2d", f"pes-{ids['plain']}": "4d"}),
+    page((200, 200, 200, 403, 403, 403, 302), "simulation-estimate-row", "POST",
+         "/projects/ALPHA/simulation/estimates/{plain}/",
+         lambda ids: {f"opt-{ids['plain']}": "1d", f"ml-{ids['plain']}": "2d", f"pes-{ids['plain']}": "4d"}),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-estimates-bulk", "POST",
+         "/projects/ALPHA/simulation/estimates/bulk/",
+         lambda ids: {"action": "range", "scope": "selected", "select": [ids["plain"]], "factor_min": "1",
+                      "factor_most_likely": "1", "factor_max": "2"}),
+    page((200, 200, 200, 200, 200, 403, 302), "simulation-correlations", "GET",
+         "/projects/ALPHA/simulation/correlations/"),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-correlations", "POST",
+         "/projects/ALPHA/simulation/correlations/",
+         lambda ids: {"name": "Team B", "coefficient": "0.4",
+                      "tasks": [ids["sim_spare_a"], ids["sim_spare_b"]]}),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-correlation-edit", "POST",
+         "/simulation/correlations/{sim_group}/", lambda ids: {"name": "Renamed", "coefficient": "0.7"}),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-correlation-delete", "POST",
+         "/simulation/correlations/{sim_group}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "simulation-detail", "GET", "/simulation/{sim_run}/"),
+    page((302, 302, 302, 403, 403, 403, 302), "simulation-delete", "POST", "/simulation/{sim_run}/delete/"),
+    page((200, 200, 200, 200, 200, 403, 302), "simulation-compare", "GET",
+         "/simulation/compare/?a={sim_run}&b={sim_run_b}"),
+    page((200, 200, 200, 200, 200, 403, 302), "project-forecast-card", "GET",
+         "/projects/ALPHA/forecast-card/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-forecasts", "GET",
+         "/portfolio/forecasts/?code=ALPHA"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/simulation-runs", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/simulation-runs",
+        lambda ids: {"iterations": 100}, code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/simulation-runs/compare",
+        query="a={sim_run}&b={sim_run_b}"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/simulation-runs/{run_id}", run_id="sim_run"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/simulation-runs/{run_id}", run_id="sim_run"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/estimates", code="alpha"),
+    api((200, 200, 200, 403, 403, 403, 401), "PUT", "/projects/{code}/estimates",
+        lambda ids: {"estimates": [{"task": ids["plain"], "minimum": "1d", "most_likely": "2d",
+                                    "maximum": "3d"}]},
+        code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/correlation-groups", code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/correlation-groups",
+        lambda ids: {"name": "Team B", "coefficient": "0.4",
+                     "tasks": [ids["sim_spare_a"], ids["sim_spare_b"]]},
+        code="alpha"),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/correlation-groups/{group_id}", group_id="sim_group"),
+    api((200, 200, 200, 403, 403, 403, 401), "PATCH", "/correlation-groups/{group_id}",
+        lambda ids: {"coefficient": "0.7"}, group_id="sim_group"),
+    api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/correlation-groups/{group_id}",
+        group_id="sim_group"),
 ]
 # fmt: on
 
@@ -992,6 +1050,7 @@ def matrix(world) -> dict[str, Any]:
         person=spare,
         data={"start": date(2026, 4, 1), "finish": date(2026, 9, 30), "percent": 50},
     )
+    sim_ids = _simulation_ids(world)  # before the levelling proposal: its spare tasks change the plan
     run = LevelingRun.objects.create(
         project=world.project, status="ready", result=leveling.propose([world.project], time_limit=0.5)
     )
@@ -1103,6 +1162,7 @@ def matrix(world) -> dict[str, Any]:
         "gamma": "GAMMA",
         "risk": risk.pk,
         "risk_version": risk.version,
+        **sim_ids,
     }
     for code, project in projects.items():
         ids[f"{code}_version"] = project.version
@@ -1164,6 +1224,39 @@ def _raid_items(world) -> dict[str, Any]:
         "cr_approve": "approve",
         "rule": EscalationRule.objects.order_by("pk").first().pk,
         "member_note": note.pk,
+    }
+
+
+def _simulation_ids(world: Any) -> dict[str, Any]:
+    """Two done simulation runs of ALPHA, a correlation group of its two tasks and two spare tasks."""
+    from kuroko.raid.services import simulation as simulation_services
+
+    runs = [
+        simulation_services.simulation_start(
+            user=world.admin,
+            project=world.project,
+            options={"iterations": 100, "seed": seed},
+            background=False,
+        )
+        for seed in (1, 2)
+    ]
+    group = simulation_services.correlation_group_create(
+        user=world.admin,
+        project=world.project,
+        data={"name": "Team A", "coefficient": "0.5", "tasks": [world.owned_task.pk, world.plain_task.pk]},
+    )
+    spare = [
+        services.task_create(
+            actor=world.admin, project=world.project, data={"name": name, "duration_minutes": 480}
+        )
+        for name in ("Spare A", "Spare B")
+    ]
+    return {
+        "sim_run": runs[0].pk,
+        "sim_run_b": runs[1].pk,
+        "sim_group": group.pk,
+        "sim_spare_a": spare[0].pk,
+        "sim_spare_b": spare[1].pk,
     }
 
 

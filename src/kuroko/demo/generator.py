@@ -145,6 +145,10 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
 
     raid_registers.build(seed=seed, today=day)
     refresh_statistics()
+    # Schedule risk: estimates, correlation groups and one simulation run per active project (last).
+    from kuroko.demo import raid_simulation
+
+    raid_simulation.build(seed=seed, today=day)
     return DemoSummary._of(counts, entries)
 
 

@@ -190,3 +190,261 @@ def bundle_version() -> str:
     import vl_convert
 
     return str(getattr(vl_convert, "__version__", "1"))
+
+
+# --- schedule risk analysis (Monte Carlo) ------------------------------------------------------------
+
+PROBABILITY_AXIS = {"format": ".0%"}
+
+
+def _markers(markers: Sequence[tuple[Any, str, str]], x: Mapping[str, Any]) -> dict[str, Any]:
+    """Vertical rules with a label at the top: (position, label, colour)."""
+    values = [
+        {"x": _iso(v) if isinstance(v, date) else v, "label": text, "colour": c} for v, text, c in markers
+    ]
+    return {
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
+                "encoding": {
+                    "x": {**x, "field": "x", "title": None},
+                    "color": {"field": "colour", "type": "nominal", "scale": None, "legend": None},
+                    "tooltip": [{"field": "label", "type": "nominal", "title": " "}],
+                },
+            },
+            {
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 3,
+                    "dy": -4,
+                    "baseline": "bottom",
+                    "fontSize": 10,
+                },
+                "encoding": {
+                    "x": {**x, "field": "x", "title": None},
+                    "y": {"value": 0},
+                    "text": {"field": "label"},
+                    "color": {"field": "colour", "type": "nominal", "scale": None, "legend": None},
+                },
+            },
+        ],
+    }
+
+
+def risk_histogram(
+    histogram: Sequence[tuple[Any, ...]],
+    cumulative: Sequence[tuple[Any, float]],
+    *,
+    labels: Mapping[str, str],
+    markers: Sequence[tuple[Any, str, str]] = (),
+    money: bool = False,
+    width: int | str = "container",
+    height: int = 260,
+) -> dict[str, Any]:
+    """The distribution of a simulated finish (days) or cost (`money`): bars of the iterations per day
+    (`histogram`: (day, count)) or per bin ((from, to, count)), the cumulative probability as a line on the
+    right axis (`cumulative`: (value, probability)), and rules at `markers` (value, label, colour) such as
+    P50, P80 and the deadline. `labels`: x, count, probability."""
+    if money:
+        # Amounts start far from zero: a scale from 0 would squeeze every bar into one corner.
+        x: dict[str, Any] = {"type": "quantitative", "axis": {"format": ",.0f"}, "scale": {"zero": False}}
+        tip: dict[str, Any] = {"type": "quantitative", "format": ",.0f"}
+        bars = [{"x": low, "x2": high, "count": n} for low, high, n in histogram]
+    else:
+        x = {"type": "temporal", "timeUnit": "utcyearmonthdate", "axis": {"format": "%Y-%m-%d"}}
+        tip = {"type": "temporal", "timeUnit": "utcyearmonthdate", "format": "%Y-%m-%d"}
+        bars = [{"x": _iso(v), "count": n} for v, n in histogram]
+    curve = [{"x": v if money else _iso(v), "p": p} for v, p in cumulative]
+    bar_encoding: dict[str, Any] = {
+        "x": {**x, "field": "x", "title": labels["x"]},
+        "y": {"field": "count", "type": "quantitative", "title": labels["count"], "scale": {"domainMin": 0}},
+        "tooltip": [
+            {**tip, "field": "x", "title": labels["x"]},
+            {"field": "count", "type": "quantitative", "title": labels["count"]},
+        ],
+    }
+    if money:
+        # A bin spans [x, x2): drawn as a rectangle from the axis up to its count.
+        bar_encoding["x2"] = {"field": "x2"}
+        bar_encoding["y2"] = {"datum": 0}
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": bars},
+            "mark": {"type": "rect" if money else "bar", "color": "#93c5fd", "opacity": 0.9},
+            "encoding": bar_encoding,
+        },
+        {
+            "data": {"values": curve},
+            "mark": {
+                "type": "line",
+                "color": COLOURS[0],
+                "strokeWidth": 2,
+                # A day's probability holds until the next day; a cost's is known at each bin's edge.
+                "interpolate": "linear" if money else "step-after",
+            },
+            "encoding": {
+                "x": {**x, "field": "x", "title": labels["x"]},
+                "y": {
+                    "field": "p",
+                    "type": "quantitative",
+                    "title": labels["probability"],
+                    "scale": {"domain": [0, 1]},
+                    "axis": {**PROBABILITY_AXIS, "orient": "right"},
+                },
+                "tooltip": [
+                    {**tip, "field": "x", "title": labels["x"]},
+                    {"field": "p", "type": "quantitative", "title": labels["probability"], "format": ".1%"},
+                ],
+            },
+        },
+    ]
+    if markers:
+        layers.append(_markers(markers, x))
+    return {
+        "$schema": SCHEMA,
+        "width": width,
+        "height": height,
+        "config": _config(),
+        "layer": layers,
+        "resolve": {"scale": {"y": "independent"}},
+    }
+
+
+def tornado(
+    items: Sequence[tuple[str, float]],
+    *,
+    labels: Mapping[str, str],
+    width: int | str = "container",
+    bar_height: int = 18,
+) -> dict[str, Any]:
+    """Sensitivity as a tornado: one horizontal bar per task (`items`: (label, correlation −1…1)) in the
+    order given (largest first); positive bars (longer task → later finish) red, negative blue.
+    `labels`: task, value."""
+    values = [{"task": name, "value": value, "order": k} for k, (name, value) in enumerate(items)]
+    return {
+        "$schema": SCHEMA,
+        "width": width,
+        "height": max(1, len(values)) * bar_height,
+        "config": _config(),
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {
+                "field": "task",
+                "type": "nominal",
+                "sort": {"field": "order"},
+                "title": None,
+                "axis": {"labelLimit": 260},
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": labels["value"],
+                "scale": {"domain": [-1, 1]},
+            },
+            "color": {
+                "condition": {"test": "datum.value < 0", "value": COLOURS[0]},
+                "value": COLOURS[2],
+            },
+            "tooltip": [
+                {"field": "task", "type": "nominal", "title": labels["task"]},
+                {"field": "value", "type": "quantitative", "title": labels["value"], "format": ".2f"},
+            ],
+        },
+    }
+
+
+def criticality_bars(
+    items: Sequence[tuple[str, float]],
+    *,
+    labels: Mapping[str, str],
+    width: int | str = "container",
+    bar_height: int = 18,
+) -> dict[str, Any]:
+    """Criticality index: one horizontal bar per task (`items`: (label, fraction 0–1 of iterations on the
+    critical path)) in the order given. `labels`: task, value."""
+    values = [{"task": name, "value": value, "order": k} for k, (name, value) in enumerate(items)]
+    return {
+        "$schema": SCHEMA,
+        "width": width,
+        "height": max(1, len(values)) * bar_height,
+        "config": _config(),
+        "data": {"values": values},
+        "mark": {"type": "bar", "color": COLOURS[2]},
+        "encoding": {
+            "y": {
+                "field": "task",
+                "type": "nominal",
+                "sort": {"field": "order"},
+                "title": None,
+                "axis": {"labelLimit": 260},
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": labels["value"],
+                "scale": {"domain": [0, 1]},
+                "axis": PROBABILITY_AXIS,
+            },
+            "tooltip": [
+                {"field": "task", "type": "nominal", "title": labels["task"]},
+                {"field": "value", "type": "quantitative", "title": labels["value"], "format": ".0%"},
+            ],
+        },
+    }
+
+
+def cumulative_overlay(
+    series: Mapping[str, Sequence[tuple[Any, float]]],
+    *,
+    labels: Mapping[str, str],
+    markers: Sequence[tuple[Any, str, str]] = (),
+    width: int | str = "container",
+    height: int = 260,
+) -> dict[str, Any]:
+    """The cumulative finish curves of several runs on one chart (`series`: name → (day, probability)),
+    to compare runs. `labels`: x, probability."""
+    names = list(series)
+    values = [{"x": _iso(d), "p": p, "series": name} for name, points in series.items() for d, p in points]
+    x = {"type": "temporal", "timeUnit": "utcyearmonthdate", "axis": {"format": "%Y-%m-%d"}}
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "strokeWidth": 2, "interpolate": "step-after"},
+            "encoding": {
+                "x": {**x, "field": "x", "title": labels["x"]},
+                "y": {
+                    "field": "p",
+                    "type": "quantitative",
+                    "title": labels["probability"],
+                    "scale": {"domain": [0, 1]},
+                    "axis": PROBABILITY_AXIS,
+                },
+                "color": {
+                    "field": "series",
+                    "type": "nominal",
+                    "scale": {
+                        "domain": names,
+                        "range": [COLOURS[3], COLOURS[0], COLOURS[1], COLOURS[2]][: len(names)]
+                        or [COLOURS[0]],
+                    },
+                },
+                "tooltip": [
+                    {"field": "series", "type": "nominal", "title": " "},
+                    {
+                        "field": "x",
+                        "type": "temporal",
+                        "timeUnit": "utcyearmonthdate",
+                        "format": "%Y-%m-%d",
+                        "title": labels["x"],
+                    },
+                    {"field": "p", "type": "quantitative", "title": labels["probability"], "format": ".1%"},
+                ],
+            },
+        }
+    ]
+    if markers:
+        layers.append(_markers(markers, x))
+    return {"$schema": SCHEMA, "width": width, "height": height, "config": _config(), "layer": layers}

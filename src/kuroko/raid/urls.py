@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from kuroko.raid.views import actions, changes, decisions, escalation, issues, risks
+from kuroko.raid.views import actions, changes, decisions, escalation, issues, risks, simulation
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Risks: the project's register (inline edit, heat map), one risk, the matrix, the portfolio, Excel.
@@ -50,4 +50,44 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("raid/escalation/", escalation.escalation_rules, name="escalation-rules"),
     path("raid/escalation/<int:pk>/", escalation.escalation_rule_edit, name="escalation-rule-edit"),
     path("raid/escalation/check/", escalation.escalation_check, name="escalation-check"),
+    # Schedule risk analysis (Monte Carlo)
+    path("projects/<str:code>/simulation/", simulation.project_simulation, name="project-simulation"),
+    path("projects/<str:code>/simulation/run/", simulation.simulation_run, name="simulation-run"),
+    path(
+        "projects/<str:code>/simulation/estimates/",
+        simulation.simulation_estimates,
+        name="simulation-estimates",
+    ),
+    path(
+        "projects/<str:code>/simulation/estimates/bulk/",
+        simulation.simulation_estimates_bulk,
+        name="simulation-estimates-bulk",
+    ),
+    path(
+        "projects/<str:code>/simulation/estimates/<int:task_id>/",
+        simulation.simulation_estimate_row,
+        name="simulation-estimate-row",
+    ),
+    path(
+        "projects/<str:code>/simulation/correlations/",
+        simulation.simulation_correlations,
+        name="simulation-correlations",
+    ),
+    path(
+        "simulation/correlations/<int:pk>/",
+        simulation.simulation_correlation_edit,
+        name="simulation-correlation-edit",
+    ),
+    path(
+        "simulation/correlations/<int:pk>/delete/",
+        simulation.simulation_correlation_delete,
+        name="simulation-correlation-delete",
+    ),
+    path("simulation/compare/", simulation.simulation_compare, name="simulation-compare"),
+    path("simulation/<int:pk>/", simulation.simulation_detail, name="simulation-detail"),
+    path("simulation/<int:pk>/delete/", simulation.simulation_delete, name="simulation-delete"),
+    path(
+        "projects/<str:code>/forecast-card/", simulation.project_forecast_card, name="project-forecast-card"
+    ),
+    path("portfolio/forecasts/", simulation.portfolio_forecasts, name="portfolio-forecasts"),
 ]

@@ -23,6 +23,7 @@ from kuroko.raid.selectors.risks import (
     risks_due_for_review,
     top_risks,
 )
+from kuroko.raid.selectors.simulation import latest_forecast, portfolio_forecasts
 
 __all__ = [
     "RegisterFilter",
@@ -38,7 +39,9 @@ __all__ = [
     "heat_map",
     "issue_get",
     "issues",
+    "latest_forecast",
     "matrix_info",
+    "portfolio_forecasts",
     "project_risks",
     "risk_for",
     "risk_trend",

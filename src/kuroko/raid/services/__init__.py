@@ -25,6 +25,17 @@ from kuroko.raid.services.risks import (
     risk_update,
     risks_import,
 )
+from kuroko.raid.services.simulation import (
+    correlation_group_create,
+    correlation_group_delete,
+    correlation_group_update,
+    estimates_apply_range,
+    estimates_clear,
+    estimates_save,
+    simulation_compute,
+    simulation_delete,
+    simulation_start,
+)
 
 __all__ = [
     "action_create",
@@ -34,11 +45,17 @@ __all__ = [
     "change_request_delete",
     "change_request_transition",
     "change_request_update",
+    "correlation_group_create",
+    "correlation_group_delete",
+    "correlation_group_update",
     "decision_create",
     "decision_delete",
     "decision_update",
     "escalation_rule_save",
     "escalations_check",
+    "estimates_apply_range",
+    "estimates_clear",
+    "estimates_save",
     "issue_create",
     "issue_delete",
     "issue_escalate",
@@ -53,4 +70,7 @@ __all__ = [
     "risk_score",
     "risk_update",
     "risks_import",
+    "simulation_compute",
+    "simulation_delete",
+    "simulation_start",
 ]
