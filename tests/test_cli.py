@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 KUROKO = str(Path(sys.executable).with_name("kuroko"))
 
 
@@ -282,3 +284,17 @@ def test_simulate_bad_input_exits_2(tmp_path):
     assert out.returncode == 2 and "--deadline" in out.stderr
     out = run(tmp_path, "simulate", str(RISK_PLAN), "--sampling", "sobol")
     assert out.returncode == 2 and "Latin Hypercube" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--deadline", "2026-06-01T10:00+09:00"], "time zone"),  # an offset the plan's local times lack
+        (["--seed", "-1"], "--seed"),  # numpy refuses negative seeds; the message names the option
+    ],
+)
+def test_simulate_refuses_bad_options_naming_them(tmp_path, args, message):
+    """Bad options exit 2 with a message naming the option, not a traceback."""
+    result = run(tmp_path, "simulate", str(RISK_PLAN), "--iterations", "100", *args)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -491,10 +491,14 @@ def simulate_cmd(
     if deadline is not None:
         try:
             due = datetime.fromisoformat(deadline)
-            if len(deadline) == 10:  # a day: finishing any time that day meets it
+            if "T" not in deadline and " " not in deadline:  # a day: finishing any time that day meets it
                 due = due.replace(hour=23, minute=59)
         except ValueError:
             fail(f"--deadline: {deadline!r} is not a date like 2027-03-31.")
+        if due is not None and due.tzinfo is not None:
+            fail(f"--deadline: {deadline!r} has a time zone; give local time like 2027-03-31T17:00.")
+    if seed < 0:
+        fail("--seed: give a whole number of 0 or more.")
     if not file.is_file():
         fail(f"{file}: no such file.")
     try:
@@ -531,10 +535,13 @@ def simulate_cmd(
     except (PlanFormatError, PlanError, ValueError) as exc:
         fail(f"{file}: {exc}")
         return
+    # What the inputs let vary (not what one short run happened to show: one iteration has no spread).
+    low, _likely, high = model.default_range or (1.0, 1.0, 1.0)
     varies = (
-        bool(forecast.sensitivity)
-        or any(0 < p < 1 for p in forecast.event_occurrence.values())
-        or (forecast.cost is not None and forecast.cost.std > 0)
+        low != high
+        or any(e.minimum != e.maximum for e in model.estimates.values())
+        or any(e.probability > 0 for e in model.events)
+        or bool(forecast.sensitivity)
     )
     if not varies:
         err.print(

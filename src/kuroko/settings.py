@@ -166,12 +166,21 @@ TASKS = {
 
 # --- E-mail -------------------------------------------------------------------------------------
 # Notifications go by e-mail too; without a configured SMTP server they are printed to the console.
-EMAIL_BACKEND = os.environ.get("KUROKO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("KUROKO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("KUROKO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("KUROKO_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("KUROKO_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("KUROKO_EMAIL_TLS", default=False)
+_EMAIL_BACKEND = os.environ.get("KUROKO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("KUROKO_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("KUROKO_EMAIL_PORT", "25")),
+            "username": os.environ.get("KUROKO_EMAIL_USER", ""),
+            "password": os.environ.get("KUROKO_EMAIL_PASSWORD", ""),
+            "use_tls": _env_bool("KUROKO_EMAIL_TLS", default=False),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("KUROKO_EMAIL_FROM", "kuroko@localhost")
 
 # --- Security -----------------------------------------------------------------------------------

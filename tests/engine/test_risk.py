@@ -652,3 +652,13 @@ def test_date_distribution_refuses_decreasing_percentiles():
     """A date distribution validates itself."""
     with pytest.raises(ValueError, match="never decrease"):
         DateDistribution(START, START, 0.0, {10: START, 50: START - timedelta(1)}, (), ())
+
+
+def test_percentile_positions_are_exact_for_every_count():
+    """The inverted-CDF position is computed exactly: P55 of 100 samples is the 55th, not the 56th (0.55 ×
+    100 is 55.000000000000001 in floating point)."""
+    from kuroko.engine.risk.simulation import _percentile_index
+
+    for count in (*range(1, 201), 1000, 5000, 10_000, 100_000):
+        for p in range(0, 101, 5):
+            assert _percentile_index(count, p) == min(max((p * count + 99) // 100 - 1, 0), count - 1)

@@ -571,3 +571,23 @@ def test_latest_forecast_and_portfolio_in_one_query(
     assert set(selectors.portfolio_forecasts(world.member, ["ALPHA", "BETA"])) == {"ALPHA"}
     with pytest.raises(PermissionDenied):
         selectors.latest_forecast(world.outsider, plan["project"])
+
+
+def test_risk_impacts_on_elapsed_tasks_are_calendar_days_and_never_mixed(world, plan):
+    """A risk's schedule impact is entered in working days: on an elapsed-duration task it delays by the
+    same number of calendar days (480 working minutes → 1,440 elapsed minutes); a risk linked to both kinds
+    keeps its working-time tasks, the note names the elapsed one, and the snapshot reads back."""
+    project = plan["project"]
+    Task.objects.filter(pk=plan["Docs"].pk).update(duration_elapsed=True)
+    risk(project, number=1, tasks=[plan["Docs"]])
+    risk(project, number=2, tasks=[plan["Docs"], plan["Build"]])
+    mapped = risk_input(project, RunOptions())
+    events = {e.id: e for e in mapped.model.events}
+    assert events["R-001"].tasks == (str(plan["Docs"].pk),)
+    impact = events["R-001"].schedule_impact
+    assert (impact.minimum, impact.most_likely, impact.maximum) == (1440, 2880, 5760)
+    assert events["R-002"].tasks == (str(plan["Build"].pk),)
+    assert events["R-002"].schedule_impact.most_likely == 2 * DAY
+    assert any("R-002" in note and "Docs" in note for note in mapped.notes)
+    call = from_snapshot(snapshot(mapped, RunOptions()))
+    assert {e.id: e.tasks for e in call.model.events} == {e.id: e.tasks for e in mapped.model.events}

@@ -119,7 +119,9 @@ class IssuePatch(Schema):
 class IssueQuery(Schema):
     """The same filters as the register page."""
 
-    status: str = Field("", description="A status, `open` (any open status) or empty for all")
+    status: Literal["", "open", "in_progress", "resolved", "closed"] = Field(
+        "", description="A status, `open` (any open status) or empty for all"
+    )
     severity: Severity | None = None
     priority: Priority | None = None
     owner: int | None = Field(None, description="Person id of the owner")
@@ -281,7 +283,9 @@ class ActionPatch(Schema):
 
 
 class ActionQuery(Schema):
-    status: str = Field("", description="A status, `open` (any open status) or empty for all")
+    status: Literal["", "open", "in_progress", "done", "cancelled"] = Field(
+        "", description="A status, `open` (any open status) or empty for all"
+    )
     owner: int | None = Field(None, description="Person id of the owner")
     overdue: bool = False
     mine: bool = Field(False, description="Only the caller's own items")

@@ -121,6 +121,10 @@ def export_rows(spec: Sequence[Column], items: Iterable[Any], *, sheet: str = "S
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
             cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                # openpyxl stores text starting with "=" as a formula: a title like =HYPERLINK(…) typed by
+                # anyone who may raise a risk would run in everyone's export. Keep it text.
+                cell.data_type = "s"
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif column.number_format and isinstance(value, int | float):

@@ -145,10 +145,20 @@ def _three(low: Any, likely: Any, high: Any) -> tuple[float, float, float] | Non
 
 
 def _events(
-    project: Project, leaves: set[str], labels: dict[str, list[str]]
+    project: Project,
+    leaves: set[str],
+    labels: dict[str, list[str]],
+    *,
+    elapsed: frozenset[str] | set[str] = frozenset(),
+    minutes_per_day: int = 480,
 ) -> tuple[list[RiskEvent], list[dict[str, Any]], list[str]]:
     """The engine events of the project's open quantified risks, their summary, and notes on what was
-    left out."""
+    left out.
+
+    A risk's schedule impact is entered in working time; an elapsed-duration task (e.g. curing, shipping)
+    is delayed by the same number of days in calendar time (one working day → 24 hours). One event holds
+    tasks of one measure only (the plan format's rule), so a risk linked to both kinds keeps its
+    working-time tasks and the note says which elapsed ones were left out."""
     events: list[RiskEvent] = []
     summary: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -164,6 +174,17 @@ def _events(
         cost = _three(risk.cost_min, risk.cost_most_likely, risk.cost_max)
         linked = [str(t.pk) for t in sorted(risk.tasks.all(), key=lambda t: t.row)]
         tasks = [t for t in linked if t in leaves]
+        in_elapsed = [t for t in tasks if t in elapsed]
+        if in_elapsed and len(in_elapsed) < len(tasks):
+            tasks = [t for t in tasks if t not in elapsed]
+            notes.append(
+                _(
+                    "%(risk)s: its schedule impact is simulated on the tasks measured in working time; "
+                    "the elapsed-duration tasks %(tasks)s are left out (link them to a risk of their own)."
+                )
+                % {"risk": risk.code, "tasks": ", ".join(" ".join(labels.get(t, [t])) for t in in_elapsed)}
+            )
+            in_elapsed = []
         for key in linked:
             if key not in leaves:
                 notes.append(
@@ -184,7 +205,8 @@ def _events(
         sign = -1 if risk.kind == RiskKind.OPPORTUNITY else 1
         impact = None
         if schedule is not None:
-            lo, mid, hi = (round(v) for v in schedule)
+            factor = 1440 / minutes_per_day if in_elapsed else 1  # working days → calendar days
+            lo, mid, hi = (round(v * factor) for v in schedule)
             impact = Estimate(lo, mid, hi) if sign > 0 else Estimate(-hi, -mid, -lo, signed=True)
         cost_impact = None
         if cost is not None:
@@ -298,7 +320,13 @@ def risk_input(project: Project, options: RunOptions, *, today: date | None = No
     events: list[RiskEvent] = []
     event_summary: list[dict[str, Any]] = []
     if options.include_risks:
-        events, event_summary, risk_notes = _events(project, leaf_set, labels)
+        events, event_summary, risk_notes = _events(
+            project,
+            leaf_set,
+            labels,
+            elapsed={t.id for t in plan.tasks if t.elapsed},
+            minutes_per_day=plan.minutes_per_day,
+        )
         notes += risk_notes
     model = RiskModel(
         estimates=estimates,

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -572,7 +573,8 @@ def _spearman(
 def _percentile_index(count: int, p: float) -> int:
     """The sample that is the p-th percentile of `count` sorted samples (inverted CDF: the smallest
     sample with at least p % of the samples at or below it)."""
-    return min(max(math.ceil(p / 100 * count) - 1, 0), count - 1)
+    # Exact arithmetic: 0.55 * 100 is 55.000000000000001 in floating point, one sample too high.
+    return min(max(math.ceil(Fraction(p) * count / 100) - 1, 0), count - 1)
 
 
 def _percentile_value(values: Ints, p: float) -> int:

@@ -140,6 +140,12 @@ def change_request_update(
             _("%(code)s is %(status)s: it can no longer be edited.")
             % {"code": change.code, "status": change.get_status_display()}
         )
+    if change.status != ChangeStatus.DRAFT and "requested_by" in data:
+        requester = getattr(data["requested_by"], "pk", data["requested_by"])
+        if str(requester or "") != str(change.requested_by_id or ""):
+            raise ValidationError(
+                {"requested_by": _("The requester cannot change once the request is submitted.")}
+            )
     related = _decisions(change.project, decisions) if decisions is not None else None
     apply_and_save(
         change,
@@ -176,10 +182,21 @@ def may_transition(actor: Any, change: ChangeRequest, action: str) -> bool:
     if action in ("approve", "reject"):
         if not perms.can_decide_change(actor, project):
             return False
-        return is_pmo(actor) or not is_requester(actor, change)
+        return is_pmo(actor) or not (is_requester(actor, change) or _submitted_by(actor, change))
     if action == "implement":
         return perms.can_manage_raid(actor, project)
     return False
+
+
+def _submitted_by(actor: Any, change: ChangeRequest) -> bool:
+    """Whether `actor` submitted the request (from its history): whoever asked for the change, whatever the
+    "requested by" field says, does not decide it."""
+    if change.status != ChangeStatus.SUBMITTED or not getattr(actor, "pk", None):
+        return False
+    record = (
+        change.history.filter(status=ChangeStatus.SUBMITTED).order_by("history_date", "history_id").first()
+    )
+    return record is not None and record.history_user_id == actor.pk
 
 
 def allowed_actions(actor: Any, change: ChangeRequest) -> list[str]:

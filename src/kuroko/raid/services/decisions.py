@@ -16,7 +16,7 @@ from kuroko.people.models import Person
 from kuroko.raid import permissions as perms
 from kuroko.raid.models import ChangeRequest, Decision, DecisionStatus, Issue, Risk
 from kuroko.raid.services.common import lock_project, next_number
-from kuroko.raid.services.registers import apply_and_save, resolve
+from kuroko.raid.services.registers import apply_and_save, resolve, same_project
 
 DECISION_FIELDS = (
     "title",
@@ -53,10 +53,7 @@ def _links(project: Any, links: Mapping[str, Iterable[Any]]) -> dict[str, list[A
             raise ValidationError({name: _("This field cannot be changed here.")})
         items = [resolve(model, v, name) for v in values]
         for item in items:
-            if item.project_id != project.pk:
-                raise ValidationError(
-                    {name: _("%(item)s is not in project %(code)s.") % {"item": item, "code": project.code}}
-                )
+            same_project(project, item, name)
         out[name] = items
     return out
 

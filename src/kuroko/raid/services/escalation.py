@@ -182,8 +182,11 @@ def _due(rule: EscalationRule, today: date) -> list[tuple[str, Any]]:
         return [(Register.ACTION, a) for a in actions]
     rank = LEVEL_RANK.get(RiskLevel(rule.risk_level), 0) if rule.risk_level in RiskLevel.values else 0
     levels = [lv for lv, r in LEVEL_RANK.items() if r >= rank]
+    # Locked like issues and actions: two checks at once (the button and the background task) must not
+    # both find a risk unescalated and notify twice.
     risks = list(
-        Risk.objects.select_related("project__manager__user", "owner__user")
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("project__manager__user", "owner__user")
         .filter(status__in=OPEN_RISK_STATUSES, level__in=levels, next_review__lt=cutoff)
         .order_by("project_id", "number")
     )

@@ -18,6 +18,7 @@ from kuroko.core.models import Role, User
 from kuroko.core.notifications import notify, users_with_roles
 from kuroko.core.services import apply_changes, save_validated
 from kuroko.core.versioning import check_version
+from kuroko.people.models import Person
 from kuroko.projects.models import Project, Task, TaskKind
 from kuroko.raid.models import EscalationEvent, EscalationLevel, Register
 
@@ -95,14 +96,18 @@ def tell(
     return len(notify(users=recipients, kind=kind, title=title, body=body, url=url))
 
 
+def _not_here(field: str, pk: Any) -> ValidationError:
+    # One message whether the item does not exist or belongs to another project: neither its title nor
+    # its existence may leak to someone who cannot read that project.
+    return ValidationError({field: _("There is no item with id %(id)s in this project.") % {"id": pk}})
+
+
 def same_project(project: Project, value: Any, field: str) -> None:
-    """Refuse a linked item of another project, naming the field."""
+    """Refuse a linked item of another project, naming the field (and nothing about the item)."""
     if value is None:
         return
     if getattr(value, "project_id", None) != project.pk:
-        raise ValidationError(
-            {field: _("%(item)s is not in project %(code)s.") % {"item": value, "code": project.code}}
-        )
+        raise _not_here(field, value.pk)
 
 
 def resolve(model: type[models.Model], value: Any, field: str) -> Any:
@@ -111,7 +116,9 @@ def resolve(model: type[models.Model], value: Any, field: str) -> Any:
         return value or None
     obj = model._default_manager.filter(pk=value).first()
     if obj is None:
-        raise ValidationError({field: _("There is no item with id %(id)s.") % {"id": value}})
+        if model is Person:
+            raise ValidationError({field: _("There is no person with id %(id)s.") % {"id": value}})
+        raise _not_here(field, value)
     return obj
 
 
