@@ -600,7 +600,30 @@ def test_screenshots(site: Site, settings) -> None:
     expect(page.locator("#chart-s-curve svg, #chart-s-curve canvas").first).to_be_visible()
     shoot("evm.png", full_page=False)
 
+    # The PM's risk register with its heat map, and the latest schedule risk analysis of that project.
+    from kuroko.raid.models import SimulationRun
+
+    code = measured.first().project.code
+    site.goto(f"/projects/{code}/risks/")
+    expect(page.locator(".heatmap-box").first).to_be_visible()
+    shoot("risks.png", full_page=False)
+    run = SimulationRun.objects.filter(project__code=code, status="done").order_by("-number").first()
+    assert run is not None, "the demo has no finished simulation run of the PM's project"
+    site.goto(f"/simulation/{run.pk}/")
+    expect(page.locator("svg, canvas").first).to_be_visible()
+    shoot("simulation.png", full_page=False)
+
+    # The PMO's portfolio risks: heat map, top risks, overdue reviews, trend.
+    page.context.clear_cookies()
+    site.login(data["portfolio_user"])
+    site.goto("/raid/risks/")
+    expect(page.locator(".heatmap-box").first).to_be_visible()
+    shoot("portfolio-risks.png")
+
     names = (
+        "risks",
+        "simulation",
+        "portfolio-risks",
         "timesheet",
         "evm",
         "login",
