@@ -10,12 +10,12 @@ cell that cannot be read, a row the register's rules refuse) answers 422 with ev
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Path, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
@@ -29,6 +29,8 @@ from kuroko.raid.services.registers_excel import ImportRefused, ImportResult, re
 router = Router(tags=["risks, issues and decisions"])
 
 RegisterName = Literal["risks", "issues", "actions", "decisions", "changes", "change-requests"]
+# "register" is a name pydantic's path model already has: the parameter is read under an alias.
+RegisterPath = Annotated[RegisterName, Path(alias="register", description="The register's name.")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,7 +52,6 @@ class ImportRowOut(Schema):
 
 
 class ImportOut(Schema):
-    register: str
     dry_run: bool
     applied: bool
     counts: dict[str, int]
@@ -81,9 +82,9 @@ def _rows(result: ImportResult) -> list[dict[str, Any]]:
     response={200: None},
     openapi_extra={"responses": {"200": {"content": {XLSX: {}}}}},
 )
-def export_register(request: HttpRequest, code: str, register: RegisterName) -> HttpResponse:
+def export_register(request: HttpRequest, code: str, register_name: RegisterPath) -> HttpResponse:
     """The project's whole register (every status) as an Excel workbook that imports back unchanged."""
-    name = _register(register)
+    name = _register(register_name)
     project = project_selectors.project_get(request.user, code)
     response = HttpResponse(
         register_workbook(request.user, project, name, units=_units(name)), content_type=XLSX
@@ -97,13 +98,13 @@ def export_register(request: HttpRequest, code: str, register: RegisterName) -> 
 def import_register(
     request: HttpRequest,
     code: str,
-    register: RegisterName,
+    register_name: RegisterPath,
     file: File[UploadedFile],
     dry_run: Form[bool] = False,
 ) -> Any:
     """Import a workbook into the register (multipart: `file`, and `dry_run` for the preview). A row
     with a reference (I-001) updates that item; a row without one adds an item. All rows or none."""
-    name = _register(register)
+    name = _register(register_name)
     project = project_selectors.project_get(request.user, code)
     require(perms.can_manage_raid(request.user, project))
     if (file.size or 0) > excel.MAX_BYTES:
@@ -129,7 +130,6 @@ def import_register(
         ]
         return HttpStatus(422, {"detail": detail, "rows": _rows(exc.result)})
     return {
-        "register": name,
         "dry_run": dry_run,
         "applied": result.applied,
         "counts": result.counts,
