@@ -314,7 +314,13 @@ BAD_CELLS = [
     # a risk of another number
     ("issues", ["Title", "From risk"], ["A", "R-099"], "From risk", "There is no risk R-099"),
     # a reference of the wrong register
-    ("issues", ["Title", "From risk"], ["A", "I-001"], "From risk", "is not a reference to a risk"),
+    (
+        "issues",
+        ["Title", "From risk"],
+        ["A", "I-001"],
+        "From risk",
+        "is not a reference of the risk register",
+    ),
     # two risks where one is linked
     ("issues", ["Title", "From risk"], ["A", "R-001, R-002"], "From risk", "Give one reference"),
     # a WBS code the project does not have

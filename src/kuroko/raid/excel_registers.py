@@ -23,7 +23,7 @@ from typing import Any
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kuroko.raid import excel
 from kuroko.raid.excel import CellError, Column, choice_label, read_date, read_decimal, read_text
@@ -127,7 +127,7 @@ def links_reader(model: type[models.Model], project: Any) -> Callable[[Any], lis
             number = parse_reference(part, prefix)
             if number is None:
                 raise CellError(
-                    _("“%(value)s” is not a reference to a %(what)s (like %(example)s).")
+                    _("“%(value)s” is not a reference of the %(what)s register (like %(example)s).")
                     % {"value": part, "what": what, "example": f"{prefix}-001"}
                 )
             if number not in numbers:
@@ -261,7 +261,7 @@ def _tasks(item: Any) -> str:
 
 
 def _code_column(model: type[models.Model]) -> Column:
-    return Column("code", _lazy("No."), lambda item: item.code, code_reader(model), width=8)
+    return Column("code", gettext_lazy("No."), lambda item: item.code, code_reader(model), width=8)
 
 
 def _title_column(model: type[models.Model]) -> Column:
@@ -380,7 +380,7 @@ def decision_columns(project: Any, *, units: Any = None) -> list[Column]:
         _text(Decision, "rationale"),
         links("risks", Risk),
         links("issues", Issue),
-        links("change_requests", ChangeRequest, capfirst(_lazy("related change requests"))),
+        links("change_requests", ChangeRequest, capfirst(gettext_lazy("related change requests"))),
     ]
 
 
@@ -410,7 +410,7 @@ def change_columns(project: Any, *, units: Any = None) -> list[Column]:
         _text(ChangeRequest, "scope_impact"),
         Column(
             "schedule_impact_minutes",
-            capfirst(_lazy("schedule impact")),
+            capfirst(gettext_lazy("schedule impact")),
             lambda item: format_duration(item.schedule_impact_minutes, units),
             duration_reader(units),
         ),
@@ -442,9 +442,9 @@ class RegisterBook:
 
 
 REGISTERS: dict[str, RegisterBook] = {
-    "risks": RegisterBook("risks", _lazy("Risks"), excel.risk_columns),
-    "issues": RegisterBook("issues", _lazy("Issues"), issue_columns),
-    "actions": RegisterBook("actions", _lazy("Action items"), action_columns),
-    "decisions": RegisterBook("decisions", _lazy("Decisions"), decision_columns),
-    "changes": RegisterBook("changes", _lazy("Change requests"), change_columns),
+    "risks": RegisterBook("risks", gettext_lazy("Risks"), excel.risk_columns),
+    "issues": RegisterBook("issues", gettext_lazy("Issues"), issue_columns),
+    "actions": RegisterBook("actions", gettext_lazy("Action items"), action_columns),
+    "decisions": RegisterBook("decisions", gettext_lazy("Decisions"), decision_columns),
+    "changes": RegisterBook("changes", gettext_lazy("Change requests"), change_columns),
 }

@@ -24,7 +24,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
@@ -53,9 +53,9 @@ PAGES: dict[str, RegisterPage] = {
     "risks": RegisterPage(
         "risks",
         "project-risks",
-        _lazy("Risks"),
-        _lazy("Import risks from Excel"),
-        _lazy(
+        gettext_lazy("Risks"),
+        gettext_lazy("Import risks from Excel"),
+        gettext_lazy(
             "Upload a workbook with a header row (headers in English or Japanese, as the export writes "
             "them). A row with a number (R-001) updates that risk; a row without one adds a risk. You see "
             "every row before anything is written; if any row is wrong nothing is imported."
@@ -64,22 +64,22 @@ PAGES: dict[str, RegisterPage] = {
     "issues": RegisterPage(
         "issues",
         "project-issues",
-        _lazy("Issues"),
-        _lazy("Import issues from Excel"),
-        _lazy(
+        gettext_lazy("Issues"),
+        gettext_lazy("Import issues from Excel"),
+        gettext_lazy(
             "Upload a workbook with a header row (headers in English or Japanese, as the export writes "
             "them). A row with a number (I-001) updates that issue; a row without one raises an issue. "
             "An issue is resolved or closed only with its resolution. You see every row before anything "
             "is written; if any row is wrong nothing is imported."
         ),
-        _lazy("The escalation level is not imported: escalate an issue on its page."),
+        gettext_lazy("The escalation level is not imported: escalate an issue on its page."),
     ),
     "actions": RegisterPage(
         "actions",
         "project-actions",
-        _lazy("Action items"),
-        _lazy("Import action items from Excel"),
-        _lazy(
+        gettext_lazy("Action items"),
+        gettext_lazy("Import action items from Excel"),
+        gettext_lazy(
             "Upload a workbook with a header row (headers in English or Japanese, as the export writes "
             "them). A row with a number (A-001) updates that action item; a row without one adds an "
             "action item, and its owner is told. You see every row before anything is written; if any "
@@ -89,9 +89,9 @@ PAGES: dict[str, RegisterPage] = {
     "decisions": RegisterPage(
         "decisions",
         "project-decisions",
-        _lazy("Decisions"),
-        _lazy("Import decisions from Excel"),
-        _lazy(
+        gettext_lazy("Decisions"),
+        gettext_lazy("Import decisions from Excel"),
+        gettext_lazy(
             "Upload a workbook with a header row (headers in English or Japanese, as the export writes "
             "them). A row with a number (D-001) updates that decision; a row without one records a "
             "decision. A decided decision needs its date and what was decided. You see every row before "
@@ -101,15 +101,15 @@ PAGES: dict[str, RegisterPage] = {
     "changes": RegisterPage(
         "changes",
         "project-changes",
-        _lazy("Change requests"),
-        _lazy("Import change requests from Excel"),
-        _lazy(
+        gettext_lazy("Change requests"),
+        gettext_lazy("Import change requests from Excel"),
+        gettext_lazy(
             "Upload a workbook with a header row (headers in English or Japanese, as the export writes "
             "them). A row with a number (CR-001) updates that change request; a row without one adds a "
             "change request. You see every row before anything is written; if any row is wrong nothing "
             "is imported."
         ),
-        _lazy(
+        gettext_lazy(
             "The status is not imported: new change requests are drafts and existing ones keep their "
             "status; submit, approve and implement them on their pages. Only drafts and submitted "
             "requests can be changed."
