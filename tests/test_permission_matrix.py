@@ -189,6 +189,21 @@ def _risk_upload() -> Any:
     return SimpleUploadedFile("risks.xlsx", buffer.getvalue())
 
 
+def _register_upload(title: str = "Imported") -> Any:
+    """A one-row workbook of any register but risks (only the title is required)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Title"])
+    book.active.append([title])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("register.xlsx", buffer.getvalue())
+
+
 def _matrix_form(ids: dict[str, Any]) -> dict[str, Any]:
     cells = {f"cell_{p}_{i}": "high" for p in range(1, 6) for i in range(1, 6)}
     return {"size": 5, "review_days": 30, "probability_labels": "", "impact_labels": "",
@@ -812,6 +827,31 @@ CASES: list[Case] = [
          label="approve"),
     page((302, 302, 302, 403, 403, 403, 302), "change-action", "POST", "/changes/{cr_approved}/implement/",
          lambda ids: {"capture_baseline": "on"}, label="implement"),
+    # Excel: who reads a register exports it; who manages the project imports (an item's owner does not).
+    # The preview writes nothing (a dry run rolled back).
+    *(
+        case
+        for register in ("issues", "actions", "decisions", "changes")
+        for case in (
+            page((200, 200, 200, 200, 200, 403, 302), f"project-{register}-export", "GET",
+                 f"/projects/ALPHA/{register}/export/"),
+            page((200, 200, 200, 403, 403, 403, 302), f"project-{register}-import", "GET",
+                 f"/projects/ALPHA/{register}/import/"),
+            page((200, 200, 200, 403, 403, 403, 302), f"project-{register}-import", "POST",
+                 f"/projects/ALPHA/{register}/import/",
+                 lambda ids: {"file": _register_upload(), "action": "preview"}, writes=False,
+                 label="preview"),
+        )
+    ),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/{register}/export", code="alpha",
+        register="xl_issues"),
+    api((200, 200, 403, 403, 200, 403, 401), "GET", "/projects/{code}/{register}/export", code="beta",
+        register="xl_changes", label="hidden"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/{register}/import",
+        lambda ids: {"file": _register_upload(), "dry_run": "true"}, code="alpha", register="xl_actions",
+        writes=False, label="dry run"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/{register}/import",
+        lambda ids: {"file": _register_upload()}, code="alpha", register="xl_decisions"),
     page((200, 200, 403, 403, 403, 403, 302), "escalation-rules", "GET", "/raid/escalation/"),
     page((302, 302, 403, 403, 403, 403, 302), "escalation-rules", "POST", "/raid/escalation/",
          lambda ids: {"register": "action", "days": 3, "escalate_to": 2, "active": "on"}),
@@ -1222,6 +1262,7 @@ def _raid_items(world) -> dict[str, Any]:
         "cr_draft_version": changes["cr_draft"].version,
         "cr_submit": "submit",
         "cr_approve": "approve",
+        **{f"xl_{name}": name for name in ("issues", "actions", "decisions", "changes")},
         "rule": EscalationRule.objects.order_by("pk").first().pk,
         "member_note": note.pk,
     }

@@ -1,6 +1,15 @@
 from django.urls import URLPattern, URLResolver, path
 
-from kuroko.raid.views import actions, changes, decisions, escalation, issues, risks, simulation
+from kuroko.raid.views import (
+    actions,
+    changes,
+    decisions,
+    escalation,
+    issues,
+    registers_excel,
+    risks,
+    simulation,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Risks: the project's register (inline edit, heat map), one risk, the matrix, the portfolio, Excel.
@@ -46,6 +55,55 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "changes/<int:pk>/<str:action>/",
         changes.change_action,
         name="change-action",
+    ),
+    # Excel export and import of the issue, action-item, decision and change-request registers.
+    path(
+        "projects/<str:code>/issues/export/",
+        registers_excel.register_export,
+        {"register": "issues"},
+        name="project-issues-export",
+    ),
+    path(
+        "projects/<str:code>/issues/import/",
+        registers_excel.register_import_page,
+        {"register": "issues"},
+        name="project-issues-import",
+    ),
+    path(
+        "projects/<str:code>/actions/export/",
+        registers_excel.register_export,
+        {"register": "actions"},
+        name="project-actions-export",
+    ),
+    path(
+        "projects/<str:code>/actions/import/",
+        registers_excel.register_import_page,
+        {"register": "actions"},
+        name="project-actions-import",
+    ),
+    path(
+        "projects/<str:code>/decisions/export/",
+        registers_excel.register_export,
+        {"register": "decisions"},
+        name="project-decisions-export",
+    ),
+    path(
+        "projects/<str:code>/decisions/import/",
+        registers_excel.register_import_page,
+        {"register": "decisions"},
+        name="project-decisions-import",
+    ),
+    path(
+        "projects/<str:code>/changes/export/",
+        registers_excel.register_export,
+        {"register": "changes"},
+        name="project-changes-export",
+    ),
+    path(
+        "projects/<str:code>/changes/import/",
+        registers_excel.register_import_page,
+        {"register": "changes"},
+        name="project-changes-import",
     ),
     path("raid/escalation/", escalation.escalation_rules, name="escalation-rules"),
     path("raid/escalation/<int:pk>/", escalation.escalation_rule_edit, name="escalation-rule-edit"),

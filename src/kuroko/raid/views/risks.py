@@ -3,13 +3,8 @@ matrix settings, the portfolio's risks, and the Excel export and import of a reg
 
 from __future__ import annotations
 
-import re
-import secrets
-import time as clock
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,12 +22,12 @@ from kuroko.people.models import Person
 from kuroko.projects import selectors as project_selectors
 from kuroko.projects.models import Program
 from kuroko.projects.permissions import visible_projects
-from kuroko.raid import excel
 from kuroko.raid import permissions as perms
-from kuroko.raid.forms import ImportForm, MatrixForm, RiskFilterForm, RiskForm
+from kuroko.raid.forms import MatrixForm, RiskFilterForm, RiskForm
 from kuroko.raid.models import Risk, RiskLevel, RiskStatus
 from kuroko.raid.selectors import risks as selectors
 from kuroko.raid.services import risks as services
+from kuroko.raid.views import registers_excel
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -394,119 +389,18 @@ def portfolio_risks(request: HttpRequest) -> HttpResponse:
 
 
 # --- Excel ------------------------------------------------------------------------------------------------
+# The export and the import (upload → preview → confirm) are the pages every register shares.
 
 
 @login_required
 @require_GET
 def project_risks_export(request: HttpRequest, code: str) -> HttpResponse:
     """The whole register (every status) as an Excel workbook that imports back unchanged."""
-    project = project_selectors.project_get(request.user, code)
-    risks = (
-        selectors.project_risks(request.user, project, selectors.RiskFilter(all_statuses=True, sort="number"))
-        .select_related("owner")
-        .prefetch_related("tasks")
-    )
-    spec = excel.risk_columns(project, units=project_selectors.duration_units())
-    body = excel.export_rows(spec, risks, sheet=_("Risks"))
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{project.code}-risks-{stamp}.xlsx"'
-    return response
-
-
-UPLOAD_SESSION_KEY = "risk-import"
-STALE_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-
-
-def _upload_path(token: str) -> Path | None:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    return folder / f"risks-{token}.xlsx" if _TOKEN.match(token or "") else None
-
-
-def _keep_upload(request: HttpRequest, data: bytes) -> str:
-    """Keep the uploaded workbook until it is imported or cancelled (a day at most): the preview's
-    confirmation sends only its token, kept in the uploader's session."""
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    now = clock.time()
-    for old in folder.glob("risks-*.xlsx"):
-        if now - old.stat().st_mtime > STALE_SECONDS:
-            old.unlink(missing_ok=True)
-    _drop_upload(request)
-    token = secrets.token_urlsafe(24)
-    path = _upload_path(token)
-    assert path is not None
-    path.write_bytes(data)
-    request.session[UPLOAD_SESSION_KEY] = token
-    return token
-
-
-def _uploaded(request: HttpRequest, token: str) -> bytes | None:
-    path = _upload_path(token)
-    if token != request.session.get(UPLOAD_SESSION_KEY) or path is None or not path.is_file():
-        return None
-    return path.read_bytes()
-
-
-def _drop_upload(request: HttpRequest) -> None:
-    path = _upload_path(request.session.pop(UPLOAD_SESSION_KEY, ""))
-    if path is not None:
-        path.unlink(missing_ok=True)
+    return registers_excel.register_export(request, code, "risks")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_risks_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload a workbook → a preview of every row (add, update, unchanged or error) → confirm: written
-    in one transaction, or nothing if any row is bad or the user cancels."""
-    project = project_selectors.project_get(request.user, code)
-    require(perms.can_manage_raid(request.user, project))
-    context: dict[str, Any] = {"project": project, "tab": "risks", "form": ImportForm()}
-    if request.method == "GET":
-        return render(request, "raid/risk_import.html", context)
-    action = request.POST.get("action", "preview")
-    if action == "cancel":
-        _drop_upload(request)
-        messages.info(request, _("Import cancelled; nothing was changed."))
-        return redirect("project-risks", code=project.code)
-    if action == "apply":
-        data = _uploaded(request, request.POST.get("token", ""))
-        if data is None:
-            context["error"] = _("Upload the file again (an upload is kept for a day).")
-            return render(request, "raid/risk_import.html", context, status=422)
-    else:
-        form = ImportForm(request.POST, request.FILES)
-        context["form"] = form
-        if not form.is_valid():
-            return render(request, "raid/risk_import.html", context, status=422)
-        data = form.cleaned_data["file"].read()
-    spec = excel.risk_columns(project, units=project_selectors.duration_units())
-    rows, problems = excel.import_rows(spec, data)
-    if problems:
-        context["problems"] = problems
-        return render(request, "raid/risk_import.html", context, status=422)
-    try:
-        result = services.risks_import(
-            actor=request.user, project=project, rows=rows, dry_run=action != "apply"
-        )
-    except services.ImportRefused as exc:
-        context["result"] = exc.result
-        return render(request, "raid/risk_import.html", context, status=422)
-    if action == "apply":
-        _drop_upload(request)
-        messages.success(
-            request,
-            _("Imported: %(added)d added, %(updated)d updated, %(unchanged)d unchanged.")
-            % {
-                "added": result.count("add"),
-                "updated": result.count("update"),
-                "unchanged": result.count("unchanged"),
-            },
-        )
-        return redirect("project-risks", code=project.code)
-    context["result"] = result
-    context["token"] = _keep_upload(request, data)
-    return render(request, "raid/risk_import.html", context)
+    """Upload a workbook → a preview of every row → confirm (see `registers_excel`)."""
+    return registers_excel.register_import_page(request, code, "risks")
