@@ -32,7 +32,7 @@ def test_simulation_page_lists_runs_and_counts_inputs(world, plan, django_captur
     assert "the result is deterministic" not in html
     assert f'href="/simulation/{run.pk}/"' in html
     p80 = date.fromisoformat(run.results["finish"]["p80"])
-    assert p80.strftime("%m/%d/%Y") in html  # the user's locale (English: month/day/year)
+    assert p80.isoformat() in html  # dates read YYYY-MM-DD across the app
 
 
 def test_the_member_reads_but_gets_no_run_form(world, plan):  # noqa: F811
@@ -223,7 +223,7 @@ def test_run_page_polls_while_computing_then_shows_results(world, plan, django_c
     html = client.get(f"/simulation/{run.pk}/").content.decode()
     run.refresh_from_db()
     p80 = date.fromisoformat(run.results["finish"]["p80"])
-    assert f'id="finish-p80">{p80.strftime("%m/%d/%Y")}<' in html
+    assert f'id="finish-p80">{p80.isoformat()}<' in html
     for chart in ("spec-finish", "spec-cost", "spec-tornado", "spec-criticality"):
         assert f'id="{chart}"' in html
     assert 'id="simulation-milestones"' in html and "Go-live" in html
@@ -292,7 +292,7 @@ def test_project_card_and_portfolio_column(world, plan, django_capture_on_commit
     run = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks)
     card = client.get("/projects/ALPHA/forecast-card/").content.decode()
     p80 = date.fromisoformat(run.results["finish"]["p80"])
-    assert f'id="forecast-p80">{p80.strftime("%m/%d/%Y")}<' in card and "run #1" in card
+    assert f'id="forecast-p80">{p80.isoformat()}<' in card and "run #1" in card
     portfolio = client.get("/").content.decode()
     assert 'hx-get="/portfolio/forecasts/?code=ALPHA"' in portfolio and 'data-forecast="ALPHA"' in portfolio
     fragment = client.get("/portfolio/forecasts/?code=ALPHA&code=BETA").content.decode()
@@ -300,14 +300,14 @@ def test_project_card_and_portfolio_column(world, plan, django_capture_on_commit
 
 
 def test_japanese_pages(world, plan, django_capture_on_commit_callbacks):  # noqa: F811
-    """The pages render in Japanese with Japanese dates."""
+    """The pages render in Japanese (dates YYYY-MM-DD as everywhere)."""
     run = run_now(world.pm, plan["project"], django_capture_on_commit_callbacks)
     client = signed_in(world.pm)
     client.cookies["django_language"] = "ja"
     html = client.get(f"/simulation/{run.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "プロジェクト完了" in html or "完了" in html
     p80 = date.fromisoformat(run.results["finish"]["p80"])
-    assert p80.strftime("%Y/%m/%d") in html
+    assert p80.isoformat() in html
     assert (
         "スケジュールリスク"
         in client.get("/projects/ALPHA/simulation/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
