@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -507,7 +507,7 @@ def test_pmo_edits_a_calendar(site: Site, world) -> None:
     site.assert_same_document()
 
 
-def test_screenshots(site: Site, settings) -> None:
+def test_screenshots(site: Site, settings, monkeypatch) -> None:
     """Full-page screenshots of the main pages at 1400×900, for the README and for looking at."""
     from kuroko.core.models import User
     from kuroko.projects.models import Baseline
@@ -600,8 +600,15 @@ def test_screenshots(site: Site, settings) -> None:
     expect(page.locator("#chart-s-curve svg, #chart-s-curve canvas").first).to_be_visible()
     shoot("evm.png", full_page=False)
 
-    # The PM's risk register with its heat map, and the latest schedule risk analysis of that project.
+    # The PM's risk register with its heat map, and the latest schedule risk analysis of that project —
+    # as on the demo's day (review dates are overdue or not against "today"; the live server shares this
+    # process, so the clock is moved for it too).
+    from django.utils import timezone
+
     from kuroko.raid.models import SimulationRun
+
+    demo_now = timezone.make_aware(datetime(2025, 6, 16, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: demo_now)
 
     code = measured.first().project.code
     site.goto(f"/projects/{code}/risks/")

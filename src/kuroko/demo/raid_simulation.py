@@ -12,11 +12,13 @@ included), and computes the runs in-process (1,500 iterations each).
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from kuroko.core.models import User
 from kuroko.projects.models import Project, Status, Task, TaskKind
-from kuroko.raid.models import CorrelationGroup, TaskEstimate
+from kuroko.raid.models import CorrelationGroup, SimulationRun, TaskEstimate
 from kuroko.raid.services.simulation import simulation_start
 
 ITERATIONS = 1500
@@ -89,7 +91,7 @@ def build(*, seed: int, today: date) -> int:
         if len(builders) >= 2:
             group = CorrelationGroup.objects.create(project=project, name=name, coefficient="0.50")
             group.tasks.set(builders)
-        simulation_start(
+        run = simulation_start(
             user=actor,
             project=project,
             options={
@@ -98,6 +100,11 @@ def build(*, seed: int, today: date) -> int:
                 "name": "初回分析" if japanese else "First analysis",
             },
             background=False,
+        )
+        # Dated on the demo's day, like the rest of the demo (the run itself took a moment just now).
+        at = timezone.make_aware(datetime.combine(today, time(9, 0)))
+        SimulationRun.objects.filter(pk=run.pk).update(
+            created_at=at, started_at=at, finished_at=at + timedelta(seconds=2)
         )
         runs += 1
     return runs
