@@ -427,7 +427,8 @@ def cumulative_overlay(
                     "type": "nominal",
                     "scale": {
                         "domain": names,
-                        "range": [COLOURS[3], COLOURS[0], COLOURS[1], COLOURS[2]][: len(names)]
+                        # Run A orange, run B blue: two curves that often overlap stay apart to the eye.
+                        "range": ["#ea580c", COLOURS[0], COLOURS[1], COLOURS[2]][: len(names)]
                         or [COLOURS[0]],
                     },
                 },
