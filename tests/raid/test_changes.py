@@ -308,7 +308,7 @@ def test_change_row_edit_saves_and_reports_conflicts(world):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"schedule_impact": "5x"}, "5x"),  # not a duration: the message quotes it
+        ({"schedule_impact": "5x"}, "“5x” is not a duration"),  # not a duration: the message quotes it
         ({"cost_impact": "lots"}, "Enter a number."),  # not an amount
         ({"requested_on": "2026-02-30"}, "Enter a valid date."),  # no such day
         ({"title": ""}, "This field is required."),  # no title

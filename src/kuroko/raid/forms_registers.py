@@ -51,6 +51,11 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["version"].initial = self.instance.version
         if "owner" in self.fields:
             self.fields["owner"].queryset = _people()  # type: ignore[attr-defined]
+        # Django 6.1's "- Select an option -" has no Japanese yet: an empty choice reads as a dash.
+        for form_field in self.fields.values():
+            single = not isinstance(form_field, forms.ModelMultipleChoiceField)
+            if single and isinstance(form_field, forms.ModelChoiceField) and not form_field.required:
+                form_field.empty_label = "—"
         # What the user may not change is shown, disabled (the service refuses changes anyway).
         if editable is not None:
             for name, form_field in self.fields.items():
@@ -232,8 +237,11 @@ class ChangeFieldsForm(RegisterForm):
             return 0
         try:
             return parse_duration(text, self.units, allow_negative=True)
-        except DurationError as exc:
-            raise ValidationError(str(exc)) from None
+        except DurationError:
+            # The engine's message is English only: the form words it in the user's language.
+            raise ValidationError(
+                _("“%(value)s” is not a duration; write e.g. 3d or 4h.") % {"value": text}
+            ) from None
 
     def changes(self) -> dict[str, Any]:
         data = super().changes()
