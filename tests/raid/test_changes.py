@@ -3,8 +3,12 @@ withdraw; who may take each step; notifications; the baseline captured on implem
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kuroko.core.models import Notification
 from kuroko.projects import services as project_services
@@ -202,3 +206,169 @@ def test_api_change_requests(world):
     assert api.post(f"/change-requests/{pk}/bogus").status_code == 422
     assert Api(world.member).post(f"/change-requests/{pk}/implement").status_code == 403
     assert api.post(f"/change-requests/{pk}/implement").json()["status"] == "implemented"
+
+
+# --- the register's filters and inline row edit --------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _request(world, title: str, actor=None, **data) -> ChangeRequest:
+    return services.change_request_create(
+        actor=actor or world.pm, project=world.project, data={"title": title, **data}
+    )
+
+
+def _row(change: ChangeRequest, **changes) -> dict:
+    """The row form as the page posts it (every field, with the version read)."""
+    row = {
+        "version": change.version,
+        "title": change.title,
+        "owner": change.owner_id or "",
+        "requested_on": change.requested_on.isoformat(),
+        "schedule_impact": "",
+        "cost_impact": str(change.cost_impact),
+    }
+    return {**row, **changes}
+
+
+def _codes(page) -> list[str]:
+    assert page.status_code == 200
+    return re.findall(r'id="change-\d+">\s*<td><a href="[^"]+"><code>(CR-\d+)', page.content.decode())
+
+
+def test_register_filters_and_sums_the_filtered_rows(world):
+    """Status (one, or undecided), requester, text or number; the footer sums the filtered rows."""
+    sso = _request(world, "Add SSO", schedule_impact_minutes=2400, cost_impact=800000)
+    _request(world, "Drop reports", schedule_impact_minutes=-480, cost_impact=-100000, reason="Budget cut")
+    _request(world, "New API", actor=world.pmo, requested_by=world.member.person.pk, cost_impact=50000)
+    services.change_request_transition(actor=world.pm, change=sso, action="submit")
+    services.change_request_transition(actor=world.pmo, change=sso, action="approve")
+    client = signed_in(world.executive)
+    page = client.get("/projects/ALPHA/changes/", headers=HX)
+    assert _codes(page) == ["CR-001", "CR-002", "CR-003"]
+    footer = page.content.decode().split('id="change-totals"')[1]
+    assert "Total of 3 requests" in footer and "¥750,000" in footer and ">4d<" in footer
+    assert _codes(client.get("/projects/ALPHA/changes/?status=open", headers=HX)) == ["CR-002", "CR-003"]
+    assert _codes(client.get("/projects/ALPHA/changes/?status=approved", headers=HX)) == ["CR-001"]
+    mine = client.get(f"/projects/ALPHA/changes/?requested_by={world.member.person.pk}", headers=HX)
+    assert _codes(mine) == ["CR-003"]
+    budget = client.get("/projects/ALPHA/changes/?q=budget", headers=HX)
+    assert _codes(budget) == ["CR-002"]
+    assert "Total of 1 request<" in budget.content.decode() and "¥-100,000" in budget.content.decode()
+    assert _codes(client.get("/projects/ALPHA/changes/?q=cr-3", headers=HX)) == ["CR-003"]
+    empty = client.get("/projects/ALPHA/changes/?q=nothing").content.decode()
+    assert "No change requests match these filters." in empty
+
+
+def test_register_query_count_does_not_grow_with_rows(world, django_assert_num_queries):
+    """The page costs the same number of queries for 2 and for 8 requests with requester and owner."""
+    client = signed_in(world.pm)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            _request(world, f"Change {i}", owner=world.member.person.pk)
+
+    add(2)
+    url = "/projects/ALPHA/changes/?status=draft"
+    client.get(url)  # the first request of a session does more
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(6)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count("/row/?edit=1") == 8
+
+
+def test_change_row_edit_saves_and_reports_conflicts(world):
+    """The row opens as a form, saves (5d → minutes; the row again) and answers a stale version with 409."""
+    change = _request(world, "Add SSO")
+    client = signed_in(world.pm)
+    form = client.get(f"/changes/{change.pk}/row/?edit=1", headers=HX)
+    assert form.status_code == 200 and 'name="schedule_impact"' in form.content.decode()
+    assert 'name="requested_by"' not in form.content.decode()
+    saved = client.post(
+        f"/changes/{change.pk}/row/",
+        _row(change, title="Add SSO and MFA", schedule_impact="5d", cost_impact="900000",
+             owner=world.member.person.pk),
+        headers=HX,
+    )  # fmt: skip
+    assert saved.status_code == 200 and "Add SSO and MFA" in saved.content.decode()
+    assert "change-saved" in saved["HX-Trigger"]  # the footer's totals reload
+    change.refresh_from_db()
+    assert (change.schedule_impact_minutes, change.cost_impact, change.owner) == (
+        2400,
+        900000,
+        world.member.person,
+    )
+    stale = client.post(f"/changes/{change.pk}/row/", _row(change, version=1, title="X"), headers=HX)
+    assert stale.status_code == 409 and "after you opened it" in stale.content.decode()
+    assert ChangeRequest.objects.get().title == "Add SSO and MFA"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"schedule_impact": "5x"}, "“5x” is not a duration"),  # not a duration: the message quotes it
+        ({"cost_impact": "lots"}, "Enter a number."),  # not an amount
+        ({"requested_on": "2026-02-30"}, "Enter a valid date."),  # no such day
+        ({"title": ""}, "This field is required."),  # no title
+        ({"owner": "999999"}, "Select a valid choice."),  # no such person
+    ],
+)
+def test_bad_change_row_input_is_422_with_the_message_in_the_row(world, changes, message):
+    """Each bad value answers 422 with its message in the row; nothing is written."""
+    change = _request(world, "Add SSO")
+    response = signed_in(world.pm).post(f"/changes/{change.pk}/row/", _row(change, **changes), headers=HX)
+    assert response.status_code == 422 and message in response.content.decode()
+    assert f'id="change-{change.pk}" class="editing"' in response.content.decode()
+    assert ChangeRequest.objects.get().version == 1
+
+
+def test_a_decided_request_has_no_edit_button_and_its_row_refuses(world):
+    """Approved: no Edit button; a row form opened before the decision is refused (409) with the reason."""
+    change = _request(world, "Add SSO")
+    client = signed_in(world.pm)
+    opened = change.version
+    services.change_request_transition(actor=world.pm, change=change, action="submit")
+    change.refresh_from_db()
+    submitted = client.post(f"/changes/{change.pk}/row/", _row(change, title="Still editable"), headers=HX)
+    assert submitted.status_code == 200  # a submitted request is still edited
+    change.refresh_from_db()
+    services.change_request_transition(
+        actor=world.pmo, change=change, action="approve", expected_version=change.version
+    )
+    change.refresh_from_db()
+    assert f"/changes/{change.pk}/row/?edit=1" not in client.get("/projects/ALPHA/changes/").content.decode()
+    refused = client.post(f"/changes/{change.pk}/row/", _row(change, title="Too late"), headers=HX)
+    assert refused.status_code == 409 and "it can no longer be edited" in refused.content.decode()
+    stale = client.post(f"/changes/{change.pk}/row/", _row(change, version=opened, title="X"), headers=HX)
+    assert stale.status_code == 409
+    assert ChangeRequest.objects.get().title == "Still editable"
+
+
+@pytest.mark.parametrize("role", ["member", "executive", "outsider"])
+def test_only_who_edits_the_project_edits_change_rows(world, role):
+    """The owner (a member), other members, executives and outsiders cannot edit a request's row."""
+    change = _request(world, "Add SSO", owner=world.member.person.pk)
+    client = signed_in(world.user(role))
+    assert client.get(f"/changes/{change.pk}/row/?edit=1", headers=HX).status_code == 403
+    assert client.post(f"/changes/{change.pk}/row/", _row(change, title="X"), headers=HX).status_code == 403
+    assert ChangeRequest.objects.get().title == "Add SSO"
+    assert "/row/?edit=1" not in client.get("/projects/ALPHA/changes/").content.decode()
+
+
+def test_api_lists_change_requests_with_the_pages_filters(world):
+    """status (one or open), requested_by and q filter the API list; an unknown status is 422."""
+    _request(world, "Add SSO")
+    _request(world, "New API", actor=world.pmo, requested_by=world.member.person.pk, reason="Partner asks")
+    api = Api(world.member)
+
+    def codes(query: str) -> list[str]:
+        response = api.get(f"/projects/ALPHA/change-requests?{query}")
+        assert response.status_code == 200
+        return [c["code"] for c in response.json()["items"]]
+
+    assert codes("status=open") == ["CR-001", "CR-002"] and codes("status=approved") == []
+    assert codes(f"requested_by={world.member.person.pk}") == ["CR-002"]
+    assert codes("q=partner") == ["CR-002"] and codes("q=CR-1") == ["CR-001"]
+    assert api.get("/projects/ALPHA/change-requests?status=done").status_code == 422

@@ -3,10 +3,13 @@ pages and API."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kuroko.raid import services
 from kuroko.raid.models import Decision
@@ -101,3 +104,130 @@ def test_api_decisions(world):
     assert [d["code"] for d in Api(world.member).get("/projects/ALPHA/decisions").json()["items"]] == [
         "D-001"
     ]
+
+
+# --- the log's filters and inline row edit -------------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _decision(world, title: str, **data):
+    return services.decision_create(actor=world.pm, project=world.project, data={"title": title, **data})
+
+
+def _row(decision, **changes) -> dict:
+    """The row form as the page posts it (every field, with the version read)."""
+    row = {
+        "version": decision.version,
+        "title": decision.title,
+        "status": decision.status,
+        "decided_on": decision.decided_on.isoformat() if decision.decided_on else "",
+        "decided_by": decision.decided_by,
+        "due_date": decision.due_date.isoformat() if decision.due_date else "",
+        "owner": decision.owner_id or "",
+    }
+    return {**row, **changes}
+
+
+def test_decision_log_filters_by_status_owner_text_and_past_due(world):
+    """Status, owner, text or number, pending past the date needed by; sorted by that date."""
+    yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
+    _decision(world, "Vendor choice", due_date=yesterday, owner=world.member.person)
+    _decision(world, "Go-live date", due_date=tomorrow, description="After the audit")
+    _decision(
+        world, "Hosting", status="decided", decided_on=yesterday, description="Cloud", due_date=yesterday
+    )
+    client = signed_in(world.member)
+
+    def codes(query: str) -> list[str]:
+        page = client.get(f"/projects/ALPHA/decisions/?{query}", headers=HX)
+        assert page.status_code == 200
+        return re.findall(r'id="decision-\d+">\s*<td><a href="[^"]+"><code>(D-\d+)', page.content.decode())
+
+    assert codes("") == ["D-001", "D-002", "D-003"]
+    assert codes("overdue=on") == ["D-001"]  # D-003 is past its date but decided
+    assert codes("status=decided") == ["D-003"]
+    assert codes(f"owner={world.member.person.pk}") == ["D-001"]
+    assert codes("q=audit") == ["D-002"] and codes("q=d-2") == ["D-002"] and codes("q=vendor") == ["D-001"]
+    assert codes("sort=-due") == ["D-002", "D-001", "D-003"]
+    assert (
+        "No decisions match these filters." in client.get("/projects/ALPHA/decisions/?q=zzz").content.decode()
+    )
+    assert "overdue" in client.get("/projects/ALPHA/decisions/").content.decode()
+
+
+def test_decision_log_query_count_does_not_grow_with_rows(world, django_assert_num_queries):
+    """The page costs the same number of queries for 2 and for 8 linked, owned decisions."""
+    issue = services.issue_create(actor=world.pm, project=world.project, data={"title": "Crash"})
+    client = signed_in(world.pm)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            _decision(world, f"D{i}", owner=world.member.person).issues.add(issue)
+
+    add(2)
+    url = "/projects/ALPHA/decisions/?status=pending"
+    client.get(url)  # the first request of a session does more
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(6)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('class="actions-cell"') == 8
+
+
+def test_decision_row_edit_saves_and_reports_conflicts(world):
+    """The row opens as a form, saves (200, the row again) and answers a stale version with 409."""
+    decision = _decision(world, "Vendor", due_date=date(2026, 6, 1))
+    client = signed_in(world.pm)
+    form = client.get(f"/decisions/{decision.pk}/row/?edit=1", headers=HX)
+    assert form.status_code == 200 and 'name="decided_by"' in form.content.decode()
+    saved = client.post(
+        f"/decisions/{decision.pk}/row/",
+        _row(decision, title="Vendor B", owner=world.member.person.pk, decided_by="Steering committee"),
+        headers=HX,
+    )
+    assert saved.status_code == 200 and 'class="flash"' in saved.content.decode()
+    assert "Vendor B" in saved.content.decode() and "Steering committee" in saved.content.decode()
+    decision.refresh_from_db()
+    assert (decision.title, decision.owner, decision.version) == ("Vendor B", world.member.person, 2)
+    stale = client.post(f"/decisions/{decision.pk}/row/", _row(decision, version=1, title="X"), headers=HX)
+    assert stale.status_code == 409 and "after you opened it" in stale.content.decode()
+    assert Decision.objects.get().title == "Vendor B"
+    assert client.get(f"/decisions/{decision.pk}/row/", headers=HX).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": "decided", "decided_on": "2026-05-01"}, "Write what was decided."),  # no decision text
+        ({"status": "decided"}, "Give the date of the decision."),  # no date either
+        ({"decided_on": "2026-13-01"}, "Enter a valid date."),  # not a date
+        ({"status": "final"}, "Select a valid choice."),  # not a status
+        ({"title": " "}, "This field is required."),  # no title
+        ({"owner": "999999"}, "Select a valid choice."),  # no such person
+    ],
+)
+def test_bad_decision_row_input_is_422_with_the_message_in_the_row(world, changes, message):
+    """Each bad value answers 422 with its message in the row; nothing is written."""
+    decision = _decision(world, "Vendor")
+    response = signed_in(world.pm).post(
+        f"/decisions/{decision.pk}/row/", _row(decision, **changes), headers=HX
+    )
+    assert response.status_code == 422 and message in response.content.decode()
+    assert f'id="decision-{decision.pk}" class="editing"' in response.content.decode()
+    assert Decision.objects.get().version == 1
+
+
+@pytest.mark.parametrize("role", ["member", "executive", "outsider"])
+def test_only_who_edits_the_project_edits_decision_rows(world, role):
+    """The owner (a member), other members, executives and outsiders cannot edit a decision's row."""
+    decision = _decision(world, "Vendor", owner=world.member.person)
+    client = signed_in(world.user(role))
+    assert client.get(f"/decisions/{decision.pk}/row/?edit=1", headers=HX).status_code == 403
+    assert (
+        client.post(f"/decisions/{decision.pk}/row/", _row(decision, title="X"), headers=HX).status_code
+        == 403
+    )
+    assert Decision.objects.get().title == "Vendor"
+    page = client.get("/projects/ALPHA/decisions/").content.decode()
+    assert "/row/?edit=1" not in page

@@ -572,10 +572,23 @@ def _change_fields(project: Any, data: dict[str, Any]) -> dict[str, Any]:
     return _fields(data)
 
 
+class ChangeQuery(Schema):
+    """The same filters as the register page."""
+
+    status: Literal["", "open", "draft", "submitted", "approved", "rejected", "implemented", "withdrawn"] = (
+        Field("", description="A status, `open` (draft or submitted) or empty for all")
+    )
+    requested_by: int | None = Field(None, description="Person id of the requester")
+    q: str = Field("", max_length=100, description="Text in the title, description or reason, or a number")
+
+    def to_filter(self) -> RegisterFilter:
+        return RegisterFilter(status=self.status, requested_by=self.requested_by, q=self.q, today=today())
+
+
 @router.get("/projects/{code}/change-requests", response=list[ChangeOut])
 @paginate
-def list_changes(request: HttpRequest, code: str, status: ChangeStatus | None = None) -> Any:
-    return selectors.changes(_project(request, code), status or "").prefetch_related("decisions")
+def list_changes(request: HttpRequest, code: str, filters: Query[ChangeQuery]) -> Any:
+    return selectors.changes(_project(request, code), filters.to_filter()).prefetch_related("decisions")
 
 
 @router.post("/projects/{code}/change-requests", response={201: ChangeOut})

@@ -19,7 +19,9 @@ from kuroko.raid.models import (
     ActionItem,
     ActionStatus,
     ChangeRequest,
+    ChangeStatus,
     Decision,
+    DecisionStatus,
     EscalationLevel,
     EscalationRule,
     Issue,
@@ -49,6 +51,11 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["version"].initial = self.instance.version
         if "owner" in self.fields:
             self.fields["owner"].queryset = _people()  # type: ignore[attr-defined]
+        # Django 6.1's "- Select an option -" has no Japanese yet: an empty choice reads as a dash.
+        for form_field in self.fields.values():
+            single = not isinstance(form_field, forms.ModelMultipleChoiceField)
+            if single and isinstance(form_field, forms.ModelChoiceField) and not form_field.required:
+                form_field.empty_label = "—"
         # What the user may not change is shown, disabled (the service refuses changes anyway).
         if editable is not None:
             for name, form_field in self.fields.items():
@@ -195,15 +202,61 @@ class DecisionForm(RegisterForm):
             self.fields["change_requests"].initial = list(self.instance.change_requests.all())
 
 
-class ChangeRequestForm(RegisterForm):
-    ORDER = ("title", "requested_by", "requested_on", "owner", "description", "reason", "scope_impact",
-             "schedule_impact", "cost_impact", "baseline", "decisions")  # fmt: skip
+class DecisionRowForm(RegisterForm):
+    """The fields of a decision edited in the log's row (the decision text and the rest on its page)."""
+
+    class Meta:
+        model = Decision
+        fields = ("title", "status", "decided_on", "decided_by", "due_date", "owner")
+        widgets = {"decided_on": DateInput(), "due_date": DateInput()}
+
+
+class ChangeFieldsForm(RegisterForm):
+    """What the change-request page and the register's row share: the schedule impact typed as working
+    time (5d, 4h), an empty cost impact as 0 and an empty request date as today (the service's default)."""
 
     schedule_impact = forms.CharField(
         label=capfirst(_("schedule impact")),
         required=False,
         help_text=_("Working time the change adds, e.g. 5d or 4h (negative if it saves time)."),
     )
+
+    def __init__(self, *args: Any, units: Any = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.units = units
+        self.fields["requested_on"].required = False
+        self.fields["cost_impact"].required = False
+        if self.instance.pk:
+            self.fields["schedule_impact"].initial = format_duration(
+                self.instance.schedule_impact_minutes, units
+            )
+
+    def clean_schedule_impact(self) -> int:
+        text = (self.cleaned_data.get("schedule_impact") or "").strip()
+        if not text:
+            return 0
+        try:
+            return parse_duration(text, self.units, allow_negative=True)
+        except DurationError:
+            # The engine's message is English only: the form words it in the user's language.
+            raise ValidationError(
+                _("“%(value)s” is not a duration; write e.g. 3d or 4h.") % {"value": text}
+            ) from None
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        if "schedule_impact" in data:
+            data["schedule_impact_minutes"] = data.pop("schedule_impact")
+        if "cost_impact" in data and data["cost_impact"] is None:
+            data["cost_impact"] = 0
+        if not data.get("requested_on"):
+            data.pop("requested_on", None)
+        return data
+
+
+class ChangeRequestForm(ChangeFieldsForm):
+    ORDER = ("title", "requested_by", "requested_on", "owner", "description", "reason", "scope_impact",
+             "schedule_impact", "cost_impact", "baseline", "decisions")  # fmt: skip
 
     class Meta:
         model = ChangeRequest
@@ -226,39 +279,27 @@ class ChangeRequestForm(RegisterForm):
             "scope_impact": forms.Textarea(attrs=TEXTAREA),
         }
 
-    def __init__(self, *args: Any, units: Any = None, **kw: Any):
+    def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self.units = units
         self.fields["requested_by"].queryset = _people()  # type: ignore[attr-defined]
         self.fields["baseline"].queryset = Baseline.objects.filter(  # type: ignore[attr-defined]
             project=self.project
         ).order_by("number")
         self.fields["decisions"].queryset = linkable(self.project)["decisions"]  # type: ignore[attr-defined]
-        self.fields["requested_on"].required = False
-        self.fields["cost_impact"].required = False
         self.order_fields(self.ORDER)
-        if self.instance.pk:
-            self.fields["schedule_impact"].initial = format_duration(
-                self.instance.schedule_impact_minutes, units
-            )
 
-    def clean_schedule_impact(self) -> int:
-        text = (self.cleaned_data.get("schedule_impact") or "").strip()
-        if not text:
-            return 0
-        try:
-            return parse_duration(text, self.units, allow_negative=True)
-        except DurationError as exc:
-            raise ValidationError(str(exc)) from None
 
-    def changes(self) -> dict[str, Any]:
-        data = super().changes()
-        data["schedule_impact_minutes"] = data.pop("schedule_impact", 0)
-        if data.get("cost_impact") is None:
-            data["cost_impact"] = 0
-        if not data.get("requested_on"):
-            data.pop("requested_on", None)
-        return data
+class ChangeRowForm(ChangeFieldsForm):
+    """The fields of a draft or submitted change request edited in the register's row."""
+
+    class Meta:
+        model = ChangeRequest
+        fields = ("title", "owner", "requested_on", "cost_impact")
+        widgets = {"requested_on": DateInput()}
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.order_fields(("title", "owner", "requested_on", "schedule_impact", "cost_impact"))
 
 
 class ChangeActionForm(forms.Form):
@@ -270,7 +311,44 @@ class ChangeActionForm(forms.Form):
     )
 
 
-class IssueFilterForm(forms.Form):
+class RegisterFilterForm(forms.Form):
+    """A register's filters, read into the `RegisterFilter` the selectors and the API share: each field
+    sets the filter attribute of its name (a person as its id)."""
+
+    PEOPLE: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        for name in self.PEOPLE:
+            self.fields[name].queryset = _people()  # type: ignore[attr-defined]
+
+    def to_filter(self, today: date, *, default_sort: str = "number", **extra: Any) -> RegisterFilter:
+        # A bad value drops only that filter; the form shows the error next to it.
+        data = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if isinstance(value, Person):
+                values[name] = value.pk
+            elif isinstance(value, str):
+                values[name] = value.strip()
+            elif value is not None:
+                values[name] = bool(value)
+        values["sort"] = values.get("sort") or default_sort
+        return RegisterFilter(today=today, **values, **extra)
+
+
+def _sorts(*extra: tuple[str, Any]) -> list[tuple[str, Any]]:
+    return [
+        ("number", _("Number")),
+        ("due", _("Due date (earliest first)")),
+        ("-due", _("Due date (latest first)")),
+        *extra,
+    ]
+
+
+class IssueFilterForm(RegisterFilterForm):
+    PEOPLE = ("owner",)
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -287,38 +365,12 @@ class IssueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("number", _("Number")),
-            ("due", _("Due date (earliest first)")),
-            ("-due", _("Due date (latest first)")),
-            ("severity", _("Severity")),
-        ],
-    )
-
-    def __init__(self, *args: Any, **kw: Any):
-        super().__init__(*args, **kw)
-        self.fields["owner"].queryset = _people()  # type: ignore[attr-defined]
-
-    def to_filter(self, today: date, *, default_sort: str = "number", **extra: Any) -> RegisterFilter:
-        # A bad value drops only that filter; the form shows the error next to it.
-        data = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
-        return RegisterFilter(
-            status=data.get("status") or "",
-            severity=data.get("severity") or "",
-            priority=data.get("priority") or "",
-            owner=data["owner"].pk if data.get("owner") else None,
-            overdue=bool(data.get("overdue")),
-            escalated=bool(data.get("escalated")),
-            sort=data.get("sort") or default_sort,
-            today=today,
-            **extra,
-        )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sorts(("severity", _("Severity"))))
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(RegisterFilterForm):
+    PEOPLE = ("owner",)
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -329,31 +381,43 @@ class ActionFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     mine = forms.BooleanField(label=_("Mine"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sorts())
+
+
+class DecisionFilterForm(RegisterFilterForm):
+    PEOPLE = ("owner",)
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_choices(_("All"), DecisionStatus.choices)
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    overdue = forms.BooleanField(label=_("Pending past the date needed by"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
         choices=[
             ("number", _("Number")),
-            ("due", _("Due date (earliest first)")),
-            ("-due", _("Due date (latest first)")),
+            ("due", _("Needed by (earliest first)")),
+            ("-due", _("Needed by (latest first)")),
         ],
     )
 
-    def __init__(self, *args: Any, **kw: Any):
-        super().__init__(*args, **kw)
-        self.fields["owner"].queryset = _people()  # type: ignore[attr-defined]
 
-    def to_filter(self, today: date, *, default_sort: str = "number", **extra: Any) -> RegisterFilter:
-        data = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
-        return RegisterFilter(
-            status=data.get("status") or "",
-            owner=data["owner"].pk if data.get("owner") else None,
-            overdue=bool(data.get("overdue")),
-            mine=bool(data.get("mine")),
-            sort=data.get("sort") or default_sort,
-            today=today,
-            **extra,
-        )
+class ChangeFilterForm(RegisterFilterForm):
+    PEOPLE = ("requested_by",)
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), (OPEN, _("Undecided (draft or submitted)")), *ChangeStatus.choices],
+    )
+    requested_by = forms.ModelChoiceField(
+        label=_("Requested by"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
 class EscalationRuleForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -44,11 +44,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/<str:code>/decisions/", decisions.project_decisions, name="project-decisions"),
     path("projects/<str:code>/decisions/new/", decisions.decision_create, name="decision-create"),
     path("decisions/<int:pk>/", decisions.decision_detail, name="decision-detail"),
+    path("decisions/<int:pk>/row/", decisions.decision_row, name="decision-row"),
     path("decisions/<int:pk>/delete/", decisions.decision_delete, name="decision-delete"),
     path("decisions/<int:pk>/history/", decisions.decision_history, name="decision-history"),
     path("projects/<str:code>/changes/", changes.project_changes, name="project-changes"),
     path("projects/<str:code>/changes/new/", changes.change_create, name="change-create"),
     path("changes/<int:pk>/", changes.change_detail, name="change-detail"),
+    path("changes/<int:pk>/row/", changes.change_row, name="change-row"),
     path("changes/<int:pk>/delete/", changes.change_delete, name="change-delete"),
     path("changes/<int:pk>/history/", changes.change_history, name="change-history"),
     path(

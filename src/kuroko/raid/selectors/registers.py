@@ -3,12 +3,13 @@ portfolio (only projects the user may read), with one filter definition for page
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from kuroko.raid.models import (
     SEVERITY_RANK,
     ActionItem,
     ChangeRequest,
+    ChangeStatus,
     Decision,
+    DecisionStatus,
     EscalationEvent,
     EscalationRule,
     Issue,
@@ -33,19 +36,28 @@ from kuroko.raid.services.registers import item_url
 OPEN = "open"  # the status filter's value for every open status
 
 
+# A decision is open while pending; a change request while it can still be edited (draft or submitted).
+OPEN_DECISION_STATUSES = (DecisionStatus.PENDING,)
+OPEN_CHANGE_STATUSES = (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED)
+
+
 @dataclass(frozen=True)
 class RegisterFilter:
-    """Filters of the issue and action registers (page and API alike). `status` is one status, "open"
-    (any open status) or empty (all); `owner` a person id; `overdue`: open and past the due date;
-    `escalated`: above the project level; `mine`: owned by the user."""
+    """Filters of the issue, action, decision and change-request registers (page and API alike).
+    `status` is one status, "open" (any open status) or empty (all); `owner` and `requested_by` person
+    ids; `overdue`: open and past the due date (for decisions: pending past the date a decision is
+    needed by); `escalated`: above the project level; `mine`: owned by the user; `q`: text in the title
+    or description, or the item's number (`CR-3`, `3`)."""
 
     status: str = ""
     severity: str = ""
     priority: str = ""
     owner: int | None = None
+    requested_by: int | None = None
     overdue: bool = False
     escalated: bool = False
     mine: bool = False
+    q: str = ""
     sort: str = "number"
     project: str = ""
     today: date | None = field(default=None, compare=False)
@@ -82,6 +94,20 @@ def _filtered(qs: QuerySet[Any], f: RegisterFilter, user: Any, open_statuses: tu
     return qs
 
 
+def _search(qs: QuerySet[Any], text: str, prefix: str, fields: tuple[str, ...]) -> QuerySet[Any]:
+    """Rows with `text` in one of `fields`, or numbered as `text` says (D-004, d4, 4)."""
+    text = text.strip()
+    if not text:
+        return qs
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": text})
+    number = re.fullmatch(rf"(?:{prefix}-?)?0*(\d{{1,9}})", text, re.IGNORECASE)
+    if number:
+        condition |= Q(number=int(number.group(1)))
+    return qs.filter(condition)
+
+
 def _due_order(qs: QuerySet[Any], sort: str) -> QuerySet[Any]:
     from django.db.models import F
 
@@ -116,15 +142,34 @@ def actions(user: Any, f: RegisterFilter, *, project: Project | None = None) -> 
     return _due_order(_filtered(qs, f, user, OPEN_ACTION_STATUSES), f.sort)
 
 
-def decisions(project: Project) -> QuerySet[Decision]:
-    return Decision.objects.filter(project=project).select_related("owner").order_by("number")
+def decisions(project: Project, f: RegisterFilter | None = None) -> QuerySet[Decision]:
+    """Decisions of one project (which the caller has checked the user may read), filtered by status,
+    owner, text and "pending past the date needed by" (`overdue`), sorted by number or that date."""
+    f = f or RegisterFilter()
+    qs = Decision.objects.filter(project=project).select_related("project", "owner")
+    qs = _filtered(qs, f, None, OPEN_DECISION_STATUSES)
+    qs = _search(qs, f.q, Decision.PREFIX, ("title", "description", "decided_by"))
+    return _due_order(qs, f.sort)
 
 
-def changes(project: Project, status: str = "") -> QuerySet[ChangeRequest]:
-    qs = ChangeRequest.objects.filter(project=project).select_related("requested_by", "baseline", "owner")
-    if status:
-        qs = qs.filter(status=status)
+def changes(project: Project, f: RegisterFilter | None = None) -> QuerySet[ChangeRequest]:
+    """Change requests of one project (which the caller has checked the user may read), filtered by
+    status ("open": draft or submitted), requester and text, by number."""
+    f = f or RegisterFilter()
+    qs = ChangeRequest.objects.filter(project=project).select_related(
+        "project", "requested_by", "baseline", "owner"
+    )
+    qs = _filtered(qs, f, None, OPEN_CHANGE_STATUSES)
+    if f.requested_by:
+        qs = qs.filter(requested_by_id=f.requested_by)
+    qs = _search(qs, f.q, ChangeRequest.PREFIX, ("title", "description", "reason"))
     return qs.order_by("number")
+
+
+def change_totals(rows: QuerySet[ChangeRequest]) -> dict[str, Any]:
+    """The schedule impact (working minutes) and cost impact summed over the rows (one query)."""
+    totals = rows.order_by().aggregate(schedule=Sum("schedule_impact_minutes"), cost=Sum("cost_impact"))
+    return {"schedule": totals["schedule"] or 0, "cost": totals["cost"] or 0}
 
 
 def _get(model: Any, user: Any, pk: int, related: tuple[str, ...] = ()) -> Any:

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
@@ -26,11 +25,22 @@ from kuroko.raid.models import ActionItem
 from kuroko.raid.selectors.registers import OPEN
 from kuroko.raid.services.actions import LINKS, OWNER_FIELDS
 from kuroko.raid.services.registers import today
-from kuroko.raid.views.registers import add_errors, history_page, paginate
+from kuroko.raid.views.registers import InlineRow, add_errors, history_page, inline_row, paginate
 
 
-def _editable(request: HttpRequest, action: ActionItem) -> tuple[str, ...] | None:
-    return None if perms.can_manage_raid(request.user, action.project) else OWNER_FIELDS
+def _editable(user: Any, action: ActionItem) -> tuple[str, ...] | None:
+    return None if perms.can_manage_raid(user, action.project) else OWNER_FIELDS
+
+
+ROW = InlineRow(
+    template="raid/action_list.html",
+    name="action",
+    get=selectors.action_get,
+    form=ActionRowForm,
+    update=services.action_update,
+    may_edit=perms.can_edit_item,
+    editable=_editable,
+)
 
 
 @login_required
@@ -53,54 +63,11 @@ def project_actions(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _row(
-    request: HttpRequest, action: ActionItem, *, form: Any = None, status: int = 200, **extra: Any
-) -> HttpResponse:
-    context = {
-        "action": action,
-        "project": action.project,
-        "today": today(),
-        "can_manage": perms.can_manage_raid(request.user, action.project),
-        "person_id": perms.own_person_id(request.user),
-        "form": form,
-        **extra,
-    }
-    name = "row_edit" if form is not None else "row"
-    response = render(request, f"raid/action_list.html#{name}", context, status=status)
-    return reswap(retarget(response, f"#action-{action.pk}"), "outerHTML")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_row(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the row (`?edit=1`: as a form). POST: save owner, due date and status (422 / 409 as issues)."""
-    action = selectors.action_get(request.user, pk)
-    if request.method == "GET" and not request.GET.get("edit"):
-        return _row(request, action)
-    require(perms.can_edit_item(request.user, action))
-    editable = _editable(request, action)
-    if request.method == "GET":
-        return _row(
-            request, action, form=ActionRowForm(instance=action, project=action.project, editable=editable)
-        )
-    form = ActionRowForm(request.POST, instance=action, project=action.project, editable=editable)
-    if not form.is_valid():
-        return _row(request, action, form=form, status=422)
-    try:
-        services.action_update(
-            actor=request.user,
-            action=action,
-            data=form.changes(),
-            expected_version=form.cleaned_data["version"],
-        )
-    except ConflictError as exc:
-        action = selectors.action_get(request.user, pk)
-        fresh = ActionRowForm(instance=action, project=action.project, editable=editable)
-        return _row(request, action, form=fresh, status=409, conflict=exc)
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return _row(request, action, form=form, status=422)
-    return _row(request, selectors.action_get(request.user, pk), flash=True)
+    return inline_row(request, pk, ROW)
 
 
 @login_required
@@ -132,7 +99,7 @@ def action_create(request: HttpRequest, code: str) -> HttpResponse:
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(request.user, pk)
     can_edit = perms.can_edit_item(request.user, action)
-    editable = _editable(request, action)
+    editable = _editable(request.user, action)
     form = ActionForm(instance=action, project=action.project, editable=editable) if can_edit else None
     conflict = None
     if request.method == "POST":

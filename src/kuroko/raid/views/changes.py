@@ -1,7 +1,9 @@
-"""Change request pages: the project's requests, a request's page with its workflow buttons (submit,
-approve, reject, withdraw, implement), creating and editing one."""
+"""Change request pages: the project's requests with filters and inline edit, a request's page with its
+workflow buttons (submit, approve, reject, withdraw, implement), creating and editing one."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +21,18 @@ from kuroko.core.versioning import ConflictError
 from kuroko.projects import selectors as project_selectors
 from kuroko.raid import permissions as perms
 from kuroko.raid import selectors, services
-from kuroko.raid.forms_registers import ChangeActionForm, ChangeRequestForm
-from kuroko.raid.models import ChangeStatus
-from kuroko.raid.selectors.registers import item_actions
+from kuroko.raid.forms_registers import ChangeActionForm, ChangeFilterForm, ChangeRequestForm, ChangeRowForm
+from kuroko.raid.selectors.registers import change_totals, item_actions
 from kuroko.raid.services.changes import EDITABLE, TRANSITIONS, allowed_actions
-from kuroko.raid.services.registers import Refused
-from kuroko.raid.views.registers import add_errors, flash_errors, history_page, paginate
+from kuroko.raid.services.registers import Refused, today
+from kuroko.raid.views.registers import (
+    InlineRow,
+    add_errors,
+    flash_errors,
+    history_page,
+    inline_row,
+    paginate,
+)
 
 DONE = {
     "submit": gettext_lazy("%(code)s submitted for approval."),
@@ -42,27 +50,56 @@ BUTTONS = {
 }
 
 
+def _units() -> dict[str, Any]:
+    return {"units": project_selectors.duration_units()}
+
+
+def _row_context() -> dict[str, Any]:
+    return {**_units(), "editable_statuses": EDITABLE}
+
+
+ROW = InlineRow(
+    template="raid/change_list.html",
+    name="change",
+    get=selectors.change_get,
+    form=ChangeRowForm,
+    update=services.change_request_update,
+    may_edit=lambda user, change: perms.can_manage_raid(user, change.project),
+    context=_row_context,
+    form_kwargs=_units,
+)
+
+
 @login_required
 def project_changes(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's change requests, filtered, with the schedule and cost impact of all filtered rows."""
     project = project_selectors.project_get(request.user, code)
-    status = request.GET.get("status", "")
-    if status not in ChangeStatus.values:
-        status = ""
-    page, query = paginate(request, selectors.changes(project, status))
+    form = ChangeFilterForm(request.GET or None)
+    rows = selectors.changes(project, form.to_filter(today()))
+    page, query = paginate(request, rows)
     return render(
         request,
         "raid/change_list.html#results" if request.htmx else "raid/change_list.html",
         {
             "project": project,
+            "form": form,
             "page": page,
             "query": query,
-            "status": status,
-            "statuses": ChangeStatus.choices,
+            "totals": change_totals(rows),
             "tab": "changes",
-            "units": project_selectors.duration_units(),
             "can_manage": perms.can_manage_raid(request.user, project),
+            **_row_context(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the row (`?edit=1`: as a form). POST: save title, owner, request date, schedule and cost
+    impact of a draft or submitted request; 422 with the errors in the row, 409 when someone else saved
+    first or the request has been decided since. The workflow stays on the request's page."""
+    return inline_row(request, pk, ROW)
 
 
 @login_required

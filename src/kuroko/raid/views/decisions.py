@@ -1,4 +1,5 @@
-"""Decision log pages: the project's decisions, a decision's page (edited there), recording one."""
+"""Decision log pages: the project's decisions with filters and inline edit, a decision's page (edited
+there), recording one."""
 
 from __future__ import annotations
 
@@ -17,28 +18,52 @@ from kuroko.core.versioning import ConflictError
 from kuroko.projects import selectors as project_selectors
 from kuroko.raid import permissions as perms
 from kuroko.raid import selectors, services
-from kuroko.raid.forms_registers import DecisionForm
+from kuroko.raid.forms_registers import DecisionFilterForm, DecisionForm, DecisionRowForm
 from kuroko.raid.selectors.registers import item_actions
-from kuroko.raid.views.registers import add_errors, history_page, paginate
+from kuroko.raid.services.registers import today
+from kuroko.raid.views.registers import InlineRow, add_errors, history_page, inline_row, paginate
 
 LINKS = ("risks", "issues", "change_requests")
+
+
+ROW = InlineRow(
+    template="raid/decision_list.html",
+    name="decision",
+    get=selectors.decision_get,
+    form=DecisionRowForm,
+    update=services.decision_update,
+    may_edit=lambda user, decision: perms.can_manage_raid(user, decision.project),
+)
 
 
 @login_required
 def project_decisions(request: HttpRequest, code: str) -> HttpResponse:
     project = project_selectors.project_get(request.user, code)
-    page, query = paginate(request, selectors.decisions(project).prefetch_related("risks", "issues"))
+    form = DecisionFilterForm(request.GET or None)
+    rows = selectors.decisions(project, form.to_filter(today())).prefetch_related("risks", "issues")
+    page, query = paginate(request, rows)
     return render(
         request,
         "raid/decision_list.html#results" if request.htmx else "raid/decision_list.html",
         {
             "project": project,
+            "form": form,
             "page": page,
             "query": query,
             "tab": "decisions",
+            "today": today(),
             "can_manage": perms.can_manage_raid(request.user, project),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the row (`?edit=1`: as a form). POST: save title, status, dates, who decided and the owner;
+    422 with the errors in the row (a decided decision needs its date and text), 409 when someone else
+    saved first. Who edits the project edits decisions."""
+    return inline_row(request, pk, ROW)
 
 
 @login_required

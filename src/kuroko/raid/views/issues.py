@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
@@ -26,16 +25,30 @@ from kuroko.raid.models import Issue
 from kuroko.raid.selectors.registers import OPEN, item_actions, open_risks, portfolio_issue_counts, risk_get
 from kuroko.raid.services.issues import OWNER_FIELDS
 from kuroko.raid.services.registers import Refused, today
-from kuroko.raid.views.registers import add_errors, flash_errors, history_page, paginate
+from kuroko.raid.views.registers import (
+    InlineRow,
+    add_errors,
+    flash_errors,
+    history_page,
+    inline_row,
+    paginate,
+)
 
 
-def _editable(request: HttpRequest, issue: Issue) -> tuple[str, ...] | None:
+def _editable(user: Any, issue: Issue) -> tuple[str, ...] | None:
     """None: every field; else the fields the owner may change."""
-    return None if perms.can_manage_raid(request.user, issue.project) else OWNER_FIELDS
+    return None if perms.can_manage_raid(user, issue.project) else OWNER_FIELDS
 
 
-def _person_id(request: HttpRequest) -> int | None:
-    return perms.own_person_id(request.user)
+ROW = InlineRow(
+    template="raid/issue_list.html",
+    name="issue",
+    get=selectors.issue_get,
+    form=IssueRowForm,
+    update=services.issue_update,
+    may_edit=perms.can_edit_item,
+    editable=_editable,
+)
 
 
 @login_required
@@ -52,27 +65,10 @@ def project_issues(request: HttpRequest, code: str) -> HttpResponse:
         "today": today(),
         "can_raise": perms.can_raise(request.user, project),
         "can_manage": perms.can_manage_raid(request.user, project),
-        "person_id": _person_id(request),
+        "person_id": perms.own_person_id(request.user),
     }
     template = "raid/issue_list.html#results" if request.htmx else "raid/issue_list.html"
     return render(request, template, context)
-
-
-def _row(
-    request: HttpRequest, issue: Issue, *, form: Any = None, status: int = 200, **extra: Any
-) -> HttpResponse:
-    context = {
-        "issue": issue,
-        "project": issue.project,
-        "today": today(),
-        "can_manage": perms.can_manage_raid(request.user, issue.project),
-        "person_id": _person_id(request),
-        "form": form,
-        **extra,
-    }
-    name = "row_edit" if form is not None else "row"
-    response = render(request, f"raid/issue_list.html#{name}", context, status=status)
-    return reswap(retarget(response, f"#issue-{issue.pk}"), "outerHTML")
 
 
 @login_required
@@ -80,33 +76,7 @@ def _row(
 def issue_row(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the row (`?edit=1`: as a form). POST: save the row's fields; 422 with the errors in the row,
     409 with the current values when someone else saved first."""
-    issue = selectors.issue_get(request.user, pk)
-    if request.method == "GET" and not request.GET.get("edit"):
-        return _row(request, issue)
-    require(perms.can_edit_item(request.user, issue))
-    editable = _editable(request, issue)
-    if request.method == "GET":
-        return _row(
-            request, issue, form=IssueRowForm(instance=issue, project=issue.project, editable=editable)
-        )
-    form = IssueRowForm(request.POST, instance=issue, project=issue.project, editable=editable)
-    if not form.is_valid():
-        return _row(request, issue, form=form, status=422)
-    try:
-        issue = services.issue_update(
-            actor=request.user,
-            issue=issue,
-            data=form.changes(),
-            expected_version=form.cleaned_data["version"],
-        )
-    except ConflictError as exc:
-        issue = selectors.issue_get(request.user, pk)
-        fresh = IssueRowForm(instance=issue, project=issue.project, editable=editable)
-        return _row(request, issue, form=fresh, status=409, conflict=exc)
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return _row(request, issue, form=form, status=422)
-    return _row(request, selectors.issue_get(request.user, pk), flash=True)
+    return inline_row(request, pk, ROW)
 
 
 @login_required
@@ -140,7 +110,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue with its links and actions; who may edit it edits it here (POST)."""
     issue = selectors.issue_get(request.user, pk)
     can_edit = perms.can_edit_item(request.user, issue)
-    editable = _editable(request, issue)
+    editable = _editable(request.user, issue)
     form = IssueForm(instance=issue, project=issue.project, editable=editable) if can_edit else None
     conflict = None
     if request.method == "POST":
