@@ -231,3 +231,31 @@ def test_only_who_edits_the_project_edits_decision_rows(world, role):
     assert Decision.objects.get().title == "Vendor"
     page = client.get("/projects/ALPHA/decisions/").content.decode()
     assert "/row/?edit=1" not in page
+
+
+def test_api_decision_list_filters_like_the_page(world):
+    """The API list takes the page's filters: status, pending past the needed-by date, text; an unknown
+    status is 422."""
+    today = date.today()
+    late = services.decision_create(
+        actor=world.pm,
+        project=world.project,
+        data={"title": "Pick vendor", "due_date": today - timedelta(days=3)},
+    )
+    services.decision_create(
+        actor=world.pm,
+        project=world.project,
+        data={"title": "Go live date", "due_date": today + timedelta(days=30)},
+    )
+    api = Api(world.pm)
+
+    def titles(**params):
+        response = api.get("/projects/ALPHA/decisions", **params)
+        assert response.status_code == 200, response.content
+        return [row["title"] for row in response.json()["items"]]
+
+    assert titles() == ["Pick vendor", "Go live date"]
+    assert titles(overdue="true") == [late.title]
+    assert titles(q="live") == ["Go live date"]
+    assert titles(status="decided") == []
+    assert api.get("/projects/ALPHA/decisions", status="zz").status_code == 422

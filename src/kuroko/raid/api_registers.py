@@ -419,10 +419,34 @@ def _decision_links(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in ("risks", "issues", "change_requests") if data.get(k) is not None}
 
 
+class DecisionQuery(Schema):
+    """The same filters as the decision log page."""
+
+    status: Literal["", "open", "pending", "decided", "superseded"] = Field(
+        "", description="A status, `open` (pending) or empty for all"
+    )
+    owner: int | None = Field(None, description="Person id of the owner")
+    overdue: bool = Field(False, description="Pending past the date a decision is needed by")
+    q: str = Field("", max_length=100, description="Text in the title, decision or decided by, or a number")
+    sort: Literal["number", "due", "-due"] = "number"
+
+    def to_filter(self) -> RegisterFilter:
+        return RegisterFilter(
+            status=self.status,
+            owner=self.owner,
+            overdue=self.overdue,
+            q=self.q,
+            sort=self.sort,
+            today=today(),
+        )
+
+
 @router.get("/projects/{code}/decisions", response=list[DecisionOut])
 @paginate
-def list_decisions(request: HttpRequest, code: str) -> Any:
-    return selectors.decisions(_project(request, code)).prefetch_related("risks", "issues", "change_requests")
+def list_decisions(request: HttpRequest, code: str, filters: Query[DecisionQuery]) -> Any:
+    return selectors.decisions(_project(request, code), filters.to_filter()).prefetch_related(
+        "risks", "issues", "change_requests"
+    )
 
 
 @router.post("/projects/{code}/decisions", response={201: DecisionOut})
