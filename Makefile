@@ -15,6 +15,8 @@ export UV_PROJECT_ENVIRONMENT := .venv
 VENV := .venv
 RUN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/var
+# The suites run on every CPU (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: help env demo test lint check-arch typecheck test-sqlite test-postgres test-browser bench messages screenshots clean
 
@@ -50,10 +52,10 @@ messages: env
 	cd src/kuroko && ../../$(RUN)/django-admin compilemessages --settings=kuroko.settings --ignore=.venv
 
 test-sqlite: env
-	$(RUN)/pytest -m "not browser" -q
+	$(RUN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
 test-postgres: env
-	scripts/with-postgres $(RUN)/pytest -m "not browser" -q
+	scripts/with-postgres $(RUN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
 test-browser: env
 	$(RUN)/pytest -m browser -q
