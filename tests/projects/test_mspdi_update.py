@@ -26,7 +26,7 @@ from kuroko.people.models import CalendarKind
 from kuroko.projects import services
 from kuroko.projects.models import Dependency, Project
 from kuroko.projects.models import Task as TaskRow
-from kuroko.projects.views.mspdi_update import upload_dir
+from kuroko.projects.uploads import upload_dir
 from tests.conftest import signed_in
 from tests.projects.test_import import mspdi
 from tests.test_permission_matrix import snapshot
@@ -318,11 +318,11 @@ def test_page_shows_the_changes_then_applies_them(world, imported):
     assert "Analyse deeply" in html and "1 task added" in html and "1 task removed" in html
     assert snapshot() == before
     token = shown.context["token"]
-    assert (upload_dir() / f"mspdi-{token}.xml").is_file()
+    assert (upload_dir() / f"upload-{token}.bin").is_file()
     applied = client.post("/projects/IMP/update-from-xml/", {"token": token})
     assert applied.status_code == 302
     assert imported.tasks.filter(name="Test").exists()
-    assert not (upload_dir() / f"mspdi-{token}.xml").exists()
+    assert not (upload_dir() / f"upload-{token}.bin").exists()
     again = client.post("/projects/IMP/update-from-xml/", {"token": token})
     assert again.status_code == 422 and "upload it again" in again.content.decode()
 

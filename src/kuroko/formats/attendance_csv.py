@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from kuroko.engine.overtime import OvertimeError, worked_minutes
-from kuroko.formats.tabular import BOM
+from kuroko.formats.encoding import EncodingError, decode_text
 
 FIELDS = ("person", "date", "clock_in", "clock_out", "break_minutes", "leave", "note")
 REQUIRED = ("person", "date")
@@ -160,19 +160,10 @@ def _key(text: str) -> str:
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of the file and its encoding: UTF-8 (with or without a BOM) or Windows-31J (cp932)."""
-    if data.startswith(BOM.encode("utf-8")):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError:
-        raise AttendanceFormatError(
-            "The file is neither UTF-8 nor Shift_JIS text: save it as CSV (UTF-8) and upload it again.",
-            code="encoding",
-        ) from None
+        return decode_text(data)
+    except EncodingError as exc:
+        raise AttendanceFormatError(str(exc), code="encoding") from None
 
 
 def read_header(data: bytes) -> tuple[str, ...]:

@@ -708,3 +708,39 @@ class LevelingRun(models.Model):
     @property
     def open(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.READY)
+
+
+class ImportMapping(models.Model):
+    """A saved column mapping for importing a kind of file (an Excel WBS layout, a tracker's CSV export),
+    chosen by name next time so that the columns are mapped once.
+
+    `options` holds what the importer of that kind needs: the sheet and header row, the hierarchy mode,
+    the column of each field (by header text), units and options. Each importer validates it when used.
+    """
+
+    class Kind(models.TextChoices):
+        EXCEL_WBS = "excel_wbs", _("Excel WBS")
+        TRACKER_CSV = "tracker_csv", _("Tracker CSV")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    options = models.JSONField(_("settings"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="import_mapping_name_once")]
+
+    def __str__(self) -> str:
+        return self.name

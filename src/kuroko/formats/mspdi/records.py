@@ -136,3 +136,12 @@ class MspdiProject:
     default_finish_time: int | None = None
     duration_format: int | None = None  # the project's default DurationFormat
     warnings: tuple[str, ...] = ()
+    # Set by importers of other formats (an Excel WBS, a tracker's CSV), not by MSPDI: each task's notes
+    # and owner (task id → text, task id → resource id), compared and written only for the fields named
+    # in `extra_fields` ("notes", "owner"), so that a file without such a column leaves them alone.
+    notes: Mapping[str, str] = field(default_factory=dict)
+    owners: Mapping[str, str] = field(default_factory=dict)
+    extra_fields: frozenset[str] = frozenset()
+    # False when the plan's calendars are the project's own (a tabular file has none): importing then
+    # keeps the project's calendar instead of storing the file's.
+    own_calendar: bool = True

@@ -11,8 +11,13 @@ from kuroko.projects.services.dependencies import (
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from kuroko.projects.services.gantt import GanttEdit, gantt_edit
-from kuroko.projects.services.imports import ImportDiff, project_export_mspdi, project_import_mspdi
-from kuroko.projects.services.mspdi_update import project_update_mspdi
+from kuroko.projects.services.imports import (
+    ImportDiff,
+    project_export_mspdi,
+    project_import_mspdi,
+    project_import_source,
+)
+from kuroko.projects.services.mspdi_update import project_update_mspdi, project_update_source
 from kuroko.projects.services.portfolio import (
     member_add,
     member_remove,
@@ -58,8 +63,10 @@ __all__ = [
     "project_delete",
     "project_export_mspdi",
     "project_import_mspdi",
+    "project_import_source",
     "project_update",
     "project_update_mspdi",
+    "project_update_source",
     "renumber",
     "task_create",
     "task_delete",

@@ -245,15 +245,55 @@ def _store_calendar(
 # --- A new project ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") -> Project:
-    """Create a project from an MS Project XML file: its tasks in outline order with durations,
-    milestones, the dates MS Project stored, and its links (type and lag), scheduled on the file's
-    project calendar (stored as a project calendar, exceptions and recurrences included). Each task
-    keeps its MS Project UID, so that a later version of the file can update the project. One
-    transaction: a file that cannot be read creates nothing, and the error names the line or element."""
+    """Create a project from an MS Project XML file (see `project_import_source`)."""
     require(core_perms.can_create_projects(actor))
-    source = _read(data)
+    return project_import_source(actor=actor, source=_read(data), code=code, name=name)
+
+
+def owner_people(source: MspdiProject) -> dict[str, int | None]:
+    """Each task's owner as a person pk (the resource's e-mail, else exactly its full name; None when
+    no active person matches), for sources that set owners (`extra_fields` has "owner")."""
+    from kuroko.people.models import Person
+
+    if "owner" not in source.extra_fields:
+        return {}
+    resources = {r.id: r for r in source.resources}
+    people = list(Person.objects.filter(is_active=True))
+    by_email = {p.email.lower(): p.pk for p in people if p.email}
+    by_name = {p.full_name: p.pk for p in people}
+    out: dict[str, int | None] = {}
+    for task in source.plan.tasks:
+        resource = resources.get(source.owners.get(task.id, ""))
+        if resource is None:
+            out[task.id] = None
+            continue
+        found = by_email.get(resource.email.lower()) if resource.email else None
+        out[task.id] = found or by_name.get(resource.name)
+    return out
+
+
+def extra_values(source: MspdiProject, task_id: str, owners: Mapping[str, int | None]) -> dict[str, Any]:
+    """The notes and owner the source sets on a task (only the fields it has columns for)."""
+    values: dict[str, Any] = {}
+    if "notes" in source.extra_fields:
+        values["notes"] = source.notes.get(task_id, "")
+    if "owner" in source.extra_fields:
+        values["owner_id"] = owners.get(task_id)
+    return values
+
+
+@transaction.atomic
+def project_import_source(*, actor: Any, source: MspdiProject, code: str, name: str = "") -> Project:
+    """Create a project from a file read into an `MspdiProject` (MS Project XML, or any format converted
+    to the same records): its tasks in outline order with durations, milestones, the dates stored, and
+    its links (type and lag), scheduled on the file's project calendar (stored as a project calendar,
+    exceptions and recurrences included). Each task keeps its id in the file (`source_uid`), so that a
+    later version of the file can update the project. One transaction: a file that cannot be read
+    creates nothing, and the error names the line or element."""
+    require(core_perms.can_create_projects(actor))
+    if not source.plan.tasks:
+        raise ValidationError({"file": _("The file has no tasks.")})
     plan = source.plan
     project = project_create(
         actor=actor,
@@ -267,10 +307,12 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             "status_date": plan.status_date.date() if plan.status_date else None,
         },
     )
-    project.calendar = _store_calendar(actor=actor, source=source, project=project)
-    Project.objects.filter(pk=project.pk).update(calendar=project.calendar)
+    if source.own_calendar:
+        project.calendar = _store_calendar(actor=actor, source=source, project=project)
+        Project.objects.filter(pk=project.pk).update(calendar=project.calendar)
     rows: dict[str, Task] = {}
     positions: dict[str | None, int] = {}
+    owners = owner_people(source)
     for task in plan.tasks:  # MSPDI lists tasks in outline order: parents come first
         parent = rows.get(task.parent) if task.parent else None
         position = positions.get(task.parent, 0)
@@ -286,6 +328,7 @@ def project_import_mspdi(*, actor: Any, data: bytes, code: str, name: str = "") 
             planned_start=start,
             planned_finish=finish if finish and start and finish >= start else start,
             **_file_values(task),
+            **extra_values(source, task.id, owners),
         )
     Dependency.objects.bulk_create(
         Dependency(

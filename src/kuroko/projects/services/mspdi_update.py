@@ -7,6 +7,7 @@ worked out first (an `ImportDiff`), then written in the same transaction; a dry 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,9 @@ from kuroko.projects.services.imports import (
     _label,
     _read,
     _store_calendar,
+    extra_values,
     file_assignments,
+    owner_people,
     placeholder_for,
 )
 from kuroko.projects.services.schedule import project_reschedule
@@ -67,25 +70,46 @@ Kuroko."""
 
 
 def project_update_mspdi(*, actor: Any, project: Project, data: bytes, dry_run: bool = False) -> ImportDiff:
-    """Update a project from a later version of the MS Project XML file it was imported from.
+    """Update a project from a later version of the MS Project XML file it was imported from (see
+    `project_update_source`)."""
+    require(perms.can_edit_project(actor, project))
+    return project_update_source(actor=actor, project=project, source=_read(data), dry_run=dry_run)
 
-    Tasks are matched by their MS Project UID: tasks new in the file are added in their outline
-    position; matched tasks take the file's name, duration, milestone flag, % complete, constraint,
-    deadline, actual dates, parent and position; tasks that came from the file and are no longer in it
-    are deleted (tasks added in Kuroko stay, moving up a level if their parent goes). Links among the
-    file's tasks become the file's; links to or from other tasks stay. The project takes the file's
-    start, finish, status date and calendar. One transaction, then the WBS is renumbered and the
-    project rescheduled.
+
+def project_update_source(
+    *,
+    actor: Any,
+    project: Project,
+    source: MspdiProject | Callable[[Project], MspdiProject],
+    dry_run: bool = False,
+) -> ImportDiff:
+    """Update a project from a later version of the file it was imported from, read into an
+    `MspdiProject` (MS Project XML, or another format converted to the same records).
+
+    Tasks are matched by the id each task kept on import (`Task.source_uid`, the MS Project UID for
+    MSPDI): tasks new in the file are added in their outline position; matched tasks take the file's
+    name, duration, milestone flag, % complete, constraint, deadline, actual dates, parent and position
+    (and notes and owner where the source has them, see `MspdiProject.extra_fields`); tasks that came
+    from the file and are no longer in it are deleted (tasks added in Kuroko stay, moving up a level if
+    their parent goes). Links among the file's tasks become the file's; links to or from other tasks
+    stay. The project takes the file's start, finish, status date and calendar. One transaction, then
+    the WBS is renumbered and the project rescheduled.
+
+    `source` may be a function of the locked project that returns the records, called inside the
+    transaction (an importer that matches rows by WBS code gives tasks their ids there, so that a dry run
+    rolls that back too).
 
     With `dry_run` the changes are made and rolled back, so the returned diff is what applying would
     do, errors included. A file that cannot be read, or changes that break a rule, write nothing and
     raise a ValidationError on the `file` field.
     """
     require(perms.can_edit_project(actor, project))
-    source = _read(data)
     with transaction.atomic():
         locked = Project.objects.select_for_update(of=("self",)).select_related("calendar").get(pk=project.pk)
-        update = _Update(project=locked, source=source)
+        records = source(locked) if callable(source) else source
+        if not records.plan.tasks:
+            raise ValidationError({"file": _("The file has no tasks.")})
+        update = _Update(project=locked, source=records)
         diff = update.diff(applied=not dry_run)
         update.apply(actor=actor)
         if dry_run:
@@ -175,6 +199,8 @@ class _Update:
             self.new_parent[key(task)] = key(by_pk[parent]) if parent is not None else None
         self._order([key(t) for t in survivors], [key(t) for t in added_in_kuroko])
         self.links = _file_links(self.source)
+        self.owners = owner_people(self.source)
+        self.people: dict[int, Person] = {}
         for link in Dependency.objects.filter(
             successor__project=self.project,
             predecessor__project=self.project,
@@ -331,6 +357,16 @@ class _Update:
                     FieldChange(name, _label(Task, name), _display(name, old), _display(name, new))
                 )
                 self.updates.setdefault(key, {})[name] = new
+            for name, new in extra_values(self.source, item.id, self.owners).items():
+                old = getattr(row, name)
+                if old != new:
+                    label = _label(Task, "owner" if name == "owner_id" else name)
+                    changes.append(
+                        FieldChange(name, label, self._person(old), self._person(new))
+                        if name == "owner_id"
+                        else FieldChange(name, label, _display(name, old), _display(name, new))
+                    )
+                    self.updates.setdefault(key, {})[name] = new
             changes.extend(self._tree_change(key))
             if changes:
                 changed.append(TaskChange(item.id, row.name, tuple(changes)))
@@ -354,6 +390,13 @@ class _Update:
             warnings=tuple(warnings),
             applied=applied,
         )
+
+    def _person(self, pk: int | None) -> str:
+        if pk is None:
+            return "—"
+        if pk not in self.people:
+            self.people.update(Person.objects.in_bulk([pk]))
+        return str(self.people.get(pk, pk))
 
     def _tree_change(self, key: Key) -> list[FieldChange]:
         old, new = self.old_parent.get(key), self.new_parent[key]
@@ -404,6 +447,8 @@ class _Update:
             FieldChange(k, _label(Project, k), _display(k, getattr(project, k)), _display(k, v))
             for k, v in self.header.items()
         ]
+        if not self.source.own_calendar:
+            return changes
         week, exceptions = _file_calendar(self.source)
         current = project.calendar
         if _same_working_time(project, week, exceptions):
@@ -452,6 +497,7 @@ class _Update:
                 planned_start=start,
                 planned_finish=finish if finish and start and finish >= start else start,
                 **_file_values(item),
+                **extra_values(self.source, item.id, self.owners),
             )
             new_rows.append(row)
             self.rows[key] = row
@@ -474,7 +520,8 @@ class _Update:
             elif row.position != self.position[key]:
                 row.position = self.position[key]
                 repositioned.append(row)
-        bulk_set(changed, [*UPDATED_FIELDS, "parent", "position", "version"])
+        extra = [name.removesuffix("_id") for name in extra_values(self.source, "", {})]
+        bulk_set(changed, [*UPDATED_FIELDS, *extra, "parent", "position", "version"])
         bulk_set(repositioned, ["position"])  # siblings shifted by an insertion: not a change of theirs
         Task.history.bulk_history_create(new_rows, default_user=actor)
         Task.history.bulk_history_create(
