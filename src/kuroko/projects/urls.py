@@ -7,6 +7,7 @@ from kuroko.projects.views import resources as resource_views
 from kuroko.projects.views import schedule as schedule_views
 from kuroko.projects.views import staffing as staffing_views
 from kuroko.projects.views import timeline as timeline_views
+from kuroko.projects.views import tracker as tracker_views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
@@ -33,6 +34,12 @@ urlpatterns = [
     path("portfolio/schedule/reschedule/", schedule_views.portfolio_reschedule, name="portfolio-reschedule"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),
+    path("projects/import/tracker/", tracker_views.project_import_tracker, name="project_import_tracker"),
+    path(
+        "projects/<str:code>/import/tracker/",
+        tracker_views.project_reimport_tracker,
+        name="project_reimport_tracker",
+    ),
     path("projects/<str:code>/", views.project_detail, name="project-detail"),
     path("projects/<str:code>/edit/", views.project_edit, name="project-edit"),
     path("projects/<str:code>/delete/", views.project_delete, name="project-delete"),

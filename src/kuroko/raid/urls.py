@@ -9,6 +9,7 @@ from kuroko.raid.views import (
     registers_excel,
     risks,
     simulation,
+    tracker_import,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -34,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("issues/<int:pk>/history/", issues.issue_history, name="issue-history"),
     path("risks/<int:pk>/raise-issue/", issues.risk_raise_issue, name="risk-raise-issue"),
     path("raid/issues/", issues.portfolio_issues, name="portfolio-issues"),
+    path(
+        "projects/<str:code>/issues/import-tracker/",
+        tracker_import.issues_import_tracker_page,
+        name="issues-import-tracker",
+    ),
     path("projects/<str:code>/actions/", actions.project_actions, name="project-actions"),
     path("projects/<str:code>/actions/new/", actions.action_create, name="action-create"),
     path("actions/<int:pk>/", actions.action_detail, name="action-detail"),

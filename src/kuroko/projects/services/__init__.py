@@ -37,6 +37,11 @@ from kuroko.projects.services.tasks import (
     task_outdent,
     task_update,
 )
+from kuroko.projects.services.tracker_csv import (
+    import_mapping_save,
+    project_import_tracker,
+    project_update_tracker,
+)
 
 __all__ = [
     "PROGRAM_FIELDS",
@@ -53,6 +58,7 @@ __all__ = [
     "dependency_delete",
     "dependency_update",
     "gantt_edit",
+    "import_mapping_save",
     "member_add",
     "member_remove",
     "placeholder_create",
@@ -64,9 +70,11 @@ __all__ = [
     "project_export_mspdi",
     "project_import_mspdi",
     "project_import_source",
+    "project_import_tracker",
     "project_update",
     "project_update_mspdi",
     "project_update_source",
+    "project_update_tracker",
     "renumber",
     "task_create",
     "task_delete",

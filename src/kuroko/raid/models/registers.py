@@ -277,13 +277,23 @@ class Issue(RaidItem):
         related_name="issues",
     )
     tasks = models.ManyToManyField(Task, verbose_name=_("affected tasks"), blank=True, related_name="issues")
+    # The issue's number or key in the tracker it was imported from (Redmine, Jira, Backlog), so that a
+    # later export updates it.
+    external_key = models.CharField(_("tracker key"), max_length=40, blank=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["project", "number"]
-        constraints = [models.UniqueConstraint(fields=["project", "number"], name="raid_issue_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="raid_issue_number"),
+            models.UniqueConstraint(
+                fields=["project", "external_key"],
+                condition=~models.Q(external_key=""),
+                name="raid_issue_external_key_once",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "severity"], name="raid_issue_status_severity")]
 
     @property

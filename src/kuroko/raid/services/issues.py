@@ -4,6 +4,7 @@ and raising an issue from a risk that occurred."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -85,13 +86,26 @@ def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def issue_create(
-    *, actor: Any, project: Any, data: Mapping[str, Any], tasks: Iterable[Any] | None = None
+    *,
+    actor: Any,
+    project: Any,
+    data: Mapping[str, Any],
+    tasks: Iterable[Any] | None = None,
+    external_key: str = "",
+    raised_on: date | None = None,
 ) -> Issue:
-    """Raise an issue in the project (anyone who reads it but executives), numbered I-001, I-002 …"""
+    """Raise an issue in the project (anyone who reads it but executives), numbered I-001, I-002 …
+    `external_key` is its key in the tracker it is imported from, `raised_on` the day it was raised
+    there (default today)."""
     require(perms.can_raise(actor, project))
     values = _fields(data)
     project = lock_project(project)
-    issue = Issue(project=project, raised_by=person_of(actor), raised_on=today())
+    issue = Issue(
+        project=project,
+        raised_by=person_of(actor),
+        raised_on=raised_on or today(),
+        external_key=external_key,
+    )
     apply_changes(issue, values, ISSUE_FIELDS)
     issue.title = issue.title.strip()
     _check(issue, [])
