@@ -66,6 +66,13 @@ def _mspdi_upload() -> Any:
     return SimpleUploadedFile("plan.xml", mspdi(), content_type="application/xml")
 
 
+def _tracker_upload() -> Any:
+    """A fresh upload of a one-issue Redmine CSV export."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("issues.csv", b"#,Subject,Status,Priority\r\n1,Imported,New,Normal\r\n")
+
+
 def page(expect: tuple, key: str, method: str, path: str, data: Any = None, **kw: Any) -> Case:
     """An HTML route, keyed by its URL name."""
     return Case(key, method, path, expect, data, api=False, **kw)
@@ -264,6 +271,25 @@ CASES: list[Case] = [
     page((302, 302, 302, 403, 403, 403, 302), "project-import", "POST", "/projects/import/",
          lambda ids: {"file": _mspdi_upload(), "code": "MX-IMP"}),
     page((200, 200, 200, 200, 200, 403, 302), "project-mspdi", "GET", "/projects/ALPHA/schedule.xml"),
+    # Tracker CSV: who creates projects imports one; who edits a project updates it. Uploading keeps the
+    # file and shows the mapping step, writing nothing to the database.
+    page((200, 200, 200, 403, 403, 403, 302), "project_import_tracker", "GET", "/projects/import/tracker/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project_import_tracker", "POST", "/projects/import/tracker/",
+         lambda ids: {"step": "upload", "file": _tracker_upload()}, writes=False, label="upload"),
+    page((200, 200, 200, 403, 403, 403, 302), "project_reimport_tracker", "GET",
+         "/projects/ALPHA/import/tracker/"),
+    page((200, 200, 403, 403, 403, 403, 302), "project_reimport_tracker", "GET",
+         "/projects/BETA/import/tracker/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project_reimport_tracker", "POST",
+         "/projects/ALPHA/import/tracker/", lambda ids: {"step": "upload", "file": _tracker_upload()},
+         writes=False, label="upload"),
+    page((422, 422, 422, 403, 403, 403, 302), "project_reimport_tracker", "POST",
+         "/projects/ALPHA/import/tracker/", lambda ids: {"token": "x" * 32}, label="unknown token"),
+    page((200, 200, 200, 403, 403, 403, 302), "issues-import-tracker", "GET",
+         "/projects/ALPHA/issues/import-tracker/"),
+    page((200, 200, 200, 403, 403, 403, 302), "issues-import-tracker", "POST",
+         "/projects/ALPHA/issues/import-tracker/", lambda ids: {"step": "upload", "file": _tracker_upload()},
+         writes=False, label="upload"),
     page((200, 200, 200, 200, 200, 200, 302), "portfolio-schedule", "GET", "/portfolio/schedule/"),
     page((200, 200, 200, 200, 200, 200, 302), "resource-heatmap", "GET", "/resources/"),
     # Costs: project readers see them; who edits the project keeps the budget and the expenses.
@@ -466,6 +492,15 @@ CASES: list[Case] = [
         lambda ids: {"file": _mspdi_upload(), "code": "MX-API"}),
     api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
         lambda ids: {"file": _mspdi_upload()}, code="alpha"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/tracker",
+        lambda ids: {"file": _tracker_upload(), "code": "TR-API"}),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/tracker",
+        lambda ids: {"file": _tracker_upload(), "dry_run": "true"}, code="alpha", label="dry run",
+        writes=False),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/imports/tracker",
+        lambda ids: {"file": _tracker_upload()}, code="beta"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/issues/import-tracker",
+        lambda ids: {"file": _tracker_upload()}, code="alpha"),
     api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
         lambda ids: {"file": _mspdi_upload(), "dry_run": "true"}, code="alpha", label="dry run",
         writes=False),
