@@ -171,7 +171,7 @@ def test_mapping_overrides_and_unmaps_columns():
 
 def test_missing_parent_becomes_top_level_with_warning():
     """A parent that the export left out: the child is at the top level and the user is told."""
-    data = "#,Subject,Parent task\r\n5,Child,#99\r\n6,Other,\r\n".encode()
+    data = b"#,Subject,Parent task\r\n5,Child,#99\r\n6,Other,\r\n"
     project = read_tracker(data)
     assert by_key(project)["5"].parent is None
     assert any("5" in w for w in project.warnings)
@@ -179,7 +179,7 @@ def test_missing_parent_becomes_top_level_with_warning():
 
 def test_parent_cycle_is_a_row_error():
     """Parents that loop are reported on their rows."""
-    data = "#,Subject,Parent task\r\n1,A,#2\r\n2,B,#1\r\n3,C,\r\n".encode()
+    data = b"#,Subject,Parent task\r\n1,A,#2\r\n2,B,#1\r\n3,C,\r\n"
     with pytest.raises(ImportFileError) as caught:
         read_tracker(data)
     assert {e.row for e in caught.value.errors} == {2, 3}
@@ -188,7 +188,7 @@ def test_parent_cycle_is_a_row_error():
 
 def test_link_between_parent_and_child_is_left_out():
     """A "blocks" relation between an issue and its own parent would link a summary task: left out."""
-    data = '#,Subject,Parent task,Related issues\r\n1,A,,"Blocks #2"\r\n2,B,#1,\r\n'.encode()
+    data = b'#,Subject,Parent task,Related issues\r\n1,A,,"Blocks #2"\r\n2,B,#1,\r\n'
     project = read_tracker(data)
     assert by_key(project)["2"].links == ()
     assert any("1 → 2" in w for w in project.warnings)
@@ -296,7 +296,7 @@ def test_issues_from_each_tracker():
 
 def test_issue_rows_all_reported():
     """Issues: a missing key, a missing subject and a bad date are each reported by row."""
-    data = "#,Subject,Due date\r\n,A,\r\n2,,\r\n3,C,tomorrow\r\n".encode()
+    data = b"#,Subject,Due date\r\n,A,\r\n2,,\r\n3,C,tomorrow\r\n"
     with pytest.raises(ImportFileError) as caught:
         read_tracker_issues(data)
     assert {(e.row, e.column) for e in caught.value.errors} == {(2, "#"), (3, "Subject"), (4, "Due date")}
@@ -352,9 +352,27 @@ def test_fuzz_mutated_files(sample, rnd, count):
 CELLS = st.one_of(
     st.text(max_size=12),
     st.sampled_from(
-        ["", "#1", "#2", "1", "2", "Blocks #1", "Precedes #2 (x days)", "2027-02-30", "100", "-5", "1e9",
-         "NaN", "Infinity", "99999999999", "8:75", "終了", "Closed", "01/Foo/27"]
-    ),  # fmt: skip
+        [
+            "",
+            "#1",
+            "#2",
+            "1",
+            "2",
+            "Blocks #1",
+            "Precedes #2 (x days)",
+            "2027-02-30",
+            "100",
+            "-5",
+            "1e9",
+            "NaN",
+            "Infinity",
+            "99999999999",
+            "8:75",
+            "終了",
+            "Closed",
+            "01/Foo/27",
+        ]
+    ),
 )
 
 
@@ -371,4 +389,3 @@ def test_fuzz_random_cells(rows):
     writer.writerow(header.split(","))
     writer.writerows(rows)
     _both(buffer.getvalue().encode())
-

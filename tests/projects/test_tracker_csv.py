@@ -67,7 +67,9 @@ def test_reimport_same_file_is_empty_and_changes_show(world, redmine):
         "105,Web,Bug,,New,Low,Retest,Admin,,2027-03-30 10:00,2027-04-22,2027-04-23,,,2027-03-30 10:00,,,\r\n",
     )
     before = counts()
-    diff = project_update_tracker(actor=world.pm, project=redmine, data=later.encode(), options=None, dry_run=True)
+    diff = project_update_tracker(
+        actor=world.pm, project=redmine, data=later.encode(), options=None, dry_run=True
+    )
     assert [t.uid for t in diff.added] == ["105"] and [t.uid for t in diff.removed] == ["104"]
     assert [t.uid for t in diff.changed] == ["102"]
     assert counts() == before  # a dry run writes nothing
@@ -79,7 +81,7 @@ def test_reimport_same_file_is_empty_and_changes_show(world, redmine):
 def test_refused_file_writes_nothing(world):
     """A file with bad rows raises TrackerFileRefused with every row, and creates no project."""
     before = counts()
-    bad = "#,Subject,Due date\r\n1,A,someday\r\n2,,\r\n".encode()
+    bad = b"#,Subject,Due date\r\n1,A,someday\r\n2,,\r\n"
     with pytest.raises(TrackerFileRefused) as caught:
         project_import_tracker(actor=world.pm, data=bad, options=None, code="BAD")
     assert [(r.row, r.column) for r in caught.value.rows] == [(2, "Due date"), (3, "Subject")]
@@ -234,9 +236,11 @@ class TestFuzzPages(HypothesisTestCase):
     @given(
         st.one_of(
             st.binary(max_size=600),
-            st.sampled_from([REDMINE_EN, JIRA_EN, BACKLOG_JA]).flatmap(
+            st.sampled_from([REDMINE_EN, JIRA_EN, BACKLOG_JA])
+            .flatmap(
                 lambda text: st.tuples(st.just(text.encode()), st.integers(0, 400), st.binary(max_size=8))
-            ).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + len(t[2]) :]),
+            )
+            .map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + len(t[2]) :]),
         )
     )
     def test_fuzz_upload_and_preview(self, data: bytes) -> None:

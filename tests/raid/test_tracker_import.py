@@ -10,6 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from kuroko.raid.models import Issue
 from kuroko.raid.services.registers_excel import ImportRefused
@@ -38,7 +41,9 @@ def test_import_adds_then_updates(world):
     typo = Issue.objects.get(external_key="14")
     assert typo.status == "closed" and "Rejected" in typo.resolution
     assert any("Admin Example" in w for w in result.warnings)  # no such person: no owner
-    later = REDMINE.replace("12,Bug,New,Urgent", "12,Bug,Resolved,Urgent").replace("Slow search", "Slow search page")
+    later = REDMINE.replace("12,Bug,New,Urgent", "12,Bug,Resolved,Urgent").replace(
+        "Slow search", "Slow search page"
+    )
     result = issues_import_tracker(
         actor=world.pm, project=world.project, data=later.encode(), options=None, dry_run=False
     )
@@ -67,7 +72,9 @@ def test_dry_run_and_unknown_words_write_nothing(world):
     assert not Issue.objects.exists()
     bad = REDMINE.replace("In Progress,Normal", "Someday,Whenever")
     with pytest.raises(ImportRefused) as caught:
-        issues_import_tracker(actor=world.pm, project=world.project, data=bad.encode(), options=None, dry_run=False)
+        issues_import_tracker(
+            actor=world.pm, project=world.project, data=bad.encode(), options=None, dry_run=False
+        )
     [line] = caught.value.result.errors
     assert line.row == 3 and "Someday" in line.errors[0] and "Whenever" in line.errors[1]
     assert not Issue.objects.exists()
@@ -75,8 +82,12 @@ def test_dry_run_and_unknown_words_write_nothing(world):
 
 def test_external_key_is_unique_per_project(world):
     """Two issues of one project cannot share a tracker key (other projects and blank keys may)."""
-    issues_import_tracker(actor=world.pm, project=world.project, data=REDMINE.encode(), options=None, dry_run=False)
-    issues_import_tracker(actor=world.admin, project=world.other, data=REDMINE.encode(), options=None, dry_run=False)
+    issues_import_tracker(
+        actor=world.pm, project=world.project, data=REDMINE.encode(), options=None, dry_run=False
+    )
+    issues_import_tracker(
+        actor=world.admin, project=world.other, data=REDMINE.encode(), options=None, dry_run=False
+    )
     assert Issue.objects.filter(external_key="12").count() == 2
     with pytest.raises(IntegrityError), transaction.atomic():
         Issue.objects.filter(project=world.project, external_key="13").update(external_key="12")
@@ -93,7 +104,10 @@ def test_page_and_api(world):
     """The issue register links to the import; upload → mapping → preview → import; the API too."""
     client = signed_in(world.pm)
     assert 'id="issues-import-tracker"' in client.get("/projects/ALPHA/issues/").content.decode()
-    assert 'id="issues-import-tracker"' not in signed_in(world.member).get("/projects/ALPHA/issues/").content.decode()
+    assert (
+        'id="issues-import-tracker"'
+        not in signed_in(world.member).get("/projects/ALPHA/issues/").content.decode()
+    )
     url = "/projects/ALPHA/issues/import-tracker/"
     step = client.post(url, {"step": "upload", "file": SimpleUploadedFile("r.csv", REDMINE.encode())})
     assert step.status_code == 200 and step.context["mapping"]["col_priority"].value() == "Priority"
@@ -106,7 +120,10 @@ def test_page_and_api(world):
     assert done.status_code == 302 and Issue.objects.count() == 3
     answer = client.post(
         "/api/v1/projects/ALPHA/issues/import-tracker",
-        {"file": SimpleUploadedFile("r.csv", REDMINE.replace("Typo", "Typo fix").encode()), "dry_run": "true"},
+        {
+            "file": SimpleUploadedFile("r.csv", REDMINE.replace("Typo", "Typo fix").encode()),
+            "dry_run": "true",
+        },
     )
     assert answer.status_code == 200 and answer.json()["counts"]["update"] == 1
     bad = client.post(
@@ -115,3 +132,46 @@ def test_page_and_api(world):
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["row"] == 2
     assert Issue.objects.get(external_key="14").title == "Typo"
+
+
+@pytest.mark.django_db
+class TestFuzzIssueImport(HypothesisTestCase):
+    """Random and mutated uploads to the issue import (page and API): 200 or 422, never 500, and a
+    refused file leaves the register as it was."""
+
+    def setUp(self) -> None:
+        from kuroko.core.models import Role
+        from kuroko.projects import services
+        from tests.factories import PersonFactory, UserFactory
+
+        self.user = UserFactory(username="fuzz-pmo", role=Role.PMO_MEMBER)
+        PersonFactory(family_name="Fuzz", user=self.user)
+        self.project = services.project_create(actor=self.user, data={"code": "FZI", "name": "Fuzz"})
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.one_of(
+            st.binary(max_size=600),
+            st.tuples(st.sampled_from([REDMINE, BACKLOG_JA]), st.integers(0, 300), st.binary(max_size=8)).map(
+                lambda t: t[0].encode()[: t[1]] + t[2] + t[0].encode()[t[1] + len(t[2]) :]
+            ),
+        )
+    )
+    def test_fuzz_issue_import(self, data: bytes) -> None:
+        """Upload, preview with the prefilled mapping, and the API without a dry run."""
+        client = signed_in(self.user)
+        url = "/projects/FZI/issues/import-tracker/"
+        step = client.post(url, {"step": "upload", "file": SimpleUploadedFile("f.csv", data)})
+        assert step.status_code in (200, 422)
+        if step.status_code == 200:
+            form = step.context["mapping"]
+            fields = {name: form[name].value() or "" for name in form.fields}
+            preview = client.post(url, {**fields, "step": "preview", "token": step.context["token"]})
+            assert preview.status_code in (200, 422)
+        assert not Issue.objects.exists()
+        answer = client.post(
+            "/api/v1/projects/FZI/issues/import-tracker", {"file": SimpleUploadedFile("f.csv", data)}
+        )
+        assert answer.status_code in (200, 422), answer.content
+        if answer.status_code == 422:
+            assert not Issue.objects.exists()
