@@ -156,6 +156,17 @@ def test_new_project_page_shows_the_row_report(world):
     assert "is not a date" in body and "Subject" in body
 
 
+def test_preview_checks_dates_on_the_calendar(world):
+    """A start and due date on a weekend (no working time between them) is in the preview's row report,
+    not found only when creating."""
+    client = signed_in(world.pm)
+    weekend = b"#,Subject,Start date,Due date\r\n1,Weekend work,2027-04-03,2027-04-04\r\n"
+    step = client.post("/projects/import/tracker/", {"step": "upload", "file": upload(weekend)})
+    preview = client.post("/projects/import/tracker/", mapping_post(step))
+    assert preview.status_code == 422 and "no working time" in preview.content.decode()
+    assert [p.row for p in preview.context["problems"]] == [2]
+
+
 def test_reimport_pages(world, redmine):
     """The project page links to the update; upload → mapping → diff → apply."""
     client = signed_in(world.pm)

@@ -17,7 +17,12 @@ from kuroko.formats.imported import ImportedProject, ImportFileError, RowError
 from kuroko.formats.tracker_csv import read_table, read_tracker
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import ImportMapping, Project
-from kuroko.projects.services.import_table import file_errors, project_import_table, project_update_table
+from kuroko.projects.services.import_table import (
+    file_errors,
+    project_import_table,
+    project_update_table,
+    table_source,
+)
 from kuroko.projects.services.imports import MAX_IMPORT_BYTES, ImportDiff
 
 
@@ -38,6 +43,17 @@ def tracker_read(data: bytes, options: Mapping[str, Any] | None) -> ImportedProj
         return read_tracker(data, options, translate=_)
     except ImportFileError as exc:
         raise TrackerFileRefused(exc) from exc
+
+
+def tracker_preview(data: bytes, options: Mapping[str, Any] | None) -> ImportedProject:
+    """The file's tasks as a new project would get them, checked as creating it checks them (dates
+    against the default calendar) without writing anything; TrackerFileRefused lists the problems."""
+    imported = tracker_read(data, options)
+    try:
+        table_source(imported, project=None, current={}, current_links=())
+    except ImportFileError as exc:
+        raise TrackerFileRefused(exc) from exc
+    return imported
 
 
 def project_import_tracker(

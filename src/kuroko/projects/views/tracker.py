@@ -33,7 +33,7 @@ from kuroko.projects.forms_tracker import (
     TrackerUploadForm,
 )
 from kuroko.projects.models import Project
-from kuroko.projects.services.tracker_csv import tracker_header, tracker_read
+from kuroko.projects.services.tracker_csv import tracker_header, tracker_preview, tracker_read
 from kuroko.projects.uploads import discard_upload, keep_upload, load_upload
 
 TEMPLATE = "projects/tracker_import.html"
@@ -170,7 +170,7 @@ def project_import_tracker(request: HttpRequest) -> HttpResponse:
             return got
         data, token, name, options = got
         try:
-            imported = tracker_read(data, options)
+            imported = tracker_preview(data, options)
         except ValidationError as exc:
             return page.again(exc, token, name, options)
         return page.render(
