@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kuroko.formats.ical import FeedEvent, feed_calendar, task_uid
+from kuroko.people.models import Person
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import Assignment, FeedToken, Project, Status, Task, TaskKind
 
@@ -109,46 +110,59 @@ def _project_milestones(project: Project) -> QuerySet[Task]:
 
 
 def task_events(tasks: QuerySet[Task], context: FeedContext) -> list[FeedEvent]:
-    """One all-day event per dated task (milestones on their date), in one query."""
+    """One all-day event per dated task (milestones on their date), in one query.
+
+    Rows are read as values, not model instances: a person's feed may hold thousands of tasks, and
+    building instances cost a third of the time before the iCalendar writing.
+    """
     rows = (
-        tasks.select_related("project", "owner")
-        .annotate(last_changed=_last_changed())
+        tasks.annotate(last_changed=_last_changed())
         .order_by("planned_start", "project__code", "row")
-    )
+        .values_list(
+            "pk", "kind", "name", "wbs_code", "planned_start", "planned_finish", "percent_complete",
+            "version", "last_changed", "project_id", "project__code", "project__name", "owner_id",
+            "owner__family_name", "owner__given_name",
+        )
+    )  # fmt: skip
+    project_line, wbs_line = _("Project: %(code)s %(name)s"), _("WBS: %(wbs)s")
+    percent_line, owner_line = _("Percent complete: %(percent)s%%"), _("Owner: %(owner)s")
+    categories = {True: (str(_("Milestone")),), False: (str(_("Task")),)}
     links: dict[int, str] = {}
+    owners: dict[int | None, str] = {None: "—"}
     events = []
-    for task in rows:
-        first = task.planned_start or task.planned_finish
-        last = task.planned_finish or task.planned_start
+    for (pk, kind, name, wbs, start, finish, percent, version, changed, project_id, code, project_name,
+         owner_id, family, given) in rows:  # fmt: skip
+        first, last = start or finish, finish or start
         if first is None or last is None:
             continue  # nothing to put on a calendar
-        milestone = task.kind == TaskKind.MILESTONE
+        milestone = kind == TaskKind.MILESTONE
         if milestone:
             first = last  # a milestone is the moment its finish is reached
         last = max(first, last)
-        project = task.project
-        if project.pk not in links:
-            links[project.pk] = context.base_url + reverse("project-detail", args=[project.code])
-        url = f"{links[project.pk]}#task-{task.pk}"
-        label = f"{project.code} {task.wbs_code} {task.name}".replace("  ", " ")
-        lines = [
-            _("Project: %(code)s %(name)s") % {"code": project.code, "name": project.name},
-            _("WBS: %(wbs)s") % {"wbs": task.wbs_code or "—"},
-            _("Percent complete: %(percent)s%%") % {"percent": task.percent_complete},
-            _("Owner: %(owner)s") % {"owner": task.owner.full_name if task.owner else "—"},
+        if project_id not in links:
+            links[project_id] = context.base_url + reverse("project-detail", args=[code])
+        if owner_id not in owners:
+            owners[owner_id] = Person(family_name=family, given_name=given).full_name
+        url = f"{links[project_id]}#task-{pk}"
+        label = f"{code} {wbs} {name}" if wbs else f"{code} {name}"
+        lines = (
+            project_line % {"code": code, "name": project_name},
+            wbs_line % {"wbs": wbs or "—"},
+            percent_line % {"percent": percent},
+            owner_line % {"owner": owners[owner_id]},
             url,
-        ]
+        )
         events.append(
             FeedEvent(
-                uid=task_uid(task.pk, context.host),
+                uid=task_uid(pk, context.host),
                 summary=f"◆ {label}" if milestone else label,
                 first_day=first,
                 last_day=last,
                 description="\n".join(lines),
                 url=url,
-                sequence=task.version,
-                last_modified=task.last_changed,
-                categories=(str(_("Milestone") if milestone else _("Task")),),
+                sequence=version,
+                last_modified=changed,
+                categories=categories[milestone],
             )
         )
     return events
