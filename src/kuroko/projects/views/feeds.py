@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.projects import selectors
@@ -29,7 +29,7 @@ def feed_url(request: HttpRequest, secret: str) -> str:
     return request.build_absolute_uri(reverse("feed_ics", args=[secret]))
 
 
-@require_GET
+@require_safe  # calendar clients may check with HEAD
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed behind a secret URL; 404 when it is unknown, revoked or no longer allowed."""
     feed = feed_selectors.feed_for_secret(token)
