@@ -29,6 +29,7 @@ from kuroko.people import services as calendar_services
 from kuroko.people.selectors import default_calendar
 from kuroko.projects import services
 from kuroko.projects.models import Dependency, LevelingRun, Project, ProjectMember, ProjectRole, Task
+from kuroko.projects.services import feeds as feed_services
 from kuroko.projects.services import leveling
 from tests.factories import PersonFactory, ProgramFactory, TeamFactory
 
@@ -1018,6 +1019,27 @@ CASES: list[Case] = [
         lambda ids: {"coefficient": "0.7"}, group_id="sim_group"),
     api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/correlation-groups/{group_id}",
         group_id="sim_group"),
+    # --- calendar feeds: the .ics needs no login (its secret URL is the key); everyone signed in manages
+    # their own feed URLs; a project feed needs read access; only the owner or a PMO admin revokes ------
+    page((200, 200, 200, 200, 200, 200, 200), "feed_ics", "GET", "/feeds/{member_feed_secret}.ics"),
+    page((404, 404, 404, 404, 404, 404, 404), "feed_ics", "GET", "/feeds/unknown-secret.ics",
+         label="unknown"),
+    page((200, 200, 200, 200, 200, 200, 302), "feed_tokens", "GET", "/accounts/feeds/"),
+    page((302, 302, 302, 302, 302, 302, 302), "feed_tokens", "POST", "/accounts/feeds/",
+         lambda ids: {"kind": "person", "name": "phone"}, label="person"),
+    # BETA is not among the member's and outsider's choices: the form is shown again with its error.
+    page((302, 302, 422, 422, 302, 422, 302), "feed_tokens", "POST", "/accounts/feeds/",
+         lambda ids: {"kind": "project", "project": "BETA"}, label="project"),
+    page((302, 404, 404, 302, 404, 404, 302), "feed_token_revoke", "POST",
+         "/accounts/feeds/{member_feed}/revoke/"),
+    page((302, 302, 302, 302, 302, 403, 302), "project_feed_create", "POST", "/projects/ALPHA/feed/"),
+    page((302, 302, 403, 403, 302, 403, 302), "project_feed_create", "POST", "/projects/BETA/feed/"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/feeds"),
+    api((201, 201, 201, 201, 201, 201, 401), "POST", "/feeds", lambda ids: {"kind": "person"},
+        label="person"),
+    api((201, 201, 201, 201, 201, 403, 401), "POST", "/feeds",
+        lambda ids: {"kind": "project", "project": "ALPHA"}, label="project"),
+    api((200, 404, 404, 200, 404, 404, 401), "DELETE", "/feeds/{feed_id}", feed_id="member_feed"),
 ]
 # fmt: on
 
@@ -1116,6 +1138,9 @@ def matrix(world) -> dict[str, Any]:
     spare = PersonFactory(family_name="Spare", team=None)
     empty_team = TeamFactory(code="EMPTY", name="Empty team")
     token, _raw = api_token_create(user=admin, name="script")
+    member_feed, member_feed_secret = feed_services.feed_token_create(
+        actor=world.member, kind="project", project=world.project
+    )
     calendar = default_calendar()
     personal = calendar_services.person_calendar_create(actor=admin, person=world.member.person)
     leave = calendar_services.calendar_exception_add(
@@ -1210,6 +1235,8 @@ def matrix(world) -> dict[str, Any]:
         "empty_team": empty_team.pk,
         "empty_team_version": empty_team.version,
         "admin_token": token.pk,
+        "member_feed": member_feed.pk,
+        "member_feed_secret": member_feed_secret,
         "calendar": calendar.pk,
         "calendar_version": calendar.version,
         "personal_calendar": personal.pk,

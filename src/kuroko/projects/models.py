@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -744,3 +745,55 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FeedToken(models.Model):
+    """A private, revocable calendar feed URL: a person's own tasks and milestones, or one project's
+    milestones. Only the SHA-256 hash of the secret in the URL is stored; `hint` (its last four
+    characters) tells the URLs apart on the list."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("My tasks and milestones")
+        PROJECT = "project", _("Project milestones")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+    )
+    name = models.CharField(_("label"), max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("ends with"), max_length=4, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="person") & Q(project__isnull=True))
+                | (Q(kind="project") & Q(project__isnull=False)),
+                name="feed_token_project_iff_project_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} …{self.hint}"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        """The SHA-256 hex digest of a feed URL's secret: what is stored and looked up."""
+        return hashlib.sha256(secret.encode()).hexdigest()

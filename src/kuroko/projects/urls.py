@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from kuroko.projects import views
+from kuroko.projects.views import feeds as feed_views
 from kuroko.projects.views import leveling as leveling_views
 from kuroko.projects.views import mspdi_update
 from kuroko.projects.views import resources as resource_views
@@ -94,4 +95,8 @@ urlpatterns = [
         staffing_views.project_staffing_apply,
         name="project-staffing-apply",
     ),
+    path("feeds/<str:token>.ics", feed_views.feed_ics, name="feed_ics"),
+    path("accounts/feeds/", feed_views.feed_tokens, name="feed_tokens"),
+    path("accounts/feeds/<int:pk>/revoke/", feed_views.feed_token_revoke, name="feed_token_revoke"),
+    path("projects/<str:code>/feed/", feed_views.project_feed_create, name="project_feed_create"),
 ]

@@ -1,0 +1,102 @@
+"""iCalendar (RFC 5545) feeds: a published calendar of all-day events, written with the `icalendar` library.
+
+The library does the wire format: CRLF line ends, folding of long lines at 75 octets (never inside a
+UTF-8 character), and escaping of commas, semicolons, backslashes and newlines in text values. This
+module only decides what goes in: one VEVENT per task or milestone, all-day, with a UID that stays the
+same for the life of the task so that calendar clients update events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event, vText
+
+PRODID = "-//Kuroko//Kuroko PMO//EN"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """One all-day event: from `first_day` to `last_day` inclusive (a milestone has both on its date).
+
+    `sequence` rises with each change of the item (its row version), `last_modified` is when it last
+    changed (None when unknown); `url` links back to the item.
+    """
+
+    uid: str
+    summary: str
+    first_day: date
+    last_day: date
+    description: str = ""
+    url: str = ""
+    sequence: int = 0
+    last_modified: datetime | None = None
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.uid or any(c in self.uid for c in "\r\n"):
+            raise ValueError("An event needs a UID on one line.")
+        if self.last_day < self.first_day:
+            raise ValueError("An event cannot end before it starts.")
+        if self.sequence < 0:
+            raise ValueError("An event's sequence is a whole number from 0.")
+
+
+# RFC 5545 TEXT allows no control characters but TAB (and newlines, which the library escapes as \n).
+_CONTROL = {c: None for c in [*range(0, 9), *range(11, 32), 127]}
+
+
+def clean_text(text: str) -> str:
+    """Text as an iCalendar TEXT value can carry it: line breaks as LF, other control characters dropped."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
+
+
+def task_uid(pk: int, host: str) -> str:
+    """The stable UID of a task's event: `task-<pk>@<host>` (the host without its port)."""
+    return f"task-{pk}@{host.split(':', 1)[0] or 'kuroko'}"
+
+
+def _utc(moment: datetime) -> datetime:
+    # RFC 5545 wants DTSTAMP and LAST-MODIFIED in UTC ("Z" form); naive values are taken as UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def feed_calendar(*, name: str, events: Iterable[FeedEvent], stamp: datetime, description: str = "") -> bytes:
+    """A VCALENDAR (METHOD:PUBLISH) with one all-day VEVENT per event, as UTF-8 bytes with CRLF line ends.
+
+    `stamp` is the DTSTAMP of every event (when the feed was made); `name` becomes X-WR-CALNAME, the
+    name calendar clients show for a subscribed calendar.
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    # X- properties have no declared type: vText makes the library escape them like SUMMARY.
+    cal.add("x-wr-calname", vText(clean_text(name)))
+    if description:
+        cal.add("x-wr-caldesc", vText(clean_text(description)))
+    dtstamp = _utc(stamp).replace(microsecond=0)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", dtstamp)
+        event.add("sequence", item.sequence)
+        if item.last_modified is not None:
+            event.add("last-modified", _utc(item.last_modified).replace(microsecond=0))
+        event.add("summary", clean_text(item.summary))
+        # All-day: DTSTART;VALUE=DATE and an exclusive DTEND on the day after the last one.
+        event.add("dtstart", item.first_day)
+        event.add("dtend", item.last_day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")  # a task is not a meeting: it does not block free/busy time
+        if item.description:
+            event.add("description", clean_text(item.description))
+        if item.url:
+            event.add("url", clean_text(item.url))
+        if item.categories:
+            event.add("categories", [clean_text(c) for c in item.categories])
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,14 @@
+// Copy a new calendar feed URL. The Clipboard API needs a secure context (https or localhost); on plain
+// http the field is selected and copied the old way.
+function kurokoCopyFeedUrl(button) {
+  const field = document.getElementById("new-feed-url");
+  const done = () => { button.textContent = button.dataset.copied; };
+  field.focus();
+  field.select();
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, () => { document.execCommand("copy"); done(); });
+  } else {
+    document.execCommand("copy");
+    done();
+  }
+}
