@@ -45,7 +45,9 @@ def small_plan() -> bytes:
 
 
 def tasks_of(project: MspdiProject) -> dict[str, tuple[str, int, bool, str | None]]:
-    return {t.id: (t.name, 0 if t.milestone else t.duration, t.milestone, t.parent) for t in project.plan.tasks}
+    return {
+        t.id: (t.name, 0 if t.milestone else t.duration, t.milestone, t.parent) for t in project.plan.tasks
+    }
 
 
 def links_of(project: MspdiProject) -> set[tuple[str, str, str, float]]:
@@ -117,7 +119,10 @@ def test_java_version_is_read_from_the_release_file(monkeypatch, tmp_path, relea
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b'<?xml version="1.0"?><APIBusinessObjects xmlns="http://xmlns.oracle.com/Primavera/P6/V8.3/API/BusinessObjects">', True),  # P6 XML
+        (
+            b'<?xml version="1.0"?><APIBusinessObjects xmlns="http://xmlns.oracle.com/Primavera/P6/V8.3/API/BusinessObjects">',
+            True,
+        ),  # P6 XML
         (b"\xef\xbb\xbf<!-- saved by P6 --><APIBusinessObjects>", True),  # BOM and a comment first
         (b'<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">', False),  # MSPDI
         (b"<p6:APIBusinessObjects xmlns:p6='x'>", True),  # a prefixed root
@@ -175,7 +180,9 @@ def test_real_ms_project_files_survive_mpx_and_xer(name) -> None:
     for extension in ("mpx", "xer"):
         converted = read_mspdi(convert_to_mspdi(files[extension], f"{name}.{extension}"))
         got, want = tasks_of(converted), tasks_of(source)
-        assert {k: (v[0], v[3]) for k, v in got.items()} == {k: (v[0], v[3]) for k, v in want.items()}, extension
+        assert {k: (v[0], v[3]) for k, v in got.items()} == {k: (v[0], v[3]) for k, v in want.items()}, (
+            extension
+        )
         assert {(p, s, t) for p, s, t, _l in links_of(converted)} == {
             (p, s, t) for p, s, t, _l in links_of(source)
         }, extension
@@ -250,7 +257,10 @@ def test_a_slow_conversion_is_stopped() -> None:
 
 
 @settings(
-    max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     extension=st.sampled_from(["mpx", "xer", "pmxml", "planner"]),
