@@ -135,6 +135,9 @@ def mpxj_missing() -> str | None:
     return None if missing is None else missing.message
 
 
+_CHILD_ENVIRONMENT = frozenset(
+    {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "JAVA_HOME", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT"}
+)
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 
 
@@ -185,8 +188,10 @@ def convert_to_mspdi(
         target = Path(folder) / "output.xml"
         result = Path(folder) / "result.json"
         source.write_bytes(data)
-        env = dict(os.environ)
-        env.pop("JAVA_TOOL_OPTIONS", None)  # the heap limit is ours to set
+        # The child sees only what it needs to find Python and Java: not the server's secrets (a file
+        # that exploited the Java reader would find no database password there), nor JAVA_TOOL_OPTIONS
+        # (the heap limit is ours to set).
+        env = {key: value for key, value in os.environ.items() if key in _CHILD_ENVIRONMENT}
         try:
             done = subprocess.run(
                 _child_command(source, target, result, heap_mb),
