@@ -83,7 +83,7 @@ LINES = SMALL_SM.splitlines()
         st.text(max_size=400),
         st.lists(st.sampled_from(LINES), max_size=40).map("\n".join),
         st.tuples(st.integers(0, len(LINES)), st.text(max_size=30)).map(
-            lambda cut: "\n".join(LINES[: cut[0]] + [cut[1]] + LINES[cut[0] :])
+            lambda cut: "\n".join([*LINES[: cut[0]], cut[1], *LINES[cut[0] :]])
         ),
     )
 )
