@@ -390,3 +390,23 @@ def test_random_bytes_under_mpxj_extensions_are_refused(world, extension, data) 
     with pytest.raises(ValidationError):
         import_file(actor=world.admin, name=f"fuzz{extension}", data=data, code="FUZZ")
     assert counts() == before
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    extension=st.sampled_from([".xml", ".json", ".sm", ".csv", ".exe"]),
+    data=st.binary(max_size=200),
+    code=st.text(max_size=40),
+)
+def test_the_import_page_never_fails_on_random_uploads(world, extension, data, code) -> None:
+    """Random bytes, extensions and codes posted to the import page: a redirect to the new project, or
+    the form again with 422 and nothing written — never a server error."""
+    before = counts()
+    response = signed_in(world.admin).post(
+        "/projects/import/", {"file": SimpleUploadedFile(f"fuzz{extension}", data), "code": code}
+    )
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert counts() == before
+    else:
+        Project.objects.exclude(pk__in=[world.project.pk, world.other.pk]).delete()
