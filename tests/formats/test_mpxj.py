@@ -257,6 +257,28 @@ def test_a_slow_conversion_is_stopped() -> None:
     assert caught.value.kind == mpxj.TIMEOUT
 
 
+def test_conversions_wait_for_a_free_slot(tmp_path, monkeypatch) -> None:
+    """With every conversion slot taken (by other processes), a conversion waits and then times out."""
+    import fcntl
+
+    require_mpxj()
+    monkeypatch.setattr(mpxj.tempfile, "gettempdir", lambda: str(tmp_path))
+    held = []
+    for number in range(mpxj.MAX_PARALLEL):
+        handle = open(tmp_path / f"kuroko-mpxj-slot-{number}.lock", "a+b")  # noqa: SIM115
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.append(handle)
+    try:
+        with pytest.raises(MpxjError) as caught:
+            convert_to_mspdi(b"MPX,Microsoft Project for Windows,4.0,ANSI", "plan.mpx", timeout=0.3)
+        assert caught.value.kind == mpxj.TIMEOUT and "busy" in str(caught.value)
+    finally:
+        for handle in held:
+            handle.close()
+    converted = convert_to_mspdi(written_by_mpxj(small_plan())["mpx"], "plan.mpx")
+    assert read_mspdi(converted).plan.tasks
+
+
 @settings(
     max_examples=6,
     deadline=None,

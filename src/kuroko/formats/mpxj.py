@@ -19,6 +19,9 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -42,6 +45,9 @@ __all__ = [
 MPXJ_EXTENSIONS = frozenset({".mpp", ".mpt", ".mpx", ".xer", ".pmxml", ".gan", ".pod", ".planner"})
 DEFAULT_TIMEOUT = 120.0  # seconds for one conversion, JVM start included (about 1–3 s for a small file)
 DEFAULT_HEAP_MB = 512
+# At most this many conversions at once on a machine (every web worker and command together): each JVM
+# takes a CPU and up to its heap, and a burst of uploads must not exhaust a small server.
+MAX_PARALLEL = 2
 MIN_JAVA = 11
 PIP_COMMAND = "pip install 'kuroko[mpxj]'"
 UV_COMMAND = "uv sync --extra mpxj"
@@ -183,7 +189,8 @@ def convert_to_mspdi(
     label = Path(name).name or "the file"
     if data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         _check_xml(data, label)
-    with tempfile.TemporaryDirectory(prefix="kuroko-mpxj-") as folder:
+    deadline = time.monotonic() + timeout
+    with _slot(deadline, label, timeout), tempfile.TemporaryDirectory(prefix="kuroko-mpxj-") as folder:
         source = Path(folder) / f"input{_suffix(name)}"
         target = Path(folder) / "output.xml"
         result = Path(folder) / "result.json"
@@ -199,7 +206,7 @@ def convert_to_mspdi(
                 env=env,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
-                timeout=timeout,
+                timeout=max(deadline - time.monotonic(), 0.01),
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -223,6 +230,42 @@ def convert_to_mspdi(
             ]
             detail = lines[-1][:500] if lines else f"exit code {done.returncode}"
         raise MpxjError(kind, _english(kind, label, detail), detail)
+
+
+@contextmanager
+def _slot(deadline: float, label: str, timeout: float) -> Iterator[None]:
+    """Hold one of the MAX_PARALLEL conversion slots of this machine (a lock file in the temporary
+    directory, so that every process counts), waiting for one until `deadline`. Where locks are not
+    available (no fcntl, a lock file that cannot be opened) the conversion goes ahead."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    folder = Path(tempfile.gettempdir())
+    while True:
+        for number in range(MAX_PARALLEL):
+            try:
+                handle = open(folder / f"kuroko-mpxj-slot-{number}.lock", "a+b")  # noqa: SIM115
+            except OSError:
+                yield
+                return
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # taken by another conversion
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() >= deadline:
+            raise MpxjError(
+                TIMEOUT, f"{label}: other conversions kept the converter busy for longer than {timeout:g} s."
+            )
+        time.sleep(0.1)
 
 
 def _check_xml(data: bytes, label: str) -> None:
