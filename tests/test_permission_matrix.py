@@ -74,6 +74,15 @@ def _tracker_upload() -> Any:
     return SimpleUploadedFile("issues.csv", b"#,Subject,Status,Priority\r\n1,Imported,New,Normal\r\n")
 
 
+def _psplib_upload() -> Any:
+    """A fresh upload of a small PSPLIB file (any format goes through /imports/file)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.projects.test_import_files import SMALL_SM
+
+    return SimpleUploadedFile("small.sm", SMALL_SM.encode())
+
+
 def page(expect: tuple, key: str, method: str, path: str, data: Any = None, **kw: Any) -> Case:
     """An HTML route, keyed by its URL name."""
     return Case(key, method, path, expect, data, api=False, **kw)
@@ -507,6 +516,15 @@ CASES: list[Case] = [
         writes=False),
     api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/imports/mspdi",
         lambda ids: {"file": _mspdi_upload()}, code="beta"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/file",
+        lambda ids: {"file": _psplib_upload(), "code": "PS-API"}),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/file",
+        lambda ids: {"file": _psplib_upload()}, code="alpha"),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/file",
+        lambda ids: {"file": _psplib_upload(), "dry_run": "true"}, code="alpha", label="dry run",
+        writes=False),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/imports/file",
+        lambda ids: {"file": _psplib_upload()}, code="beta"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/members", code="alpha"),
     api((201, 201, 201, 403, 403, 403, 401), "POST", "/projects/{code}/members",
         lambda ids: {"person_id": ids["outsider_person"]}, code="alpha"),

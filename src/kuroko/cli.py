@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -783,6 +783,231 @@ def level_cmd(
             job.id, str(start), str(start + job.duration), str(job.duration), " ".join(map(str, job.demands))
         )
     console.print(table)
+
+
+def _fail(message: str) -> NoReturn:
+    from rich.markup import escape
+
+    err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _acting_user(username: str | None) -> Any:
+    """The user a command acts as: `--as USERNAME`, else the only active superuser."""
+    from kuroko.core.models import User
+
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is None or not user.is_active:
+            _fail(f"--as: there is no active user {username!r}.")
+        return user
+    admins = list(User.objects.filter(is_superuser=True, is_active=True)[:2])
+    if len(admins) != 1:
+        _fail(
+            "Pass --as USERNAME: the user to act as "
+            + ("(there is no superuser)." if not admins else "(there is more than one superuser).")
+        )
+    return admins[0]
+
+
+def _errors(exc: Exception) -> str:
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "\n".join(exc.messages)
+    return str(exc) or type(exc).__name__
+
+
+def _print_diff(diff: Any, *, limit: int = 200) -> None:
+    """An import's diff as text: tasks added, changed and removed, links, assignments, warnings."""
+    from rich.markup import escape
+
+    def section(title: str, lines: list[str]) -> None:
+        if not lines:
+            return
+        console.print(f"[bold]{escape(title)}[/bold] ({len(lines)})")
+        for line in lines[:limit]:
+            console.print(f"  {escape(line)}", highlight=False)
+        if len(lines) > limit:
+            console.print(f"  … and {len(lines) - limit} more")
+
+    def uid(task: Any) -> str:
+        return f" [{task.uid}]" if task.uid else ""
+
+    section("Project", [f"{c.label}: {c.old} → {c.new}" for c in diff.project])
+    section("Tasks added", [f"+ {t.name}{uid(t)}" for t in diff.added])
+    section(
+        "Tasks changed",
+        [
+            f"~ {t.name}{uid(t)}: " + "; ".join(f"{c.label} {c.old} → {c.new}" for c in t.changes)
+            for t in diff.changed
+        ],
+    )
+    section("Tasks removed", [f"- {t.name}{uid(t)}" for t in diff.removed])
+
+    def link(item: Any) -> str:
+        lag = f", lag {item.lag_text}" if item.lag_minutes else ""
+        return f"{item.predecessor} → {item.successor} ({item.type}{lag})"
+
+    section("Links added", [f"+ {link(item)}" for item in diff.links_added])
+    section("Links changed", [f"~ {link(item)}" for item in diff.links_changed])
+    section("Links removed", [f"- {link(item)}" for item in diff.links_removed])
+    section(
+        "Assignments",
+        [f"{a.task}: {a.resource} {a.old or '—'} → {a.new or '—'}" for a in diff.assignments],
+    )
+    for warning in diff.warnings:
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+
+
+@app.command(name="import")
+def import_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A project file: MS Project .xml/.mpp/.mpx, Primavera .xer/.pmxml/P6 XML, GanttProject "
+            ".gan, ProjectLibre .pod, Planner .planner, Kuroko plan .json, PSPLIB .sm, Excel WBS .xlsx or "
+            "tracker .csv."
+        ),
+    ],
+    project: Annotated[
+        str | None, typer.Option("--project", help="Update this project (its code) instead of creating one.")
+    ] = None,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Code of the new project (default: the file's name in capitals)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name of the new project (default: the file's).")
+    ] = None,
+    mapping: Annotated[
+        str | None, typer.Option("--mapping", help="A saved column mapping, by name (for .xlsx and .csv).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change and write nothing.")
+    ] = False,
+    acting: Annotated[
+        str | None, typer.Option("--as", help="The user to act as (default: the only superuser).")
+    ] = None,
+) -> None:
+    """Import a project file: a new project, or (with --project) an update of one, with the changes listed."""
+    from rich.markup import escape
+
+    if project and (code or name):
+        _fail("--code and --name are for a new project; leave them out with --project.")
+    if not file.is_file():
+        _fail(f"{file}: no such file.")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"{file}: cannot be read ({exc.strerror or exc}).")
+    _django()
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from kuroko.projects import selectors
+    from kuroko.projects.services.import_files import import_file
+
+    user = _acting_user(acting)
+    try:
+        target = selectors.project_get(user, project) if project else None
+        result = import_file(
+            actor=user,
+            name=file.name,
+            data=data,
+            project=target,
+            code=code or "",
+            project_name=name or "",
+            mapping=mapping,
+            dry_run=dry_run,
+        )
+    except Http404:
+        _fail(f"--project: there is no project {project!r} that {user.username} may see.")
+    except PermissionDenied:
+        what = f"update project {project}" if project else "create projects"
+        _fail(f"{user.username} may not {what}.")
+    except ValidationError as exc:
+        _fail(f"{file.name}: {_errors(exc)}")
+    diff = result.diff
+    _print_diff(diff)
+    if result.created:
+        tasks, links = len(diff.added), len(diff.links_added)
+        if dry_run:
+            console.print(
+                f"Dry run: a new project with {tasks} tasks and {links} links would be created; "
+                "nothing was written."
+            )
+        else:
+            assert result.project is not None
+            console.print(
+                f"[green]Imported[/green] {escape(result.project.code)} "
+                f"({escape(result.project.name)}): {tasks} tasks, {links} links.",
+                highlight=False,
+            )
+        return
+    if diff.is_empty:
+        console.print("The project already matches the file: nothing to update.")
+    elif dry_run:
+        console.print("Dry run: nothing was written.")
+    else:
+        console.print(
+            f"[green]Updated[/green] {escape(project or '')}: {len(diff.added)} added, "
+            f"{len(diff.changed)} changed, {len(diff.removed)} removed.",
+            highlight=False,
+        )
+
+
+@app.command(name="export")
+def export_cmd(
+    project: Annotated[str, typer.Argument(help="The project's code.")],
+    format: Annotated[
+        str, typer.Option("--format", help="mspdi (MS Project XML), xlsx (Excel WBS) or json (plan JSON).")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: CODE.xml/.xlsx/.json here; - for stdout)."
+        ),
+    ] = None,
+    acting: Annotated[
+        str | None, typer.Option("--as", help="The user to act as (default: the only superuser).")
+    ] = None,
+) -> None:
+    """Export a project as MS Project XML, an Excel WBS or Kuroko plan JSON (what `kuroko schedule` reads)."""
+    if format not in ("mspdi", "xlsx", "json"):
+        _fail(f"--format: {format!r} is not one of mspdi, xlsx, json.")
+    _django()
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+    from django.utils import timezone
+
+    from kuroko.projects import selectors
+    from kuroko.projects.services.import_files import project_export_file
+
+    user = _acting_user(acting)
+    try:
+        found = selectors.project_get(user, project)
+        data, default_name = project_export_file(
+            actor=user, project=found, format=format, today=timezone.localdate()
+        )
+    except Http404:
+        _fail(f"There is no project {project!r} that {user.username} may see.")
+    except PermissionDenied:
+        _fail(f"{user.username} may not export project {project}.")
+    except ValidationError as exc:
+        _fail(_errors(exc))
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = output or Path(default_name)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        _fail(f"{path}: cannot be written ({exc.strerror or exc}).")
+    console.print(f"Wrote {path} ({len(data):,} bytes).", highlight=False)
 
 
 def main() -> None:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from kuroko.engine.leveling import Job, LevelingProblem
+from kuroko.engine.model import Link, LinkType, Plan, Task
+from kuroko.formats.mspdi.records import Assignment, MspdiProject, Resource
 
-__all__ = ["PsplibError", "Solution", "read_psplib", "read_solutions"]
+__all__ = ["PsplibError", "Solution", "psplib_to_mspdi", "read_psplib", "read_solutions"]
 
 
 class PsplibError(ValueError):
@@ -185,3 +189,52 @@ def read_solutions(path: str | Path) -> dict[str, Solution]:
     if not result:
         raise PsplibError(f"{path.name}: no solution rows found.")
     return result
+
+
+def psplib_to_mspdi(problem: LevelingProblem, start: datetime, *, minutes_per_day: int = 480) -> MspdiProject:
+    """A PSPLIB instance as the records a project is imported from: one task per job (a period is a
+    working day of `minutes_per_day`), the dummy first and last jobs as milestones "Start" and "End",
+    every precedence as a finish-to-start link, each renewable resource R1, R2, … as a resource whose
+    maximum units are its capacity, and each request as an assignment of that many units (a request of
+    2 is 200 %), so that the imported project's placeholders and its levelling see them. The plan
+    starts at `start`; it has no calendar of its own (the project keeps the organisation's)."""
+    last = len(problem.jobs) - 1
+    resources = tuple(
+        Resource(id=f"R{r + 1}", name=f"R{r + 1}", row=r + 1, max_units=Decimal(capacity))
+        for r, capacity in enumerate(problem.capacities)
+    )
+    tasks: list[Task] = []
+    assignments: list[Assignment] = []
+    for index, job in enumerate(problem.jobs):
+        if job.duration == 0 and index in (0, last):
+            name = "Start" if index == 0 else "End"
+        else:
+            name = f"Job {job.id}"
+        minutes = job.duration * minutes_per_day
+        tasks.append(Task(id=job.id, name=name, duration=minutes, milestone=job.duration == 0))
+        for resource, request in zip(resources, job.demands, strict=True):
+            if request > 0 and job.duration > 0:
+                assignments.append(
+                    Assignment(
+                        id=f"{job.id}:{resource.id}",
+                        task=job.id,
+                        resource=resource.id,
+                        units=Decimal(request),
+                        work=minutes * request,
+                    )
+                )
+    known = {job.id for job in problem.jobs}
+    links = tuple(
+        Link(job.id, successor, LinkType.FS)
+        for job in problem.jobs
+        for successor in job.successors
+        if successor in known
+    )
+    name = problem.name.removesuffix(".sm") if problem.name else "PSPLIB"
+    return MspdiProject(
+        plan=Plan(start=start, tasks=tuple(tasks), links=links, name=name, minutes_per_day=minutes_per_day),
+        resources=resources,
+        assignments=tuple(assignments),
+        title=name,
+        own_calendar=False,
+    )

@@ -291,26 +291,77 @@ class NewTaskForm(forms.Form):
     name = forms.CharField(label=_("New task"), max_length=255)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("MS Project XML file"), help_text=_("Save the plan in MS Project as “XML format (*.xml)”.")
+def _project_file_field(help_text: Any) -> forms.FileField:
+    from kuroko.projects.services.import_files import accept_attribute
+
+    return forms.FileField(
+        label=_("Project file"),
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
-    code = forms.CharField(label=_("Code of the new project"), max_length=30)
+
+
+def _mapping_choices() -> list[tuple[str, Any]]:
+    from kuroko.projects.models import ImportMapping
+
+    saved = ImportMapping.objects.order_by("kind", "name")
+    return [("", _("Columns found in the file"))] + [
+        (m.name, f"{m.name} ({m.get_kind_display()})") for m in saved
+    ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField()  # set in __init__ (the accepted types come from the import service)
+    code = forms.CharField(
+        label=_("Code of the new project"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to use the file's name in capitals."),
+    )
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
         required=False,
         help_text=_("Leave empty to use the name in the file."),
     )
+    mapping = forms.ChoiceField(
+        label=_("Saved column mapping"),
+        required=False,
+        help_text=_("Only for Excel WBS (.xlsx) and tracker CSV (.csv) files."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _project_file_field(
+            _(
+                "MS Project (.xml, .mpp, .mpx), Primavera P6 (.xer, P6 XML), GanttProject (.gan), "
+                "ProjectLibre (.pod), Planner (.planner), Kuroko plan JSON (.json), PSPLIB (.sm), "
+                "Excel WBS (.xlsx) or tracker CSV (.csv); up to 20 MB."
+            )
+        )
+        self.order_fields(["file", "code", "name", "mapping"])
+        self.fields["mapping"].choices = _mapping_choices()  # type: ignore[attr-defined]
 
 
 class UpdateImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("MS Project XML file"),
-        help_text=_(
-            "A later version of the file this project was imported from, saved as “XML format (*.xml)”."
-        ),
+    file = forms.FileField()  # set in __init__
+    mapping = forms.ChoiceField(
+        label=_("Saved column mapping"),
+        required=False,
+        help_text=_("Only for Excel WBS (.xlsx) and tracker CSV (.csv) files."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _project_file_field(
+            _(
+                "A later version of the file this project was imported from, in the same format: MS "
+                "Project, Primavera, GanttProject, ProjectLibre, Planner, plan JSON, PSPLIB, Excel WBS or "
+                "CSV."
+            )
+        )
+        self.order_fields(["file", "mapping"])
+        self.fields["mapping"].choices = _mapping_choices()  # type: ignore[attr-defined]
 
 
 class MemberForm(forms.Form):

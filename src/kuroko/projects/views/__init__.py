@@ -428,24 +428,35 @@ def project_mspdi(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_import(request: HttpRequest) -> HttpResponse:
-    """A new project from an MS Project XML file."""
+    """A new project from a project file of any format Kuroko reads (see `services.import_files`)."""
+    from kuroko.projects.services.import_files import import_file, mpxj_status, read_upload
+    from kuroko.projects.views.mspdi_update import add_file_errors
+
     core_perms.require(core_perms.can_create_projects(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            project = services.project_import_mspdi(
+            result = import_file(
                 actor=request.user,
-                data=form.cleaned_data["file"].read(),
+                name=upload.name,
+                data=read_upload(upload),
                 code=form.cleaned_data["code"],
-                name=form.cleaned_data["name"],
+                project_name=form.cleaned_data["name"],
+                mapping=form.cleaned_data["mapping"] or None,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_file_errors(form, exc)
         else:
+            project = result.project
+            assert project is not None
             messages.success(
                 request,
                 _("Project %(code)s imported with %(count)s tasks.")
-                % {"code": project.code, "count": project.tasks.count()},
+                % {"code": project.code, "count": len(result.diff.added)},
             )
+            for warning in result.diff.warnings:
+                messages.warning(request, warning)
             return redirect(project)
-    return render(request, "projects/project_import.html", {"form": form}, status=422 if form.errors else 200)
+    context = {"form": form, "mpxj_missing": mpxj_status()}
+    return render(request, "projects/project_import.html", context, status=422 if form.errors else 200)

@@ -1,10 +1,12 @@
-"""Updating a project from MS Project XML in two steps: upload and see what would change, then apply.
+"""Updating a project from a later version of its file (MS Project XML, or any format Kuroko imports) in
+two steps: upload and see what would change, then apply.
 
 Between the steps the uploaded file waits in the data directory (`kuroko.projects.uploads`).
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,10 +18,20 @@ from django.views.decorators.http import require_http_methods
 from kuroko.core import permissions as core_perms
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.projects import permissions as perms
-from kuroko.projects import selectors, services
+from kuroko.projects import selectors
 from kuroko.projects.forms import UpdateImportForm
 from kuroko.projects.models import Project
+from kuroko.projects.services.import_files import import_file, mpxj_status, read_upload
 from kuroko.projects.uploads import discard_upload, keep_upload, load_upload
+
+
+def add_file_errors(form: forms.Form, exc: ValidationError) -> None:
+    """An import's errors on the form: next to the field they name when the form has it, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _purpose(project: Project) -> str:
@@ -30,7 +42,7 @@ def _render(request: HttpRequest, project: Project, form: UpdateImportForm, **ex
     return render(
         request,
         "projects/project_import_update.html",
-        {"project": project, "form": form, **extra},
+        {"project": project, "form": form, "mpxj_missing": mpxj_status(), **extra},
         status=422 if form.errors or extra.get("error") else 200,
     )
 
@@ -47,14 +59,21 @@ def project_import_update(request: HttpRequest, code: str) -> HttpResponse:
     form = UpdateImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _render(request, project, form)
-    data = form.cleaned_data["file"].read()
+    upload = form.cleaned_data["file"]
+    mapping = form.cleaned_data["mapping"] or None
     try:
-        diff = services.project_update_mspdi(actor=request.user, project=project, data=data, dry_run=True)
+        data = read_upload(upload)
+        result = import_file(
+            actor=request.user, name=upload.name, data=data, project=project, mapping=mapping, dry_run=True
+        )
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_file_errors(form, exc)
         return _render(request, project, form)
-    token = "" if diff.is_empty else keep_upload(request, _purpose(project), data)
-    return _render(request, project, form, diff=diff, token=token, file_name=form.cleaned_data["file"].name)
+    diff = result.diff
+    # The mapping travels with the file's name: "name\nmapping".
+    kept_name = f"{upload.name}\n{mapping or ''}"
+    token = "" if diff.is_empty else keep_upload(request, _purpose(project), data, kept_name)
+    return _render(request, project, form, diff=diff, token=token, file_name=upload.name)
 
 
 def _apply(request: HttpRequest, project: Project) -> HttpResponse:
@@ -63,11 +82,16 @@ def _apply(request: HttpRequest, project: Project) -> HttpResponse:
     if kept is None:
         error = _("The uploaded file is no longer available; upload it again.")
         return _render(request, project, form, error=error)
+    data, kept_name = kept
+    name, _sep, mapping = kept_name.partition("\n")
     try:
-        diff = services.project_update_mspdi(actor=request.user, project=project, data=kept[0])
+        result = import_file(
+            actor=request.user, name=name or "plan.xml", data=data, project=project, mapping=mapping or None
+        )
     except ValidationError as exc:
         return _render(request, project, form, error=" ".join(exc.messages))
     discard_upload(request, _purpose(project))
+    diff = result.diff
     messages.success(
         request,
         _(
