@@ -156,3 +156,26 @@ def test_cli_end_to_end_in_a_fresh_data_directory(tmp_path) -> None:
     assert exported.returncode == 0, exported.stderr
     again = run("import", str(tmp_path / "ps.json"), "--project", "PS", "--dry-run")
     assert again.returncode == 0 and "already matches the file" in again.stdout, again.stderr
+
+
+REDMINE = (
+    "#,Tracker,Status,Subject,Assignee,Start date,Due date,% Done,Parent task,Related issues\r\n"
+    "1,Feature,New,Design,,2027-04-05,2027-04-09,0,,Precedes #2\r\n"
+    "2,Feature,New,Build,,2027-04-12,2027-04-16,0,,Follows #1\r\n"
+)
+
+
+def test_tracker_csv_imports_and_reimports_through_the_cli(world, kuroko, tmp_path) -> None:
+    """A Redmine export (in Shift_JIS) becomes a project; a later export updates the changed issue only."""
+    path = tmp_path / "issues.csv"
+    path.write_bytes(REDMINE.encode("cp932"))
+    result = kuroko("import", str(path), "--code", "TRK")
+    assert result.exit_code == 0, result.output
+    assert "2 tasks, 1 link." in result.text
+    assert Dependency.objects.filter(successor__project__code="TRK").count() == 1
+    path.write_bytes(REDMINE.replace(",Build,", ",Build it,").encode("cp932"))
+    before = counts()
+    preview = kuroko("import", str(path), "--project", "TRK", "--dry-run")
+    assert preview.exit_code == 0, preview.output
+    assert "Build → Build it" in preview.text and counts() == before
+    assert not Task.objects.filter(name="Build it").exists()

@@ -932,17 +932,18 @@ def import_cmd(
     diff = result.diff
     _print_diff(diff)
     if result.created:
-        tasks, links = len(diff.added), len(diff.links_added)
+        count = len(diff.added), len(diff.links_added)
+        tasks = f"{count[0]:,} task{'s' if count[0] != 1 else ''}"
+        links = f"{count[1]:,} link{'s' if count[1] != 1 else ''}"
         if dry_run:
             console.print(
-                f"Dry run: a new project with {tasks} tasks and {links} links would be created; "
-                "nothing was written."
+                f"Dry run: a new project with {tasks} and {links} would be created; nothing was written."
             )
         else:
             assert result.project is not None
             console.print(
                 f"[green]Imported[/green] {escape(result.project.code)} "
-                f"({escape(result.project.name)}): {tasks} tasks, {links} links.",
+                f"({escape(result.project.name)}): {tasks}, {links}.",
                 highlight=False,
             )
         return
