@@ -9,6 +9,13 @@ from kuroko.projects.services.dependencies import (
     dependency_update,
     task_set_predecessors,
 )
+from kuroko.projects.services.excel_wbs import (
+    import_mapping_delete,
+    import_mapping_save,
+    project_export_xlsx,
+    project_import_excel,
+    project_update_excel,
+)
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from kuroko.projects.services.gantt import GanttEdit, gantt_edit
 from kuroko.projects.services.imports import (
@@ -53,6 +60,8 @@ __all__ = [
     "dependency_delete",
     "dependency_update",
     "gantt_edit",
+    "import_mapping_delete",
+    "import_mapping_save",
     "member_add",
     "member_remove",
     "placeholder_create",
@@ -62,9 +71,12 @@ __all__ = [
     "project_create",
     "project_delete",
     "project_export_mspdi",
+    "project_export_xlsx",
+    "project_import_excel",
     "project_import_mspdi",
     "project_import_source",
     "project_update",
+    "project_update_excel",
     "project_update_mspdi",
     "project_update_source",
     "renumber",
