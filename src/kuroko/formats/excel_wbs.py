@@ -686,15 +686,14 @@ def _progress(cell: _Cell, t: Translate) -> int | None:
     number = _number(text if text is not None else value)
     if number is None:
         raise _Bad(
-            t(gettext_noop("“%(value)s” is not a percentage; write 50, 50% or 0.5 in a % cell."))
+            t(gettext_noop("“%(value)s” is not a percentage; write 50, 50%% or 0.5 in a %% cell."))
             % {"value": _text(value)[:40]}
         )
     if (percent or 0 < number < 1) and not isinstance(value, str):
         number *= 100  # 0.5 in a % cell (or a fraction typed as such) is 50%
-    result = int(number.quantize(Decimal(1)))
-    if not 0 <= result <= 100:
-        raise _Bad(t(gettext_noop("%(value)s%% is outside 0–100%%.")) % {"value": result})
-    return result
+    if not 0 <= number <= 100:
+        raise _Bad(t(gettext_noop("%(value)s%% is outside 0–100%%.")) % {"value": _text(value)[:20]})
+    return int(number.quantize(Decimal(1)))
 
 
 def _work(cell: _Cell, layout: WbsLayout, t: Translate) -> int | None:
@@ -894,7 +893,7 @@ def _read_rows(
             raw = _text(cell("name").value, strip=False)
             row.name = raw.strip()
             if layout.hierarchy == "indent":
-                indents.append(cell("name").indent * 4 or _leading(raw))
+                indents.append(cell("name").indent * 2 or _leading(raw))
             if not row.name:
                 problems.append(RowError(number, headers["name"], t(gettext_noop("The task name is empty."))))
         row.given_wbs = _text(cell("wbs").value).rstrip(".") if "wbs" in positions else ""
@@ -961,7 +960,7 @@ def _read_rows(
     _outline(read, layout, headers, errors, t)
     tasks = _tasks(read, layout, headers, errors, t)
     if errors:
-        raise ImportFileError(errors)
+        raise ImportFileError(sorted(errors, key=lambda e: e.row or 0))
     if not tasks:
         raise _refuse(
             t(gettext_noop("The sheet “%(sheet)s” has no tasks below its header row."))
@@ -1139,7 +1138,7 @@ def _tasks(
         path = " → ".join(str(k) for k in cycle)
         errors.append(
             RowError(
-                rows_of.get(str(cycle[0])),
+                min(rows_of.get(str(k), 0) for k in cycle) or None,
                 column,
                 t(gettext_noop("The predecessors form a cycle: %(cycle)s.")) % {"cycle": path},
             )

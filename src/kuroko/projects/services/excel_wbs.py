@@ -173,12 +173,12 @@ def project_export_xlsx(*, actor: Any, project: Project, mapping: ImportMapping 
 
     found_by_task: dict[int, list[tuple[int | None, str, int]]] = {}
     unassigned = _("Unassigned")
-    for task_id, person, placeholder, work in (
+    for task_id, person, placeholder, minutes in (
         Assignment.objects.filter(task__project=project)
         .order_by("pk")
         .values_list("task_id", "person_id", "placeholder__name", "work_minutes")
     ):
-        found_by_task.setdefault(task_id, []).append((person, placeholder or "", work))
+        found_by_task.setdefault(task_id, []).append((person, placeholder or "", minutes))
     person_ids = {p for found in found_by_task.values() for p, _n, _w in found if p}
     full_names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=person_ids)}
     rows = []
