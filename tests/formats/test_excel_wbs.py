@@ -20,7 +20,9 @@ from kuroko.formats import excel_wbs as fmt
 from kuroko.formats.excel_wbs import WbsRow, default_layout, detect, read_wbs, write_wbs
 from kuroko.formats.imported import ImportedLink, ImportFileError
 
-JA_LEVELS = ["大項目", "中項目", "小項目", "担当", "予定開始", "予定終了", "実績開始", "実績終了", "進捗率", "工数(人日)", "先行", "備考"]  # fmt: skip
+JA_LEVELS = (
+    "大項目 中項目 小項目 担当 予定開始 予定終了 実績開始 実績終了 進捗率 工数(人日) 先行 備考".split()
+)
 
 
 def workbook(rows: list[list[Any]], *, title: str = "WBS", before: int = 0, styles: Any = None) -> bytes:
@@ -58,7 +60,7 @@ def levels_sheet() -> bytes:
             5,
             None,
             "初版",
-        ],  # fmt: skip
+        ],
         [None, None, "DB設計", "鈴木", "2027/04/12", "2027年4月16日", None, None, "30%", 3, "1.1.1", None],
         [None, None, None, None, None, None, None, None, None, None, None, None],  # a blank row is skipped
         ["テスト", None, None, None, None, None, None, None, None, None, None, None],
@@ -321,7 +323,7 @@ HEADERS = {name: name.replace("_", " ").title() for name in fmt.FIELDS}
                 "work_unit": "days",
                 "references": "id",
             }
-        ),  # fmt: skip
+        ),
         fmt.layout_from_options(
             {
                 "hierarchy": "indent",
@@ -336,7 +338,8 @@ def test_written_workbooks_read_back(layout):
     """What `write_wbs` writes in a layout reads back to the same tasks with that layout's options."""
     rows = rows_to_write()
     if layout.references == "id":
-        rows = [r if not r.predecessors else WbsRow(**{**_fields(r), "predecessors": {"1.1SS+2d": "2SS+2d", "1.2": "7"}[r.predecessors]}) for r in rows]  # fmt: skip
+        by_id = {"1.1SS+2d": "2SS+2d", "1.2": "7"}
+        rows = [WbsRow(**{**_fields(r), "predecessors": by_id.get(r.predecessors, "")}) for r in rows]
     data = write_wbs(rows, layout, title="PRJ")
     project = read_wbs(data, layout.options())
     tasks = project.tasks

@@ -1317,7 +1317,7 @@ def write_wbs(rows: Iterable[WbsRow], layout: WbsLayout, *, title: str = "") -> 
     rows = list(rows)
     order: list[str] = list(layout.columns)
     if layout.hierarchy == "levels":
-        at = order.index("name") if "name" in order else min(1, len(order))
+        at = order.index("name") if "name" in order else 1 if order[:1] == ["id"] else 0
         order = [n for n in order if n != "name"]
         order[at:at] = [f"level:{n}" for n in range(1, len(layout.levels) + 1)]
     headers = dict(layout.columns)

@@ -91,6 +91,7 @@ class ExcelMappingForm(_Form):
         self, *args: Any, sheets: Sequence[str] = (), headers: Sequence[str] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.headers = list(headers)
         self.fields["sheet"].choices = [(s, s) for s in sheets]  # type: ignore[attr-defined]
         choices = [("", "—")] + [(h, h) for h in headers if h]
         for name in fmt.FIELDS:
@@ -118,7 +119,13 @@ class ExcelMappingForm(_Form):
             "sheet": data["sheet"],
             "header_row": data["header_row"],
             "hierarchy": data["hierarchy"],
-            "columns": {name: data[f"col_{name}"] for name in fmt.FIELDS if data.get(f"col_{name}")},
+            # In the sheet's order, so that an export in this layout has its columns where the file had them.
+            "columns": dict(
+                sorted(
+                    ((name, data[f"col_{name}"]) for name in fmt.FIELDS if data.get(f"col_{name}")),
+                    key=lambda item: self.headers.index(item[1]) if item[1] in self.headers else 999,
+                )
+            ),
             "levels": [data[f"level_{d}"] for d in range(1, MAX_LEVELS + 1) if data.get(f"level_{d}")],
             "work_unit": data["work_unit"],
             "hours_per_day": float(data["hours_per_day"]),
