@@ -20,8 +20,10 @@ from kuroko.formats import excel_wbs as fmt
 from kuroko.formats.excel_wbs import WbsRow, default_layout, detect, read_wbs, write_wbs
 from kuroko.formats.imported import ImportedLink, ImportFileError
 
-JA_LEVELS = (
-    "大項目 中項目 小項目 担当 予定開始 予定終了 実績開始 実績終了 進捗率 工数(人日) 先行 備考".split()
+JA_LEVELS = [
+    *("大項目", "中項目", "小項目", "担当", "予定開始", "予定終了"),
+    *("実績開始", "実績終了", "進捗率", "工数(人日)", "先行", "備考"),
+]
 )
 
 
