@@ -24,7 +24,6 @@ JA_LEVELS = [
     *("大項目", "中項目", "小項目", "担当", "予定開始", "予定終了"),
     *("実績開始", "実績終了", "進捗率", "工数(人日)", "先行", "備考"),
 ]
-)
 
 
 def workbook(rows: list[list[Any]], *, title: str = "WBS", before: int = 0, styles: Any = None) -> bytes:
