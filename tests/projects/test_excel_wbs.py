@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -324,10 +323,15 @@ def _mutate(data: bytes, at: int, value: int) -> bytes:
     return bytes(out)
 
 
-def test_fuzz_helper_can_fail():
-    """The mutation helper changes the file (so the fuzzing is not of the same file every time)."""
-    assert _mutate(levels_sheet(), 100, 0) != levels_sheet() or levels_sheet()[100] == 0
-
-
-def _unused(*_args: Any) -> None:  # keeps `Any` imported for annotations above
-    return None
+def test_import_keeps_history_of_every_row(world, imported):
+    """The bulk import writes a "created" history record per task, link and assignment, by the importer."""
+    tasks = Task.history.filter(project=imported)
+    assert tasks.count() == imported.tasks.count()
+    assert set(tasks.values_list("history_type", "history_user")) == {("+", world.pm.pk)}
+    links = Dependency.history.filter(successor__project=imported)
+    assert links.count() == 2 and {h.history_user_id for h in links} == {world.pm.pk}
+    assert (
+        Assignment.history.filter(task__project=imported).count()
+        == Assignment.objects.filter(task__project=imported).count()
+        > 0
+    )

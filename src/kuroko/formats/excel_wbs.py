@@ -1414,7 +1414,21 @@ def write_wbs(rows: Iterable[WbsRow], layout: WbsLayout, *, title: str = "") -> 
     ws.auto_filter.ref = f"A{layout.header_row}:{last}{layout.header_row + len(rows)}"
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _with_dimension(buffer.getvalue(), f"A1:{last}{layout.header_row + len(rows)}")
+
+
+def _with_dimension(data: bytes, ref: str) -> bytes:
+    """The workbook with the sheet's used range declared, as Excel writes it: openpyxl's streaming writer
+    leaves it out, and a reader without it (openpyxl's read-only mode) parses the whole sheet first."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet") and b"<dimension" not in body:
+                body = body.replace(b"<sheetViews", f'<dimension ref="{ref}"/><sheetViews'.encode(), 1)
+            target.writestr(info, body)
+    return out.getvalue()
 
 
 def _safe_text(value: Any) -> Any:
