@@ -145,7 +145,7 @@ class _Flow:
     ) -> HttpResponse:
         """Read the rows with the mapping: the report of every problem, else the preview (new project) or
         the diff (update)."""
-        shown = {"sheet": options.get("sheet"), "header_row": options.get("header_row")}
+        shown = options
         context: dict[str, Any] = {"mapping": form, "token": token, "file_name": name, "shown": shown}
         try:
             rows = excel.excel_rows(data, options)
