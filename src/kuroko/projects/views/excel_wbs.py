@@ -171,9 +171,21 @@ def _int(value: Any) -> int | None:
 
 
 def _preview(rows: ImportedProject) -> dict[str, Any]:
+    wbs = {t.key: t.wbs or t.key for t in rows.tasks}
+
+    def links(task: Any) -> str:
+        # By WBS code, as the WBS table writes predecessors (the links hold the rows' keys).
+        return ", ".join(
+            wbs.get(link.predecessor, link.predecessor) + ("" if link.type == "FS" else str(link.type))
+            for link in task.links
+        )
+
     return {
         "count": len(rows.tasks),
-        "rows": [{"task": t, "depth": t.wbs.count(".") if t.wbs else 0} for t in rows.tasks[:PREVIEW_ROWS]],
+        "rows": [
+            {"task": t, "depth": t.wbs.count(".") if t.wbs else 0, "links": links(t)}
+            for t in rows.tasks[:PREVIEW_ROWS]
+        ],
         "more": max(len(rows.tasks) - PREVIEW_ROWS, 0),
         "warnings": rows.warnings,
         "match": rows.match,
