@@ -335,3 +335,21 @@ def test_import_keeps_history_of_every_row(world, imported):
         == Assignment.objects.filter(task__project=imported).count()
         > 0
     )
+
+
+def test_round_trip_keeps_uneven_effort_and_actual_times(world, imported):
+    """A task's own split of effort among its people, and actual dates at the end of a day, survive an
+    export and re-import of the unedited sheet (a sheet has one total and one date per row)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    task = imported.tasks.get(name="画面設計")
+    first, second = Assignment.objects.filter(task=task).order_by("pk")
+    Assignment.objects.filter(pk=first.pk).update(work_minutes=1600, units=100)
+    Assignment.objects.filter(pk=second.pk).update(work_minutes=800, units=50)
+    evening = timezone.make_aware(datetime.combine(date(2027, 4, 5), time(18, 0)))
+    Task.objects.filter(pk=task.pk).update(actual_start=evening)
+    data = project_export_xlsx(actor=world.pm, project=imported)
+    diff = project_update_excel(actor=world.pm, project=imported, data=data, options=None, dry_run=True)
+    assert diff.is_empty, diff
