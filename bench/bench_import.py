@@ -155,10 +155,10 @@ def main() -> None:
 
     excel_s = median_s(excel_run, args.repeat)
     tasks = Project.objects.get(code="XL-0").tasks.count()
-    print(f"Excel WBS import ({tasks:,} tasks): median {excel_s:.2f} s — {excel_s / TARGET_S:.2f} × the 5 s target")
+    print(f"Excel WBS import ({tasks:,} tasks): median {excel_s:.2f} s — {excel_s / TARGET_S:.2f} × the 5 s target", flush=True)
     mspdi_s = median_s(mspdi_run, args.repeat)
     tasks = Project.objects.get(code="MX-0").tasks.count()
-    print(f"MSPDI import ({tasks:,} tasks): median {mspdi_s:.2f} s — {mspdi_s / TARGET_S:.2f} × the 5 s target")
+    print(f"MSPDI import ({tasks:,} tasks): median {mspdi_s:.2f} s — {mspdi_s / TARGET_S:.2f} × the 5 s target", flush=True)
     project = Project.objects.get(code="XL-0")
 
     def dry_run(_n: int) -> None:

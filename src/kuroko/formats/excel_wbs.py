@@ -397,15 +397,22 @@ class _Cell:
     indent: int = 0
 
 
-def _rows(ws: Any, first: int, last: int | None, width: int, t: Translate) -> list[tuple[int, list[_Cell]]]:
-    """Rows `first`…`last` of the sheet (1-based, as Excel numbers them), their first `width` cells."""
+def _rows(
+    ws: Any, first: int, last: int | None, width: int, t: Translate, styled: frozenset[int] | None = None
+) -> list[tuple[int, list[_Cell]]]:
+    """Rows `first`…`last` of the sheet (1-based, as Excel numbers them), their first `width` cells; the
+    number format and indent are read only for the `styled` column indexes (None: all), as looking up a
+    cell's style costs as much as reading it."""
     out: list[tuple[int, list[_Cell]]] = []
     try:
         number = first
         for row in ws.iter_rows(min_row=first, max_row=last, max_col=width):
             cells = []
-            for cell in row:
+            for index, cell in enumerate(row):
                 value = getattr(cell, "value", None)
+                if value is None or (styled is not None and index not in styled):
+                    cells.append(_Cell(value))
+                    continue
                 fmt = getattr(cell, "number_format", None) or ""
                 alignment = getattr(cell, "alignment", None)
                 indent = int(getattr(alignment, "indent", 0) or 0) if alignment is not None else 0
@@ -799,7 +806,8 @@ def read_wbs(
                 formulas = _formula_cells(data, str(ws.title), layout.header_row + 1, width)
             except Exception:
                 raise _unreadable(t) from None
-        rows = _rows(ws, layout.header_row + 1, None, width, t)
+        styled = frozenset(positions[n] for n in ("progress", "name") if n in positions)
+        rows = _rows(ws, layout.header_row + 1, None, width, t, styled)
     finally:
         book.close()
     return _read_rows(layout, positions, rows, formulas, t)
