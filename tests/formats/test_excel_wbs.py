@@ -448,3 +448,63 @@ def test_fuzz_random_cells_in_a_valid_layout(cells):
         return
     _refused_or_read(data)
     _refused_or_read(data, {"hierarchy": "indent", "columns": {"name": "タスク名", "predecessors": "先行"}})
+
+
+JA_COLUMNS = ["担当", "予定開始", "予定終了", "実績開始", "実績終了", "進捗率", "工数(人日)", "先行", "備考"]
+JA_ROWS = [  # (level, name, the other columns)
+    (1, "設計", [None] * 9),
+    (2, "基本設計", [None] * 9),
+    (3, "画面設計", ["山田", "2027/04/05", "2027/04/09", "2027/04/05", None, "50%", 5, None, "初版"]),
+    (3, "DB設計", ["鈴木", "2027/04/12", "2027/04/16", None, None, 0, 3, "1.1.1", None]),
+    (1, "テスト", [None] * 9),
+    (2, "結合テスト", ["田中", None, None, None, None, None, 10, "1.1.2SS+1d", None]),
+]
+
+
+def ja_sheet(layout: str) -> bytes:
+    """The same Japanese WBS written with outline numbers, indented names or level columns."""
+    codes, counters = [], []
+    for level, _name, _rest in JA_ROWS:
+        del counters[level:]
+        counters += [0] * (level - len(counters))
+        counters[level - 1] += 1
+        codes.append(".".join(map(str, counters)))
+    if layout == "outline":
+        rows = [["WBS", "タスク名", *JA_COLUMNS]]
+        rows += [[code, name, *rest] for code, (_l, name, rest) in zip(codes, JA_ROWS, strict=True)]
+    elif layout == "indent":
+        rows = [["タスク名", *JA_COLUMNS]]
+        rows += [["\u3000" * (level - 1) + name, *rest] for level, name, rest in JA_ROWS]
+    else:
+        rows = [["大項目", "中項目", "小項目", *JA_COLUMNS]]
+        rows += [
+            [*([None] * (level - 1)), name, *([None] * (3 - level)), *rest] for level, name, rest in JA_ROWS
+        ]
+    return workbook(rows)
+
+
+@pytest.mark.parametrize("layout", ["outline", "indent", "levels"])
+def test_the_three_hierarchy_layouts_of_a_japanese_sheet_read_alike(layout):
+    """Outline numbers, indented names and level columns give the same tasks, detected unaided."""
+    data = ja_sheet(layout)
+    assert detect(data).hierarchy == layout
+    tasks = read_wbs(data).tasks
+    assert [(t.wbs, t.name) for t in tasks] == [
+        ("1", "設計"),
+        ("1.1", "基本設計"),
+        ("1.1.1", "画面設計"),
+        ("1.1.2", "DB設計"),
+        ("2", "テスト"),
+        ("2.1", "結合テスト"),
+    ]
+    assert [t.parent for t in tasks] == [None, "1", "1.1", "1.1", None, "2"]
+    spec = tasks[2]
+    assert (spec.owners, spec.start, spec.actual_start, spec.percent_complete, spec.work, spec.notes) == (
+        ("山田",),
+        date(2027, 4, 5),
+        date(2027, 4, 5),
+        50,
+        5 * 8 * 60,
+        "初版",
+    )
+    assert tasks[5].links == (ImportedLink("1.1.2", LinkType.SS, 480),)
