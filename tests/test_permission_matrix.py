@@ -221,6 +221,15 @@ def _register_upload(title: str = "Imported") -> Any:
     return SimpleUploadedFile("register.xlsx", buffer.getvalue())
 
 
+def _wbs_upload() -> Any:
+    """A two-row Excel WBS (an upload can be read once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.formats.test_excel_wbs import workbook
+
+    return SimpleUploadedFile("wbs.xlsx", workbook([["WBS", "Name"], ["1", "Imported"], ["1.1", "Child"]]))
+
+
 def _matrix_form(ids: dict[str, Any]) -> dict[str, Any]:
     cells = {f"cell_{p}_{i}": "high" for p in range(1, 6) for i in range(1, 6)}
     return {"size": 5, "review_days": 30, "probability_labels": "", "impact_labels": "",
@@ -1058,6 +1067,35 @@ CASES: list[Case] = [
     api((201, 201, 201, 201, 201, 403, 401), "POST", "/feeds",
         lambda ids: {"kind": "project", "project": "ALPHA"}, label="project"),
     api((200, 404, 404, 200, 404, 404, 401), "DELETE", "/feeds/{feed_id}", feed_id="member_feed"),
+    # Excel WBS: who may create projects imports; who edits a project updates it; readers export.
+    # Uploading only shows the mapping and preview (the file waits outside the database).
+    page((200, 200, 200, 403, 403, 403, 302), "project_import_excel", "GET", "/projects/import/excel/"),
+    page((200, 200, 200, 403, 403, 403, 302), "project_import_excel", "POST", "/projects/import/excel/",
+         lambda ids: {"step": "upload", "file": _wbs_upload()}, writes=False, label="upload"),
+    page((422, 422, 422, 403, 403, 403, 302), "project_import_excel", "POST", "/projects/import/excel/",
+         lambda ids: {"step": "create", "upload": "x" * 32, "code": "XL-M"}, label="unknown upload"),
+    page((200, 200, 200, 403, 403, 403, 302), "project_reimport_excel", "GET",
+         "/projects/ALPHA/import/excel/"),
+    page((200, 200, 403, 403, 403, 403, 302), "project_reimport_excel", "POST",
+         "/projects/BETA/import/excel/",
+         lambda ids: {"step": "upload", "file": _wbs_upload()}, writes=False, label="upload"),
+    page((200, 200, 200, 200, 200, 403, 302), "project_export_xlsx", "GET", "/projects/ALPHA/export/xlsx/"),
+    page((200, 200, 200, 403, 403, 403, 302), "import_mappings", "GET", "/projects/import/mappings/"),
+    page((302, 302, 302, 403, 403, 403, 302), "import_mappings", "POST", "/projects/import/mappings/",
+         lambda ids: {"action": "delete", "pk": ids["xl_mapping"]}, label="delete"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/imports/excel",
+        lambda ids: {"file": _wbs_upload(), "code": "XL-API"}),
+    api((200, 200, 200, 403, 403, 403, 401), "POST", "/projects/{code}/imports/excel",
+        lambda ids: {"file": _wbs_upload()}, code="alpha"),
+    api((200, 200, 403, 403, 403, 403, 401), "POST", "/projects/{code}/imports/excel",
+        lambda ids: {"file": _wbs_upload(), "dry_run": "true"}, code="beta", label="dry run", writes=False),
+    api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/exports/xlsx", code="alpha"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/import-mappings"),
+    api((201, 201, 201, 403, 403, 403, 401), "POST", "/import-mappings",
+        lambda ids: {"kind": "excel_wbs", "name": "Another",
+                     "options": {"columns": {"wbs": "WBS", "name": "Name"}}}),
+    api((204, 204, 204, 404, 404, 404, 401), "DELETE", "/import-mappings/{mapping_id}",
+        mapping_id="xl_mapping"),
 ]
 # fmt: on
 
@@ -1303,6 +1341,13 @@ def matrix(world) -> dict[str, Any]:
         ids[f"{name}_version"] = tasks[pk].version
         ids[f"{name}_owner"] = tasks[pk].owner_id or ""
     ids.update(_raid_items(world))
+    mapping = services.import_mapping_save(
+        actor=world.pm,
+        kind="excel_wbs",
+        name="PM layout",
+        options={"columns": {"wbs": "WBS", "name": "Name"}},
+    )
+    ids["xl_mapping"] = mapping.pk
     return ids
 
 

@@ -15,9 +15,9 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from kuroko.projects.models import Dependency, ImportMapping, Project, Task
 from kuroko.projects.services import (
-    import_mapping_save,
     project_import_tracker,
     project_update_tracker,
+    tracker_mapping_save,
 )
 from kuroko.projects.services.tracker_csv import TrackerFileRefused
 from tests.conftest import signed_in
@@ -100,16 +100,16 @@ def test_who_may_import(world, redmine):
 
 def test_saved_mapping(world):
     """A mapping is saved by name (replaced on the same name); members may not save one."""
-    mapping = import_mapping_save(actor=world.pm, name="Our Redmine", options={"tracker": "redmine"})
-    again = import_mapping_save(
+    mapping = tracker_mapping_save(actor=world.pm, name="Our Redmine", options={"tracker": "redmine"})
+    again = tracker_mapping_save(
         actor=world.pmo, name="Our Redmine", options={"tracker": "jira", "columns": {"name": "Summary"}}
     )
     assert mapping.pk == again.pk and again.options["tracker"] == "jira"
     assert ImportMapping.objects.get().kind == "tracker_csv"
     with pytest.raises(ValidationError):
-        import_mapping_save(actor=world.pm, name="  ", options={})
+        tracker_mapping_save(actor=world.pm, name="  ", options={})
     with pytest.raises(PermissionDenied):
-        import_mapping_save(actor=world.member, name="Mine", options={})
+        tracker_mapping_save(actor=world.member, name="Mine", options={})
 
 
 # --- pages ------------------------------------------------------------------------------------------

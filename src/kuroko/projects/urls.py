@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from kuroko.projects import views
+from kuroko.projects.views import excel_wbs as excel_views
 from kuroko.projects.views import feeds as feed_views
 from kuroko.projects.views import leveling as leveling_views
 from kuroko.projects.views import mspdi_update
@@ -41,6 +42,12 @@ urlpatterns = [
         tracker_views.project_reimport_tracker,
         name="project_reimport_tracker",
     ),
+    path("projects/import/excel/", excel_views.project_import_excel, name="project_import_excel"),
+    path("projects/import/mappings/", excel_views.import_mappings, name="import_mappings"),
+    path(
+        "projects/<str:code>/import/excel/", excel_views.project_reimport_excel, name="project_reimport_excel"
+    ),
+    path("projects/<str:code>/export/xlsx/", excel_views.project_export_xlsx, name="project_export_xlsx"),
     path("projects/<str:code>/", views.project_detail, name="project-detail"),
     path("projects/<str:code>/edit/", views.project_edit, name="project-edit"),
     path("projects/<str:code>/delete/", views.project_delete, name="project-delete"),

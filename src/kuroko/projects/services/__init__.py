@@ -9,6 +9,13 @@ from kuroko.projects.services.dependencies import (
     dependency_update,
     task_set_predecessors,
 )
+from kuroko.projects.services.excel_wbs import (
+    import_mapping_delete,
+    import_mapping_save,
+    project_export_xlsx,
+    project_import_excel,
+    project_update_excel,
+)
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROGRESS_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from kuroko.projects.services.gantt import GanttEdit, gantt_edit
 from kuroko.projects.services.imports import (
@@ -38,9 +45,9 @@ from kuroko.projects.services.tasks import (
     task_update,
 )
 from kuroko.projects.services.tracker_csv import (
-    import_mapping_save,
     project_import_tracker,
     project_update_tracker,
+    tracker_mapping_save,
 )
 
 __all__ = [
@@ -58,6 +65,7 @@ __all__ = [
     "dependency_delete",
     "dependency_update",
     "gantt_edit",
+    "import_mapping_delete",
     "import_mapping_save",
     "member_add",
     "member_remove",
@@ -68,10 +76,13 @@ __all__ = [
     "project_create",
     "project_delete",
     "project_export_mspdi",
+    "project_export_xlsx",
+    "project_import_excel",
     "project_import_mspdi",
     "project_import_source",
     "project_import_tracker",
     "project_update",
+    "project_update_excel",
     "project_update_mspdi",
     "project_update_source",
     "project_update_tracker",
@@ -83,4 +94,5 @@ __all__ = [
     "task_outdent",
     "task_set_predecessors",
     "task_update",
+    "tracker_mapping_save",
 ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -225,16 +224,12 @@ def _tabular(suffix: str, data: bytes, mapping: str | None) -> ImportedProject:
     options = _mapping_options(kind, mapping)
     try:
         if suffix == ".xlsx":
-            from kuroko.formats import excel_wbs  # type: ignore[attr-defined, unused-ignore]
+            from kuroko.projects.services.excel_wbs import excel_rows
 
-            return excel_wbs.read_wbs(data, options)  # type: ignore[no-any-return, unused-ignore]
+            return excel_rows(data, options)
         from kuroko.formats.tracker_csv import read_tracker
 
         return read_tracker(data, options, translate=_)
-    except ImportError as exc:
-        raise ValidationError(
-            {"file": _("This Kuroko cannot read %(kind)s files yet.") % {"kind": suffix}}
-        ) from exc
     except ImportFileError as exc:
         raise file_errors(exc) from exc
 
@@ -423,12 +418,9 @@ def project_export_file(*, actor: Any, project: Project, format: str, today: dat
         text = project_export_plan_json(actor=actor, project=project, today=today)
         return text.encode("utf-8"), f"{project.code}.json"
     if format == "xlsx":
-        try:
-            from kuroko.projects.services import excel_wbs  # type: ignore[attr-defined, unused-ignore]
-        except ImportError as exc:
-            raise ValidationError({"format": _("This Kuroko cannot write Excel WBS files yet.")}) from exc
-        export: Callable[..., bytes] = excel_wbs.project_export_xlsx
-        return export(actor=actor, project=project, mapping=None), f"{project.code}.xlsx"
+        from kuroko.projects.services.excel_wbs import project_export_xlsx
+
+        return project_export_xlsx(actor=actor, project=project, mapping=None), f"{project.code}.xlsx"
     raise ValidationError(
         {
             "format": _("Choose one of the export formats %(formats)s, not “%(format)s”.")

@@ -80,7 +80,13 @@ def project_update_table(
         pairs = Dependency.objects.filter(successor__project=locked, predecessor__project=locked).values_list(
             "predecessor__source_uid", "successor__source_uid", "type", "lag_minutes", "lag_elapsed"
         )
-        source = table_source(keyed, project=locked, current=current, current_links=tuple(pairs))
+        source = table_source(
+            keyed,
+            project=locked,
+            current=current,
+            current_links=tuple(pairs),
+            current_work=_current_work(locked),
+        )
         if imported.match == "id" and current and not any(t.key in current for t in imported.tasks):
             warning = _(
                 "No row matched a task of the project by ID, so every row would be added. Map the WBS "
@@ -90,6 +96,27 @@ def project_update_table(
         return source
 
     return project_update_source(actor=actor, project=project, source=records, dry_run=dry_run)
+
+
+def _current_work(project: Project) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each task's assignments (by `source_uid`) as {person's full name or placeholder: (units %, work)}."""
+    from kuroko.projects.models import Assignment as AssignmentRow
+
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    from kuroko.people.models import Person
+
+    rows = AssignmentRow.objects.filter(task__project=project, task__source_uid__isnull=False).values_list(
+        "task__source_uid",
+        "person__family_name",
+        "person__given_name",
+        "placeholder__name",
+        "units",
+        "work_minutes",
+    )
+    for uid, family, given, placeholder, units, work in rows:
+        name = Person(family_name=family, given_name=given or "").full_name if family else placeholder or ""
+        out.setdefault(str(uid), {})[name] = (units, work)
+    return out
 
 
 def _with_warning(source: MspdiProject, warning: str) -> MspdiProject:
@@ -165,11 +192,14 @@ def table_source(
     project: Project | None,
     current: Mapping[str, Task],
     current_links: tuple[tuple[Any, ...], ...],
+    current_work: Mapping[str, dict[str, tuple[int, int]]] | None = None,
 ) -> MspdiProject:
     """The rows as the records an MS Project file is read into, scheduled on the project's calendar (or
     the organisation's default for a new project). `current` holds the project's tasks by `source_uid`
     and `current_links` its links as (predecessor uid, successor uid, type, lag, elapsed), for a
-    re-import: a field the file has no column for keeps the task's value. Raises ImportFileError."""
+    re-import: a field the file has no column for keeps the task's value. `current_work` holds each
+    task's assignments by resource name as (units %, work minutes): a row naming the same people with the
+    same total effort keeps them as they are. Raises ImportFileError."""
     from kuroko.projects.selectors import duration_units
 
     columns = imported.columns
@@ -217,6 +247,25 @@ def table_source(
             continue
         if item.work is not None and not names:
             names = [PLACEHOLDER_KEY]
+        kept = (current_work or {}).get(item.key)
+        if (
+            kept
+            and {n.strip() for n in names} == set(kept)
+            and item.work == sum(w for _u, w in kept.values())
+        ):
+            # The task's own split of the effort (a file has one total per row): unchanged.
+            for name, (percent, minutes) in kept.items():
+                resource = _resource(resources, name)
+                assignments.append(
+                    Assignment(
+                        id=f"{item.key}:{resource.id}",
+                        task=item.key,
+                        resource=resource.id,
+                        units=Decimal(percent) / 100,
+                        work=minutes,
+                    )
+                )
+            continue
         for name in names:
             resource = _resource(resources, name)
             work = round(item.work / len(names)) if item.work is not None else None
@@ -311,6 +360,10 @@ def _resource(resources: dict[str, Resource], name: str) -> Resource:
     return resources[key]
 
 
+def _same_day(moment: datetime | None, day: date | None) -> bool:
+    return moment is not None and day is not None and timezone.localtime(moment).date() == day
+
+
 def _task(
     item: ImportedTask,
     row: Task | None,
@@ -352,9 +405,10 @@ def _task(
     actual_start = calendar.day_start(item.actual_start) if item.actual_start else None
     actual_finish = calendar.day_end(item.actual_finish) if item.actual_finish else None
     if row is not None:
-        if "actual_start" not in columns:
+        # An actual date equal to the task's (its day) changes nothing, as for planned dates.
+        if "actual_start" not in columns or _same_day(row.actual_start, item.actual_start):
             actual_start = naive(row.actual_start)
-        if "actual_finish" not in columns:
+        if "actual_finish" not in columns or _same_day(row.actual_finish, item.actual_finish):
             actual_finish = naive(row.actual_finish)
     if actual_finish and not actual_start:
         actual_start = actual_finish

@@ -27,6 +27,7 @@ from kuroko.people.mapping import calendar_from_engine
 from kuroko.people.models import WorkCalendar
 from kuroko.projects.mapping import aware
 from kuroko.projects.models import Dependency, Project, Task, TaskKind
+from kuroko.projects.services.bulk_insert import insert_with_history
 from kuroko.projects.services.portfolio import project_create
 from kuroko.projects.services.schedule import project_reschedule
 from kuroko.projects.services.tasks import renumber
@@ -313,6 +314,10 @@ def project_import_source(*, actor: Any, source: MspdiProject, code: str, name: 
     rows: dict[str, Task] = {}
     positions: dict[str | None, int] = {}
     owners = owner_people(source)
+    # Written level by level with bulk inserts (a parent has its pk before its children are inserted):
+    # creating 10,000 tasks one by one, each with its history record, took most of an import's time.
+    levels: list[list[Task]] = []
+    depth: dict[str, int] = {}
     for task in plan.tasks:  # MSPDI lists tasks in outline order: parents come first
         parent = rows.get(task.parent) if task.parent else None
         position = positions.get(task.parent, 0)
@@ -320,7 +325,7 @@ def project_import_source(*, actor: Any, source: MspdiProject, code: str, name: 
         stored = source.stored.get(task.id)
         start = stored.start.date() if stored and stored.start else None
         finish = stored.finish.date() if stored and stored.finish else None
-        rows[task.id] = Task.objects.create(
+        rows[task.id] = Task(
             project=project,
             parent=parent,
             position=position,
@@ -330,14 +335,36 @@ def project_import_source(*, actor: Any, source: MspdiProject, code: str, name: 
             **_file_values(task),
             **extra_values(source, task.id, owners),
         )
-    Dependency.objects.bulk_create(
+        depth[task.id] = depth[task.parent] + 1 if parent is not None and task.parent else 0
+        while len(levels) <= depth[task.id]:
+            levels.append([])
+        levels[depth[task.id]].append(rows[task.id])
+
+    def task_pks() -> dict[Any, int]:
+        return dict(Task.objects.filter(project=project).values_list("source_uid", "pk"))
+
+    for level in levels:
+        for row in level:
+            row.parent_id = row.parent.pk if row.parent is not None else None
+        insert_with_history(Task, level, key=lambda t: t.source_uid, lookup=task_pks, user=actor)
+    links = [
         Dependency(
             predecessor=rows[pred], successor=rows[succ], type=kind, lag_minutes=lag, lag_elapsed=elapsed
         )
         for (pred, succ), (kind, lag, elapsed) in _file_links(source).items()
+    ]
+
+    def link_pks() -> dict[Any, int]:
+        pairs = Dependency.objects.filter(successor__project=project).values_list(
+            "predecessor_id", "successor_id", "pk"
+        )
+        return {(pred, succ): pk for pred, succ, pk in pairs}
+
+    insert_with_history(
+        Dependency, links, key=lambda d: (d.predecessor_id, d.successor_id), lookup=link_pks, user=actor
     )
     _check_cycles({t.pk: t.name for t in rows.values()})
-    _import_assignments(source, project, rows)
+    _import_assignments(source, project, rows, actor=actor)
     renumber(project)
     project_reschedule(project)
     return project
@@ -409,7 +436,9 @@ def placeholder_for(project: Project, name: str, source: MspdiProject) -> Any:
     return placeholder
 
 
-def _import_assignments(source: MspdiProject, project: Project, rows: Mapping[str, Task]) -> None:
+def _import_assignments(
+    source: MspdiProject, project: Project, rows: Mapping[str, Task], *, actor: Any = None
+) -> None:
     """The file's resource assignments on its tasks (see `file_assignments`)."""
     from kuroko.people.models import Person
     from kuroko.projects.models import Assignment
@@ -438,4 +467,17 @@ def _import_assignments(source: MspdiProject, project: Project, rows: Mapping[st
                     work_minutes=max(minutes, 0),
                 )
             )
-    Assignment.objects.bulk_create(created)
+
+    def assignment_pks() -> dict[Any, int]:
+        found = Assignment.objects.filter(task__project=project).values_list(
+            "task_id", "person_id", "placeholder_id", "pk"
+        )
+        return {(task, person, placeholder): pk for task, person, placeholder, pk in found}
+
+    insert_with_history(
+        Assignment,
+        created,
+        key=lambda a: (a.task_id, a.person_id, a.placeholder_id),
+        lookup=assignment_pks,
+        user=actor,
+    )

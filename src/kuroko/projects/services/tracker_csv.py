@@ -88,27 +88,23 @@ def project_update_tracker(
 
 
 @transaction.atomic
-def import_mapping_save(*, actor: Any, name: str, options: Mapping[str, Any]) -> ImportMapping:
-    """Save (or replace) the named tracker CSV mapping. Whoever imports tracker files may: the PMO and
-    project managers (who edit a project also create projects)."""
-    require(core_perms.can_create_projects(actor))
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"mapping_name": _("Give the mapping a name.")})
-    if len(name) > 100:
-        raise ValidationError({"mapping_name": _("A mapping name has at most 100 characters.")})
+def tracker_mapping_save(*, actor: Any, name: str, options: Mapping[str, Any]) -> ImportMapping:
+    """Save the named tracker CSV mapping, replacing the saver's own (or, for the PMO, any) mapping of that
+    name; a name another user's mapping has is refused (see `import_mapping_save`)."""
+    from kuroko.projects.selectors.import_mappings import can_delete_mapping
+    from kuroko.projects.services.excel_wbs import import_mapping_save
+
     clean = {
         "tracker": str(options.get("tracker") or ""),
         "columns": {str(k): str(v) for k, v in dict(options.get("columns") or {}).items() if v},
         "date_format": str(options.get("date_format") or ""),
         "estimate_unit": str(options.get("estimate_unit") or ""),
     }
-    mapping, _created = ImportMapping.objects.update_or_create(
-        kind=ImportMapping.Kind.TRACKER_CSV,
-        name=name,
-        defaults={"options": clean, "created_by": actor},
-    )
-    return mapping
+    kind = ImportMapping.Kind.TRACKER_CSV
+    existing = ImportMapping.objects.filter(kind=kind, name=(name or "").strip()).first()
+    if existing is not None and not can_delete_mapping(actor, existing):
+        existing = None  # not theirs to replace: saving under that name is refused as a clash
+    return import_mapping_save(actor=actor, kind=kind, name=name, options=clean, mapping=existing)
 
 
 def tracker_mappings() -> list[ImportMapping]:

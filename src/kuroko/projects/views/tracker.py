@@ -102,7 +102,7 @@ class MappingStep:
         options = mapping.options()
         if mapping.cleaned_data.get("mapping_name"):
             try:
-                services.import_mapping_save(
+                services.tracker_mapping_save(
                     actor=self.request.user, name=mapping.cleaned_data["mapping_name"], options=options
                 )
             except ValidationError as exc:
