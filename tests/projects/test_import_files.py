@@ -353,6 +353,36 @@ def test_api_imports_and_updates_with_a_dry_run(world) -> None:
     assert bad.status_code == 422 and counts() == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # brackets nested too deep for the JSON parser
+        b"[" * 100_000 + b"]" * 100_000,
+        # a link that is a number
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "links": [1]}',
+        # a calendar that is a number
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "calendars": [1]}',
+        # a calendar week that is a list
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "calendars": [{"id": "c", "week": []}]}',
+        # units that are not numbers
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "units": {"minutes_per_day": []}}',
+        # a duration of 10^15 minutes
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1", "duration": 1000000000000000}]}',
+        # a task id of 41 characters (a file id keeps 40)
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "' + b"x" * 41 + b'"}]}',
+        # parents in a circle
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1", "parent": "2"}, {"id": "2", "parent": "1"}]}',
+    ],
+)
+def test_malformed_plan_json_is_refused_without_writing(world, body) -> None:
+    """Plan JSON of a broken structure: a file error on the page's terms, nothing written."""
+    before = counts()
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="bad.json", data=body, code="BAD")
+    assert "file" in info.value.message_dict
+    assert counts() == before
+
+
 # --- Fuzzing ------------------------------------------------------------------------------------------
 
 

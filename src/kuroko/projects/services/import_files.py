@@ -160,8 +160,8 @@ def _outline_order(plan: Plan) -> Plan:
         task = stack.pop()
         ordered.append(task)
         stack.extend(reversed(children.get(task.id, [])))
-    if len(ordered) != len(plan.tasks):  # a parent that is not in the plan: the plan refused it already
-        return plan
+    if len(ordered) != len(plan.tasks):  # read_plan refuses missing parents and cycles; never flatten them
+        raise ValidationError({"file": _("The tasks' parents in this plan go round in a circle.")})
     return dataclasses.replace(plan, tasks=tuple(ordered))
 
 
@@ -173,6 +173,14 @@ def _plan_json(data: bytes) -> MspdiProject:
     except ValueError as exc:  # PlanFormatError, or bytes that are not UTF-8
         raise ValidationError(
             {"file": _("This is not a readable Kuroko plan JSON file: %(error)s") % {"error": exc}}
+        ) from exc
+    except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # A safety net: a structure read_plan did not foresee is still the file's fault, not a server error.
+        raise ValidationError(
+            {
+                "file": _("This is not a readable Kuroko plan JSON file: %(error)s")
+                % {"error": _("an unexpected structure (%(kind)s)") % {"kind": type(exc).__name__}}
+            }
         ) from exc
     default = plan.calendars == (Calendar("standard", "Standard"),)
     return MspdiProject(plan=_outline_order(plan), title=plan.name, own_calendar=not default)
