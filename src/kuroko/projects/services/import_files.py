@@ -190,16 +190,16 @@ def _psplib(data: bytes, name: str, start: date | None) -> MspdiProject:
     from kuroko.core.models import Organisation
     from kuroko.formats.psplib import PsplibError, parse_psplib, psplib_to_mspdi
 
-    try:
-        problem = parse_psplib(data.decode("latin-1"), name=Path(name).name)
-    except PsplibError as exc:
-        raise ValidationError(
-            {"file": _("This is not a readable PSPLIB file: %(error)s") % {"error": exc}}
-        ) from exc
     day = start or timezone.localdate()
     per_day = int(Decimal(Organisation.current().hours_per_day) * 60)
     moment = datetime.combine(day, time()) + timedelta(minutes=DAY_START)
-    return psplib_to_mspdi(problem, moment, minutes_per_day=per_day)
+    try:
+        problem = parse_psplib(data.decode("latin-1"), name=Path(name).name)
+        return psplib_to_mspdi(problem, moment, minutes_per_day=per_day)
+    except ValueError as exc:  # PsplibError, or (a safety net) a plan the engine refuses
+        raise ValidationError(
+            {"file": _("This is not a readable PSPLIB file: %(error)s") % {"error": exc}}
+        ) from exc
 
 
 def _mpxj(data: bytes, name: str) -> MspdiProject:
