@@ -440,3 +440,33 @@ def test_the_import_page_never_fails_on_random_uploads(world, extension, data, c
         assert counts() == before
     else:
         Project.objects.exclude(pk__in=[world.project.pk, world.other.pk]).delete()
+
+
+# --- Waiting uploads ----------------------------------------------------------------------------------
+
+
+def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(settings, tmp_path, monkeypatch) -> None:
+    """Two requests sweeping stale uploads at once: the file the other one deleted between the listing
+    and the stat is skipped, and the new upload is kept."""
+    from django.test import RequestFactory
+
+    from kuroko.projects import uploads
+
+    settings.DATA_DIR = tmp_path
+    folder = uploads.upload_dir()
+    folder.mkdir(parents=True)
+    stale = folder / "upload-gone.bin"
+    stale.write_bytes(b"old")
+    real_stat = Path.stat
+
+    def stat_after_the_other_sweep(self: Path, *args, **kwargs):  # noqa: ANN202
+        if self.name == "upload-gone.bin":
+            self.unlink(missing_ok=True)  # the other request was quicker
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat_after_the_other_sweep)
+    request = RequestFactory().post("/")
+    request.session = {}
+    token = uploads.keep_upload(request, "test", b"new", "plan.xlsx", options={"mapping": "ours"})
+    assert uploads.load_upload(request, "test", token) == (b"new", "plan.xlsx")
+    assert uploads.upload_options(request, "test") == {"mapping": "ours"}
