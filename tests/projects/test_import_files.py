@@ -383,6 +383,53 @@ def test_malformed_plan_json_is_refused_without_writing(world, body) -> None:
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "../../tmp/x",  # a path out of the export folder, and no URL can hold it
+        "A/B",  # a slash breaks the project's URL
+        "A.B",  # a dot (an exported file's name would gain an extension)
+        "A B",  # a space
+    ],
+)
+def test_a_code_outside_letters_digits_dash_underscore_is_refused_everywhere(world, code) -> None:
+    """The import page, the API and the service refuse the code with a message on `code`; nothing is
+    written."""
+    before = counts()
+    page = signed_in(world.admin).post(
+        "/projects/import/", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "code": code}
+    )
+    assert page.status_code == 422
+    assert "letters, digits, - and _" in page.context["form"].errors["code"][0]
+    api = signed_in(world.admin).post(
+        "/api/v1/imports/file", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "code": code}
+    )
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "code"
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="s.sm", data=SMALL_SM.encode(), code=code)
+    assert list(info.value.message_dict) == ["code"]
+    assert counts() == before
+
+
+def test_codes_of_the_demo_and_japanese_letters_are_accepted(world) -> None:
+    """CBR-01, PG_7 and 案件-01 are codes (letters of any script, digits, - and _)."""
+    for code in ("CBR-01", "PG_7", "案件-01"):
+        result = import_file(actor=world.admin, name="s.sm", data=SMALL_SM.encode(), code=code)
+        assert result.project is not None and result.project.code == code
+
+
+def test_exported_file_names_are_made_safe_from_old_codes(world) -> None:
+    """A code stored before codes were checked still gives a plain file name, with no folder in it."""
+    from datetime import date
+
+    from kuroko.projects.services.import_files import project_export_file
+
+    Project.objects.filter(pk=world.project.pk).update(code="../../tmp/x")
+    world.project.refresh_from_db()
+    _data, name = project_export_file(actor=world.admin, project=world.project, format="json", today=date(2026, 4, 1))
+    assert name == "tmp-x.json"
+
+
 # --- Fuzzing ------------------------------------------------------------------------------------------
 
 

@@ -418,17 +418,25 @@ def project_export_plan_json(*, actor: Any, project: Project, today: date) -> st
     return write_plan(dataclasses.replace(plan, tasks=tasks, links=links, name=project.name))
 
 
+def export_stem(code: str) -> str:
+    """A file name stem from a project code: characters other than letters, digits, - and _ replaced
+    with - (codes are validated so, but older rows may hold anything), never empty."""
+    return re.sub(r"[^\w-]+", "-", code).strip("-") or "project"
+
+
 def project_export_file(*, actor: Any, project: Project, format: str, today: date) -> tuple[bytes, str]:
-    """The project as a file of `format` (mspdi, xlsx or json) and the file's name."""
+    """The project as a file of `format` (mspdi, xlsx or json) and the file's name (the project's code,
+    made safe as a file name)."""
+    stem = export_stem(project.code)
     if format == "mspdi":
-        return project_export_mspdi(actor=actor, project=project, today=today), f"{project.code}.xml"
+        return project_export_mspdi(actor=actor, project=project, today=today), f"{stem}.xml"
     if format == "json":
         text = project_export_plan_json(actor=actor, project=project, today=today)
-        return text.encode("utf-8"), f"{project.code}.json"
+        return text.encode("utf-8"), f"{stem}.json"
     if format == "xlsx":
         from kuroko.projects.services.excel_wbs import project_export_xlsx
 
-        return project_export_xlsx(actor=actor, project=project, mapping=None), f"{project.code}.xlsx"
+        return project_export_xlsx(actor=actor, project=project, mapping=None), f"{stem}.xlsx"
     raise ValidationError(
         {
             "format": _("Choose one of the export formats %(formats)s, not “%(format)s”.")
