@@ -426,7 +426,9 @@ def test_exported_file_names_are_made_safe_from_old_codes(world) -> None:
 
     Project.objects.filter(pk=world.project.pk).update(code="../../tmp/x")
     world.project.refresh_from_db()
-    _data, name = project_export_file(actor=world.admin, project=world.project, format="json", today=date(2026, 4, 1))
+    _data, name = project_export_file(
+        actor=world.admin, project=world.project, format="json", today=date(2026, 4, 1)
+    )
     assert name == "tmp-x.json"
 
 
@@ -492,7 +494,9 @@ def test_the_import_page_never_fails_on_random_uploads(world, extension, data, c
 # --- Waiting uploads ----------------------------------------------------------------------------------
 
 
-def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(settings, tmp_path, monkeypatch) -> None:
+def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(
+    settings, tmp_path, monkeypatch
+) -> None:
     """Two requests sweeping stale uploads at once: the file the other one deleted between the listing
     and the stat is skipped, and the new upload is kept."""
     from django.test import RequestFactory
@@ -506,7 +510,7 @@ def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(settings,
     stale.write_bytes(b"old")
     real_stat = Path.stat
 
-    def stat_after_the_other_sweep(self: Path, *args, **kwargs):  # noqa: ANN202
+    def stat_after_the_other_sweep(self: Path, *args, **kwargs):
         if self.name == "upload-gone.bin":
             self.unlink(missing_ok=True)  # the other request was quicker
         return real_stat(self, *args, **kwargs)
@@ -517,3 +521,30 @@ def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(settings,
     token = uploads.keep_upload(request, "test", b"new", "plan.xlsx", options={"mapping": "ours"})
     assert uploads.load_upload(request, "test", token) == (b"new", "plan.xlsx")
     assert uploads.upload_options(request, "test") == {"mapping": "ours"}
+
+
+@pytest.mark.parametrize("format", ["json", "xlsx", "mspdi"])
+def test_a_reader_exports_without_writing_and_gets_the_same_file(world, format) -> None:
+    """An executive's export gives the tasks without a file id the numbers an editor's would, in the
+    file only: nothing is saved. The PMO's export saves them."""
+    from datetime import date
+
+    from kuroko.projects.services.import_files import project_export_file
+
+    TaskRow.objects.filter(project=world.project).update(source_uid=None)
+    day = date(2026, 4, 1)
+    read, _name = project_export_file(actor=world.executive, project=world.project, format=format, today=day)
+    assert not TaskRow.objects.filter(project=world.project, source_uid__isnull=False).exists()
+    edited, _name = project_export_file(actor=world.pmo, project=world.project, format=format, today=day)
+    assert not TaskRow.objects.filter(project=world.project, source_uid__isnull=True).exists()
+    if format == "xlsx":  # a workbook's zip holds the time it was written: compare the cells
+        import io
+
+        from openpyxl import load_workbook
+
+        def cells(data: bytes) -> list[tuple[object, ...]]:
+            return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+        assert cells(read) == cells(edited)
+    else:
+        assert read == edited

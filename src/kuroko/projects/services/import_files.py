@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
-from kuroko.core.services import bulk_set
 from kuroko.engine.model import Calendar, Plan
 from kuroko.formats import mpxj
 from kuroko.formats.imported import ImportedProject, ImportFileError
@@ -41,6 +40,7 @@ from kuroko.projects.services.imports import (
     LinkChange,
     TaskChange,
     _read,
+    file_ids,
     project_export_mspdi,
     project_import_source,
 )
@@ -188,7 +188,7 @@ def _plan_json(data: bytes) -> MspdiProject:
 
 def _psplib(data: bytes, name: str, start: date | None) -> MspdiProject:
     from kuroko.core.models import Organisation
-    from kuroko.formats.psplib import PsplibError, parse_psplib, psplib_to_mspdi
+    from kuroko.formats.psplib import parse_psplib, psplib_to_mspdi
 
     day = start or timezone.localdate()
     per_day = int(Decimal(Organisation.current().hours_per_day) * 60)
@@ -376,33 +376,20 @@ def _create(actor: Any, source: MspdiProject | ImportedProject, code: str, proje
 # --- Exporting ----------------------------------------------------------------------------------------
 
 
-def _give_source_uids(project: Project) -> None:
-    """Tasks without a file id get the next free number in outline order (as the MS Project export does),
-    so that an exported file brought back as an update changes these same tasks."""
-    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
-    if not missing:
-        return
-    used = Task.objects.filter(project=project, source_uid__isnull=False).values_list("source_uid", flat=True)
-    next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
-    for task in missing:
-        next_uid += 1
-        task.source_uid = str(next_uid)
-    bulk_set(missing, ["source_uid"])
-
-
 @transaction.atomic
 def project_export_plan_json(*, actor: Any, project: Project, today: date) -> str:
     """The project as Kuroko plan JSON (what `kuroko schedule` reads): its tasks, links, calendars and
     settings as the scheduler sees them, task ids being the ids a re-import matches (`source_uid`,
-    given to tasks that have none yet); links from other projects' tasks become external tasks."""
+    given to tasks that have none yet, and saved only when the actor may edit the project); links from
+    other projects' tasks become external tasks."""
     from kuroko.formats.plan_json import write_plan
     from kuroko.projects import selectors
     from kuroko.projects.mapping import project_plan
 
     selectors.project_get(actor, project.code)  # may the actor read it at all
-    _give_source_uids(project)
-    plan, _rows = project_plan(project, today=today)
-    uids = dict(Task.objects.filter(project=project).values_list("pk", "source_uid"))
+    with file_ids(actor, project):
+        plan, _rows = project_plan(project, today=today)
+        uids = dict(Task.objects.filter(project=project).values_list("pk", "source_uid"))
     ids = {str(pk): str(uid) for pk, uid in uids.items()}
 
     def rename(value: str | None) -> str | None:

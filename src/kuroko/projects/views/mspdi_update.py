@@ -71,7 +71,9 @@ def project_import_update(request: HttpRequest, code: str) -> HttpResponse:
         return _render(request, project, form)
     diff = result.diff
     options = {"mapping": mapping} if mapping else {}
-    token = "" if diff.is_empty else keep_upload(request, _purpose(project), data, upload.name, options=options)
+    token = (
+        "" if diff.is_empty else keep_upload(request, _purpose(project), data, upload.name, options=options)
+    )
     return _render(request, project, form, diff=diff, token=token, file_name=upload.name)
 
 
