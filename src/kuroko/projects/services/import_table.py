@@ -76,7 +76,7 @@ def project_update_table(
 
     def records(locked: Project) -> MspdiProject:
         keyed = _keyed(imported, locked) if imported.match == "wbs" else imported
-        tasks = list(Task.objects.filter(project=locked, source_uid__isnull=False))
+        tasks = list(Task.objects.filter(project=locked, source_uid__isnull=False).select_related("owner"))
         current = {str(t.source_uid): t for t in tasks}
         pairs = Dependency.objects.filter(successor__project=locked, predecessor__project=locked).values_list(
             "predecessor__source_uid", "successor__source_uid", "type", "lag_minutes", "lag_elapsed"
@@ -257,9 +257,18 @@ def table_source(
             owners[item.key] = _resource(resources, names[0]).id
         if summary or task.milestone:
             continue
+        kept = (current_work or {}).get(item.key)
+        if (
+            row is not None
+            and not kept
+            and item.work is None
+            and row.owner_id is not None
+            and [n.strip() for n in names] == [row.owner.full_name]
+        ):
+            # The task's owner, as its export writes it, on a task nobody is assigned to: no assignment.
+            continue
         if item.work is not None and not names:
             names = [PLACEHOLDER_KEY]
-        kept = (current_work or {}).get(item.key)
         if (
             kept
             and {n.strip() for n in names} == set(kept)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
@@ -430,8 +433,13 @@ class _Update:
 
     def _project_changes(self) -> list[FieldChange]:
         plan, project = self.source.plan, self.project
+        start = plan.start.date()
+        if project.planned_start is None and start == _derived_start(project):
+            # A project without a planned start is exported with the start Kuroko derives for it (its
+            # earliest task's, else today): that start coming back is no change.
+            start = None
         wanted = {
-            "planned_start": plan.start.date(),
+            "planned_start": start,
             # A file scheduled from its start stores the computed finish, not a target: only a file
             # scheduled from its finish sets the planned finish.
             "planned_finish": (
@@ -592,3 +600,12 @@ def _same_working_time(project: Project, week: Any, exceptions: list[dict[str, A
     current_week, current_exceptions = calendar_from_engine(by_id[key], by_id)
     same_exceptions = canonical_exceptions(current_exceptions) == canonical_exceptions(exceptions)
     return bool(current_week == week and same_exceptions)
+
+
+def _derived_start(project: Project) -> date:
+    """The start Kuroko schedules a project without a planned start from (`mapping.project_start`): its
+    earliest task's planned start, else today."""
+    earliest = Task.objects.filter(project=project, planned_start__isnull=False).aggregate(
+        first=Min("planned_start")
+    )["first"]
+    return earliest or timezone.localdate()
