@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -126,6 +127,9 @@ def mpxj_message(exc: mpxj.MpxjError, name: str) -> str:
             "could read server files or expand without bound."
         ),
         mpxj.TOO_LARGE: _("%(name)s is too large to convert."),
+        mpxj.ARCHIVE_TOO_LARGE: _(
+            "%(name)s is an archive that unpacks to more than %(detail)s, which is refused."
+        ),
         mpxj.TIMEOUT: _("Converting %(name)s took too long and was stopped."),
     }
     template = messages.get(exc.kind, _("%(name)s could not be converted (%(detail)s)."))
@@ -204,7 +208,7 @@ def _psplib(data: bytes, name: str, start: date | None) -> MspdiProject:
 
 def _mpxj(data: bytes, name: str) -> MspdiProject:
     try:
-        converted = mpxj.convert_to_mspdi(data, name)
+        converted = mpxj.convert_to_mspdi(data, name, lock_dir=Path(settings.DATA_DIR) / "locks")
     except mpxj.MpxjError as exc:
         raise ValidationError({"file": mpxj_message(exc, name)}) from exc
     return _read(converted)
