@@ -564,3 +564,23 @@ def test_export_and_reimport_of_a_project_without_a_planned_start_changes_nothin
     )
     diff = import_file(actor=world.pmo, name=name, data=data, project=world.project, dry_run=True).diff
     assert diff.is_empty, diff
+
+
+def test_a_mapping_of_another_kind_or_for_a_non_tabular_file_is_said_clearly(world) -> None:
+    """A tracker CSV mapping chosen for an .xlsx file, or any mapping with a PSPLIB file: an error on
+    the mapping that says why, on the page too — not ignored, nothing written."""
+    from kuroko.projects.models import ImportMapping
+
+    ImportMapping.objects.create(kind=ImportMapping.Kind.TRACKER_CSV, name="Redmine", options={})
+    before = counts()
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="plan.xlsx", data=b"PK", mapping="Redmine")
+    assert "for Tracker CSV files; this file is read as Excel WBS" in info.value.message_dict["mapping"][0]
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="small.sm", data=SMALL_SM.encode(), mapping="Redmine")
+    assert "small.sm is neither" in info.value.message_dict["mapping"][0]
+    page = signed_in(world.admin).post(
+        "/projects/import/", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "mapping": "Redmine"}
+    )
+    assert page.status_code == 422 and "s.sm is neither" in page.context["form"].errors["mapping"][0]
+    assert counts() == before

@@ -218,6 +218,21 @@ def _mapping_options(kind: str, mapping: str | None) -> dict[str, Any] | None:
     if not mapping:
         return None
     found = ImportMapping.objects.filter(kind=kind, name=mapping).first()
+    other = None if found is not None else ImportMapping.objects.filter(name=mapping).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "mapping": _(
+                    "The saved mapping “%(name)s” is for %(mapping_kind)s files; this file is read as "
+                    "%(file_kind)s."
+                )
+                % {
+                    "name": mapping,
+                    "mapping_kind": other.get_kind_display(),
+                    "file_kind": ImportMapping.Kind(kind).label,
+                }
+            }
+        )
     if found is None:
         names = ", ".join(ImportMapping.objects.filter(kind=kind).values_list("name", flat=True))
         raise ValidationError(
@@ -257,6 +272,16 @@ def read_file(
     suffix = _extension(name)
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    if mapping and suffix not in TABULAR_EXTENSIONS:
+        raise ValidationError(
+            {
+                "mapping": _(
+                    "A saved column mapping is for Excel WBS (.xlsx) and tracker CSV (.csv) files only; "
+                    "%(name)s is neither: choose no mapping for it."
+                )
+                % {"name": Path(name).name}
+            }
+        )
     if suffix in TABULAR_EXTENSIONS:
         return _tabular(suffix, data, mapping)
     if suffix == ".json":
