@@ -204,14 +204,17 @@ class _Update:
         self.links = _file_links(self.source)
         self.owners = owner_people(self.source)
         self.people: dict[int, Person] = {}
-        for link in Dependency.objects.filter(
-            successor__project=self.project,
-            predecessor__project=self.project,
-            predecessor__source_uid__isnull=False,
-            successor__source_uid__isnull=False,
-        ).select_related("predecessor", "successor"):
-            pair = (str(link.predecessor.source_uid), str(link.successor.source_uid))
-            self.existing_links[pair] = link
+        # The links between the project's own tasks, their ends taken from the tasks read above: the
+        # query joining both ends to the task table (with their source_uid conditions) took SQLite
+        # ~15 s on a 10,000-task project.
+        for link in Dependency.objects.filter(successor__project=self.project):
+            predecessor, successor = by_pk.get(link.predecessor_id), by_pk.get(link.successor_id)
+            if predecessor is None or successor is None:
+                continue  # a link from another project's task
+            if predecessor.source_uid is None or successor.source_uid is None:
+                continue
+            link.predecessor, link.successor = predecessor, successor
+            self.existing_links[(str(predecessor.source_uid), str(successor.source_uid))] = link
 
     def _assignment_changes(self) -> tuple[AssignmentChange, ...]:
         """The file's assignments against the project's, on the file's tasks (a file without any
