@@ -584,3 +584,5 @@ def test_a_mapping_of_another_kind_or_for_a_non_tabular_file_is_said_clearly(wor
     )
     assert page.status_code == 422 and "s.sm is neither" in page.context["form"].errors["mapping"][0]
     assert counts() == before
+    form = signed_in(world.admin).get("/projects/import/").content.decode()
+    assert '<optgroup label="Tracker CSV">' in form

@@ -262,7 +262,7 @@ def table_source(
             row is not None
             and not kept
             and item.work is None
-            and row.owner_id is not None
+            and row.owner is not None
             and [n.strip() for n in names] == [row.owner.full_name]
         ):
             # The task's owner, as its export writes it, on a task nobody is assigned to: no assignment.

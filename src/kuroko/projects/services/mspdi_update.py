@@ -436,12 +436,12 @@ class _Update:
 
     def _project_changes(self) -> list[FieldChange]:
         plan, project = self.source.plan, self.project
-        start = plan.start.date()
+        start: date | None = plan.start.date()
         if project.planned_start is None and start == _derived_start(project):
             # A project without a planned start is exported with the start Kuroko derives for it (its
             # earliest task's, else today): that start coming back is no change.
             start = None
-        wanted = {
+        wanted: dict[str, date | None] = {
             "planned_start": start,
             # A file scheduled from its start stores the computed finish, not a target: only a file
             # scheduled from its finish sets the planned finish.
