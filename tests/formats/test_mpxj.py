@@ -3,6 +3,7 @@ what the errors say, and that nothing but an `MpxjError` or an `MspdiError` come
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import importlib.util
@@ -388,3 +389,21 @@ def test_mutated_files_convert_or_fail_clearly(extension, cut, noise, at) -> Non
         return
     with contextlib.suppress(MspdiError):
         read_mspdi(converted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b),  # a zip header and noise
+        st.binary(max_size=300).map(lambda b: b"\x1f\x8b" + b),  # a gzip header and noise
+        st.binary(max_size=300).map(lambda b: codecs.BOM_UTF16_LE + b),  # a UTF-16 mark and noise
+        st.tuples(st.integers(0, 400), st.binary(max_size=20)).map(
+            lambda cut: _zipped({"plan.gan": (DATA / "small.gan").read_bytes()})[: cut[0]] + cut[1]
+        ),  # a zipped file cut short
+        st.binary(max_size=300),
+    )
+)
+def test_the_content_check_passes_or_refuses_clearly(data) -> None:
+    """Whatever the bytes, the check before MPXJ either lets them through or raises an MpxjError."""
+    with contextlib.suppress(MpxjError):
+        mpxj._check_content(data, "fuzz.gan")

@@ -404,16 +404,18 @@ def _check_zip(data: bytes, label: str) -> None:
                 if unpacked > MAX_UNPACKED_BYTES:
                     raise _too_large(label)
                 _check_xml_or_plain(content, f"{label} ({member.filename})")
+    except MpxjError:
+        raise
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
-        NotImplementedError,
-        RuntimeError,
+        NotImplementedError,  # a compression method zipfile lacks
+        RuntimeError,  # an encrypted member
         OSError,
         EOFError,
+        ValueError,
+        zlib.error,
     ) as exc:
-        raise MpxjError(CORRUPT, _english(CORRUPT, label, str(exc)), str(exc)) from None
-    except zlib.error as exc:
         raise MpxjError(CORRUPT, _english(CORRUPT, label, str(exc)), str(exc)) from None
 
 
