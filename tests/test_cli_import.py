@@ -82,6 +82,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(world, kuroko, tmp_path) -> 
         (["import", "{dir}/plan.txt"], "file types it reads"),  # a type Kuroko does not read
         (["import", "{dir}/bad.json"], "not a readable Kuroko plan JSON file"),  # broken content
         (["import", "{dir}/small.sm", "--code", "ALPHA"], "Code already exists"),  # the code is taken
+        (["import", "{dir}/small.sm", "--code", "../../x"], "letters, digits, - and _"),  # a path as code
         (["import", "{dir}/small.sm", "--as", "member"], "member may not create projects"),  # no right
         (["import", "{dir}/small.sm", "--as", "nobody"], "no active user 'nobody'"),  # unknown user
         (["import", "{dir}/small.sm", "--project", "ALPHA", "--code", "X"], "--code and --name"),  # both
@@ -179,3 +180,14 @@ def test_tracker_csv_imports_and_reimports_through_the_cli(world, kuroko, tmp_pa
     assert preview.exit_code == 0, preview.output
     assert "Build → Build it" in preview.text and counts() == before
     assert not Task.objects.filter(name="Build it").exists()
+
+
+def test_export_writes_here_whatever_an_old_code_holds(world, kuroko, tmp_path, monkeypatch) -> None:
+    """A project code stored before codes were checked (../x) is exported as x.xml in this folder, not
+    in its parent."""
+    Project.objects.filter(pk=world.project.pk).update(code="../x")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    result = kuroko("export", "../x", "--format", "mspdi")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "here" / "x.xml").is_file() and not (tmp_path / "x.xml").exists()

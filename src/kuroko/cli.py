@@ -1003,7 +1003,7 @@ def export_cmd(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    path = output or Path(default_name)
+    path = output or Path(Path(default_name).name)  # here, whatever the project's code holds
     try:
         path.write_bytes(data)
     except OSError as exc:

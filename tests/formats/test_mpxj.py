@@ -3,8 +3,14 @@ what the errors say, and that nothing but an `MpxjError` or an `MspdiError` come
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import gzip
 import importlib.util
+import io
+import os
+import tempfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -262,7 +268,6 @@ def test_conversions_wait_for_a_free_slot(tmp_path, monkeypatch) -> None:
     import fcntl
 
     require_mpxj()
-    monkeypatch.setattr(mpxj.tempfile, "gettempdir", lambda: str(tmp_path))
     held = []
     for number in range(mpxj.MAX_PARALLEL):
         handle = open(tmp_path / f"kuroko-mpxj-slot-{number}.lock", "a+b")  # noqa: SIM115
@@ -270,13 +275,92 @@ def test_conversions_wait_for_a_free_slot(tmp_path, monkeypatch) -> None:
         held.append(handle)
     try:
         with pytest.raises(MpxjError) as caught:
-            convert_to_mspdi(b"MPX,Microsoft Project for Windows,4.0,ANSI", "plan.mpx", timeout=0.3)
+            convert_to_mspdi(
+                b"MPX,Microsoft Project for Windows,4.0,ANSI", "plan.mpx", timeout=0.3, lock_dir=tmp_path
+            )
         assert caught.value.kind == mpxj.TIMEOUT and "busy" in str(caught.value)
     finally:
         for handle in held:
             handle.close()
-    converted = convert_to_mspdi(written_by_mpxj(small_plan())["mpx"], "plan.mpx")
+    converted = convert_to_mspdi(written_by_mpxj(small_plan())["mpx"], "plan.mpx", lock_dir=tmp_path)
     assert read_mspdi(converted).plan.tasks
+
+
+def test_default_lock_folder_is_this_users_own() -> None:
+    """Without a folder from the caller the lock files go into a folder of this user's, mode 0700, not
+    into the world-writable temporary directory."""
+    folder = mpxj._lock_folder(None)
+    assert folder is not None and folder.parent == Path(mpxj.tempfile.gettempdir())
+    info = folder.stat()
+    assert info.st_uid == os.getuid() and info.st_mode & 0o777 == 0o700
+
+
+def test_a_foreign_lock_folder_is_not_trusted(tmp_path, monkeypatch) -> None:
+    """A lock folder that others may write (made by someone else before us) is not used."""
+    monkeypatch.setattr(mpxj.tempfile, "gettempdir", lambda: str(tmp_path))
+    (tmp_path / f"kuroko-mpxj-locks-{os.getuid()}").mkdir(mode=0o777)
+    os.chmod(tmp_path / f"kuroko-mpxj-locks-{os.getuid()}", 0o777)
+    assert mpxj._lock_folder(None) is None
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _xxe_gan(encoding: str = "UTF-8") -> str:
+    body = (DATA / "small.gan").read_text(encoding="utf-8").split("?>", 1)[1]
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'
+        '<!DOCTYPE project [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        + body.replace('name="Phase"', 'name="&x;"', 1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        # a document type in UTF-16 with its byte order mark
+        (lambda: _xxe_gan("UTF-16").encode("utf-16"), "hostile"),
+        # a document type in UTF-16 without a mark
+        (lambda: _xxe_gan("UTF-16").encode("utf-16-le"), "hostile"),
+        # in UTF-32
+        (lambda: _xxe_gan("UTF-32").encode("utf-32"), "hostile"),
+        # in a zip archive
+        (lambda: _zipped({"plan.gan": _xxe_gan().encode()}), "hostile"),
+        # gzipped
+        (lambda: gzip.compress(_xxe_gan().encode()), "hostile"),
+        # a zip whose members unpack to more than 100 MB
+        (lambda: _zipped({"a.bin": b"\0" * (mpxj.MAX_UNPACKED_BYTES + 1)}), "archive-too-large"),
+        # a gzip file that unpacks to more than 100 MB
+        (lambda: gzip.compress(b"\0" * (mpxj.MAX_UNPACKED_BYTES + 1)), "archive-too-large"),
+        # an archive in an archive
+        (lambda: _zipped({"inner.zip": _zipped({"plan.gan": b"<project/>"})}), "unrecognised"),
+    ],
+)
+def test_hidden_xml_and_archives_are_checked_before_java(make, kind) -> None:
+    """XML in UTF-16/32 or inside a zip or gzip file is checked for a document type like plain XML, and
+    archives that unpack to too much are refused, before MPXJ sees them."""
+    require_mpxj()
+    with pytest.raises(MpxjError) as caught:
+        convert_to_mspdi(make(), "plan.gan")
+    assert caught.value.kind == kind, caught.value
+
+
+def test_zipped_and_utf16_files_convert_and_leave_nothing_in_tmp() -> None:
+    """A GanttProject file zipped, and one in UTF-16, convert; MPXJ's unpacked files go into the
+    conversion's own folder and are removed with it (nothing new in the temporary directory)."""
+    require_mpxj()
+    source = (DATA / "small.gan").read_text(encoding="utf-8")
+    utf16 = source.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
+    before = set(Path(tempfile.gettempdir()).glob("mpxj*"))
+    for data in (_zipped({"plan.gan": source.encode()}), utf16):
+        project = read_mspdi(convert_to_mspdi(data, "plan.gan"))
+        assert "Phase" in {t.name for t in project.plan.tasks}
+    assert set(Path(tempfile.gettempdir()).glob("mpxj*")) <= before
 
 
 @settings(
@@ -305,3 +389,21 @@ def test_mutated_files_convert_or_fail_clearly(extension, cut, noise, at) -> Non
         return
     with contextlib.suppress(MspdiError):
         read_mspdi(converted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b),  # a zip header and noise
+        st.binary(max_size=300).map(lambda b: b"\x1f\x8b" + b),  # a gzip header and noise
+        st.binary(max_size=300).map(lambda b: codecs.BOM_UTF16_LE + b),  # a UTF-16 mark and noise
+        st.tuples(st.integers(0, 400), st.binary(max_size=20)).map(
+            lambda cut: _zipped({"plan.gan": (DATA / "small.gan").read_bytes()})[: cut[0]] + cut[1]
+        ),  # a zipped file cut short
+        st.binary(max_size=300),
+    )
+)
+def test_the_content_check_passes_or_refuses_clearly(data) -> None:
+    """Whatever the bytes, the check before MPXJ either lets them through or raises an MpxjError."""
+    with contextlib.suppress(MpxjError):
+        mpxj._check_content(data, "fuzz.gan")

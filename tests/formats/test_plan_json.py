@@ -85,6 +85,26 @@ def test_elapsed_percent_and_constraints():
         (minimal(calendars=[{"id": "c", "week": {"monday": []}}]), "calendars[0].week"),
         # empty task list
         ({"start": "2026-04-01T08:00:00", "tasks": []}, "tasks"),
+        # a link that is not an object
+        (minimal(links=[1]), "links"),
+        # a calendar that is not an object
+        (minimal(calendars=[1]), "calendars"),
+        # an external task that is not an object
+        (minimal(external=["X"]), "external"),
+        # a constraint that is not an object
+        (minimal(tasks=[{"id": "A", "constraint": "SNET"}]), "tasks[0] (id 'A').constraint"),
+        # a numeric duration beyond the limit of text durations
+        (minimal(tasks=[{"id": "A", "duration": 10**15}]), "tasks[0] (id 'A').duration"),
+        # an elapsed duration beyond the limit
+        (minimal(tasks=[{"id": "A", "duration": "100000000ew"}]), "tasks[0] (id 'A').duration"),
+        # an infinite lag
+        (minimal(links=[{"from": "A", "to": "A", "lag": 1e400}]), "links[0]"),
+        # a task id longer than the 40 characters a file id keeps
+        (minimal(tasks=[{"id": "x" * 41}]), "tasks[0]"),
+        # a parent that is no task
+        (minimal(tasks=[{"id": "A", "parent": "Z"}]), "tasks[0] (id 'A').parent"),
+        # parents in a circle
+        (minimal(tasks=[{"id": "A", "parent": "B"}, {"id": "B", "parent": "A"}]), "tasks[0] (id 'A').parent"),
     ],
 )
 def test_errors_name_their_place(data, where):
@@ -92,6 +112,12 @@ def test_errors_name_their_place(data, where):
     with pytest.raises(PlanFormatError) as info:
         plan_from_dict(data)
     assert str(info.value).startswith(where), str(info.value)
+
+
+def test_deep_nesting_is_a_format_error():
+    """Brackets nested 100,000 deep are refused as a plan error, not a RecursionError."""
+    with pytest.raises(PlanFormatError, match="nested too deeply"):
+        read_plan(b"[" * 100_000 + b"]" * 100_000)
 
 
 def test_round_trip_keeps_the_plan():

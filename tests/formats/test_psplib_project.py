@@ -50,6 +50,15 @@ def test_jobs_become_tasks_links_resources_and_assignments() -> None:
     }
 
 
+def test_requests_and_capacities_of_different_counts_are_a_psplib_error() -> None:
+    """A second resource count between the requests and the capacities: a PsplibError naming the job,
+    not the ValueError of a strict zip."""
+    text = SMALL_SM.replace("RESOURCEAVAILABILITIES:", "  - renewable : 3 R\nRESOURCEAVAILABILITIES:")
+    text = text.replace("    3    3\n", "    3    3    3\n")
+    with pytest.raises(PsplibError, match="job 1 requests 2 resources"):
+        parse_psplib(text, name="uneven.sm")
+
+
 def test_a_day_is_the_organisations_working_day() -> None:
     """With 7.5-hour days a job of 3 periods lasts 22.5 hours of work."""
     source = psplib_to_mspdi(parse_psplib(SMALL_SM, name="small.sm"), START, minutes_per_day=450)

@@ -353,6 +353,85 @@ def test_api_imports_and_updates_with_a_dry_run(world) -> None:
     assert bad.status_code == 422 and counts() == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # brackets nested too deep for the JSON parser
+        b"[" * 100_000 + b"]" * 100_000,
+        # a link that is a number
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "links": [1]}',
+        # a calendar that is a number
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "calendars": [1]}',
+        # a calendar week that is a list
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "calendars": [{"id": "c", "week": []}]}',
+        # units that are not numbers
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1"}], "units": {"minutes_per_day": []}}',
+        # a duration of 10^15 minutes
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1", "duration": 1000000000000000}]}',
+        # a task id of 41 characters (a file id keeps 40)
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "' + b"x" * 41 + b'"}]}',
+        # parents in a circle
+        b'{"start": "2026-04-01T08:00", "tasks": [{"id": "1", "parent": "2"}, {"id": "2", "parent": "1"}]}',
+    ],
+)
+def test_malformed_plan_json_is_refused_without_writing(world, body) -> None:
+    """Plan JSON of a broken structure: a file error on the page's terms, nothing written."""
+    before = counts()
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="bad.json", data=body, code="BAD")
+    assert "file" in info.value.message_dict
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "../../tmp/x",  # a path out of the export folder, and no URL can hold it
+        "A/B",  # a slash breaks the project's URL
+        "A.B",  # a dot (an exported file's name would gain an extension)
+        "A B",  # a space
+    ],
+)
+def test_a_code_outside_letters_digits_dash_underscore_is_refused_everywhere(world, code) -> None:
+    """The import page, the API and the service refuse the code with a message on `code`; nothing is
+    written."""
+    before = counts()
+    page = signed_in(world.admin).post(
+        "/projects/import/", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "code": code}
+    )
+    assert page.status_code == 422
+    assert "letters, digits, - and _" in page.context["form"].errors["code"][0]
+    api = signed_in(world.admin).post(
+        "/api/v1/imports/file", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "code": code}
+    )
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "code"
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="s.sm", data=SMALL_SM.encode(), code=code)
+    assert list(info.value.message_dict) == ["code"]
+    assert counts() == before
+
+
+def test_codes_of_the_demo_and_japanese_letters_are_accepted(world) -> None:
+    """CBR-01, PG_7 and 案件-01 are codes (letters of any script, digits, - and _)."""
+    for code in ("CBR-01", "PG_7", "案件-01"):
+        result = import_file(actor=world.admin, name="s.sm", data=SMALL_SM.encode(), code=code)
+        assert result.project is not None and result.project.code == code
+
+
+def test_exported_file_names_are_made_safe_from_old_codes(world) -> None:
+    """A code stored before codes were checked still gives a plain file name, with no folder in it."""
+    from datetime import date
+
+    from kuroko.projects.services.import_files import project_export_file
+
+    Project.objects.filter(pk=world.project.pk).update(code="../../tmp/x")
+    world.project.refresh_from_db()
+    _data, name = project_export_file(
+        actor=world.admin, project=world.project, format="json", today=date(2026, 4, 1)
+    )
+    assert name == "tmp-x.json"
+
+
 # --- Fuzzing ------------------------------------------------------------------------------------------
 
 
@@ -410,3 +489,100 @@ def test_the_import_page_never_fails_on_random_uploads(world, extension, data, c
         assert counts() == before
     else:
         Project.objects.exclude(pk__in=[world.project.pk, world.other.pk]).delete()
+
+
+# --- Waiting uploads ----------------------------------------------------------------------------------
+
+
+def test_a_stale_upload_swept_by_another_request_meanwhile_is_no_error(
+    settings, tmp_path, monkeypatch
+) -> None:
+    """Two requests sweeping stale uploads at once: the file the other one deleted between the listing
+    and the stat is skipped, and the new upload is kept."""
+    from django.test import RequestFactory
+
+    from kuroko.projects import uploads
+
+    settings.DATA_DIR = tmp_path
+    folder = uploads.upload_dir()
+    folder.mkdir(parents=True)
+    stale = folder / "upload-gone.bin"
+    stale.write_bytes(b"old")
+    real_stat = Path.stat
+
+    def stat_after_the_other_sweep(self: Path, *args, **kwargs):
+        if self.name == "upload-gone.bin":
+            self.unlink(missing_ok=True)  # the other request was quicker
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat_after_the_other_sweep)
+    request = RequestFactory().post("/")
+    request.session = {}
+    token = uploads.keep_upload(request, "test", b"new", "plan.xlsx", options={"mapping": "ours"})
+    assert uploads.load_upload(request, "test", token) == (b"new", "plan.xlsx")
+    assert uploads.upload_options(request, "test") == {"mapping": "ours"}
+
+
+@pytest.mark.parametrize("format", ["json", "xlsx", "mspdi"])
+def test_a_reader_exports_without_writing_and_gets_the_same_file(world, format) -> None:
+    """An executive's export gives the tasks without a file id the numbers an editor's would, in the
+    file only: nothing is saved. The PMO's export saves them."""
+    from datetime import date
+
+    from kuroko.projects.services.import_files import project_export_file
+
+    TaskRow.objects.filter(project=world.project).update(source_uid=None)
+    day = date(2026, 4, 1)
+    read, _name = project_export_file(actor=world.executive, project=world.project, format=format, today=day)
+    assert not TaskRow.objects.filter(project=world.project, source_uid__isnull=False).exists()
+    edited, _name = project_export_file(actor=world.pmo, project=world.project, format=format, today=day)
+    assert not TaskRow.objects.filter(project=world.project, source_uid__isnull=True).exists()
+    if format == "xlsx":  # a workbook's zip holds the time it was written: compare the cells
+        import io
+
+        from openpyxl import load_workbook
+
+        def cells(data: bytes) -> list[tuple[object, ...]]:
+            return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+        assert cells(read) == cells(edited)
+    else:
+        assert read == edited
+
+
+@pytest.mark.parametrize("format", ["mspdi", "json", "xlsx"])
+def test_export_and_reimport_of_a_project_without_a_planned_start_changes_nothing(world, format) -> None:
+    """ALPHA has no planned start: its exported file, brought back, is an empty diff (the start Kuroko
+    derived for it is not taken for a new planned start)."""
+    from datetime import date
+
+    from kuroko.projects.services.import_files import project_export_file
+
+    assert world.project.planned_start is None
+    data, name = project_export_file(
+        actor=world.pmo, project=world.project, format=format, today=date.today()
+    )
+    diff = import_file(actor=world.pmo, name=name, data=data, project=world.project, dry_run=True).diff
+    assert diff.is_empty, diff
+
+
+def test_a_mapping_of_another_kind_or_for_a_non_tabular_file_is_said_clearly(world) -> None:
+    """A tracker CSV mapping chosen for an .xlsx file, or any mapping with a PSPLIB file: an error on
+    the mapping that says why, on the page too — not ignored, nothing written."""
+    from kuroko.projects.models import ImportMapping
+
+    ImportMapping.objects.create(kind=ImportMapping.Kind.TRACKER_CSV, name="Redmine", options={})
+    before = counts()
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="plan.xlsx", data=b"PK", mapping="Redmine")
+    assert "for Tracker CSV files; this file is read as Excel WBS" in info.value.message_dict["mapping"][0]
+    with pytest.raises(ValidationError) as info:
+        import_file(actor=world.admin, name="small.sm", data=SMALL_SM.encode(), mapping="Redmine")
+    assert "small.sm is neither" in info.value.message_dict["mapping"][0]
+    page = signed_in(world.admin).post(
+        "/projects/import/", {"file": SimpleUploadedFile("s.sm", SMALL_SM.encode()), "mapping": "Redmine"}
+    )
+    assert page.status_code == 422 and "s.sm is neither" in page.context["form"].errors["mapping"][0]
+    assert counts() == before
+    form = signed_in(world.admin).get("/projects/import/").content.decode()
+    assert '<optgroup label="Tracker CSV">' in form

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kuroko.engine.model import LinkType
 from kuroko.formats.imported import ImportedLink, ImportedProject, ImportedTask, ImportFileError
@@ -129,3 +131,63 @@ def test_bad_rows_write_nothing(world):
         project_import_table(actor=world.pmo, imported=bad, code="TAB-2")
     assert [e.row for e in caught.value.errors] == [2, 3]
     assert not Project.objects.filter(code="TAB-2").exists()
+
+
+@pytest.mark.parametrize(
+    ("task", "column"),
+    [
+        # only a due date, years before the plan's other dates
+        (ImportedTask("1", "Old", row=2, finish=date(2015, 3, 2)), None),
+        # an actual start far before the plan's start
+        (ImportedTask("1", "Early", row=2, start=date(2027, 4, 5), actual_start=date(1950, 1, 4)), None),
+        # year 1: before the years Kuroko accepts
+        (ImportedTask("1", "Year one", row=2, finish=date(1, 1, 1)), "Planned finish"),
+        # the last day Python has
+        (ImportedTask("1", "End of time", row=2, start=date(9999, 12, 31)), "Planned start"),
+        # an actual finish past 2999
+        (ImportedTask("1", "Far", row=2, actual_finish=date(3000, 1, 1)), "Actual finish"),
+    ],
+)
+def test_dates_far_from_the_plan_import_or_name_their_row_and_column(world, task, column):
+    """Dates years away from the plan are compiled into the calendar's window; years outside 1900–2999
+    are a row error naming the column — never a server error, nothing written."""
+    data = rows(tasks=(task, ImportedTask("2", "Next", row=3, duration=480)))
+    if column is None:
+        project = project_import_table(actor=world.pmo, imported=data, code="FAR")
+        assert project.tasks.count() == 2
+        return
+    with pytest.raises(ImportFileError) as caught:
+        project_import_table(actor=world.pmo, imported=data, code="FAR")
+    assert [(e.row, e.column) for e in caught.value.errors] == [(2, column)]
+    assert "1900–2999" in caught.value.errors[0].message
+    assert not Project.objects.filter(code="FAR").exists()
+
+
+DAYS = st.one_of(st.none(), st.dates(), st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.tuples(DAYS, DAYS, DAYS, DAYS), min_size=1, max_size=3), update=st.booleans())
+def test_any_dates_import_or_are_row_errors_and_write_nothing(world, data, update):
+    """Random planned and actual dates (year 1 to 9999) in new projects and re-imports: imported, or an
+    ImportFileError with the database unchanged — never another exception."""
+    tasks = tuple(
+        ImportedTask(str(k + 1), f"T{k}", row=k + 2, start=a, finish=b, actual_start=c, actual_finish=d)
+        for k, (a, b, c, d) in enumerate(data)
+    )
+    imported = rows(tasks=tasks, columns=COLUMNS | {"actual_start", "actual_finish"})
+    project = Project.objects.filter(code="HYP").first()
+    if update and project is None:
+        project = project_import_table(actor=world.pmo, imported=rows(), code="HYP")
+    before = list(Task.objects.order_by("pk").values_list("pk", "name", "start", "finish", "actual_start"))
+    try:
+        if update:
+            assert project is not None
+            project_update_table(actor=world.pmo, project=project, imported=imported)
+        else:
+            project_import_table(actor=world.pmo, imported=imported, code="HYP-NEW")
+    except ImportFileError:
+        after = list(Task.objects.order_by("pk").values_list("pk", "name", "start", "finish", "actual_start"))
+        assert after == before
+        return
+    Project.objects.filter(code="HYP-NEW").delete()

@@ -61,6 +61,7 @@ def convert(source: Path, target: Path) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kuroko.formats.mpxj_convert")
     parser.add_argument("--heap-mb", type=int, default=512)
+    parser.add_argument("--tmpdir", type=Path, default=None)
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
     parser.add_argument("result", type=Path)
@@ -71,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         _write(args.result, "missing", str(exc))
         return 3
+    # Java's temporary files (MPXJ unpacks archives there) in the parent's per-conversion folder, which
+    # the parent removes whatever happens.
+    scratch = [f"-Djava.io.tmpdir={args.tmpdir}"] if args.tmpdir is not None else []
     try:
         jpype.startJVM(
             f"-Xmx{max(args.heap_mb, 64)}m",
@@ -78,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Xshare:auto",
+            *scratch,
             convertStrings=False,
         )
     except Exception as exc:

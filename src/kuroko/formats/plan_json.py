@@ -15,7 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kuroko.engine.duration import ELAPSED_UNITS, DurationError, DurationUnits, parse_duration
+from kuroko.engine.duration import (
+    ELAPSED_UNITS,
+    MAX_MINUTES,
+    DurationError,
+    DurationUnits,
+    parse_duration,
+)
 from kuroko.engine.evm import (
     ActualCost,
     EvmError,
@@ -50,6 +56,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ELAPSED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(emo|em|eh|ed|ew)\s*$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+# A task id is kept as the task's file id on import (a column of 40 characters).
+MAX_ID_LENGTH = 40
 
 
 class PlanFormatError(ValueError):
@@ -105,6 +113,8 @@ def parse_span(
     if isinstance(value, int | float):
         if value < 0 and not allow_negative:
             raise _fail(where, "a duration cannot be negative")
+        if not math.isfinite(value) or abs(value) > MAX_MINUTES:
+            raise _fail(where, f"{value!r} is too long; the limit is {MAX_MINUTES:,} minutes")
         return round(value), False
     if not isinstance(value, str):
         raise _fail(where, f'expected a duration such as "5d", got {value!r}')
@@ -113,6 +123,8 @@ def parse_span(
         minutes = round(Decimal(match[1]) * ELAPSED_UNITS[match[2].lower()])
         if minutes < 0 and not allow_negative:
             raise _fail(where, "a duration cannot be negative")
+        if abs(minutes) > MAX_MINUTES:
+            raise _fail(where, f"{value!r} is too long; the limit is {MAX_MINUTES:,} minutes")
         return minutes, True
     try:
         return parse_duration(value, units, allow_negative=allow_negative), False
@@ -211,6 +223,24 @@ def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
         raise _fail(where, str(exc)) from exc
 
 
+def _check_parents(tasks: Sequence[Task]) -> None:
+    """Refuse a parent that is no task of the plan, or parents that lead round in a circle."""
+    parents = {t.id: t.parent for t in tasks}
+    for k, task in enumerate(tasks):
+        seen = {task.id}
+        parent = task.parent
+        while parent is not None:
+            if parent not in parents:
+                raise _fail(f"tasks[{k}] (id {task.id!r}).parent", f"there is no task {parent!r}")
+            if parent in seen:
+                raise _fail(
+                    f"tasks[{k}] (id {task.id!r}).parent",
+                    f"task {parent!r} is its own ancestor: the parents go round in a circle",
+                )
+            seen.add(parent)
+            parent = parents[parent]
+
+
 def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """Build a `Plan` from the plan JSON structure; every error names the offending place."""
     if not isinstance(data, Mapping):
@@ -222,7 +252,10 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     start = _datetime(data.get("start"), "start")
     if start is None:
         raise _fail("start", "a plan needs a start date-time")
-    calendars = tuple(_calendar(c, f"calendars[{k}]") for k, c in enumerate(data.get("calendars") or []))
+    calendars = tuple(
+        _calendar(c, f"calendars[{k}]")
+        for k, c in enumerate(_list(data.get("calendars"), "calendars", '[{"id": "standard"}]'))
+    )
     if not calendars:
         calendars = (Calendar("standard", "Standard"),)
     tasks: list[Task] = []
@@ -233,6 +266,10 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         if not isinstance(item, Mapping) or "id" not in item:
             raise _fail(f"tasks[{k}]", "each task is an object with an id")
         where = f"tasks[{k}] (id {str(item['id'])!r})"
+        if len(str(item["id"])) > MAX_ID_LENGTH:
+            raise _fail(where, f"a task id is at most {MAX_ID_LENGTH} characters long")
+        if not isinstance(item.get("constraint") or {}, Mapping):
+            raise _fail(f"{where}.constraint", 'expected an object like {"type": "SNET", "date": …}')
         duration, elapsed = parse_span(item.get("duration", 0), units, f"{where}.duration")
         constraint = item.get("constraint") or {}
         remaining = item.get("remaining_duration")
@@ -265,8 +302,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             if isinstance(exc, PlanFormatError):
                 raise
             raise _fail(where, str(exc)) from exc
+    _check_parents(tasks)
     links: list[Link] = []
-    for k, item in enumerate(data.get("links") or []):
+    for k, item in enumerate(_list(data.get("links"), "links", '[{"from": "A", "to": "B"}]')):
         where = f"links[{k}] ({item.get('from')!r} → {item.get('to')!r})"
         lag_value = item.get("lag", 0)
         percent = _PERCENT.match(lag_value) if isinstance(lag_value, str) else None
@@ -289,7 +327,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             _datetime(e["finish"], f"external[{k}].finish") or start,
             str(e.get("name", "")),
         )
-        for k, e in enumerate(data.get("external") or [])
+        for k, e in enumerate(_list(data.get("external"), "external", _EXTERNAL))
     )
     schedule_from = data.get("schedule_from", "start")
     if schedule_from not in ("start", "finish"):
@@ -328,6 +366,8 @@ def _load(source: str | bytes | Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanFormatError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError:  # brackets nested thousands deep
+        raise PlanFormatError("the JSON is nested too deeply to be a plan") from None
 
 
 def read_plan(source: str | bytes | Path) -> Plan:
@@ -457,6 +497,7 @@ _PHASE = '[{"start": "2026-04-01", "finish": "2026-04-30", "amount": 500}]'
 _PROGRESS = '[{"date": "2026-04-10", "percent_complete": 40}]'
 _MILESTONE = '[{"name": "Design approved", "weight": 30, "achieved": "2026-04-10"}]'
 _COST = '[{"date": "2026-04-03", "amount": 1200}]'
+_EXTERNAL = '[{"id": "X1", "start": "2026-04-01T08:00", "finish": "2026-04-03T17:00"}]'
 
 
 def evm_from_dict(data: Mapping[str, Any], plan: Plan | None = None) -> EvmProject:

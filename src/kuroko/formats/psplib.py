@@ -137,6 +137,12 @@ def parse_psplib(text: str, *, name: str = "<text>") -> LevelingProblem:
         extra = sorted(set(table) - set(range(1, n_jobs + 1)))
         if extra:
             raise PsplibError(f"{name}: {label} has job {extra[0]}, beyond the {n_jobs} jobs of the header.")
+    uneven = next((j for j in sorted(req) if len(req[j][1]) != len(caps)), None)
+    if uneven is not None:
+        raise PsplibError(
+            f"{name}: job {uneven} requests {len(req[uneven][1])} resources, but "
+            f"RESOURCEAVAILABILITIES has {len(caps)}."
+        )
     try:
         return LevelingProblem(
             jobs=tuple(
@@ -212,6 +218,11 @@ def psplib_to_mspdi(problem: LevelingProblem, start: datetime, *, minutes_per_da
             name = f"Job {job.id}"
         minutes = job.duration * minutes_per_day
         tasks.append(Task(id=job.id, name=name, duration=minutes, milestone=job.duration == 0))
+        if len(job.demands) != len(resources):
+            raise PsplibError(
+                f"{problem.name}: job {job.id} requests {len(job.demands)} resources, but there are "
+                f"{len(resources)}."
+            )
         for resource, request in zip(resources, job.demands, strict=True):
             if request > 0 and job.duration > 0:
                 assignments.append(

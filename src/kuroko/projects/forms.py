@@ -304,10 +304,15 @@ def _project_file_field(help_text: Any) -> forms.FileField:
 def _mapping_choices() -> list[tuple[str, Any]]:
     from kuroko.projects.models import ImportMapping
 
-    saved = ImportMapping.objects.order_by("kind", "name")
-    return [("", _("Columns found in the file"))] + [
-        (m.name, f"{m.name} ({m.get_kind_display()})") for m in saved
-    ]
+    # Grouped by the kind of file each is for; the import uses the mapping of that name for the file's
+    # kind and says so when there is none.
+    saved = list(ImportMapping.objects.order_by("kind", "name"))
+    groups: list[tuple[str, Any]] = [("", _("Columns found in the file"))]
+    for kind in ImportMapping.Kind:
+        names = [(m.name, m.name) for m in saved if m.kind == kind]
+        if names:
+            groups.append((str(kind.label), names))
+    return groups
 
 
 class ImportForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -104,6 +105,9 @@ class EvMethodChoice(models.TextChoices):
     ZERO_HUNDRED = "0/100", _("0/100")
     FIFTY_FIFTY = "50/50", _("50/50")
     MILESTONES = "milestones", _("Weighted milestones")
+
+
+CODE_PATTERN = re.compile(r"[\w-]+")
 
 
 class Project(PlannedDatesMixin, Versioned):
@@ -240,6 +244,12 @@ class Project(PlannedDatesMixin, Versioned):
 
     def clean(self) -> None:
         super().clean()
+        # The code is part of URLs and of exported file names: letters, digits, - and _ only (so no
+        # slash or dot can lead a path elsewhere).
+        if self.code and not CODE_PATTERN.fullmatch(self.code):
+            raise ValidationError(
+                {"code": _("Use only letters, digits, - and _ in a project code (such as CBR-01).")}
+            )
         if self.schedule_from_finish and self.planned_finish is None:
             raise ValidationError(
                 {"planned_finish": _("A project scheduled from its finish needs a planned finish.")}

@@ -32,22 +32,35 @@ def _session_key(purpose: str) -> str:
     return f"upload-{purpose}"
 
 
-def keep_upload(request: Any, purpose: str, data: bytes, name: str = "") -> str:
+def keep_upload(
+    request: Any, purpose: str, data: bytes, name: str = "", *, options: dict[str, str] | None = None
+) -> str:
     """Store the upload for a later step; returns its token (also kept in the session under `purpose`,
-    e.g. "excel-new" or "excel-update-12", with the file's name)."""
+    e.g. "excel-new" or "excel-update-12", with the file's name and the `options` chosen with it, such
+    as a saved mapping's name: read them back with `upload_options`)."""
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     now = time.time()
     for old in folder.glob("upload-*.bin"):  # uploads never confirmed
-        if now - old.stat().st_mtime > STALE_SECONDS:
-            old.unlink(missing_ok=True)
+        try:
+            if now - old.stat().st_mtime > STALE_SECONDS:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:  # another request swept it away meanwhile
+            continue
     discard_upload(request, purpose)
     token = secrets.token_urlsafe(24)
     path = _path(token)
     assert path is not None
     path.write_bytes(data)
-    request.session[_session_key(purpose)] = {"token": token, "name": name}
+    request.session[_session_key(purpose)] = {"token": token, "name": name, "options": dict(options or {})}
     return token
+
+
+def upload_options(request: Any, purpose: str) -> dict[str, str]:
+    """The options kept with the session's upload for `purpose` (empty when there is none)."""
+    kept = request.session.get(_session_key(purpose)) or {}
+    options = kept.get("options") or {}
+    return {str(key): str(value) for key, value in options.items()}
 
 
 def load_upload(request: Any, purpose: str, token: str) -> tuple[bytes, str] | None:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
-from kuroko.core.services import bulk_set
 from kuroko.engine.duration import format_span
 from kuroko.formats import excel_wbs as fmt
 from kuroko.formats.imported import ImportedProject, ImportFileError, RowError
@@ -26,7 +25,7 @@ from kuroko.projects import permissions as perms
 from kuroko.projects.models import Assignment, Dependency, ImportMapping, Project, Task, TaskKind
 from kuroko.projects.selectors.import_mappings import can_delete_mapping, can_save_mappings
 from kuroko.projects.services.import_table import file_errors, project_import_table, project_update_table
-from kuroko.projects.services.imports import MAX_IMPORT_BYTES, ImportDiff
+from kuroko.projects.services.imports import MAX_IMPORT_BYTES, ImportDiff, file_ids
 
 
 def _translate(message: str) -> str:
@@ -140,12 +139,18 @@ def default_headers() -> dict[str, str]:
 def project_export_xlsx(*, actor: Any, project: Project, mapping: ImportMapping | None = None) -> bytes:
     """The project as an Excel WBS: the clean default layout, or a saved mapping's layout (its sheet,
     header row, columns and hierarchy), so that the file imports back. Tasks without a `source_uid` get
-    one first (as for MS Project XML), so that the ID column matches the tasks on re-import and an
-    unedited file changes nothing."""
+    one first (as for MS Project XML, saved only when the actor may edit the project), so that the ID
+    column matches the tasks on re-import and an unedited file changes nothing."""
     from kuroko.projects import selectors
 
     selectors.project_get(actor, project.code)  # may the actor read it at all
-    _give_uids(project)
+    with file_ids(actor, project):
+        return _workbook(project, mapping)
+
+
+def _workbook(project: Project, mapping: ImportMapping | None) -> bytes:
+    from kuroko.projects import selectors
+
     units = selectors.duration_units()
     if mapping is not None:
         if mapping.kind != ImportMapping.Kind.EXCEL_WBS:
@@ -212,18 +217,6 @@ def project_export_xlsx(*, actor: Any, project: Project, mapping: ImportMapping 
             )
         )
     return fmt.write_wbs(rows, layout, title=f"{project.code} {project.name}")
-
-
-def _give_uids(project: Project) -> None:
-    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
-    if not missing:
-        return
-    used = Task.objects.filter(project=project, source_uid__isnull=False).values_list("source_uid", flat=True)
-    next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
-    for task in missing:
-        next_uid += 1
-        task.source_uid = str(next_uid)
-    bulk_set(missing, ["source_uid"])
 
 
 # --- Saved mappings -----------------------------------------------------------------------------------

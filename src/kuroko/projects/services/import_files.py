@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
 from kuroko.core.permissions import require
-from kuroko.core.services import bulk_set
 from kuroko.engine.model import Calendar, Plan
 from kuroko.formats import mpxj
 from kuroko.formats.imported import ImportedProject, ImportFileError
@@ -41,6 +41,7 @@ from kuroko.projects.services.imports import (
     LinkChange,
     TaskChange,
     _read,
+    file_ids,
     project_export_mspdi,
     project_import_source,
 )
@@ -126,6 +127,9 @@ def mpxj_message(exc: mpxj.MpxjError, name: str) -> str:
             "could read server files or expand without bound."
         ),
         mpxj.TOO_LARGE: _("%(name)s is too large to convert."),
+        mpxj.ARCHIVE_TOO_LARGE: _(
+            "%(name)s is an archive that unpacks to more than %(detail)s, which is refused."
+        ),
         mpxj.TIMEOUT: _("Converting %(name)s took too long and was stopped."),
     }
     template = messages.get(exc.kind, _("%(name)s could not be converted (%(detail)s)."))
@@ -160,8 +164,8 @@ def _outline_order(plan: Plan) -> Plan:
         task = stack.pop()
         ordered.append(task)
         stack.extend(reversed(children.get(task.id, [])))
-    if len(ordered) != len(plan.tasks):  # a parent that is not in the plan: the plan refused it already
-        return plan
+    if len(ordered) != len(plan.tasks):  # read_plan refuses missing parents and cycles; never flatten them
+        raise ValidationError({"file": _("The tasks' parents in this plan go round in a circle.")})
     return dataclasses.replace(plan, tasks=tuple(ordered))
 
 
@@ -174,29 +178,37 @@ def _plan_json(data: bytes) -> MspdiProject:
         raise ValidationError(
             {"file": _("This is not a readable Kuroko plan JSON file: %(error)s") % {"error": exc}}
         ) from exc
+    except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # A safety net: a structure read_plan did not foresee is still the file's fault, not a server error.
+        raise ValidationError(
+            {
+                "file": _("This is not a readable Kuroko plan JSON file: %(error)s")
+                % {"error": _("an unexpected structure (%(kind)s)") % {"kind": type(exc).__name__}}
+            }
+        ) from exc
     default = plan.calendars == (Calendar("standard", "Standard"),)
     return MspdiProject(plan=_outline_order(plan), title=plan.name, own_calendar=not default)
 
 
 def _psplib(data: bytes, name: str, start: date | None) -> MspdiProject:
     from kuroko.core.models import Organisation
-    from kuroko.formats.psplib import PsplibError, parse_psplib, psplib_to_mspdi
+    from kuroko.formats.psplib import parse_psplib, psplib_to_mspdi
 
-    try:
-        problem = parse_psplib(data.decode("latin-1"), name=Path(name).name)
-    except PsplibError as exc:
-        raise ValidationError(
-            {"file": _("This is not a readable PSPLIB file: %(error)s") % {"error": exc}}
-        ) from exc
     day = start or timezone.localdate()
     per_day = int(Decimal(Organisation.current().hours_per_day) * 60)
     moment = datetime.combine(day, time()) + timedelta(minutes=DAY_START)
-    return psplib_to_mspdi(problem, moment, minutes_per_day=per_day)
+    try:
+        problem = parse_psplib(data.decode("latin-1"), name=Path(name).name)
+        return psplib_to_mspdi(problem, moment, minutes_per_day=per_day)
+    except ValueError as exc:  # PsplibError, or (a safety net) a plan the engine refuses
+        raise ValidationError(
+            {"file": _("This is not a readable PSPLIB file: %(error)s") % {"error": exc}}
+        ) from exc
 
 
 def _mpxj(data: bytes, name: str) -> MspdiProject:
     try:
-        converted = mpxj.convert_to_mspdi(data, name)
+        converted = mpxj.convert_to_mspdi(data, name, lock_dir=Path(settings.DATA_DIR) / "locks")
     except mpxj.MpxjError as exc:
         raise ValidationError({"file": mpxj_message(exc, name)}) from exc
     return _read(converted)
@@ -206,6 +218,21 @@ def _mapping_options(kind: str, mapping: str | None) -> dict[str, Any] | None:
     if not mapping:
         return None
     found = ImportMapping.objects.filter(kind=kind, name=mapping).first()
+    other = None if found is not None else ImportMapping.objects.filter(name=mapping).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "mapping": _(
+                    "The saved mapping “%(name)s” is for %(mapping_kind)s files; this file is read as "
+                    "%(file_kind)s."
+                )
+                % {
+                    "name": mapping,
+                    "mapping_kind": other.get_kind_display(),
+                    "file_kind": ImportMapping.Kind(kind).label,
+                }
+            }
+        )
     if found is None:
         names = ", ".join(ImportMapping.objects.filter(kind=kind).values_list("name", flat=True))
         raise ValidationError(
@@ -245,6 +272,16 @@ def read_file(
     suffix = _extension(name)
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    if mapping and suffix not in TABULAR_EXTENSIONS:
+        raise ValidationError(
+            {
+                "mapping": _(
+                    "A saved column mapping is for Excel WBS (.xlsx) and tracker CSV (.csv) files only; "
+                    "%(name)s is neither: choose no mapping for it."
+                )
+                % {"name": Path(name).name}
+            }
+        )
     if suffix in TABULAR_EXTENSIONS:
         return _tabular(suffix, data, mapping)
     if suffix == ".json":
@@ -368,33 +405,20 @@ def _create(actor: Any, source: MspdiProject | ImportedProject, code: str, proje
 # --- Exporting ----------------------------------------------------------------------------------------
 
 
-def _give_source_uids(project: Project) -> None:
-    """Tasks without a file id get the next free number in outline order (as the MS Project export does),
-    so that an exported file brought back as an update changes these same tasks."""
-    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
-    if not missing:
-        return
-    used = Task.objects.filter(project=project, source_uid__isnull=False).values_list("source_uid", flat=True)
-    next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
-    for task in missing:
-        next_uid += 1
-        task.source_uid = str(next_uid)
-    bulk_set(missing, ["source_uid"])
-
-
 @transaction.atomic
 def project_export_plan_json(*, actor: Any, project: Project, today: date) -> str:
     """The project as Kuroko plan JSON (what `kuroko schedule` reads): its tasks, links, calendars and
     settings as the scheduler sees them, task ids being the ids a re-import matches (`source_uid`,
-    given to tasks that have none yet); links from other projects' tasks become external tasks."""
+    given to tasks that have none yet, and saved only when the actor may edit the project); links from
+    other projects' tasks become external tasks."""
     from kuroko.formats.plan_json import write_plan
     from kuroko.projects import selectors
     from kuroko.projects.mapping import project_plan
 
     selectors.project_get(actor, project.code)  # may the actor read it at all
-    _give_source_uids(project)
-    plan, _rows = project_plan(project, today=today)
-    uids = dict(Task.objects.filter(project=project).values_list("pk", "source_uid"))
+    with file_ids(actor, project):
+        plan, _rows = project_plan(project, today=today)
+        uids = dict(Task.objects.filter(project=project).values_list("pk", "source_uid"))
     ids = {str(pk): str(uid) for pk, uid in uids.items()}
 
     def rename(value: str | None) -> str | None:
@@ -410,17 +434,25 @@ def project_export_plan_json(*, actor: Any, project: Project, today: date) -> st
     return write_plan(dataclasses.replace(plan, tasks=tasks, links=links, name=project.name))
 
 
+def export_stem(code: str) -> str:
+    """A file name stem from a project code: characters other than letters, digits, - and _ replaced
+    with - (codes are validated so, but older rows may hold anything), never empty."""
+    return re.sub(r"[^\w-]+", "-", code).strip("-") or "project"
+
+
 def project_export_file(*, actor: Any, project: Project, format: str, today: date) -> tuple[bytes, str]:
-    """The project as a file of `format` (mspdi, xlsx or json) and the file's name."""
+    """The project as a file of `format` (mspdi, xlsx or json) and the file's name (the project's code,
+    made safe as a file name)."""
+    stem = export_stem(project.code)
     if format == "mspdi":
-        return project_export_mspdi(actor=actor, project=project, today=today), f"{project.code}.xml"
+        return project_export_mspdi(actor=actor, project=project, today=today), f"{stem}.xml"
     if format == "json":
         text = project_export_plan_json(actor=actor, project=project, today=today)
-        return text.encode("utf-8"), f"{project.code}.json"
+        return text.encode("utf-8"), f"{stem}.json"
     if format == "xlsx":
         from kuroko.projects.services.excel_wbs import project_export_xlsx
 
-        return project_export_xlsx(actor=actor, project=project, mapping=None), f"{project.code}.xlsx"
+        return project_export_xlsx(actor=actor, project=project, mapping=None), f"{stem}.xlsx"
     raise ValidationError(
         {
             "format": _("Choose one of the export formats %(formats)s, not “%(format)s”.")

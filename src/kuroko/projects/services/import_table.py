@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core import permissions as core_perms
+from kuroko.core.dates import EARLIEST_YEAR, LATEST_YEAR
 from kuroko.core.permissions import require
 from kuroko.core.services import bulk_set
 from kuroko.engine.calendar import WorkCalendar
@@ -75,7 +76,7 @@ def project_update_table(
 
     def records(locked: Project) -> MspdiProject:
         keyed = _keyed(imported, locked) if imported.match == "wbs" else imported
-        tasks = list(Task.objects.filter(project=locked, source_uid__isnull=False))
+        tasks = list(Task.objects.filter(project=locked, source_uid__isnull=False).select_related("owner"))
         current = {str(t.source_uid): t for t in tasks}
         pairs = Dependency.objects.filter(successor__project=locked, predecessor__project=locked).values_list(
             "predecessor__source_uid", "successor__source_uid", "type", "lag_minutes", "lag_elapsed"
@@ -204,18 +205,27 @@ def table_source(
 
     columns = imported.columns
     today = timezone.localdate()
-    starts = [t.start for t in imported.tasks if t.start]
+    errors, days, refused = _dates_in_range(imported)
+    starts = [t.start for t in imported.tasks if t.start and t.key not in refused]
     if project is not None and project.planned_start:
         first = project.planned_start
     else:
         first = min(starts) if starts else today
-    calendars, key = project_calendars(project or Project(), range(first.year - 2, first.year + 11))
+    # The calendar is compiled around every date of the rows (an actual start years before the plan's
+    # start, a due date years after it), not only the plan's start.
+    earliest, latest = min([first, *days]), max([first, *days])
+    calendars, key = project_calendars(project or Project(), range(earliest.year - 2, latest.year + 11))
     by_id = {c.id: c for c in calendars}
     calendar = _Calendar(
-        WorkCalendar(by_id[key], by_id, around=datetime.combine(first, time()), years=12, lookback=2)
+        WorkCalendar(
+            by_id[key],
+            by_id,
+            around=datetime.combine(earliest, time()),
+            years=latest.year - earliest.year + 12,
+            lookback=2,
+        )
     )
     per_day = round(Decimal(duration_units().hours_per_day) * 60)
-    errors: list[RowError] = []
     keys = {t.key for t in imported.tasks}
     parents = {t.parent for t in imported.tasks if t.parent}
     tasks: list[EngineTask] = []
@@ -225,18 +235,20 @@ def table_source(
     resources: dict[str, Resource] = {}
     assignments: list[Assignment] = []
     for item in imported.tasks:
+        if item.key in refused:
+            continue
         row = current.get(item.key)
         try:
             task = _task(item, row, columns, calendar, per_day, item.key in parents)
-        except ValueError as exc:
+            if item.start or item.finish:
+                stored[item.key] = StoredDates(
+                    start=calendar.day_start(item.start) if item.start else None,
+                    finish=calendar.day_end(item.finish) if item.finish else None,
+                )
+        except (ValueError, OverflowError) as exc:  # HorizonError is a ValueError
             errors.append(RowError(item.row, "", str(exc)))
             continue
         tasks.append(task)
-        if item.start or item.finish:
-            stored[item.key] = StoredDates(
-                start=calendar.day_start(item.start) if item.start else None,
-                finish=calendar.day_end(item.finish) if item.finish else None,
-            )
         if item.notes is not None:
             notes[item.key] = item.notes
         summary = item.key in parents
@@ -245,9 +257,18 @@ def table_source(
             owners[item.key] = _resource(resources, names[0]).id
         if summary or task.milestone:
             continue
+        kept = (current_work or {}).get(item.key)
+        if (
+            row is not None
+            and not kept
+            and item.work is None
+            and row.owner is not None
+            and [n.strip() for n in names] == [row.owner.full_name]
+        ):
+            # The task's owner, as its export writes it, on a task nobody is assigned to: no assignment.
+            continue
         if item.work is not None and not names:
             names = [PLACEHOLDER_KEY]
-        kept = (current_work or {}).get(item.key)
         if (
             kept
             and {n.strip() for n in names} == set(kept)
@@ -350,6 +371,37 @@ def table_source(
         extra_fields=frozenset(extra),
         own_calendar=False,
     )
+
+
+def _dates_in_range(imported: ImportedProject) -> tuple[list[RowError], list[date], set[str]]:
+    """The rows' dates outside the years Kuroko accepts (1900–2999, as `kuroko.core.dates`), each a row
+    error naming its column; the dates within them; the keys of the rows refused."""
+    errors: list[RowError] = []
+    days: list[date] = []
+    refused: set[str] = set()
+    for item in imported.tasks:
+        for field, column in (
+            ("start", _("Planned start")),
+            ("finish", _("Planned finish")),
+            ("actual_start", _("Actual start")),
+            ("actual_finish", _("Actual finish")),
+        ):
+            day = getattr(item, field)
+            if day is None:
+                continue
+            if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+                days.append(day)
+            else:
+                refused.add(item.key)
+                errors.append(
+                    RowError(
+                        item.row,
+                        column,
+                        _("%(date)s is outside the years %(first)s–%(last)s.")
+                        % {"date": day.isoformat(), "first": EARLIEST_YEAR, "last": LATEST_YEAR},
+                    )
+                )
+    return errors, days, refused
 
 
 def _resource(resources: dict[str, Resource], name: str) -> Resource:

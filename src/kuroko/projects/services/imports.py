@@ -3,7 +3,8 @@ later version of its file (tasks matched by their MS Project UID)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from kuroko.formats.mspdi import MspdiError, MspdiProject, read_mspdi
 from kuroko.people import services as people_services
 from kuroko.people.mapping import calendar_from_engine
 from kuroko.people.models import WorkCalendar
+from kuroko.projects import permissions as perms
 from kuroko.projects.mapping import aware
 from kuroko.projects.models import Dependency, Project, Task, TaskKind
 from kuroko.projects.services.bulk_insert import insert_with_history
@@ -370,25 +372,54 @@ def project_import_source(*, actor: Any, source: MspdiProject, code: str, name: 
     return project
 
 
+def give_source_uids(project: Project) -> None:
+    """Tasks without a file id (`source_uid`) get the next free number in the project, in outline order,
+    so that an exported file brought back as an update changes these same tasks."""
+    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
+    if not missing:
+        return
+    used = Task.objects.filter(project=project, source_uid__isnull=False).values_list("source_uid", flat=True)
+    next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
+    for task in missing:
+        next_uid += 1
+        task.source_uid = str(next_uid)
+    bulk_set(missing, ["source_uid"])
+
+
+class _ReadOnly(Exception):
+    """Raised at the end of a read-only export, to roll back the file ids it gave."""
+
+
+@contextmanager
+def file_ids(actor: Any, project: Project) -> Iterator[None]:
+    """Within the block, every task of the project has a file id (`give_source_uids`). They are kept
+    when `actor` may edit the project; for a reader (an executive exporting a file) they are given in a
+    savepoint that is rolled back after the block, so the file has the same ids and nothing is saved."""
+    if perms.can_edit_project(actor, project):
+        give_source_uids(project)
+        yield
+        return
+    try:
+        with transaction.atomic():
+            give_source_uids(project)
+            yield
+            raise _ReadOnly
+    except _ReadOnly:
+        pass
+
+
 @transaction.atomic
 def project_export_mspdi(*, actor: Any, project: Project, today: date) -> bytes:
-    """The project as MS Project XML. Tasks that have no MS Project UID yet get one now (the next free
+    """The project as MS Project XML. Tasks that have no MS Project UID yet get one (the next free
     number in the project, in outline order), so that the file, edited in MS Project and brought back as
-    an update, changes these same tasks; tasks added in Kuroko later have none and are kept by updates."""
+    an update, changes these same tasks; tasks added in Kuroko later have none and are kept by updates.
+    The ids are saved only when the actor may edit the project (see `file_ids`)."""
     from kuroko.projects import selectors
 
     selectors.project_get(actor, project.code)  # may the actor read it at all
-    missing = list(Task.objects.filter(project=project, source_uid__isnull=True).order_by("row"))
-    if missing:
-        used = Task.objects.filter(project=project, source_uid__isnull=False).values_list(
-            "source_uid", flat=True
-        )
-        next_uid = max((int(str(u)) for u in used if str(u).isdigit()), default=0)
-        for task in missing:
-            next_uid += 1
-            task.source_uid = str(next_uid)
-        bulk_set(missing, ["source_uid"])
-    return selectors.project_mspdi(actor, project, today=today)
+    with file_ids(actor, project):
+        data = selectors.project_mspdi(actor, project, today=today)
+    return data
 
 
 ResourceKey = tuple[int | None, str | None]

@@ -9,10 +9,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
@@ -201,14 +204,17 @@ class _Update:
         self.links = _file_links(self.source)
         self.owners = owner_people(self.source)
         self.people: dict[int, Person] = {}
-        for link in Dependency.objects.filter(
-            successor__project=self.project,
-            predecessor__project=self.project,
-            predecessor__source_uid__isnull=False,
-            successor__source_uid__isnull=False,
-        ).select_related("predecessor", "successor"):
-            pair = (str(link.predecessor.source_uid), str(link.successor.source_uid))
-            self.existing_links[pair] = link
+        # The links between the project's own tasks, their ends taken from the tasks read above: the
+        # query joining both ends to the task table (with their source_uid conditions) took SQLite
+        # ~15 s on a 10,000-task project.
+        for link in Dependency.objects.filter(successor__project=self.project):
+            predecessor, successor = by_pk.get(link.predecessor_id), by_pk.get(link.successor_id)
+            if predecessor is None or successor is None:
+                continue  # a link from another project's task
+            if predecessor.source_uid is None or successor.source_uid is None:
+                continue
+            link.predecessor, link.successor = predecessor, successor
+            self.existing_links[(str(predecessor.source_uid), str(successor.source_uid))] = link
 
     def _assignment_changes(self) -> tuple[AssignmentChange, ...]:
         """The file's assignments against the project's, on the file's tasks (a file without any
@@ -430,8 +436,13 @@ class _Update:
 
     def _project_changes(self) -> list[FieldChange]:
         plan, project = self.source.plan, self.project
-        wanted = {
-            "planned_start": plan.start.date(),
+        start: date | None = plan.start.date()
+        if project.planned_start is None and start == _derived_start(project):
+            # A project without a planned start is exported with the start Kuroko derives for it (its
+            # earliest task's, else today): that start coming back is no change.
+            start = None
+        wanted: dict[str, date | None] = {
+            "planned_start": start,
             # A file scheduled from its start stores the computed finish, not a target: only a file
             # scheduled from its finish sets the planned finish.
             "planned_finish": (
@@ -592,3 +603,12 @@ def _same_working_time(project: Project, week: Any, exceptions: list[dict[str, A
     current_week, current_exceptions = calendar_from_engine(by_id[key], by_id)
     same_exceptions = canonical_exceptions(current_exceptions) == canonical_exceptions(exceptions)
     return bool(current_week == week and same_exceptions)
+
+
+def _derived_start(project: Project) -> date:
+    """The start Kuroko schedules a project without a planned start from (`mapping.project_start`): its
+    earliest task's planned start, else today."""
+    earliest = Task.objects.filter(project=project, planned_start__isnull=False).aggregate(
+        first=Min("planned_start")
+    )["first"]
+    return earliest or timezone.localdate()

@@ -22,7 +22,7 @@ from kuroko.projects import selectors
 from kuroko.projects.forms import UpdateImportForm
 from kuroko.projects.models import Project
 from kuroko.projects.services.import_files import import_file, mpxj_status, read_upload
-from kuroko.projects.uploads import discard_upload, keep_upload, load_upload
+from kuroko.projects.uploads import discard_upload, keep_upload, load_upload, upload_options
 
 
 def add_file_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -70,9 +70,10 @@ def project_import_update(request: HttpRequest, code: str) -> HttpResponse:
         add_file_errors(form, exc)
         return _render(request, project, form)
     diff = result.diff
-    # The mapping travels with the file's name: "name\nmapping".
-    kept_name = f"{upload.name}\n{mapping or ''}"
-    token = "" if diff.is_empty else keep_upload(request, _purpose(project), data, kept_name)
+    options = {"mapping": mapping} if mapping else {}
+    token = (
+        "" if diff.is_empty else keep_upload(request, _purpose(project), data, upload.name, options=options)
+    )
     return _render(request, project, form, diff=diff, token=token, file_name=upload.name)
 
 
@@ -82,8 +83,8 @@ def _apply(request: HttpRequest, project: Project) -> HttpResponse:
     if kept is None:
         error = _("The uploaded file is no longer available; upload it again.")
         return _render(request, project, form, error=error)
-    data, kept_name = kept
-    name, _sep, mapping = kept_name.partition("\n")
+    data, name = kept
+    mapping = upload_options(request, _purpose(project)).get("mapping")
     try:
         result = import_file(
             actor=request.user, name=name or "plan.xml", data=data, project=project, mapping=mapping or None
