@@ -819,7 +819,7 @@ def _owners(cell: _Cell, known: frozenset[str] = frozenset()) -> tuple[str, ...]
         if name:
             out.append(name)
         at = end + 2
-    return tuple(out)
+    return tuple(dict.fromkeys(out))  # a name written twice is one owner
 
 
 # --- Reading the WBS ---------------------------------------------------------------------------------------
@@ -1094,7 +1094,7 @@ def _read_rows(
     if shown:
         listed = ", ".join(str(n) for n in shown[:10]) + (", …" if len(shown) > 10 else "")
         warnings = (
-            t(gettext_noop("Rows %(rows)s are hidden in Excel; they are imported like the others."))
+            t(gettext_noop("Some rows are hidden in Excel (%(rows)s); they are imported like the others."))
             % {"rows": listed},
         )
     return ImportedProject(
