@@ -182,6 +182,15 @@ BAD = [
     ([["WBS", "Name", "Start", "Finish"], ["1", "A", "2027-04-09", "2027-04-05"]], [(2, "Finish")]),
     # an outline number that is not one
     ([["WBS", "Name"], ["1", "A"], ["A.1", "B"]], [(3, "WBS")]),
+    # years outside 1900–2999: typed, and an Excel serial number of 9999-12-31
+    (
+        [
+            ["WBS", "Name", "Start", "Finish"],
+            ["1", "A", "0001/01/01", None],
+            ["2", "B", 2958465, "9999/12/31"],
+        ],
+        [(2, "Start"), (3, "Start"), (3, "Finish")],
+    ),
 ]
 
 
@@ -508,3 +517,203 @@ def test_the_three_hierarchy_layouts_of_a_japanese_sheet_read_alike(layout):
         "初版",
     )
     assert tasks[5].links == (ImportedLink("1.1.2", LinkType.SS, 480),)
+
+
+# --- Review fixes ---------------------------------------------------------------------------------------
+
+
+def test_full_width_outline_numbers_and_ids_are_read():
+    """１．２ is the outline number 1.2, and predecessors written either way find it; IDs too."""
+    data = workbook(
+        [
+            ["WBS", "タスク名", "先行"],
+            ["１", "設計", None],
+            ["１．１", "基本", None],
+            ["１.２", "詳細", "１．１"],
+            ["２", "試験", "1.2"],
+        ]
+    )
+    tasks = read_wbs(data).tasks
+    assert [(t.wbs, t.parent) for t in tasks] == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None)]
+    assert [[link.predecessor for link in t.links] for t in tasks] == [[], [], ["1.1"], ["1.2"]]
+    by_id = workbook([["ID", "WBS", "Name"], ["１０", "1", "A"], ["１１", "1.1", "B"]])
+    assert [(t.key, t.parent) for t in read_wbs(by_id).tasks] == [("10", None), ("11", "10")]
+
+
+def _merge_first_column(ws: Any) -> None:
+    ws.merge_cells("A2:A4")  # 設計 in a merged 大項目 cell over its rows
+
+
+@pytest.mark.parametrize("styles", [None, _merge_first_column], ids=["plain", "merged"])
+def test_level_columns_with_parents_on_the_first_childs_row(styles):
+    """設計 | 基本設計 | 画面設計 on one row: three tasks, the row's other cells on the deepest."""
+    data = workbook(
+        [
+            ["大項目", "中項目", "小項目", "担当", "予定開始"],
+            ["設計", "基本設計", "画面設計", "山田", "2027/04/05"],
+            [None, None, "DB設計", "鈴木", None],
+            [None, "詳細設計", "クラス設計", "佐藤", None],
+            ["テスト", "結合テスト", None, "田中", None],
+        ],
+        styles=styles,
+    )
+    assert detect(data).hierarchy == "levels"
+    tasks = read_wbs(data).tasks
+    assert [(t.wbs, t.name, t.parent, t.owners, t.row) for t in tasks] == [
+        ("1", "設計", None, (), 2),
+        ("1.1", "基本設計", "1", (), 2),
+        ("1.1.1", "画面設計", "1.1", ("山田",), 2),
+        ("1.1.2", "DB設計", "1.1", ("鈴木",), 3),
+        ("1.2", "詳細設計", "1", (), 4),
+        ("1.2.1", "クラス設計", "1.2", ("佐藤",), 4),
+        ("2", "テスト", None, (), 5),
+        ("2.1", "結合テスト", "2", ("田中",), 5),
+    ]
+    assert tasks[2].start == date(2027, 4, 5) and tasks[0].start is None
+
+
+def test_level_columns_with_parents_on_a_row_and_an_id_column():
+    """With an ID column the ID is the deepest task's; the parents made from the row get their own keys."""
+    data = workbook(
+        [["ID", "大項目", "中項目", "担当"], [7, "設計", "基本設計", "山田"], [8, None, "詳細設計", None]]
+    )
+    tasks = read_wbs(data).tasks
+    assert [(t.key, t.name, t.parent) for t in tasks] == [
+        ("row2-1", "設計", None),
+        ("7", "基本設計", "row2-1"),
+        ("8", "詳細設計", "row2-1"),
+    ]
+
+
+LEVELS_WITH_NAME = {
+    "hierarchy": "levels",
+    "levels": ["大項目", "中項目"],
+    "columns": {"id": "ID", "name": "タスク名", "owner": "担当", "notes": "備考"},
+    "references": "id",
+}
+
+
+def _tree_rows() -> list[WbsRow]:
+    return [
+        WbsRow(1, "設計", id="1", summary=True),
+        WbsRow(2, "基本設計", id="2", summary=True),
+        WbsRow(3, "画面設計", id="3", owners=("山田",)),
+        WbsRow(2, "詳細設計", id="4"),
+        WbsRow(1, "完了", id="5"),
+    ]
+
+
+@pytest.mark.parametrize("source", ["detected", "saved"])
+def test_level_columns_with_a_name_column_read_back(source):
+    """A layout of level columns and a task-name column (as detected for 大項目/中項目/タスク名, or saved)
+    keeps the name column on export: the deepest level goes in it and the tree reads back."""
+    if source == "detected":
+        sheet = workbook(
+            [["大項目", "中項目", "タスク名", "担当"], ["設計", None, None, None], [None, "基本", None, None]]
+        )
+        layout = detect(sheet)
+        assert layout.columns["name"] == "タスク名" and layout.levels == ("大項目", "中項目")
+    else:
+        layout = fmt.layout_from_options(LEVELS_WITH_NAME)
+    data = write_wbs(_tree_rows(), layout)
+    headers = [c.value for c in next(load_workbook(io.BytesIO(data)).active.iter_rows(max_row=1))]
+    assert headers[:3] == ["大項目", "中項目", "タスク名"] or headers[1:4] == ["大項目", "中項目", "タスク名"]
+    tasks = read_wbs(data, layout.options()).tasks
+    assert [(t.name, t.wbs) for t in tasks] == [
+        ("設計", "1"),
+        ("基本設計", "1.1"),
+        ("画面設計", "1.1.1"),
+        ("詳細設計", "1.2"),
+        ("完了", "2"),
+    ]
+    assert tasks[2].owners == ("山田",)
+
+
+def test_tasks_deeper_than_the_level_columns_are_refused_not_flattened():
+    """Three levels of tasks in a layout of two level columns and no name column: refused, saying so."""
+    layout = fmt.layout_from_options(
+        {"hierarchy": "levels", "levels": ["大項目", "中項目"], "columns": {"id": "ID"}}
+    )
+    with pytest.raises(fmt.TooDeep) as caught:
+        write_wbs(_tree_rows(), layout)
+    assert (caught.value.depth, caught.value.columns) == (3, 2)
+    two = [WbsRow(1, "a", id="1"), WbsRow(2, "b", id="2")]
+    assert [t.parent for t in read_wbs(write_wbs(two, layout), layout.options()).tasks] == [None, "1"]
+
+
+def test_owner_cells_split_only_on_the_writers_separators():
+    """Names split on 、 and commas only (SE/PG is one placeholder); a known name keeps its comma."""
+    data = workbook([["WBS", "Name", "Owner"], ["1", "A", "SE/PG"], ["2", "B", "Smith, John, PM/PL、山田"]])
+    assert [t.owners for t in read_wbs(data).tasks] == [("SE/PG",), ("Smith", "John", "PM/PL", "山田")]
+    known = read_wbs(data, known=["Smith, John", "PM/PL"]).tasks
+    assert [t.owners for t in known] == [("SE/PG",), ("Smith, John", "PM/PL", "山田")]
+    whole = workbook([["WBS", "Name", "Owner"], ["1", "A", "Smith, John"]])
+    assert read_wbs(whole, known=["Smith, John"]).tasks[0].owners == ("Smith, John",)
+
+
+def test_notes_are_kept_as_written():
+    """Notes keep their leading and trailing spaces and newlines; an all-blank cell is no note."""
+    layout = default_layout({k: k for k in fmt.DEFAULT_ORDER})
+    notes = "\n line1\nline2  \n"
+    rows = [WbsRow(1, "a", id="1", wbs="1", notes=notes), WbsRow(1, "b", id="2", wbs="2", notes="  \n ")]
+    tasks = read_wbs(write_wbs(rows, layout), layout.options()).tasks
+    assert [t.notes for t in tasks] == [notes, ""]
+
+
+def test_no_header_row_in_the_first_rows_asks_to_choose_it():
+    """A header row below row 30 is not guessed: the message says so and asks to choose it."""
+    data = workbook([[f"t{n}"] for n in range(31)] + [["WBS", "タスク名"], ["1", "a"]])
+    with pytest.raises(ImportFileError) as caught:
+        read_wbs(data)
+    assert (
+        "first 30 rows" in caught.value.errors[0].message
+        and "choose the header row" in caught.value.errors[0].message
+    )
+    assert [
+        t.name
+        for t in read_wbs(data, {"header_row": 32, "columns": {"wbs": "WBS", "name": "タスク名"}}).tasks
+    ] == ["a"]
+
+
+def test_indent_padded_alike_is_level_one():
+    """Every name with one leading space: the smallest indent is level 1."""
+    data = workbook([["WBS", "タスク名"], [None, " 設計"], [None, "   基本"], [None, " 試験"]])
+    tasks = read_wbs(data, {"hierarchy": "indent", "columns": {"name": "タスク名"}}).tasks
+    assert [(t.name, t.wbs) for t in tasks] == [("設計", "1"), ("基本", "1.1"), ("試験", "2")]
+
+
+def test_messages_name_the_sheet_read_when_the_options_name_none():
+    """Options without a sheet read the first sheet, and a missing column names that sheet."""
+    data = workbook([["WBS", "Name"], ["1", "A"]], title="計画")
+    with pytest.raises(ImportFileError) as caught:
+        read_wbs(data, {"columns": {"wbs": "WBS", "name": "作業名"}})
+    assert "“計画”" in caught.value.errors[0].message
+
+
+def test_hidden_rows_are_named_in_a_warning():
+    """Rows hidden in Excel are imported, with a warning naming them."""
+
+    def hide(ws: Any) -> None:
+        ws.row_dimensions[3].hidden = True
+
+    data = workbook([["WBS", "Name"], ["1", "A"], ["2", "B"], ["3", "C"]], styles=hide)
+    project = read_wbs(data)
+    assert len(project.tasks) == 3 and len(project.warnings) == 1 and "3" in project.warnings[0]
+    assert read_wbs(workbook([["WBS", "Name"], ["1", "A"]])).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "percent"),
+    [
+        (0.5, 50),  # a fraction as a number
+        ("0.5", 50),  # the same fraction typed as text
+        ("0.5%", 0),  # a percent sign says it is half a percent (rounded)
+        ("50", 50),  # a whole number as text
+        (1, 1),  # 1 is one percent, as a number ...
+        ("1", 1),  # ... and as text
+    ],
+)
+def test_progress_typed_as_text_reads_like_the_number(value, percent):
+    """進捗率 typed as text means what the same number means."""
+    data = workbook([["WBS", "Name", "進捗率"], ["1", "A", value]])
+    assert read_wbs(data).tasks[0].percent_complete == percent

@@ -40,7 +40,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -57,6 +57,8 @@ MAX_MEMBERS = 2000
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 SCAN_ROWS = 30
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""The years a date may have (as `kuroko.core.dates` accepts elsewhere in the app)."""
 
 HIERARCHIES = ("outline", "indent", "levels", "level")
 WORK_UNITS = ("hours", "days")
@@ -192,7 +194,7 @@ _YES = frozenset(
     ("yes", "y", "true", "1", "x", "○", "◯", "●", "✓", "✔", "milestone", "マイルストーン", "はい", "有")
 )
 _NO = frozenset(("", "no", "n", "false", "0", "-", "×", "いいえ", "無"))
-_OUTLINE = re.compile(r"^\d+(?:\.\d+)*$")
+_OUTLINE = re.compile(r"^[0-9]+(?:\.[0-9]+)*$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _REF = re.compile(r"^\s*(?P<code>.+?)\s*(?P<type>FS|SS|FF|SF)?\s*(?P<lag>[+-]\s*\d\S*)?\s*$", re.IGNORECASE)
 
@@ -449,12 +451,36 @@ def _formula_cells(data: bytes, sheet: str, first: int, width: int) -> set[tuple
         book.close()
 
 
-def _has_formulas(book: Any, ws: Any) -> bool:
+def _sheet_xml(book: Any, ws: Any) -> bytes:
+    """The sheet's XML as stored (b"" if it cannot be read here; openpyxl reports that later)."""
     try:
-        raw = book._archive.read(ws._worksheet_path)
+        return bytes(book._archive.read(ws._worksheet_path))
     except Exception:
-        return False
+        return b""
+
+
+def _has_formulas(raw: bytes) -> bool:
     return b"<f>" in raw or b"<f " in raw or b":f>" in raw or b":f " in raw
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
+_ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+
+
+def _hidden_rows(raw: bytes, header_row: int) -> frozenset[int]:
+    """The numbers of the rows below the header that Excel hides (openpyxl's read-only mode skips row
+    properties, so the sheet's XML is looked at, only when it hides anything)."""
+    if b"hidden" not in raw:
+        return frozenset()
+    found = set()
+    for match in _ROW_TAG.finditer(raw):
+        attributes = match[1]
+        if b"hidden" in attributes and _HIDDEN.search(attributes):
+            number = _ROW_NUMBER.search(attributes)
+            if number and int(number[1]) > header_row:
+                found.add(int(number[1]))
+    return frozenset(found)
 
 
 # --- Detection -------------------------------------------------------------------------------------------
@@ -520,7 +546,7 @@ def _guess_hierarchy(
     if len(levels) >= 2:
         return "levels"
     if "wbs" in columns:
-        codes = [_text(row[index["wbs"]].value) for row in sample if index["wbs"] < len(row)]
+        codes = [_code(row[index["wbs"]].value) for row in sample if index["wbs"] < len(row)]
         codes = [c for c in codes if c]
         if codes and sum(1 for c in codes if _OUTLINE.match(c.rstrip("."))) >= len(codes) * 0.8:
             return "outline"
@@ -565,13 +591,13 @@ def _detect(book: Any, t: Translate, sheet: str | None = None) -> WbsLayout:
     references = "wbs"
     if "id" in columns and "predecessors" in columns:
         refs = [
-            _text(row[positions["predecessors"]].value)
+            _code(row[positions["predecessors"]].value)
             for row in sample
             if positions["predecessors"] < len(row)
         ]
-        ids = {_text(row[positions["id"]].value) for row in sample if positions["id"] < len(row)}
+        ids = {_code(row[positions["id"]].value) for row in sample if positions["id"] < len(row)}
         codes = (
-            {_text(row[positions["wbs"]].value) for row in sample if positions["wbs"] < len(row)}
+            {_code(row[positions["wbs"]].value) for row in sample if positions["wbs"] < len(row)}
             if "wbs" in positions
             else set()
         )
@@ -626,6 +652,11 @@ def _text(value: Any, *, strip: bool = True) -> str:
     return text.strip() if strip else text
 
 
+def _code(value: Any) -> str:
+    """A WBS code or ID as text, full-width digits and dots made plain (１．２ → 1.2), as predecessors are."""
+    return unicodedata.normalize("NFKC", _text(value)).strip()
+
+
 def _leading(text: str) -> int:
     """Leading spaces, in half-width spaces (a full-width space is two)."""
     count = 0
@@ -642,6 +673,16 @@ def _leading(text: str) -> int:
 
 
 def _date(cell: _Cell, t: Translate) -> date | None:
+    day = _any_date(cell, t)
+    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise _Bad(
+            t(gettext_noop("%(value)s is outside the years %(first)s–%(last)s."))
+            % {"value": day.isoformat(), "first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return day
+
+
+def _any_date(cell: _Cell, t: Translate) -> date | None:
     value = cell.value
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -687,17 +728,17 @@ def _progress(cell: _Cell, t: Translate) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else None
-    percent = cell.percent
-    if text is not None and text.endswith("%"):
-        text, percent = text[:-1], False
+    typed_percent = text is not None and text.endswith("%")
+    if typed_percent and text is not None:
+        text = text[:-1]
     number = _number(text if text is not None else value)
     if number is None:
         raise _Bad(
             t(gettext_noop("“%(value)s” is not a percentage; write 50, 50%% or 0.5 in a %% cell."))
             % {"value": _text(value)[:40]}
         )
-    if (percent or 0 < number < 1) and not isinstance(value, str):
-        number *= 100  # 0.5 in a % cell (or a fraction typed as such) is 50%
+    if (cell.percent and not isinstance(value, str)) or (0 < number < 1 and not typed_percent):
+        number *= 100  # 0.5 in a % cell, or a fraction (a number, or text "0.5"), is 50%
     if not 0 <= number <= 100:
         raise _Bad(t(gettext_noop("%(value)s%% is outside 0–100%%.")) % {"value": _text(value)[:20]})
     return int(number.quantize(Decimal(1)))
@@ -758,9 +799,27 @@ def _milestone(cell: _Cell, t: Translate) -> bool:
     raise _Bad(t(gettext_noop("“%(value)s” is not yes or no.")) % {"value": _text(cell.value)[:40]})
 
 
-def _owners(cell: _Cell) -> tuple[str, ...]:
+def _owners(cell: _Cell, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The names in an owner cell, split on 、 and commas (as `write_wbs` joins them) but never inside a
+    `known` name (a person's or placeholder's: "Smith, John", "SE/PG")."""
     text = unicodedata.normalize("NFKC", _text(cell.value))
-    return tuple(p.strip() for p in re.split(r"[、,/;]", text) if p.strip())
+    if text in known:
+        return (text,)
+    parts = re.split(r"([、,])", text)  # names at even indexes, separators between
+    out: list[str] = []
+    at = 0
+    while at < len(parts):
+        end = at
+        if known:  # the longest run of parts that is a known name
+            for stop in range(len(parts) - 1, at, -2):
+                if "".join(parts[at : stop + 1]).strip() in known:
+                    end = stop
+                    break
+        name = "".join(parts[at : end + 1]).strip()
+        if name:
+            out.append(name)
+        at = end + 2
+    return tuple(dict.fromkeys(out))  # a name written twice is one owner
 
 
 # --- Reading the WBS ---------------------------------------------------------------------------------------
@@ -776,12 +835,19 @@ class _Row:
     given_wbs: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     predecessors: str = ""
+    part: int = 0
+    """For a parent written on its child's row ("levels"): its level; 0 for the row's own task."""
 
 
 def read_wbs(
-    data: bytes, options: Mapping[str, Any] | None = None, *, translate: Translate | None = None
+    data: bytes,
+    options: Mapping[str, Any] | None = None,
+    *,
+    translate: Translate | None = None,
+    known: Iterable[str] = (),
 ) -> ImportedProject:
-    """The WBS of the workbook as rows of tasks (see the module). `options` None: detected.
+    """The WBS of the workbook as rows of tasks (see the module). `options` None: detected. `known`
+    names (people's, placeholders') are never split in an owner cell, even when they hold a comma.
 
     Raises
     ------
@@ -793,15 +859,28 @@ def read_wbs(
     book = _open(data, t)
     try:
         layout = _detect(book, t) if options is None else layout_from_options(options, t)
+        if options is None and not layout.columns and not layout.levels:
+            raise _refuse(
+                t(
+                    gettext_noop(
+                        "No header row (Task name, WBS, 担当, …) was found in the first %(count)s rows of "
+                        "sheet “%(sheet)s”; choose the header row."
+                    )
+                )
+                % {"count": SCAN_ROWS, "sheet": layout.sheet}
+            )
         if layout.sheet and layout.sheet not in book.sheetnames:
             raise _refuse(t(gettext_noop("The workbook has no sheet “%(value)s”.")) % {"value": layout.sheet})
         ws = book[layout.sheet] if layout.sheet else book.worksheets[0]
+        layout = replace(layout, sheet=str(ws.title))  # messages name the sheet read
         header = _rows(ws, layout.header_row, layout.header_row, MAX_COLUMNS, t)
         headers = [_header_text(c.value) for c in header[0][1]] if header else []
         positions = _positions(layout, headers, t)
         width = max(positions.values(), default=0) + 1
         formulas: set[tuple[int, int]] = set()
-        if _has_formulas(book, ws):
+        raw = _sheet_xml(book, ws)
+        hidden = _hidden_rows(raw, layout.header_row)
+        if _has_formulas(raw):
             try:
                 formulas = _formula_cells(data, str(ws.title), layout.header_row + 1, width)
             except Exception:
@@ -810,7 +889,8 @@ def read_wbs(
         rows = _rows(ws, layout.header_row + 1, None, width, t, styled)
     finally:
         book.close()
-    return _read_rows(layout, positions, rows, formulas, t)
+    known_names = frozenset(unicodedata.normalize("NFKC", n).strip() for n in known)
+    return _read_rows(layout, positions, rows, formulas, t, known_names, hidden)
 
 
 def _positions(layout: WbsLayout, headers: Sequence[str], t: Translate) -> dict[str, int]:
@@ -846,6 +926,8 @@ def _read_rows(
     rows: list[tuple[int, list[_Cell]]],
     formulas: set[tuple[int, int]],
     t: Translate,
+    known: frozenset[str] = frozenset(),
+    hidden: frozenset[int] = frozenset(),
 ) -> ImportedProject:
     errors: list[RowError] = []
     headers = dict(layout.columns)
@@ -856,6 +938,7 @@ def _read_rows(
     empty = _Cell(None)
     read: list[_Row] = []
     indents: list[int] = []
+    ancestors: list[str] = []  # "levels": the names of the current row's ancestors, outermost first
     if len(rows) > MAX_ROWS:
         raise _refuse(t(gettext_noop("The sheet has more than %(count)s rows.")) % {"count": f"{MAX_ROWS:,}"})
     for number, cells in rows:
@@ -884,10 +967,24 @@ def _read_rows(
                 )
         row = _Row(number=number, level=1, name="")
         if layout.hierarchy == "levels":
-            deepest = 0
-            for depth, name in enumerate(level_keys, start=1):
-                if _text(cell(name).value):
-                    deepest, row.name = depth, _text(cell(name).value)
+            filled = [
+                (depth, _text(cell(name).value))
+                for depth, name in enumerate(level_keys, start=1)
+                if _text(cell(name).value)
+            ]
+            deepest = filled[-1][0] if filled else 0
+            # Parents written on their first child's row (設計 | 基本設計 | 画面設計, or a merged 大項目
+            # cell): a task of each filled cell that is not already the ancestor at its depth; the
+            # row's other cells belong to the deepest one.
+            for depth, text in filled[:-1]:
+                if depth > len(ancestors) or ancestors[depth - 1] != text:
+                    read.append(_Row(number=number, level=depth, name=text, part=depth))
+                    del ancestors[depth - 1 :]
+                    ancestors.append(text)
+            if filled:
+                row.name = filled[-1][1]
+                del ancestors[deepest - 1 :]
+                ancestors.append(row.name)
             row.level = deepest
             if not deepest:
                 problems.append(
@@ -904,7 +1001,7 @@ def _read_rows(
                 indents.append(cell("name").indent * 2 or _leading(raw))
             if not row.name:
                 problems.append(RowError(number, headers["name"], t(gettext_noop("The task name is empty."))))
-        row.given_wbs = _text(cell("wbs").value).rstrip(".") if "wbs" in positions else ""
+        row.given_wbs = _code(cell("wbs").value).rstrip(".") if "wbs" in positions else ""
         if layout.hierarchy == "outline":
             if not _OUTLINE.match(row.given_wbs):
                 problems.append(
@@ -931,7 +1028,7 @@ def _read_rows(
             else:
                 row.level = int(level)
         if "id" in positions:
-            row.key = _text(cell("id").value)
+            row.key = _code(cell("id").value)
         readers: list[tuple[str, str, Callable[[_Cell], Any]]] = [
             ("start", "start", lambda c: _date(c, t)),
             ("finish", "finish", lambda c: _date(c, t)),
@@ -949,9 +1046,10 @@ def _read_rows(
                 except _Bad as exc:
                     problems.append(RowError(number, headers[name], str(exc)))
         if "owner" in positions:
-            row.values["owners"] = _owners(cell("owner"))
+            row.values["owners"] = _owners(cell("owner"), known)
         if "notes" in positions:
-            row.values["notes"] = _text(cell("notes").value)
+            notes = _text(cell("notes").value, strip=False)  # as written: a re-import compares it
+            row.values["notes"] = notes if notes.strip() else ""
         if "predecessors" in positions:
             row.predecessors = unicodedata.normalize("NFKC", _text(cell("predecessors").value))
         start, finish = row.values.get("start"), row.values.get("finish")
@@ -962,9 +1060,10 @@ def _read_rows(
         errors.extend(problems)
         read.append(row)
     if layout.hierarchy == "indent":
-        step = min((i for i in indents if i > 0), default=1)
+        base = min(indents, default=0)  # every name padded alike (one leading space) is level 1
+        step = min((i - base for i in indents if i > base), default=1)
         for row, indent in zip(read, indents, strict=True):
-            row.level = indent // step + 1
+            row.level = (indent - base) // step + 1
     _outline(read, layout, headers, errors, t)
     tasks = _tasks(read, layout, headers, errors, t)
     if errors:
@@ -990,11 +1089,20 @@ def _read_rows(
         )
         if name in positions
     }
+    warnings: tuple[str, ...] = ()
+    shown = sorted({task.row for task in tasks if task.row in hidden})
+    if shown:
+        listed = ", ".join(str(n) for n in shown[:10]) + (", …" if len(shown) > 10 else "")
+        warnings = (
+            t(gettext_noop("Some rows are hidden in Excel (%(rows)s); they are imported like the others."))
+            % {"rows": listed},
+        )
     return ImportedProject(
         tasks=tuple(tasks),
         name=layout.sheet,
         columns=frozenset(columns),
         match="id" if "id" in positions else "wbs",
+        warnings=warnings,
     )
 
 
@@ -1081,12 +1189,12 @@ def _tasks(
                     )
                 else:
                     first[row.given_wbs] = row.number
-    code_of = {row.number: (row.given_wbs or row.wbs) for row in read}
+    code_of = {id(row): (row.given_wbs or row.wbs) for row in read}
     if "id" in headers:
         seen: dict[str, int] = {}
         for row in read:
             if not row.key:
-                row.key = f"row{row.number}"
+                row.key = f"row{row.number}-{row.part}" if row.part else f"row{row.number}"
                 continue
             if row.key in seen:
                 errors.append(
@@ -1100,28 +1208,28 @@ def _tasks(
             seen.setdefault(row.key, row.number)
     else:
         for row in read:
-            row.key = code_of[row.number]
+            row.key = code_of[id(row)]
     # Parents by level: the nearest row above with a lower level.
     stack: list[_Row] = []
-    parents: dict[int, str | None] = {}
+    parents: dict[int, str | None] = {}  # by id() of the row
     for row in read:
         while stack and stack[-1].level >= row.level:
             stack.pop()
-        parents[row.number] = stack[-1].key if stack else None
+        parents[id(row)] = stack[-1].key if stack else None
         stack.append(row)
     if layout.hierarchy == "outline":
         by_code = {row.given_wbs: row.key for row in read if row.given_wbs}
         for row in read:
             code = row.given_wbs
             parent = code.rsplit(".", 1)[0] if "." in code else None
-            parents[row.number] = by_code.get(parent) if parent else None
+            parents[id(row)] = by_code.get(parent) if parent else None
     # Predecessors.
     references = {}
     if layout.references == "id" and "id" in headers:
         references = {row.key: row.key for row in read}
     else:
         for row in read:
-            references.setdefault(code_of[row.number], row.key)
+            references.setdefault(code_of[id(row)], row.key)
     links: dict[int, tuple[ImportedLink, ...]] = {}
     edges: list[tuple[str, str]] = []
     rows_of = {row.key: row.number for row in read}
@@ -1139,7 +1247,7 @@ def _tasks(
                 RowError(row.number, column, t(gettext_noop("A task cannot be its own predecessor.")))
             )
             continue
-        links[row.number] = found
+        links[id(row)] = found
         edges.extend((link.predecessor, row.key) for link in found)
     cycle = find_cycle(edges) if edges else None
     if cycle is not None:
@@ -1161,12 +1269,12 @@ def _tasks(
                 key=row.key,
                 name=row.name[:255],
                 row=row.number,
-                parent=parents.get(row.number),
-                wbs=code_of[row.number],
+                parent=parents.get(id(row)),
+                wbs=code_of[id(row)],
                 milestone=milestone,
                 duration=duration[0] if duration else None,
                 elapsed=bool(duration and duration[1]),
-                links=links.get(row.number, ()),
+                links=links.get(id(row), ()),
                 **values,
             )
         )
@@ -1313,9 +1421,18 @@ def default_layout(
     )
 
 
+class TooDeep(ValueError):
+    """The tasks are nested deeper than a "levels" layout has level columns (and a name column) for."""
+
+    def __init__(self, depth: int, columns: int) -> None:
+        super().__init__(f"Tasks {depth} levels deep, {columns} level columns.")
+        self.depth, self.columns = depth, columns
+
+
 def write_wbs(rows: Iterable[WbsRow], layout: WbsLayout, *, title: str = "") -> bytes:
     """The rows as an .xlsx in `layout` (its sheet, header row, columns and hierarchy), formatted; it
-    reads back with `read_wbs(data, layout.options())` to the same tasks."""
+    reads back with `read_wbs(data, layout.options())` to the same tasks. Raises TooDeep when a "levels"
+    layout has fewer level columns than the tasks have levels (the tree is never flattened)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -1324,10 +1441,17 @@ def write_wbs(rows: Iterable[WbsRow], layout: WbsLayout, *, title: str = "") -> 
 
     rows = list(rows)
     order: list[str] = list(layout.columns)
+    level_keys: list[str] = []
     if layout.hierarchy == "levels":
+        # The level columns, then the name column (if mapped) as one level deeper, as `read_wbs` reads it.
         at = order.index("name") if "name" in order else 1 if order[:1] == ["id"] else 0
-        order = [n for n in order if n != "name"]
-        order[at:at] = [f"level:{n}" for n in range(1, len(layout.levels) + 1)]
+        level_keys = [f"level:{n}" for n in range(1, len(layout.levels) + 1)]
+        order[at:at] = level_keys
+        if "name" in order:
+            level_keys.append("name")
+        too_deep = max((row.level for row in rows), default=0)
+        if too_deep > len(level_keys):
+            raise TooDeep(too_deep, len(level_keys))
     headers = dict(layout.columns)
     headers.update({f"level:{n}": h for n, h in enumerate(layout.levels, start=1)})
     book = Workbook(write_only=True)
@@ -1371,14 +1495,14 @@ def write_wbs(rows: Iterable[WbsRow], layout: WbsLayout, *, title: str = "") -> 
                 value = row.wbs
             elif name == "level":
                 value = level
+            elif name == "name" and level_keys:
+                value = row.name if level == len(level_keys) else None
             elif name == "name":
                 value = row.name
                 if layout.hierarchy in ("indent", "outline", "level") and level > 1:
                     alignment = Alignment(indent=min((level - 1) * 2, 250))
             elif name.startswith("level:"):
-                depth = int(name.split(":")[1])
-                last = len(layout.levels)
-                if depth == min(level, last):
+                if level_keys.index(name) + 1 == level:
                     value = row.name
             elif name == "owner":
                 value = (

@@ -114,7 +114,7 @@ def update_from_excel(
     require(perms.can_edit_project(request.user, project))
     data, chosen = _options(file, mapping, options, request.user)
     try:
-        excel.excel_rows(data, chosen)
+        excel.excel_rows(data, chosen, project)
     except ImportFileError as exc:
         return _problems(exc)
     return excel.project_update_excel(

@@ -70,22 +70,37 @@ def _check_size(data: bytes) -> None:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
 
 
-def excel_read(data: bytes, options: Mapping[str, Any] | None) -> ImportedProject:
+def _known_names(project: Project | None) -> list[str]:
+    """The names an owner cell may hold whole (never split at a comma or slash): active people's full
+    names, and the placeholders' (of the project, or of every project for a new one)."""
+    from kuroko.people.models import Person
+    from kuroko.projects.models import Placeholder
+
+    people = [p.full_name for p in Person.objects.filter(is_active=True).only("family_name", "given_name")]
+    placeholders = Placeholder.objects.filter(project=project) if project else Placeholder.objects.all()
+    return people + list(placeholders.values_list("name", flat=True).distinct())
+
+
+def excel_read(
+    data: bytes, options: Mapping[str, Any] | None, project: Project | None = None
+) -> ImportedProject:
     """The workbook's rows (options None: detected), or a ValidationError on the `file` field listing
     every row problem."""
     _check_size(data)
     try:
-        return fmt.read_wbs(data, options, translate=_translate)
+        return fmt.read_wbs(data, options, translate=_translate, known=_known_names(project))
     except ImportFileError as exc:
         raise file_errors(exc) from exc
 
 
-def excel_rows(data: bytes, options: Mapping[str, Any] | None) -> ImportedProject:
+def excel_rows(
+    data: bytes, options: Mapping[str, Any] | None, project: Project | None = None
+) -> ImportedProject:
     """The workbook's rows, or ImportFileError listing every problem (row, column, message) in the
     user's language, for a validation report."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError([RowError(None, "", _("The file is larger than 20 MB."))])
-    return fmt.read_wbs(data, options, translate=_translate)
+    return fmt.read_wbs(data, options, translate=_translate, known=_known_names(project))
 
 
 def project_import_excel(
@@ -107,7 +122,7 @@ def project_update_excel(
     """Update a project from a later version of its Excel WBS: rows matched by ID, or by WBS code when
     no ID column is mapped; the diff of what changes (a dry run writes nothing)."""
     require(perms.can_edit_project(actor, project))
-    imported = excel_read(data, options)
+    imported = excel_read(data, options, project)
     try:
         return project_update_table(actor=actor, project=project, imported=imported, dry_run=dry_run)
     except ImportFileError as exc:
@@ -216,7 +231,18 @@ def _workbook(project: Project, mapping: ImportMapping | None) -> bytes:
                 summary=summary,
             )
         )
-    return fmt.write_wbs(rows, layout, title=f"{project.code} {project.name}")
+    try:
+        return fmt.write_wbs(rows, layout, title=f"{project.code} {project.name}")
+    except fmt.TooDeep as exc:
+        raise ValidationError(
+            {
+                "mapping": _(
+                    "The project's tasks are %(depth)s levels deep, but this mapping has columns for "
+                    "%(columns)s levels; add level columns to the mapping or export in the default layout."
+                )
+                % {"depth": exc.depth, "columns": exc.columns}
+            }
+        ) from exc
 
 
 # --- Saved mappings -----------------------------------------------------------------------------------

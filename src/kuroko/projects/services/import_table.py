@@ -11,6 +11,7 @@ project and importing the file again changes nothing.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -252,21 +253,22 @@ def table_source(
         if item.notes is not None:
             notes[item.key] = item.notes
         summary = item.key in parents
-        names = [n for n in item.owners if n.strip()]
-        if names:
+        # Each name once (a repeated name must not halve the effort), as typed otherwise.
+        names = list(
+            dict.fromkeys(unicodedata.normalize("NFKC", n).strip() for n in item.owners if n.strip())
+        )
+        kept = (current_work or {}).get(item.key)
+        owner = row.owner.full_name if row is not None and row.owner is not None else None
+        if names and kept and set(names) == set(kept) and (owner is None or owner in names):
+            # The row lists the task's assignees, as an export writes them: its owner stays.
+            if owner is not None:
+                owners[item.key] = _resource(resources, owner).id
+        elif names:
             owners[item.key] = _resource(resources, names[0]).id
         if summary or task.milestone:
             continue
-        kept = (current_work or {}).get(item.key)
-        if (
-            row is not None
-            and not kept
-            and item.work is None
-            and row.owner is not None
-            and [n.strip() for n in names] == [row.owner.full_name]
-        ):
-            # The task's owner, as its export writes it, on a task nobody is assigned to: no assignment.
-            continue
+        if item.work is None and not kept and row is not None and names == [owner]:
+            continue  # the owner alone, of a task without assignments (as exported): none added
         if item.work is not None and not names:
             names = [PLACEHOLDER_KEY]
         if (

@@ -38,6 +38,20 @@ def _options_key(purpose: str) -> str:
     return f"excel-options-{purpose}"
 
 
+def _keep_options(request: HttpRequest, purpose: str, token: str, options: dict[str, Any]) -> None:
+    """The mapping checked for the upload `token` (kept with its token, so that another tab's upload for
+    the same purpose never applies this one's mapping)."""
+    request.session[_options_key(purpose)] = {"token": token, "options": options}
+
+
+def _kept_options(request: HttpRequest, purpose: str, token: str) -> dict[str, Any] | None:
+    kept = request.session.get(_options_key(purpose))
+    if not isinstance(kept, dict) or not token or kept.get("token") != token:
+        return None
+    options = kept.get("options")
+    return options if isinstance(options, dict) else None
+
+
 class _Flow:
     """One run of the import pages: the request, the upload's purpose, and the project updated (None for
     a new project)."""
@@ -148,10 +162,10 @@ class _Flow:
         shown = options
         context: dict[str, Any] = {"mapping": form, "token": token, "file_name": name, "shown": shown}
         try:
-            rows = excel.excel_rows(data, options)
+            rows = excel.excel_rows(data, options, self.project)
         except ImportFileError as exc:
             return self.render(status=422, problems=exc.errors, **context)
-        self.request.session[_options_key(self.purpose)] = options
+        _keep_options(self.request, self.purpose, token, options)
         if self.project is None:
             return self.render(preview=_preview(rows), create=ExcelCreateForm(), **context)
         try:
@@ -212,7 +226,7 @@ def _create(flow: _Flow) -> HttpResponse:
     request = flow.request
     token = request.POST.get("upload", "")
     kept = flow.uploaded(token)
-    options = request.session.get(_options_key(flow.purpose))
+    options = _kept_options(request, flow.purpose, token)
     if kept is None or options is None:
         return flow.render(status=422, error=_("The uploaded file is no longer available; upload it again."))
     data, name = kept
@@ -262,8 +276,9 @@ def project_reimport_excel(request: HttpRequest, code: str) -> HttpResponse:
 
 def _apply(flow: _Flow, project: Project) -> HttpResponse:
     request = flow.request
-    kept = flow.uploaded(request.POST.get("token", ""))
-    options = request.session.get(_options_key(flow.purpose))
+    token = request.POST.get("token", "")
+    kept = flow.uploaded(token)
+    options = _kept_options(request, flow.purpose, token)
     if kept is None or options is None:
         return flow.render(status=422, error=_("The uploaded file is no longer available; upload it again."))
     try:
