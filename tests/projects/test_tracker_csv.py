@@ -63,7 +63,7 @@ def test_reimport_same_file_is_empty_and_changes_show(world, redmine):
     assert diff.is_empty, diff
     later = REDMINE_EN.replace("Screen spec", "Screen specification").replace(
         "104,Web,Bug,,Closed,Low,Test,Admin,,2027-03-30 10:00,2027-04-20,2027-04-21,,,2027-03-30 10:00,"
-        '2027-04-21 18:00,"Follows #103 (2 days), Related to #101",\r\n',
+        '2027-04-21 18:00,"Follows (2 days) #103, Related to #101",\r\n',
         "105,Web,Bug,,New,Low,Retest,Admin,,2027-03-30 10:00,2027-04-22,2027-04-23,,,2027-03-30 10:00,,,\r\n",
     )
     before = counts()

@@ -190,10 +190,11 @@ SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(("critical", "blocker", "致命的", "緊急"), "critical"),
 }
 
-# Redmine's relation labels (English and Japanese) and what they become.
+# Redmine's relation labels (English and Japanese: `label_blocks` … of config/locales/ja.yml, as
+# Redmine 3.3 on and earlier versions word them) and what they become.
 RELATION_WORDS: dict[str, str] = {
-    **dict.fromkeys(("blocks", "ブロック先"), "blocks"),
-    **dict.fromkeys(("blocked by", "ブロック元"), "blocked_by"),
+    **dict.fromkeys(("blocks", "ブロック先", "ブロックしている"), "blocks"),
+    **dict.fromkeys(("blocked by", "ブロック元", "ブロックされている"), "blocked_by"),
     **dict.fromkeys(("precedes", "次のチケットに先行", "先行"), "precedes"),
     **dict.fromkeys(("follows", "次のチケットに後続", "後続"), "follows"),
     **dict.fromkeys(
@@ -207,6 +208,7 @@ RELATION_WORDS: dict[str, str] = {
             "copied from",
             "関連している",
             "次のチケットと重複",
+            "次のチケットが重複",
             "次のチケットに重複されている",
             "重複",
             "重複元",
@@ -217,8 +219,11 @@ RELATION_WORDS: dict[str, str] = {
     ),
 }
 
+# Redmine writes label, delay, issue (`IssueRelation#to_s`): "Precedes (2 days) #12", "次のチケットに先行
+# (2日) #12"; the delay after the issue ("Precedes #12 (2 days)") is read too.
 _RELATION = re.compile(
-    r"^(?P<label>.*?)\s*#?(?P<key>[A-Za-z][A-Za-z0-9_]*-\d+|\d+)\s*(?:\((?P<lag>[^)]*)\))?$"
+    r"^(?P<label>[^(]*?)\s*(?:\((?P<lag>[^)]*)\)\s*)?#?(?P<key>[A-Za-z][A-Za-z0-9_]*-\d+|\d+)"
+    r"\s*(?:\((?P<lag_after>[^)]*)\))?$"
 )
 _LAG = re.compile(r"^(?P<n>[+-]?\d+)\s*(?:days?|日|d)?$", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[\sT])")
@@ -799,7 +804,7 @@ def _relations(
             if not part:
                 continue
             match = _RELATION.match(unicodedata.normalize("NFKC", part))
-            if match is None:
+            if match is None or (match.group("lag") and match.group("lag_after")):
                 row.error(
                     "relations",
                     gettext_noop("“%(value)s” is not a relation such as “Blocks #12”."),
@@ -812,13 +817,14 @@ def _relations(
                 ignored.add(label or "?")
                 continue
             lag = 0
-            if match.group("lag"):
-                lag_match = _LAG.match(match.group("lag").strip())
+            delay = match.group("lag") or match.group("lag_after")
+            if delay:
+                lag_match = _LAG.match(delay.strip())
                 if lag_match is None:
                     row.error(
                         "relations",
                         gettext_noop("“%(value)s” is not a delay in days."),
-                        value=match.group("lag")[:20],
+                        value=delay[:20],
                     )
                     continue
                 lag = int(lag_match.group("n")) * opts.per_day
