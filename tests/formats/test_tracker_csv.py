@@ -305,12 +305,70 @@ def test_unreadable_files_are_refused(data):
         {"date_format": "dd/mm"},  # no strptime code
         {"estimate_unit": "weeks"},  # unknown unit
         {"columns": ["Subject"]},  # not a mapping
+        {"hours_per_day": "0.001"},  # below one hour
+        {"hours_per_day": 0.5},  # below one hour, as a number
+        {"hours_per_day": 25},  # more than a day
+        {"hours_per_day": "NaN"},  # not a number
+        {"hours_per_day": "1e400"},  # far too many
+        {"hours_per_day": [8]},  # not a number at all
     ],
 )
 def test_bad_options_are_refused(options):
     """Bad options are one ImportFileError, not an exception of another kind."""
     with pytest.raises(ImportFileError):
         read_tracker(REDMINE_EN.encode(), options)
+
+
+@pytest.mark.parametrize("hours", [1, "7.5", 24])
+def test_hours_per_day_from_1_to_24(hours):
+    """The ends of the range of hours per day are accepted; days of estimates use them."""
+    data = b"#,Subject,Estimated time\r\n1,A,2\r\n"
+    task = read_tracker(data, {"estimate_unit": "days", "hours_per_day": hours}).tasks[0]
+    assert task.work == round(2 * float(hours) * 60)
+
+
+# Cells out of range: each a row error on its column, never a number the database cannot hold.
+@pytest.mark.parametrize(
+    "header, cell",
+    [
+        ("Estimated time", "1000001"),  # more than a million hours
+        ("Estimated time", "999999999"),  # far more
+        ("Estimated time", "99999999:00"),  # hours and minutes, too many hours
+        ("Start date", "0001-01-01"),  # year 1
+        ("Start date", "1899-12-31"),  # before 1900
+        ("Due date", "3000-01-01"),  # after 2999
+        ("Due date", "9999-12-31"),  # the last date Python has
+        ("Due date", "9999年12月31日"),  # the same in Japanese
+    ],
+)
+def test_out_of_range_cells_are_row_errors(header, cell):
+    """A huge estimate or a date outside 1900–2999 is refused on its row and column."""
+    data = f"#,Subject,{header}\r\n1,A,{cell}\r\n".encode()
+    for reader in (read_tracker, read_tracker_issues):
+        if reader is read_tracker_issues and header != "Due date":
+            continue  # issues have neither an estimate nor a start
+        with pytest.raises(ImportFileError) as caught:
+            reader(data)
+        assert [(e.row, e.column) for e in caught.value.errors] == [(2, header)], caught.value.errors
+
+
+def test_edges_of_the_ranges_are_read():
+    """A million hours and the years 1900 and 2999 are still read."""
+    data = b"#,Subject,Start date,Due date,Estimated time\r\n1,A,1900-01-01,2999-12-31,1000000\r\n"
+    task = read_tracker(data).tasks[0]
+    assert (task.start, task.finish, task.work) == (date(1900, 1, 1), date(2999, 12, 31), 60_000_000)
+
+
+def test_reading_leaves_the_csv_field_limit_alone():
+    """A long description is read without changing the csv module's limit for the rest of the process."""
+    import csv
+
+    before = csv.field_size_limit()
+    assert before == 128 * 1024  # the csv module's default: importing the reader did not change it
+    long = "x" * (before + 10)
+    project = read_tracker(f"#,Subject,Description\r\n1,A,{long}\r\n".encode())
+    assert project.tasks[0].notes == long
+    assert csv.field_size_limit() == before
 
 
 def test_date_forms():
