@@ -140,7 +140,9 @@ def test_redmine_relation_labels_and_delays(cell, predecessor, successor, lag_da
     """Every Redmine relation label, English and Japanese, with the delay before or after the issue."""
     data = f'#,Subject,Related issues\r\n1,A,"{cell}"\r\n2,B,\r\n'.encode()
     project = read_tracker(data)
-    links = {key: [(link.predecessor, link.lag) for link in task.links] for key, task in by_key(project).items()}
+    links = {
+        key: [(link.predecessor, link.lag) for link in task.links] for key, task in by_key(project).items()
+    }
     assert links[successor] == [(predecessor, lag_days * 480)], links
     assert links[predecessor] == []
     assert not project.warnings

@@ -109,7 +109,9 @@ class TrackerMappingForm(_Form):
         label=_("Statuses that mean done"),
         max_length=500,
         required=False,
-        help_text=_("Separated by commas. Left empty: Closed, Done, Rejected, 終了, 完了, 却下 and the like."),
+        help_text=_(
+            "Separated by commas. Left empty: Closed, Done, Rejected, 終了, 完了, 却下 and the like."
+        ),
     )
     mapping_name = forms.CharField(
         label=_("Save this mapping as"),
@@ -133,7 +135,14 @@ class TrackerMappingForm(_Form):
 
     @property
     def other_fields(self) -> list[Any]:
-        names = ("tracker", "date_format", "estimate_unit", "hours_per_day", "closed_statuses", "mapping_name")
+        names = (
+            "tracker",
+            "date_format",
+            "estimate_unit",
+            "hours_per_day",
+            "closed_statuses",
+            "mapping_name",
+        )
         return [self[name] for name in names if name in self.fields]
 
     @classmethod
