@@ -250,6 +250,26 @@ def test_pages_refuse_other_roles(world):
 # --- API --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "url, extra",
+    [
+        ("/api/v1/imports/tracker", {"code": "BIG"}),  # a new project
+        ("/api/v1/projects/ALPHA/imports/tracker", {"dry_run": "true"}),  # an update
+        ("/api/v1/projects/ALPHA/issues/import-tracker", {"dry_run": "true"}),  # RAID issues
+    ],
+)
+def test_api_refuses_a_large_upload_from_its_size(world, monkeypatch, url, extra):
+    """An upload over the limit is refused from its size, before it is read (the limit is made small
+    here rather than sending 20 MB)."""
+    import kuroko.projects.services.import_files as import_files
+
+    monkeypatch.setattr(import_files, "MAX_IMPORT_BYTES", 100)
+    before = counts()
+    answer = signed_in(world.admin).post(url, {"file": upload(REDMINE_EN.encode()), **extra})
+    assert answer.status_code == 422 and "larger than 20 MB" in answer.content.decode()
+    assert counts() == before
+
+
 def test_api_import_update_and_row_errors(world):
     """POST /imports/tracker creates; /projects/{code}/imports/tracker answers the diff; bad rows 422."""
     client = signed_in(world.pm)
