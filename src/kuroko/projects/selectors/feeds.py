@@ -40,7 +40,7 @@ class FeedContext:
 
     owner: Any
     base_url: str  # scheme and host, no trailing slash: "https://pmo.example.com"
-    host: str  # the host part of UIDs
+    host: str  # the site name after "@" in UIDs (KUROKO_SITE_HOST), not the request's host
     today: date
 
 
@@ -185,8 +185,9 @@ def feed_events(token: FeedToken, context: FeedContext) -> tuple[str, list[FeedE
     return name, events
 
 
-def feed_ics(token: FeedToken, *, base_url: str, host: str, now: datetime, today: date) -> bytes:
-    """The feed as iCalendar bytes."""
-    context = FeedContext(owner=token.owner, base_url=base_url.rstrip("/"), host=host, today=today)
+def feed_ics(token: FeedToken, *, base_url: str, now: datetime, today: date) -> bytes:
+    """The feed as iCalendar bytes; event UIDs carry the configured site name (KUROKO_SITE_HOST)."""
+    site = str(getattr(settings, "KUROKO_SITE_HOST", "") or "kuroko")
+    context = FeedContext(owner=token.owner, base_url=base_url.rstrip("/"), host=site, today=today)
     name, events = feed_events(token, context)
     return feed_calendar(name=name, events=events, stamp=now)

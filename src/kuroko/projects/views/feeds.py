@@ -40,7 +40,6 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     body = feed_selectors.feed_ics(
         feed,
         base_url=request.build_absolute_uri("/"),
-        host=request.get_host(),
         now=now,
         today=timezone.localdate(now),
     )
