@@ -119,7 +119,8 @@ def test_person_feed_shows_own_and_assigned_work(world):
     assert str(owned["SUMMARY"]) == f"ALPHA {world.owned_task.wbs_code} Screens"
     assert owned.decoded("DTSTART") == world.owned_task.planned_start
     assert owned.decoded("DTEND") == world.owned_task.planned_finish + timedelta(days=1)
-    assert owned.decoded("SEQUENCE") == world.owned_task.version
+    fresh = Task.objects.get(pk=world.owned_task.pk)
+    assert owned.decoded("SEQUENCE") == fresh.version + fresh.dates_revision
     assert str(owned["URL"]) == f"http://testserver/projects/ALPHA/#task-{world.owned_task.pk}"
     assert "Percent complete: 0%" in str(owned["DESCRIPTION"])
     assert "LAST-MODIFIED" in owned
