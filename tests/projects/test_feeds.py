@@ -317,7 +317,7 @@ def test_page_creates_a_feed_and_shows_the_url_once(world):
     response = client.post("/accounts/feeds/", {"kind": "project", "project": "ALPHA", "name": "phone"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     page = response.content.decode()
-    assert not any("feed" in key for key in client.session.keys())
+    assert not any("feed" in key for key, _value in client.session.items())
     token = FeedToken.objects.get()
     assert (token.kind, token.project, token.name) == ("project", world.project, "phone")
     url = page.split('id="new-feed-url"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
@@ -342,7 +342,7 @@ def test_project_page_subscribe_button(world):
     assert response.status_code == 200 and 'id="new-feed-url"' in response.content.decode()
     token = FeedToken.objects.get()
     assert (token.owner, token.kind, token.project) == (world.pm, "project", world.project)
-    assert token.hint in response.content.decode() and not any("feed" in k for k in client.session.keys())
+    assert token.hint in response.content.decode() and not any("feed" in k for k, _v in client.session.items())
 
 
 def test_api_create_list_revoke(world):
