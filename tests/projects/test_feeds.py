@@ -342,7 +342,9 @@ def test_project_page_subscribe_button(world):
     assert response.status_code == 200 and 'id="new-feed-url"' in response.content.decode()
     token = FeedToken.objects.get()
     assert (token.owner, token.kind, token.project) == (world.pm, "project", world.project)
-    assert token.hint in response.content.decode() and not any("feed" in k for k, _v in client.session.items())
+    assert token.hint in response.content.decode() and not any(
+        "feed" in k for k, _v in client.session.items()
+    )
 
 
 def test_api_create_list_revoke(world):
