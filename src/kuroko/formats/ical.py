@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vDuration, vText
+from icalendar import Calendar, Event, vText
 
 PRODID = "-//Kuroko//Kuroko PMO//EN"
 REFRESH = timedelta(hours=4)  # how often subscribed clients should fetch the feed again
+REFRESH_TEXT = "PT4H"  # the same as an RFC 5545 duration, for Outlook's X-PUBLISHED-TTL
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def feed_calendar(*, name: str, events: Iterable[FeedEvent], stamp: datetime, de
     cal.add("method", "PUBLISH")
     # RFC 7986's refresh interval (its value type must be given) and Outlook's own name for it.
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vText(vDuration(REFRESH).to_ical().decode()))
+    cal.add("x-published-ttl", vText(REFRESH_TEXT))
     # X- properties have no declared type: vText makes the library escape them like SUMMARY.
     cal.add("x-wr-calname", vText(clean_text(name)))
     if description:
