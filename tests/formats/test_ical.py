@@ -124,6 +124,7 @@ def test_clean_text_keeps_ordinary_text_and_drops_control_characters():
     """Separators, Japanese and emoji stay; CR LF becomes LF; other control characters go."""
     assert clean_text("a, b; c: 設計 🎉\tx") == "a, b; c: 設計 🎉\tx"
     assert clean_text("one\r\ntwo\rthree\x00\x1b\x7f") == "one\ntwo\nthree"
+    assert clean_text("a\ud800b") == "ab"  # a lone surrogate cannot be written in UTF-8
 
 
 # Text that calendar clients must get back as typed: separators RFC 5545 escapes, line breaks, emoji,

@@ -48,12 +48,14 @@ class FeedEvent:
             raise ValueError("An event's sequence is a whole number from 0.")
 
 
-# RFC 5545 TEXT allows no control characters but TAB (and newlines, which the library escapes as \n).
-_CONTROL = {c: None for c in [*range(0, 9), *range(11, 32), 127]}
+# RFC 5545 TEXT allows no control characters but TAB (and newlines, which the library escapes as \n);
+# a lone surrogate (no character at all) cannot be written in UTF-8.
+_CONTROL = {c: None for c in [*range(0, 9), *range(11, 32), 127, *range(0xD800, 0xE000)]}
 
 
 def clean_text(text: str) -> str:
-    """Text as an iCalendar TEXT value can carry it: line breaks as LF, other control characters dropped."""
+    """Text as an iCalendar TEXT value can carry it: line breaks as LF, other control characters and lone
+    surrogates dropped."""
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
 
 
