@@ -1047,20 +1047,21 @@ CASES: list[Case] = [
     api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/correlation-groups/{group_id}",
         group_id="sim_group"),
     # --- calendar feeds: the .ics needs no login (its secret URL is the key); everyone signed in manages
-    # their own feed URLs; a project feed needs read access; only the owner or a PMO admin revokes ------
+    # their own feed URLs (the new URL answered to the POST, 200); a project feed needs read access; only
+    # the owner or a PMO admin revokes ----------------------------------------------------------------
     page((200, 200, 200, 200, 200, 200, 200), "feed_ics", "GET", "/feeds/{member_feed_secret}.ics"),
     page((404, 404, 404, 404, 404, 404, 404), "feed_ics", "GET", "/feeds/unknown-secret.ics",
          label="unknown"),
     page((200, 200, 200, 200, 200, 200, 302), "feed_tokens", "GET", "/accounts/feeds/"),
-    page((302, 302, 302, 302, 302, 302, 302), "feed_tokens", "POST", "/accounts/feeds/",
+    page((200, 200, 200, 200, 200, 200, 302), "feed_tokens", "POST", "/accounts/feeds/",
          lambda ids: {"kind": "person", "name": "phone"}, label="person"),
     # BETA is not among the member's and outsider's choices: the form is shown again with its error.
-    page((302, 302, 422, 422, 302, 422, 302), "feed_tokens", "POST", "/accounts/feeds/",
+    page((200, 200, 422, 422, 200, 422, 302), "feed_tokens", "POST", "/accounts/feeds/",
          lambda ids: {"kind": "project", "project": "BETA"}, label="project"),
     page((302, 404, 404, 302, 404, 404, 302), "feed_token_revoke", "POST",
          "/accounts/feeds/{member_feed}/revoke/"),
-    page((302, 302, 302, 302, 302, 403, 302), "project_feed_create", "POST", "/projects/ALPHA/feed/"),
-    page((302, 302, 403, 403, 302, 403, 302), "project_feed_create", "POST", "/projects/BETA/feed/"),
+    page((200, 200, 200, 200, 200, 403, 302), "project_feed_create", "POST", "/projects/ALPHA/feed/"),
+    page((200, 200, 403, 403, 200, 403, 302), "project_feed_create", "POST", "/projects/BETA/feed/"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/feeds"),
     api((201, 201, 201, 201, 201, 201, 401), "POST", "/feeds", lambda ids: {"kind": "person"},
         label="person"),

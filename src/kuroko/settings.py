@@ -182,6 +182,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("KUROKO_EMAIL_FROM", "kuroko@localhost")
+# The site's name in identifiers that must not change with the address used (calendar event UIDs).
+KUROKO_SITE_HOST = os.environ.get("KUROKO_SITE_HOST", "kuroko")
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

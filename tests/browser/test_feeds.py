@@ -38,9 +38,12 @@ def test_member_creates_fetches_and_revokes_a_feed(site: Site, world) -> None:
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(response.body()).walk("VEVENT")]
     assert any("Screens" in s for s in summaries)
 
-    # Shown once: after a reload only the hint remains.
+    # Shown once: the page's address is the plain feeds page, and a reload neither shows the URL again
+    # nor makes another one; only the hint remains.
+    expect(page).to_have_url(site.url("/accounts/feeds/"))
     page.reload()
     expect(page.locator("#new-feed-url")).to_have_count(0)
+    expect(page.locator("#feeds tbody tr")).to_have_count(1)
     row = page.locator("#feeds tbody tr").first
     expect(row).to_contain_text("phone")
     expect(row).to_contain_text(url.removesuffix(".ics")[-4:])

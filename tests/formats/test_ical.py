@@ -81,10 +81,28 @@ def test_last_modified_is_converted_to_utc():
     assert b"LAST-MODIFIED:20260401T000000Z\r\n" in data
 
 
-def test_uid_uses_the_host_without_port():
-    """The UID is task-<pk>@<host>; a port would make it change with the address used."""
-    assert task_uid(42, "pmo.example.com:8443") == "task-42@pmo.example.com"
-    assert task_uid(42, "") == "task-42@kuroko"
+# Site names of UIDs (KUROKO_SITE_HOST) and the UID they give.
+@pytest.mark.parametrize(
+    ("site", "expected"),
+    [
+        ("pmo.example.com", "task-42@pmo.example.com"),  # a host name
+        ("kuroko", "task-42@kuroko"),  # the default
+        ("", "task-42@kuroko"),  # not configured
+        ("[::1]:8000", "task-42@kuroko"),  # not a name: an IPv6 address and port
+        ("pmo.example.com:8443", "task-42@kuroko"),  # a port would change with the address used
+        ("a b", "task-42@kuroko"),  # a space
+    ],
+)
+def test_uid_uses_the_site_name(site, expected):
+    """The UID is task-<pk>@<site name>; anything but a plain name falls back to "kuroko"."""
+    assert task_uid(42, site) == expected
+
+
+def test_calendar_asks_for_a_refresh_every_four_hours():
+    """REFRESH-INTERVAL (RFC 7986, typed as a duration) and X-PUBLISHED-TTL (Outlook) say four hours."""
+    data = feed_calendar(name="x", events=[event()], stamp=STAMP)
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in data and b"X-PUBLISHED-TTL:PT4H\r\n" in data
+    assert Calendar.from_ical(data).decoded("REFRESH-INTERVAL") == timedelta(hours=4)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +124,7 @@ def test_clean_text_keeps_ordinary_text_and_drops_control_characters():
     """Separators, Japanese and emoji stay; CR LF becomes LF; other control characters go."""
     assert clean_text("a, b; c: 設計 🎉\tx") == "a, b; c: 設計 🎉\tx"
     assert clean_text("one\r\ntwo\rthree\x00\x1b\x7f") == "one\ntwo\nthree"
+    assert clean_text("a\ud800b") == "ab"  # a lone surrogate cannot be written in UTF-8
 
 
 # Text that calendar clients must get back as typed: separators RFC 5545 escapes, line breaks, emoji,

@@ -22,7 +22,8 @@ from kuroko.formats.tracker_csv import (
     status_code,
 )
 
-# A Redmine export (English UI) with the columns "All columns" gives, relations and a description.
+# A Redmine export (English UI) with the columns "All columns" gives, relations and a description. Redmine
+# writes a relation as label, delay, issue (`IssueRelation#to_s`): "Precedes (2 days) #104".
 REDMINE_EN = (
     "#,Project,Tracker,Parent task,Status,Priority,Subject,Author,Assignee,Updated,Start date,Due date,"
     "Estimated time,% Done,Created,Closed,Related issues,Description\r\n"
@@ -31,9 +32,9 @@ REDMINE_EN = (
     "102,Web,Feature,#101,In Progress,High,Screen spec,Admin,,2027-03-30 10:00,2027-04-05,2027-04-07,"
     '8.00,50,2027-03-30 10:00,,,"Two\nlines"\r\n'
     "103,Web,Feature,,New,Normal,Build,Admin,Bob Example,2027-03-30 10:00,2027-04-12,2027-04-16,"
-    '24.00,0,2027-03-30 10:00,,"Blocked by #101, Precedes #104 (2 days)",\r\n'
+    '24.00,0,2027-03-30 10:00,,"Blocked by #101, Precedes (2 days) #104",\r\n'
     "104,Web,Bug,,Closed,Low,Test,Admin,,2027-03-30 10:00,2027-04-20,2027-04-21,,,2027-03-30 10:00,"
-    '2027-04-21 18:00,"Follows #103 (2 days), Related to #101",\r\n'
+    '2027-04-21 18:00,"Follows (2 days) #103, Related to #101",\r\n'
 )
 # The same export from a Redmine in Japanese, saved in Shift_JIS (cp932) as Redmine does for "ja".
 REDMINE_JA = (
@@ -43,7 +44,7 @@ REDMINE_JA = (
     '"ブロック先 #3, 関連している #4",\r\n'
     "2,基幹,機能,1,進行中,高め,画面設計,管理者,,2027/04/05,2027/04/07,8,50,2027/03/30,,,\r\n"
     "3,基幹,機能,,新規,通常,実装,管理者,,2027/04/12,2027/04/16,24,0,2027/03/30,,"
-    '"ブロック元 #1, 次のチケットに先行 #4 (2日)",\r\n'
+    '"ブロック元 #1, 次のチケットに先行 (2日) #4",\r\n'
     "4,基幹,バグ,,終了,低め,試験,管理者,,2027/04/20,2027/04/21,,,2027/03/30,2027/04/21,,\r\n"
 )
 # A Jira Cloud export: repeated "Outward issue link (Blocks)" columns, estimates in seconds, dates as
@@ -114,6 +115,58 @@ def test_redmine_japanese_in_cp932():
     assert [(link.predecessor, link.lag) for link in tasks["4"].links] == [("3", 960)]
     assert tasks["4"].percent_complete == 100 and tasks["4"].actual_finish == date(2027, 4, 21)
     assert tasks["1"].start == date(2027, 4, 5)
+
+
+@pytest.mark.parametrize(
+    "cell, predecessor, successor, lag_days",
+    [
+        ("Precedes (1 day) #2", "1", "2", 1),  # Redmine's order: label, delay, issue; one day
+        ("Precedes (3 days) #2", "1", "2", 3),  # several days
+        ("Follows (2 days) #2", "2", "1", 2),  # the other end of the same relation
+        ("Precedes #2 (3 days)", "1", "2", 3),  # the delay after the issue, as other tools write it
+        ("Precedes (-1 days) #2", "1", "2", -1),  # a negative delay
+        ("Precedes #2", "1", "2", 0),  # no delay
+        ("Blocks #2", "1", "2", 0),  # blocks: the blocker comes first
+        ("Blocked by #2", "2", "1", 0),  # the blocked issue comes after
+        ("次のチケットに先行 (2日) #2", "1", "2", 2),  # Japanese Redmine: label_precedes, x_days
+        ("次のチケットに後続 (1日) #2", "2", "1", 1),  # label_follows, one day
+        ("ブロック先 #2", "1", "2", 0),  # label_blocks (Redmine 3.3 on)
+        ("ブロック元 #2", "2", "1", 0),  # label_blocked_by (Redmine 3.3 on)
+        ("ブロックしている #2", "1", "2", 0),  # label_blocks of older Redmine
+        ("ブロックされている #2", "2", "1", 0),  # label_blocked_by of older Redmine
+    ],
+)
+def test_redmine_relation_labels_and_delays(cell, predecessor, successor, lag_days):
+    """Every Redmine relation label, English and Japanese, with the delay before or after the issue."""
+    data = f'#,Subject,Related issues\r\n1,A,"{cell}"\r\n2,B,\r\n'.encode()
+    project = read_tracker(data)
+    links = {
+        key: [(link.predecessor, link.lag) for link in task.links] for key, task in by_key(project).items()
+    }
+    assert links[successor] == [(predecessor, lag_days * 480)], links
+    assert links[predecessor] == []
+    assert not project.warnings
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Related to #2",  # relates
+        "Duplicates #2",  # duplicates
+        "Duplicated by #2",  # duplicated by
+        "Copied to #2",  # copied to
+        "関連している #2",  # label_relates_to
+        "次のチケットと重複 #2",  # label_duplicates
+        "次のチケットが重複 #2",  # label_duplicated_by
+        "コピー先 #2",  # label_copied_to
+        "コピー元 #2",  # label_copied_from
+    ],
+)
+def test_redmine_other_relations_are_left_out_with_a_warning(cell):
+    """Relations that are not about order are read, left out, and named in one warning."""
+    project = read_tracker(f'#,Subject,Related issues\r\n1,A,"{cell}"\r\n2,B,\r\n'.encode())
+    assert all(not task.links for task in project.tasks)
+    assert len(project.warnings) == 1 and "not imported" in project.warnings[0]
 
 
 def test_jira_repeated_link_columns_and_seconds():
@@ -254,12 +307,70 @@ def test_unreadable_files_are_refused(data):
         {"date_format": "dd/mm"},  # no strptime code
         {"estimate_unit": "weeks"},  # unknown unit
         {"columns": ["Subject"]},  # not a mapping
+        {"hours_per_day": "0.001"},  # below one hour
+        {"hours_per_day": 0.5},  # below one hour, as a number
+        {"hours_per_day": 25},  # more than a day
+        {"hours_per_day": "NaN"},  # not a number
+        {"hours_per_day": "1e400"},  # far too many
+        {"hours_per_day": [8]},  # not a number at all
     ],
 )
 def test_bad_options_are_refused(options):
     """Bad options are one ImportFileError, not an exception of another kind."""
     with pytest.raises(ImportFileError):
         read_tracker(REDMINE_EN.encode(), options)
+
+
+@pytest.mark.parametrize("hours", [1, "7.5", 24])
+def test_hours_per_day_from_1_to_24(hours):
+    """The ends of the range of hours per day are accepted; days of estimates use them."""
+    data = b"#,Subject,Estimated time\r\n1,A,2\r\n"
+    task = read_tracker(data, {"estimate_unit": "days", "hours_per_day": hours}).tasks[0]
+    assert task.work == round(2 * float(hours) * 60)
+
+
+# Cells out of range: each a row error on its column, never a number the database cannot hold.
+@pytest.mark.parametrize(
+    "header, cell",
+    [
+        ("Estimated time", "1000001"),  # more than a million hours
+        ("Estimated time", "999999999"),  # far more
+        ("Estimated time", "99999999:00"),  # hours and minutes, too many hours
+        ("Start date", "0001-01-01"),  # year 1
+        ("Start date", "1899-12-31"),  # before 1900
+        ("Due date", "3000-01-01"),  # after 2999
+        ("Due date", "9999-12-31"),  # the last date Python has
+        ("Due date", "9999年12月31日"),  # the same in Japanese
+    ],
+)
+def test_out_of_range_cells_are_row_errors(header, cell):
+    """A huge estimate or a date outside 1900–2999 is refused on its row and column."""
+    data = f"#,Subject,{header}\r\n1,A,{cell}\r\n".encode()
+    for reader in (read_tracker, read_tracker_issues):
+        if reader is read_tracker_issues and header != "Due date":
+            continue  # issues have neither an estimate nor a start
+        with pytest.raises(ImportFileError) as caught:
+            reader(data)
+        assert [(e.row, e.column) for e in caught.value.errors] == [(2, header)], caught.value.errors
+
+
+def test_edges_of_the_ranges_are_read():
+    """A million hours and the years 1900 and 2999 are still read."""
+    data = b"#,Subject,Start date,Due date,Estimated time\r\n1,A,1900-01-01,2999-12-31,1000000\r\n"
+    task = read_tracker(data).tasks[0]
+    assert (task.start, task.finish, task.work) == (date(1900, 1, 1), date(2999, 12, 31), 60_000_000)
+
+
+def test_reading_leaves_the_csv_field_limit_alone():
+    """A long description is read without changing the csv module's limit for the rest of the process."""
+    import csv
+
+    before = csv.field_size_limit()
+    assert before == 128 * 1024  # the csv module's default: importing the reader did not change it
+    long = "x" * (before + 10)
+    project = read_tracker(f"#,Subject,Description\r\n1,A,{long}\r\n".encode())
+    assert project.tasks[0].notes == long
+    assert csv.field_size_limit() == before
 
 
 def test_date_forms():
@@ -360,6 +471,8 @@ CELLS = st.one_of(
             "2",
             "Blocks #1",
             "Precedes #2 (x days)",
+            "Precedes (x days) #2",
+            "Follows (1 day) #1",
             "2027-02-30",
             "100",
             "-5",

@@ -35,7 +35,7 @@ def uids(cal: Calendar) -> set[str]:
 
 
 def uid(task: Task) -> str:
-    return f"task-{task.pk}@testserver"
+    return f"task-{task.pk}@kuroko"  # the site name of UIDs (KUROKO_SITE_HOST), not the request's host
 
 
 def milestone(world, name: str = "Go-live", *, project=None, owner=None) -> Task:
@@ -119,12 +119,69 @@ def test_person_feed_shows_own_and_assigned_work(world):
     assert str(owned["SUMMARY"]) == f"ALPHA {world.owned_task.wbs_code} Screens"
     assert owned.decoded("DTSTART") == world.owned_task.planned_start
     assert owned.decoded("DTEND") == world.owned_task.planned_finish + timedelta(days=1)
-    assert owned.decoded("SEQUENCE") == world.owned_task.version
+    fresh = Task.objects.get(pk=world.owned_task.pk)
+    assert owned.decoded("SEQUENCE") == fresh.version + fresh.dates_revision
     assert str(owned["URL"]) == f"http://testserver/projects/ALPHA/#task-{world.owned_task.pk}"
     assert "Percent complete: 0%" in str(owned["DESCRIPTION"])
     assert "LAST-MODIFIED" in owned
     assert str(events[uid(gate)]["SUMMARY"]).startswith("◆ ALPHA")
     assert events[uid(gate)].decoded("DTSTART") == gate.planned_finish
+
+
+def events_of(secret: str) -> dict[str, object]:
+    return {str(e["UID"]): e for e in fetch(secret).walk("VEVENT")}
+
+
+def test_sequence_rises_when_rescheduling_moves_a_task(world):
+    """A successor moved by its predecessor (no edit of its own) gets a higher SEQUENCE and a newer
+    LAST-MODIFIED (RFC 5545 3.8.7.4); moving it back raises SEQUENCE again; a task that did not move
+    keeps its SEQUENCE."""
+    person = world.member.person
+    first = services.task_create(
+        actor=world.admin, project=world.project, data={"name": "First", "duration_minutes": 480}
+    )
+    then = services.task_create(
+        actor=world.admin,
+        project=world.project,
+        data={"name": "Then", "duration_minutes": 960, "owner": person},
+    )
+    services.dependency_create(actor=world.admin, predecessor=first, successor=then)
+    _token, secret = feed_services.feed_token_create(actor=world.member, kind="person")
+    before = events_of(secret)
+    start = before[uid(then)].decoded("DTSTART")
+    unmoved = before[uid(world.owned_task)].decoded("SEQUENCE")
+    first.refresh_from_db()
+    services.task_update(
+        actor=world.admin, task=first, data={"duration_minutes": 3 * 480}, expected_version=first.version
+    )
+    moved = events_of(secret)
+    assert moved[uid(then)].decoded("DTSTART") > start
+    assert moved[uid(then)].decoded("SEQUENCE") > before[uid(then)].decoded("SEQUENCE")
+    assert moved[uid(then)].decoded("LAST-MODIFIED") >= before[uid(then)].decoded("LAST-MODIFIED")
+    assert Task.objects.get(pk=then.pk).version == then.version  # no edit of its own
+    assert moved[uid(world.owned_task)].decoded("SEQUENCE") == unmoved
+    first.refresh_from_db()
+    services.task_update(
+        actor=world.admin, task=first, data={"duration_minutes": 480}, expected_version=first.version
+    )
+    back = events_of(secret)
+    assert back[uid(then)].decoded("DTSTART") == start
+    assert back[uid(then)].decoded("SEQUENCE") > moved[uid(then)].decoded("SEQUENCE")
+
+
+def test_uids_do_not_depend_on_the_host_asked(world, settings):
+    """UIDs use the configured site name: the same whatever Host header (an IPv6 address too) the
+    calendar client used; the feed asks clients to refresh every four hours."""
+    _token, secret = feed_services.feed_token_create(actor=world.member, kind="person")
+    settings.ALLOWED_HOSTS = ["*"]
+    by_name = Client().get(f"/feeds/{secret}.ics", HTTP_HOST="pmo.example.com")
+    by_address = Client().get(f"/feeds/{secret}.ics", HTTP_HOST="[::1]:8000")
+    assert uids(Calendar.from_ical(by_name.content)) == uids(Calendar.from_ical(by_address.content))
+    assert uid(world.owned_task) in uids(Calendar.from_ical(by_address.content))
+    settings.KUROKO_SITE_HOST = "pmo.example.com"
+    assert f"task-{world.owned_task.pk}@pmo.example.com" in uids(fetch(secret))
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in by_name.content
+    assert b"X-PUBLISHED-TTL:PT4H\r\n" in by_name.content
 
 
 def test_person_feed_keeps_to_open_projects_and_the_window(world):
@@ -174,7 +231,7 @@ def test_project_feed_extension_point_adds_events(world):
         _token, secret = feed_services.feed_token_create(
             actor=world.pm, kind="project", project=world.project
         )
-        assert "meeting-1@testserver" in uids(fetch(secret))
+        assert "meeting-1@kuroko" in uids(fetch(secret))  # the site name, as tasks have
     finally:
         feed_selectors._PROJECT_SOURCES.remove(meetings)
 
@@ -254,11 +311,13 @@ def test_person_feed_queries_do_not_grow_with_tasks(world, django_assert_max_num
 
 
 def test_page_creates_a_feed_and_shows_the_url_once(world):
-    """POST on the page makes a feed; the next page shows its URL once, the one after does not."""
+    """POST on the page makes a feed and answers with its URL, once: the secret is not kept in the
+    session, the response is not stored by caches, and the next page does not show it."""
     client = signed_in(world.member)
     response = client.post("/accounts/feeds/", {"kind": "project", "project": "ALPHA", "name": "phone"})
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert not any("feed" in key for key, _value in client.session.items())
     token = FeedToken.objects.get()
     assert (token.kind, token.project, token.name) == ("project", world.project, "phone")
     url = page.split('id="new-feed-url"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
@@ -280,9 +339,12 @@ def test_project_page_subscribe_button(world):
     client = signed_in(world.pm)
     assert "Subscribe to milestones" in client.get("/projects/ALPHA/").content.decode()
     response = client.post("/projects/ALPHA/feed/")
-    assert response.status_code == 302
+    assert response.status_code == 200 and 'id="new-feed-url"' in response.content.decode()
     token = FeedToken.objects.get()
     assert (token.owner, token.kind, token.project) == (world.pm, "project", world.project)
+    assert token.hint in response.content.decode() and not any(
+        "feed" in k for k, _v in client.session.items()
+    )
 
 
 def test_api_create_list_revoke(world):

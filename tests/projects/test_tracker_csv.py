@@ -63,7 +63,7 @@ def test_reimport_same_file_is_empty_and_changes_show(world, redmine):
     assert diff.is_empty, diff
     later = REDMINE_EN.replace("Screen spec", "Screen specification").replace(
         "104,Web,Bug,,Closed,Low,Test,Admin,,2027-03-30 10:00,2027-04-20,2027-04-21,,,2027-03-30 10:00,"
-        '2027-04-21 18:00,"Follows #103 (2 days), Related to #101",\r\n',
+        '2027-04-21 18:00,"Follows (2 days) #103, Related to #101",\r\n',
         "105,Web,Bug,,New,Low,Retest,Admin,,2027-03-30 10:00,2027-04-22,2027-04-23,,,2027-03-30 10:00,,,\r\n",
     )
     before = counts()
@@ -112,6 +112,32 @@ def test_saved_mapping(world):
         tracker_mapping_save(actor=world.member, name="Mine", options={})
 
 
+def test_saved_mapping_keeps_unmapped_fields_and_settings(world):
+    """A field set to “—” stays out when the saved mapping is used again (the same file: an empty diff);
+    hours per day and the closed statuses are saved with it."""
+    from kuroko.projects.services.tracker_csv import tracker_options
+
+    options = {
+        "tracker": "redmine",
+        "columns": {"key": "#", "name": "Subject", "description": "", "status": "Status", "closed_on": ""},
+        "date_format": "",
+        "estimate_unit": "hours",
+        "hours_per_day": "7.5",
+        "closed_statuses": ["Closed", "Rejected"],
+    }
+    project = project_import_tracker(actor=world.pm, data=REDMINE_EN.encode(), options=options, code="RM-M")
+    assert project.tasks.get(source_uid="101").notes == ""
+    tracker_mapping_save(actor=world.pm, name="No notes", options=options)
+    saved = ImportMapping.objects.get(name="No notes").options
+    assert saved["columns"]["description"] == "" and saved["columns"]["closed_on"] == ""
+    assert saved["hours_per_day"] == "7.5" and saved["closed_statuses"] == ["Closed", "Rejected"]
+    chosen = tracker_options(mapping="No notes")
+    diff = project_update_tracker(
+        actor=world.pm, project=project, data=REDMINE_EN.encode(), options=chosen, dry_run=True
+    )
+    assert diff.is_empty, diff
+
+
 # --- pages ------------------------------------------------------------------------------------------
 
 
@@ -144,6 +170,35 @@ def test_new_project_pages(world):
         {"step": "create", "token": preview.context["token"], "code": "RM-P", "name": "From Redmine"},
     )
     assert done.status_code == 302 and Project.objects.get(code="RM-P").tasks.count() == 4
+
+
+def test_page_starts_from_a_saved_mapping_as_saved(world):
+    """A mapping saved with “—” for the description and 6 hours a day comes back so on the next upload,
+    and re-importing the file through it changes nothing."""
+    client = signed_in(world.pm)
+    step = client.post("/projects/import/tracker/", {"step": "upload", "file": upload(REDMINE_EN.encode())})
+    assert step.context["mapping"]["col_description"].value() == "Description"
+    preview = client.post(
+        "/projects/import/tracker/",
+        mapping_post(
+            step, col_description="", hours_per_day="6", closed_statuses="Closed, Done", mapping_name="Mine"
+        ),
+    )
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    done = client.post(
+        "/projects/import/tracker/",
+        {"step": "create", "token": preview.context["token"], "code": "RM-S", "name": "Saved"},
+    )
+    assert done.status_code == 302
+    saved = ImportMapping.objects.get(name="Mine")
+    assert saved.options["hours_per_day"] == "6" and saved.options["closed_statuses"] == ["Closed", "Done"]
+    url = "/projects/RM-S/import/tracker/"
+    again = client.post(url, {"step": "upload", "file": upload(REDMINE_EN.encode()), "mapping": saved.pk})
+    form = again.context["mapping"]
+    assert form["col_description"].value() == "" and form["col_relations"].value() == "Related issues"
+    assert str(form["hours_per_day"].value()) == "6" and form["closed_statuses"].value() == "Closed, Done"
+    diff = client.post(url, mapping_post(again))
+    assert diff.status_code == 200 and diff.context["diff"].is_empty, diff.context["diff"]
 
 
 def test_new_project_page_shows_the_row_report(world):
@@ -193,6 +248,26 @@ def test_pages_refuse_other_roles(world):
 
 
 # --- API --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, extra",
+    [
+        ("/api/v1/imports/tracker", {"code": "BIG"}),  # a new project
+        ("/api/v1/projects/ALPHA/imports/tracker", {"dry_run": "true"}),  # an update
+        ("/api/v1/projects/ALPHA/issues/import-tracker", {"dry_run": "true"}),  # RAID issues
+    ],
+)
+def test_api_refuses_a_large_upload_from_its_size(world, monkeypatch, url, extra):
+    """An upload over the limit is refused from its size, before it is read (the limit is made small
+    here rather than sending 20 MB)."""
+    import kuroko.projects.services.import_files as import_files
+
+    monkeypatch.setattr(import_files, "MAX_IMPORT_BYTES", 100)
+    before = counts()
+    answer = signed_in(world.admin).post(url, {"file": upload(REDMINE_EN.encode()), **extra})
+    assert answer.status_code == 422 and "larger than 20 MB" in answer.content.decode()
+    assert counts() == before
 
 
 def test_api_import_update_and_row_errors(world):

@@ -66,18 +66,72 @@ def test_japanese_words_and_owner_by_name(world):
 
 
 def test_dry_run_and_unknown_words_write_nothing(world):
-    """A dry run writes nothing; an unknown status or priority is an error on its row, and nothing is
-    written."""
+    """A dry run writes nothing; an unknown priority is an error on its row, and nothing is written."""
     issues_import_tracker(actor=world.pm, project=world.project, data=REDMINE.encode(), options=None)
     assert not Issue.objects.exists()
-    bad = REDMINE.replace("In Progress,Normal", "Someday,Whenever")
+    bad = REDMINE.replace("In Progress,Normal", "In Progress,Whenever")
     with pytest.raises(ImportRefused) as caught:
         issues_import_tracker(
             actor=world.pm, project=world.project, data=bad.encode(), options=None, dry_run=False
         )
     [line] = caught.value.result.errors
-    assert line.row == 3 and "Someday" in line.errors[0] and "Whenever" in line.errors[1]
+    assert line.row == 3 and "Whenever" in line.errors[0]
     assert not Issue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "word, status",
+    [
+        ("Selected for Development", "open"),  # Jira Software's board column
+        ("Waiting for support", "open"),  # Jira Service Management
+        ("Waiting for customer", "in_progress"),  # Jira Service Management
+        ("Pending", "in_progress"),  # Jira Service Management
+        ("Escalated", "in_progress"),  # Jira Service Management
+        ("Declined", "closed"),  # Jira Service Management: rejected
+        ("保留中", "in_progress"),  # Japanese
+    ],
+)
+def test_common_jira_statuses(world, word, status):
+    """Jira's and Jira Service Management's usual statuses are read without a warning."""
+    data = REDMINE.replace("In Progress,Normal", f"{word},Normal").encode()
+    result = issues_import_tracker(
+        actor=world.pm, project=world.project, data=data, options=None, dry_run=False
+    )
+    assert Issue.objects.get(external_key="13").status == status
+    assert not [w for w in result.warnings if "status" in w]
+
+
+def test_unknown_statuses_import_as_open_with_a_warning(world):
+    """A custom status does not refuse the file: new issues are open, imported ones keep their status,
+    and each unknown word is one warning naming its rows (in the preview too)."""
+    custom = (
+        REDMINE.replace("New,Urgent", "Waiting for vendor,Urgent")
+        .replace("In Progress,Normal", "Waiting for vendor,Normal")
+        .replace("Rejected,Low", "QA sign-off,Low")
+    )
+    preview = issues_import_tracker(actor=world.pm, project=world.project, data=custom.encode(), options=None)
+    assert preview.counts == {"add": 3, "update": 0, "unchanged": 0, "error": 0}
+    unknown = [w for w in preview.warnings if "Unknown status" in w]
+    assert len(unknown) == 2
+    assert "Waiting for vendor" in unknown[0] and "2, 3" in unknown[0] and "QA sign-off" in unknown[1]
+    issues_import_tracker(
+        actor=world.pm, project=world.project, data=REDMINE.encode(), options=None, dry_run=False
+    )
+    assert Issue.objects.get(external_key="13").status == "in_progress"
+    issues_import_tracker(
+        actor=world.pm, project=world.project, data=custom.encode(), options=None, dry_run=False
+    )
+    assert Issue.objects.get(external_key="13").status == "in_progress"  # kept
+    client = signed_in(world.pm)
+    step = client.post(
+        "/projects/ALPHA/issues/import-tracker/",
+        {"step": "upload", "file": SimpleUploadedFile("i.csv", custom.encode(), content_type="text/csv")},
+    )
+    form = step.context["mapping"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(step="preview", token=step.context["token"])
+    page = client.post("/projects/ALPHA/issues/import-tracker/", data).content.decode()
+    assert "Unknown status “Waiting for vendor”" in page and 'id="import-apply"' in page
 
 
 def test_external_key_is_unique_per_project(world):
@@ -128,7 +182,7 @@ def test_page_and_api(world):
     assert answer.status_code == 200 and answer.json()["counts"]["update"] == 1
     bad = client.post(
         "/api/v1/projects/ALPHA/issues/import-tracker",
-        {"file": SimpleUploadedFile("r.csv", REDMINE.replace("New,Urgent", "Nope,Urgent").encode())},
+        {"file": SimpleUploadedFile("r.csv", REDMINE.replace("New,Urgent", "New,Nope").encode())},
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["row"] == 2
     assert Issue.objects.get(external_key="14").title == "Typo"

@@ -8,6 +8,7 @@ same for the life of the task so that calendar clients update events instead of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,14 +16,17 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event, vText
 
 PRODID = "-//Kuroko//Kuroko PMO//EN"
+REFRESH = timedelta(hours=4)  # how often subscribed clients should fetch the feed again
+REFRESH_TEXT = "PT4H"  # the same as an RFC 5545 duration, for Outlook's X-PUBLISHED-TTL
 
 
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
     """One all-day event: from `first_day` to `last_day` inclusive (a milestone has both on its date).
 
-    `sequence` rises with each change of the item (its row version), `last_modified` is when it last
-    changed (None when unknown); `url` links back to the item.
+    `sequence` rises with each change of the item — at least with every change of its dates, as RFC 5545
+    3.8.7.4 requires — and never goes down; `last_modified` is when it last changed (None when unknown);
+    `url` links back to the item.
     """
 
     uid: str
@@ -44,18 +48,26 @@ class FeedEvent:
             raise ValueError("An event's sequence is a whole number from 0.")
 
 
-# RFC 5545 TEXT allows no control characters but TAB (and newlines, which the library escapes as \n).
-_CONTROL = {c: None for c in [*range(0, 9), *range(11, 32), 127]}
+# RFC 5545 TEXT allows no control characters but TAB (and newlines, which the library escapes as \n);
+# a lone surrogate (no character at all) cannot be written in UTF-8.
+_CONTROL = {c: None for c in [*range(0, 9), *range(11, 32), 127, *range(0xD800, 0xE000)]}
 
 
 def clean_text(text: str) -> str:
-    """Text as an iCalendar TEXT value can carry it: line breaks as LF, other control characters dropped."""
+    """Text as an iCalendar TEXT value can carry it: line breaks as LF, other control characters and lone
+    surrogates dropped."""
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
 
 
-def task_uid(pk: int, host: str) -> str:
-    """The stable UID of a task's event: `task-<pk>@<host>` (the host without its port)."""
-    return f"task-{pk}@{host.split(':', 1)[0] or 'kuroko'}"
+_SITE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def task_uid(pk: int, site: str) -> str:
+    """The stable UID of a task's event: `task-<pk>@<site>`, where `site` is the configured name of the
+    Kuroko site (a host name such as pmo.example.com), never the address a request came in by — that
+    changes with the Host header, and an IPv6 address or a port is no name. Anything but a plain name
+    gives "kuroko"."""
+    return f"task-{pk}@{site if _SITE.fullmatch(site) else 'kuroko'}"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -74,6 +86,9 @@ def feed_calendar(*, name: str, events: Iterable[FeedEvent], stamp: datetime, de
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
+    # RFC 7986's refresh interval (its value type must be given) and Outlook's own name for it.
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vText(REFRESH_TEXT))
     # X- properties have no declared type: vText makes the library escape them like SUMMARY.
     cal.add("x-wr-calname", vText(clean_text(name)))
     if description:

@@ -32,8 +32,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -69,7 +71,9 @@ ESTIMATE_UNITS = ("hours", "seconds", "minutes", "days")
 MAX_ROWS = 50_000
 MAX_KEY = 40  # Task.source_uid
 MAX_NAME = 255
-csv.field_size_limit(10 * 1024 * 1024)
+MAX_FIELD = 10 * 1024 * 1024  # characters of one cell (a long description)
+MAX_ESTIMATE_HOURS = 1_000_000  # far beyond any issue; keeps minutes well inside a database integer
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def gettext_noop(message: str) -> str:
@@ -137,10 +141,32 @@ DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 DEFAULT_UNITS = {"redmine": "hours", "jira": "seconds", "backlog": "hours"}
 
-# Status words (after NFKC and case folding) and what they mean.
+# Status words (after NFKC and case folding) and what they mean: Redmine's and Backlog's defaults, Jira
+# Software's and Jira Service Management's, in English and Japanese. A status not listed here is a custom
+# one; the RAID import takes it as open and says so.
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        ("new", "open", "to do", "todo", "backlog", "reopened", "新規", "未対応", "オープン", "未着手"),
+        (
+            "new",
+            "open",
+            "to do",
+            "todo",
+            "backlog",
+            "reopened",
+            "selected for development",
+            "ready for development",
+            "waiting for support",
+            "waiting for approval",
+            "awaiting approval",
+            "新規",
+            "未対応",
+            "オープン",
+            "未着手",
+            "再オープン",
+            "開発対象として選択済み",
+            "サポート待ち",
+            "承認待ち",
+        ),
         "open",
     ),
     **dict.fromkeys(
@@ -149,26 +175,61 @@ STATUS_WORDS: dict[str, str] = {
             "assigned",
             "feedback",
             "in review",
+            "under review",
+            "review",
+            "code review",
+            "in development",
+            "in testing",
+            "testing",
+            "in qa",
+            "pending",
+            "on hold",
+            "blocked",
+            "waiting for customer",
+            "escalated",
+            "work in progress",
             "進行中",
             "処理中",
             "対応中",
             "作業中",
             "フィードバック",
             "レビュー中",
+            "テスト中",
+            "保留",
+            "保留中",
+            "顧客対応待ち",
+            "エスカレーション済み",
         ),
         "in_progress",
     ),
-    **dict.fromkeys(("resolved", "解決", "解決済み", "処理済み"), "resolved"),
-    **dict.fromkeys(("closed", "done", "終了", "完了", "クローズ", "クローズ済み"), "closed"),
-    **dict.fromkeys(("rejected", "却下", "won't do", "won't fix", "cancelled", "canceled"), "rejected"),
+    **dict.fromkeys(("resolved", "fixed", "解決", "解決済み", "処理済み", "対応済み"), "resolved"),
+    **dict.fromkeys(("closed", "done", "completed", "終了", "完了", "クローズ", "クローズ済み"), "closed"),
+    **dict.fromkeys(
+        (
+            "rejected",
+            "declined",
+            "won't do",
+            "won't fix",
+            "cancelled",
+            "canceled",
+            "却下",
+            "キャンセル",
+            "キャンセル済み",
+        ),
+        "rejected",
+    ),
 }
 CLOSED_WORDS = frozenset(
     (
         "closed",
         "done",
+        "completed",
         "rejected",
+        "declined",
         "cancelled",
         "canceled",
+        "キャンセル",
+        "キャンセル済み",
         "終了",
         "完了",
         "却下",
@@ -190,10 +251,11 @@ SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(("critical", "blocker", "致命的", "緊急"), "critical"),
 }
 
-# Redmine's relation labels (English and Japanese) and what they become.
+# Redmine's relation labels (English and Japanese: `label_blocks` … of config/locales/ja.yml, as
+# Redmine 3.3 on and earlier versions word them) and what they become.
 RELATION_WORDS: dict[str, str] = {
-    **dict.fromkeys(("blocks", "ブロック先"), "blocks"),
-    **dict.fromkeys(("blocked by", "ブロック元"), "blocked_by"),
+    **dict.fromkeys(("blocks", "ブロック先", "ブロックしている"), "blocks"),
+    **dict.fromkeys(("blocked by", "ブロック元", "ブロックされている"), "blocked_by"),
     **dict.fromkeys(("precedes", "次のチケットに先行", "先行"), "precedes"),
     **dict.fromkeys(("follows", "次のチケットに後続", "後続"), "follows"),
     **dict.fromkeys(
@@ -207,6 +269,7 @@ RELATION_WORDS: dict[str, str] = {
             "copied from",
             "関連している",
             "次のチケットと重複",
+            "次のチケットが重複",
             "次のチケットに重複されている",
             "重複",
             "重複元",
@@ -217,8 +280,11 @@ RELATION_WORDS: dict[str, str] = {
     ),
 }
 
+# Redmine writes label, delay, issue (`IssueRelation#to_s`): "Precedes (2 days) #12", "次のチケットに先行
+# (2日) #12"; the delay after the issue ("Precedes #12 (2 days)") is read too.
 _RELATION = re.compile(
-    r"^(?P<label>.*?)\s*#?(?P<key>[A-Za-z][A-Za-z0-9_]*-\d+|\d+)\s*(?:\((?P<lag>[^)]*)\))?$"
+    r"^(?P<label>[^(]*?)\s*(?:\((?P<lag>[^)]*)\)\s*)?#?(?P<key>[A-Za-z][A-Za-z0-9_]*-\d+|\d+)"
+    r"\s*(?:\((?P<lag_after>[^)]*)\))?$"
 )
 _LAG = re.compile(r"^(?P<n>[+-]?\d+)\s*(?:days?|日|d)?$", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[\sT])")
@@ -290,6 +356,33 @@ def _identity(message: str) -> str:
     return message
 
 
+_limit_lock = threading.Lock()
+_limit_users = 0
+_limit_before = 0
+
+
+@contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read cells up to MAX_FIELD characters while a file is read.
+
+    The limit is the csv module's, for the whole process: it is raised while at least one tracker file is
+    being read (counted under a lock, for threads) and put back when the last one is done, so that other
+    code reading CSV keeps the default.
+    """
+    global _limit_users, _limit_before
+    with _limit_lock:
+        if _limit_users == 0:
+            _limit_before = csv.field_size_limit(max(MAX_FIELD, csv.field_size_limit()))
+        _limit_users += 1
+    try:
+        yield
+    finally:
+        with _limit_lock:
+            _limit_users -= 1
+            if _limit_users == 0:
+                csv.field_size_limit(_limit_before)
+
+
 def read_table(data: bytes, *, translate: Translate | None = None) -> TrackerFile:
     """Decode and split the file into its header and rows. Raises ImportFileError for a file that is not
     text, is empty or has more than MAX_ROWS rows."""
@@ -319,19 +412,20 @@ def read_table(data: bytes, *, translate: Translate | None = None) -> TrackerFil
     rows: list[tuple[int, tuple[str, ...]]] = []
     number = 0
     try:
-        for cells in reader:
-            number += 1
-            if header is None:
+        with _long_fields():
+            for cells in reader:
+                number += 1
+                if header is None:
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    header = tuple(cell.strip() for cell in cells)
+                    continue
                 if not any(cell.strip() for cell in cells):
                     continue
-                header = tuple(cell.strip() for cell in cells)
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                message = t(gettext_noop("At most %(count)d rows can be imported from one file."))
-                raise ImportFileError([RowError(None, "", message % {"count": MAX_ROWS})])
-            rows.append((number, tuple(cells)))
+                if len(rows) >= MAX_ROWS:
+                    message = t(gettext_noop("At most %(count)d rows can be imported from one file."))
+                    raise ImportFileError([RowError(None, "", message % {"count": MAX_ROWS})])
+                rows.append((number, tuple(cells)))
     except csv.Error as exc:
         message = t(gettext_noop("The CSV cannot be read: %(error)s"))
         raise ImportFileError([RowError(number or None, "", message % {"error": exc})]) from None
@@ -453,8 +547,9 @@ def _options(header: Sequence[str], options: Mapping[str, Any] | None, t: Transl
         bad(gettext_noop("Unknown estimate unit %(unit)s."), unit=unit)
         unit = "hours"
     try:
-        hours = Decimal(str(given.get("hours_per_day") or 8))
-        if not (0 < hours <= 24):
+        per_day = given.get("hours_per_day")
+        hours = Decimal(8) if per_day is None or per_day == "" else Decimal(str(per_day))
+        if not (1 <= hours <= 24):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         bad(gettext_noop("Hours per day must be a number from 1 to 24."))
@@ -504,6 +599,15 @@ class _Row:
         found = parse_date(text, hint)
         if found is None:
             self.error(name, gettext_noop("“%(value)s” is not a date such as 2026-04-01."), value=text[:40])
+        elif not FIRST_YEAR <= found.year <= LAST_YEAR:
+            self.error(
+                name,
+                gettext_noop("“%(value)s” is outside the years %(first)d to %(last)d."),
+                value=text[:40],
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+            return None
         return found
 
 
@@ -543,25 +647,31 @@ def _number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+_TOO_MANY_MINUTES = Decimal(MAX_ESTIMATE_HOURS * 60 + 1)
+
+
 def _minutes(text: str, unit: str, per_day: int) -> int | None:
-    """An estimate in minutes (None if unreadable); "8:30" is hours and minutes."""
+    """An estimate in minutes (None if unreadable); "8:30" is hours and minutes. An estimate above
+    MAX_ESTIMATE_HOURS comes back as one minute more than that (never as a huge number), for the caller
+    to refuse."""
     value = unicodedata.normalize("NFKC", text).strip()
     match = _HOURS.match(value)
     if match:
-        return int(match.group(1)) * 60 + int(match.group(2))
-    if value.casefold().endswith("h"):
-        value, unit = value[:-1], "hours"
-    number = _number(value)
-    if number is None or number < 0 or number > 10**9:
-        return None
+        number, unit = Decimal(match.group(1)) + Decimal(match.group(2)) / 60, "hours"
+    else:
+        if value.casefold().endswith("h"):
+            value, unit = value[:-1], "hours"
+        found = _number(value)
+        if found is None or found < 0:
+            return None
+        number = found
     factors = {
         "hours": Decimal(60),
         "seconds": Decimal(1) / 60,
         "minutes": Decimal(1),
         "days": Decimal(per_day),
     }
-    factor = factors[unit]
-    return round(number * factor)
+    return round(min(number * factors[unit], _TOO_MANY_MINUTES))
 
 
 def _index(header: Sequence[str], columns: Mapping[str, str]) -> dict[str, list[int]]:
@@ -664,6 +774,13 @@ def read_tracker(
             work = _minutes(text, opts.unit, opts.per_day)
             if work is None:
                 row.error("estimate", gettext_noop("“%(value)s” is not an estimate."), value=text[:20])
+            elif work > MAX_ESTIMATE_HOURS * 60:
+                row.error(
+                    "estimate",
+                    gettext_noop("An estimate is at most %(count)s hours."),
+                    count=f"{MAX_ESTIMATE_HOURS:,}",
+                )
+                work = None
         parent_text = row.get("parent")
         parent = _key_of(parent_text, ids) if parent_text else None
         if parent_text and parent is None:
@@ -799,7 +916,7 @@ def _relations(
             if not part:
                 continue
             match = _RELATION.match(unicodedata.normalize("NFKC", part))
-            if match is None:
+            if match is None or (match.group("lag") and match.group("lag_after")):
                 row.error(
                     "relations",
                     gettext_noop("“%(value)s” is not a relation such as “Blocks #12”."),
@@ -812,13 +929,14 @@ def _relations(
                 ignored.add(label or "?")
                 continue
             lag = 0
-            if match.group("lag"):
-                lag_match = _LAG.match(match.group("lag").strip())
+            delay = match.group("lag") or match.group("lag_after")
+            if delay:
+                lag_match = _LAG.match(delay.strip())
                 if lag_match is None:
                     row.error(
                         "relations",
                         gettext_noop("“%(value)s” is not a delay in days."),
-                        value=match.group("lag")[:20],
+                        value=delay[:20],
                     )
                     continue
                 lag = int(lag_match.group("n")) * opts.per_day

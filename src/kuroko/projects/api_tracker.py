@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from kuroko.projects import selectors, services
 from kuroko.projects.api import ImportDiffOut, ProjectOut
+from kuroko.projects.services.import_files import read_upload
 from kuroko.projects.services.tracker_csv import TrackerFileRefused, tracker_options
 
 router = Router(tags=["projects"])
@@ -63,7 +64,7 @@ def import_tracker(
     chosen = tracker_options(options=options, mapping=mapping)
     try:
         project = services.project_import_tracker(
-            actor=request.user, data=file.read(), options=chosen, code=code, name=name or code
+            actor=request.user, data=read_upload(file), options=chosen, code=code, name=name or code
         )
     except TrackerFileRefused as exc:
         return problems(exc)
@@ -85,7 +86,7 @@ def update_from_tracker(
     chosen = tracker_options(options=options, mapping=mapping)
     try:
         return services.project_update_tracker(
-            actor=request.user, project=project, data=file.read(), options=chosen, dry_run=dry_run
+            actor=request.user, project=project, data=read_upload(file), options=chosen, dry_run=dry_run
         )
     except TrackerFileRefused as exc:
         return problems(exc)

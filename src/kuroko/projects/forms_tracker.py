@@ -3,6 +3,7 @@ from the file's header) and the new project's code and name."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -94,6 +95,24 @@ class TrackerMappingForm(_Form):
         ),
     )
     estimate_unit = forms.ChoiceField(label=_("Estimates are in"), choices=UNIT_CHOICES)
+    hours_per_day = forms.DecimalField(
+        label=_("Hours per day"),
+        min_value=1,
+        max_value=24,
+        max_digits=4,
+        decimal_places=2,
+        required=False,
+        initial=8,
+        help_text=_("For estimates in days and the delays of Redmine relations; empty: 8."),
+    )
+    closed_statuses = forms.CharField(
+        label=_("Statuses that mean done"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Separated by commas. Left empty: Closed, Done, Rejected, 終了, 完了, 却下 and the like."
+        ),
+    )
     mapping_name = forms.CharField(
         label=_("Save this mapping as"),
         max_length=100,
@@ -103,6 +122,8 @@ class TrackerMappingForm(_Form):
 
     def __init__(self, *args: Any, header: tuple[str, ...], fields: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "percent_complete" not in fields:  # RAID issues: no progress, no estimates or delays
+            del self.fields["hours_per_day"], self.fields["closed_statuses"]
         choices = [("", "—")] + [(h, h) for h in dict.fromkeys(h for h in header if h)]
         self.column_names = list(fields)
         for name, label in fields.items():
@@ -114,23 +135,40 @@ class TrackerMappingForm(_Form):
 
     @property
     def other_fields(self) -> list[Any]:
-        return [self[name] for name in ("tracker", "date_format", "estimate_unit", "mapping_name")]
+        names = (
+            "tracker",
+            "date_format",
+            "estimate_unit",
+            "hours_per_day",
+            "closed_statuses",
+            "mapping_name",
+        )
+        return [self[name] for name in names if name in self.fields]
 
     @classmethod
     def initial_from(cls, options: dict[str, Any]) -> dict[str, Any]:
         initial = {k: options.get(k, "") for k in ("tracker", "date_format", "estimate_unit")}
+        initial["hours_per_day"] = options.get("hours_per_day") or 8
+        closed = options.get("closed_statuses")
+        initial["closed_statuses"] = ", ".join(str(w) for w in closed) if isinstance(closed, list) else ""
         for name, header in dict(options.get("columns") or {}).items():
             initial[f"col_{name}"] = header
         return initial
 
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
+        options: dict[str, Any] = {
             "tracker": data["tracker"],
             "columns": {name: data.get(f"col_{name}") or "" for name in self.column_names},
             "date_format": data.get("date_format") or "",
             "estimate_unit": data["estimate_unit"],
         }
+        if data.get("hours_per_day") is not None:
+            options["hours_per_day"] = format(data["hours_per_day"].normalize(), "f")  # JSON: the session
+        words = [w.strip() for w in re.split(r"[,、\n]", data.get("closed_statuses") or "") if w.strip()]
+        if words:
+            options["closed_statuses"] = words
+        return options
 
 
 class TrackerCreateForm(_Form):

@@ -409,10 +409,21 @@ class Task(PlannedDatesMixin, Versioned):
     # without summing entries.
     actual_work_minutes = models.PositiveIntegerField(_("actual work (minutes)"), default=0, editable=False)
     level_start = models.DateTimeField(_("levelled start"), null=True, blank=True, editable=False)
+    # How many times and when scheduling last moved the planned dates (without an edit of the task, so
+    # without a new version): calendar feeds raise an event's SEQUENCE and LAST-MODIFIED by them.
+    dates_revision = models.PositiveIntegerField(_("dates revision"), default=0, editable=False)
+    dates_changed_at = models.DateTimeField(_("dates changed at"), null=True, blank=True, editable=False)
     # The planned dates are the scheduled ones, written by the engine; what people typed is kept as the
     # constraint fields.
     history = HistoricalRecords(
-        excluded_fields=[*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish", "actual_work_minutes"]
+        excluded_fields=[
+            *COMPUTED_SCHEDULE_FIELDS,
+            "planned_start",
+            "planned_finish",
+            "actual_work_minutes",
+            "dates_revision",
+            "dates_changed_at",
+        ]
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from kuroko.projects import selectors as project_selectors
 from kuroko.projects.api_tracker import TrackerProblemOut, problems
+from kuroko.projects.services.import_files import read_upload
 from kuroko.projects.services.tracker_csv import TrackerFileRefused, tracker_options
 from kuroko.raid.api_registers_excel import ImportRowOut, _rows
 from kuroko.raid.services.registers_excel import ImportRefused
@@ -52,7 +53,7 @@ def import_issues_tracker(
     chosen = tracker_options(options=options, mapping=mapping)
     try:
         result = issues_import_tracker(
-            actor=request.user, project=project, data=file.read(), options=chosen, dry_run=dry_run
+            actor=request.user, project=project, data=read_upload(file), options=chosen, dry_run=dry_run
         )
     except TrackerFileRefused as exc:
         return problems(exc)

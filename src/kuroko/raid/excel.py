@@ -25,6 +25,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kuroko.formats.tabular import keep_text
+
 MAX_BYTES = 5 * 1024 * 1024
 """The largest workbook accepted (5 MB: thousands of rows; a register is far smaller)."""
 MAX_ROWS = 5000
@@ -120,11 +122,9 @@ def export_rows(spec: Sequence[Column], items: Iterable[Any], *, sheet: str = "S
             value = column.write(item)
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                # openpyxl stores text starting with "=" as a formula: a title like =HYPERLINK(…) typed by
-                # anyone who may raise a risk would run in everyone's export. Keep it text.
-                cell.data_type = "s"
+            # A title like =HYPERLINK(…) typed by anyone who may raise a risk must not run in everyone's
+            # export: text stays text.
+            cell = keep_text(WriteOnlyCell(ws, value=value))
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif column.number_format and isinstance(value, int | float):

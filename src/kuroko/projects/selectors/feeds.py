@@ -40,7 +40,7 @@ class FeedContext:
 
     owner: Any
     base_url: str  # scheme and host, no trailing slash: "https://pmo.example.com"
-    host: str  # the host part of UIDs
+    host: str  # the site name after "@" in UIDs (KUROKO_SITE_HOST), not the request's host
     today: date
 
 
@@ -120,8 +120,8 @@ def task_events(tasks: QuerySet[Task], context: FeedContext) -> list[FeedEvent]:
         .order_by("planned_start", "project__code", "row")
         .values_list(
             "pk", "kind", "name", "wbs_code", "planned_start", "planned_finish", "percent_complete",
-            "version", "last_changed", "project_id", "project__code", "project__name", "owner_id",
-            "owner__family_name", "owner__given_name",
+            "version", "dates_revision", "last_changed", "dates_changed_at", "project_id", "project__code",
+            "project__name", "owner_id", "owner__family_name", "owner__given_name",
         )
     )  # fmt: skip
     project_line, wbs_line = _("Project: %(code)s %(name)s"), _("WBS: %(wbs)s")
@@ -130,8 +130,8 @@ def task_events(tasks: QuerySet[Task], context: FeedContext) -> list[FeedEvent]:
     links: dict[int, str] = {}
     owners: dict[int | None, str] = {None: "—"}
     events = []
-    for (pk, kind, name, wbs, start, finish, percent, version, changed, project_id, code, project_name,
-         owner_id, family, given) in rows:  # fmt: skip
+    for (pk, kind, name, wbs, start, finish, percent, version, revision, changed, moved, project_id, code,
+         project_name, owner_id, family, given) in rows:  # fmt: skip
         first, last = start or finish, finish or start
         if first is None or last is None:
             continue  # nothing to put on a calendar
@@ -160,8 +160,13 @@ def task_events(tasks: QuerySet[Task], context: FeedContext) -> list[FeedEvent]:
                 last_day=last,
                 description="\n".join(lines),
                 url=url,
-                sequence=version,
-                last_modified=changed,
+                # SEQUENCE must rise with every change of DTSTART/DTEND (RFC 5545 3.8.7.4) and never go
+                # down. Edits bump the version; rescheduling moves dates without an edit and bumps
+                # dates_revision instead. Both counters only grow, so their sum only grows, and it grows
+                # with every change of either — also when dates move back to where they were, which a
+                # value computed from the dates alone could not tell from no change.
+                sequence=version + revision,
+                last_modified=max((t for t in (changed, moved) if t is not None), default=None),
                 categories=categories[milestone],
             )
         )
@@ -185,8 +190,9 @@ def feed_events(token: FeedToken, context: FeedContext) -> tuple[str, list[FeedE
     return name, events
 
 
-def feed_ics(token: FeedToken, *, base_url: str, host: str, now: datetime, today: date) -> bytes:
-    """The feed as iCalendar bytes."""
-    context = FeedContext(owner=token.owner, base_url=base_url.rstrip("/"), host=host, today=today)
+def feed_ics(token: FeedToken, *, base_url: str, now: datetime, today: date) -> bytes:
+    """The feed as iCalendar bytes; event UIDs carry the configured site name (KUROKO_SITE_HOST)."""
+    site = str(getattr(settings, "KUROKO_SITE_HOST", "") or "kuroko")
+    context = FeedContext(owner=token.owner, base_url=base_url.rstrip("/"), host=site, today=today)
     name, events = feed_events(token, context)
     return feed_calendar(name=name, events=events, stamp=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kuroko.core.services import bulk_set
@@ -30,6 +31,7 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
     # The engine works in naive local time (as MS Project does); the database stores aware instants.
     _aware = aware
     changed: list[Task] = []
+    moved: list[int] = []  # tasks whose planned dates the schedule moved
     # The planned dates shown in the WBS are the scheduled ones (typed dates became constraints).
     fields = (*COMPUTED_SCHEDULE_FIELDS, "planned_start", "planned_finish")
     for key, dates in result.tasks.items():
@@ -50,11 +52,19 @@ def project_reschedule(project: Project, *, today: date | None = None) -> Schedu
             dates.finish.date(),
         )
         if tuple(getattr(row, name) for name in fields) != values:
+            if (row.planned_start, row.planned_finish) != values[-2:]:
+                moved.append(row.pk)
             for name, value in zip(fields, values, strict=True):
                 setattr(row, name, value)
             changed.append(row)
     if changed:
         bulk_set(changed, fields)
+    # Calendar feeds must show a moved task as changed (a higher SEQUENCE) though nobody edited it.
+    now = timezone.now()
+    for first in range(0, len(moved), 500):
+        Task.objects.filter(pk__in=moved[first : first + 500]).update(
+            dates_revision=F("dates_revision") + 1, dates_changed_at=now
+        )
     start, finish = _aware(result.project_start), _aware(result.project_finish)
     if (project.scheduled_start, project.scheduled_finish) != (start, finish):
         Project.objects.filter(pk=project.pk).update(scheduled_start=start, scheduled_finish=finish)

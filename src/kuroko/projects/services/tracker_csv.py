@@ -90,16 +90,26 @@ def project_update_tracker(
 @transaction.atomic
 def tracker_mapping_save(*, actor: Any, name: str, options: Mapping[str, Any]) -> ImportMapping:
     """Save the named tracker CSV mapping, replacing the saver's own (or, for the PMO, any) mapping of that
-    name; a name another user's mapping has is refused (see `import_mapping_save`)."""
+    name; a name another user's mapping has is refused (see `import_mapping_save`).
+
+    A field mapped to no column is kept as "" (“—”), so that using the mapping again leaves it out rather
+    than taking the tracker's usual column for it; fields the mapping does not name at all (a mapping
+    saved on the RAID page has no parent column) are detected from each file's header.
+    """
     from kuroko.projects.selectors.import_mappings import can_delete_mapping
     from kuroko.projects.services.excel_wbs import import_mapping_save
 
-    clean = {
+    clean: dict[str, Any] = {
         "tracker": str(options.get("tracker") or ""),
-        "columns": {str(k): str(v) for k, v in dict(options.get("columns") or {}).items() if v},
+        "columns": {str(k): str(v or "") for k, v in dict(options.get("columns") or {}).items()},
         "date_format": str(options.get("date_format") or ""),
         "estimate_unit": str(options.get("estimate_unit") or ""),
     }
+    if options.get("hours_per_day") not in (None, ""):
+        clean["hours_per_day"] = str(options["hours_per_day"])
+    closed = options.get("closed_statuses")
+    if isinstance(closed, list | tuple) and closed:
+        clean["closed_statuses"] = [str(word) for word in closed]
     kind = ImportMapping.Kind.TRACKER_CSV
     existing = ImportMapping.objects.filter(kind=kind, name=(name or "").strip()).first()
     if existing is not None and not can_delete_mapping(actor, existing):

@@ -20,9 +20,6 @@ from kuroko.projects.models import FeedToken
 from kuroko.projects.selectors import feeds as feed_selectors
 from kuroko.projects.services import feeds as feed_services
 
-# The new URL waits here for the next page view, which shows it once.
-SESSION_KEY = "new_feed_url"
-
 
 def feed_url(request: HttpRequest, secret: str) -> str:
     """The absolute URL of a feed, as calendar clients need it."""
@@ -40,7 +37,6 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     body = feed_selectors.feed_ics(
         feed,
         base_url=request.build_absolute_uri("/"),
-        host=request.get_host(),
         now=now,
         today=timezone.localdate(now),
     )
@@ -51,10 +47,29 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _page(request: HttpRequest, form: FeedTokenForm, new: dict[str, object] | None = None) -> HttpResponse:
+    response = render(
+        request,
+        "projects/feed_tokens.html",
+        {
+            "form": form,
+            "tokens": feed_selectors.feed_tokens(request.user),
+            "new": new,
+            "has_person": getattr(request.user, "person", None) is not None,
+        },
+        status=422 if form.errors else 200,
+    )
+    if new is not None:
+        response["Cache-Control"] = "no-store"  # the secret URL stays out of every cache
+    return response
+
+
 def _created(request: HttpRequest, token: FeedToken, secret: str) -> HttpResponse:
-    # Shown once on the next page, then only the hash remains.
-    request.session[SESSION_KEY] = {"url": feed_url(request, secret), "pk": token.pk}
-    return redirect(reverse("feed_tokens") + "#new-feed")
+    """The feed page with the new URL, answered to the POST that made it: shown this once and kept
+    nowhere (not in the session, not in a cache); only its hash remains."""
+    new = {"url": feed_url(request, secret), "pk": token.pk}
+    projects = feed_selectors.feed_projects(request.user)
+    return _page(request, FeedTokenForm(projects=projects), new)
 
 
 @login_required
@@ -73,18 +88,7 @@ def feed_tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return _created(request, token, secret)
-    new = request.session.pop(SESSION_KEY, None)
-    return render(
-        request,
-        "projects/feed_tokens.html",
-        {
-            "form": form,
-            "tokens": feed_selectors.feed_tokens(request.user),
-            "new": new,
-            "has_person": getattr(request.user, "person", None) is not None,
-        },
-        status=422 if form.errors else 200,
-    )
+    return _page(request, form)
 
 
 @login_required

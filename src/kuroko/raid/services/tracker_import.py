@@ -4,8 +4,10 @@ Each row is an issue keyed by its tracker number or key (`Issue.external_key`): 
 through `issue_create` (numbered, with its history), a known key updates its title, description, status,
 priority, severity, owner and due date through `issue_update`, so the register's own rules apply (a
 resolved or closed issue needs its resolution: the import writes "Resolved in the tracker (#12)." when the
-issue has none). Status and priority words are read in English and Japanese; an unknown word is an error
-on its row. Every row is tried; if any is refused nothing is written, and a dry run writes nothing either.
+issue has none). Status and priority words are read in English and Japanese (`STATUS_WORDS`). A status
+the import does not know (a tracker's own workflow step) makes a new issue open and leaves an imported one
+as it is, with one warning per word; an unknown priority or severity is an error on its row. Every row is
+tried; if any is refused nothing is written, and a dry run writes nothing either.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ def _values(
     item: Issue | None,
     people: tuple[dict[str, Person], dict[str, Person]],
     unknown_owners: set[str],
+    unknown_statuses: dict[str, list[int]],
 ) -> tuple[dict[str, Any], list[str]]:
     """The issue's fields from the row, and the row's errors (unknown words)."""
     errors: list[str] = []
@@ -90,10 +93,9 @@ def _values(
         values["description"] = row.description
     status = status_code(row.status)
     if status is None:
-        errors.append(
-            _("Unknown status “%(value)s”: use New, In Progress, Resolved, Closed or Rejected.")
-            % {"value": row.status}
-        )
+        unknown_statuses.setdefault(" ".join(row.status.split()), []).append(row.row)
+        if item is None:
+            values["status"] = IssueStatus.OPEN
     elif status:
         values["status"] = STATUS[status]
         resolved = values["status"] in (IssueStatus.RESOLVED, IssueStatus.CLOSED)
@@ -162,11 +164,12 @@ def issues_import_tracker(
     }
     people = _people()
     unknown_owners: set[str] = set()
+    unknown_statuses: dict[str, list[int]] = {}
     lines: list[ImportLine] = []
     for row in rows:
         item = existing.get(row.key)
         line = ImportLine(row=row.row, action="add", code=item.code if item else "", title=row.title)
-        values, errors = _values(row, item, people, unknown_owners)
+        values, errors = _values(row, item, people, unknown_owners, unknown_statuses)
         if errors:
             line.action, line.errors = "error", errors
             lines.append(line)
@@ -198,7 +201,17 @@ def issues_import_tracker(
             else:
                 line.errors = list(exc.messages)
         lines.append(line)
-    warnings = []
+    warnings = [
+        _(
+            "Unknown status “%(value)s” (rows %(rows)s): new issues are imported as open, issues imported "
+            "before keep their status."
+        )
+        % {
+            "value": word,
+            "rows": ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else ""),
+        }
+        for word, numbers in unknown_statuses.items()
+    ]
     if unknown_owners:
         warnings.append(
             _("No person matches these assignees, so their issues have no owner: %(names)s.")

@@ -12,3 +12,12 @@ function kurokoCopyFeedUrl(button) {
     done();
   }
 }
+
+// The page that shows a new URL answers the POST that made it: make the browser's entry the plain feeds
+// page, so that reloading neither posts again (a second URL) nor shows the secret again.
+document.addEventListener("DOMContentLoaded", () => {
+  const shown = document.getElementById("new-feed");
+  if (shown && shown.dataset.pageUrl) {
+    window.history.replaceState(null, "", shown.dataset.pageUrl);
+  }
+});
