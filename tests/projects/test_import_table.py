@@ -191,3 +191,18 @@ def test_any_dates_import_or_are_row_errors_and_write_nothing(world, data, updat
         assert after == before
         return
     Project.objects.filter(code="HYP-NEW").delete()
+
+
+def test_a_row_with_only_a_finish_ends_on_that_day(world):
+    """A due date without a start (common in tracker exports) is where the task finishes."""
+    due = ImportedProject(
+        tasks=(
+            ImportedTask("1", "Kick-off", row=2, start=date(2027, 4, 5), finish=date(2027, 4, 5)),
+            ImportedTask("2", "Report", row=3, finish=date(2027, 4, 16)),
+        ),
+        columns=frozenset({"start", "finish"}),
+    )
+    project = project_import_table(actor=world.pmo, imported=due, code="DUE-1")
+    report = project.tasks.get(name="Report")
+    assert report.constraint_type == "FNET"
+    assert report.finish.date() == date(2027, 4, 16)

@@ -448,9 +448,20 @@ def _task(
     else:
         duration = per_day  # MS Project's "1 day?" for a task typed without a duration
     constraint, constraint_date = ConstraintType.ASAP, None
+    unlinked = not item.links or "links" not in columns
     if item.start and not same_dates and not summary:
-        if not item.links or "links" not in columns:
+        if unlinked:
             constraint, constraint_date = ConstraintType.SNET, datetime.combine(item.start, time())
+    elif (
+        item.finish
+        and not item.start
+        and not summary
+        and unlinked
+        and (row is None or item.finish != row.planned_finish)
+    ):
+        # Only a finish (a tracker's due date): "finish no earlier than", as MS Project takes a typed
+        # finish, so that the task ends on that day rather than at the project's start.
+        constraint, constraint_date = ConstraintType.FNET, datetime.combine(item.finish, time(23, 59))
     elif row is not None:
         constraint, constraint_date = ConstraintType(row.constraint_type), naive(row.constraint_date)
     percent = item.percent_complete
