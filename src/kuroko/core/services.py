@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -89,6 +90,59 @@ def api_token_revoke(*, user: Any, pk: int) -> ApiToken:
     return token
 
 
+def db_preparer(field: Any, connection: Any) -> Callable[[Any], Any]:
+    """`field.get_db_prep_save(value, connection)` as a function, with a shortcut for the values bulk
+    writes mostly hold (text, whole numbers, flags, aware instants, days): Django's general path costs
+    a few microseconds per value, which is most of writing 10,000 rows of 30 fields. Any other value
+    goes through Django's path, so the result is always the same."""
+
+    prep_save = field.get_db_prep_save
+
+    def general(value: Any) -> Any:
+        return prep_save(value, connection)
+
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field  # the value is the target's (a foreign key's own rule: "" → None)
+        if not isinstance(field, models.IntegerField | models.AutoField):
+            return general
+    methods = (type(field).get_prep_value, type(field).get_db_prep_value, type(field).get_db_prep_save)
+    if any(not m.__module__.startswith("django.") for m in methods):
+        return general  # a field of our own or a library's: its own conversion counts
+    if isinstance(field, models.DateTimeField):
+        adapt_instant = connection.ops.adapt_datetimefield_value
+
+        def instant(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is datetime and value.tzinfo is not None:
+                return adapt_instant(value)
+            return general(value)
+
+        return instant
+    if isinstance(field, models.DateField):
+        adapt_day = connection.ops.adapt_datefield_value
+
+        def day(value: Any) -> Any:
+            return None if value is None else adapt_day(value) if type(value) is date else general(value)
+
+        return day
+    exact: type | None = None
+    if isinstance(field, models.CharField | models.TextField):
+        exact = str
+    elif isinstance(field, models.BooleanField):
+        exact = bool
+    elif isinstance(field, models.IntegerField | models.AutoField):
+        exact = int
+    if exact is None:
+        return general
+    kind = exact
+
+    def plain(value: Any) -> Any:
+        return value if value is None or type(value) is kind else general(value)
+
+    return plain
+
+
 def bulk_set(objs: Iterable[models.Model], fields: Iterable[str]) -> int:
     """Write `fields` of many rows in one prepared UPDATE run once per row (executemany).
 
@@ -112,9 +166,8 @@ def bulk_set(objs: Iterable[models.Model], fields: Iterable[str]) -> int:
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
     table, key = quote(meta.db_table), quote(str(meta.pk.column if meta.pk else "id"))
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk] for obj in rows
-    ]
+    preparers = [(f.attname, db_preparer(f, connection)) for f in columns]
+    params = [[prep(getattr(obj, name)) for name, prep in preparers] + [obj.pk] for obj in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from kuroko.core.services import db_preparer
+
 
 def _columns(model: type[models.Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -54,7 +56,8 @@ def insert_with_history[M: models.Model](
         return
     connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs a lookup per use
     fields = _columns(model)
-    values = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
+    prepare = [(f, db_preparer(f, connection)) for f in fields]
+    values = [tuple(prep(f.pre_save(obj, True)) for f, prep in prepare) for obj in objs]
     _insert(model, fields, values)
     found = lookup()
     for obj in objs:
