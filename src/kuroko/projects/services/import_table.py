@@ -381,13 +381,14 @@ def _dates_in_range(imported: ImportedProject) -> tuple[list[RowError], list[dat
     errors: list[RowError] = []
     days: list[date] = []
     refused: set[str] = set()
+    fields = (
+        ("start", _("Planned start")),
+        ("finish", _("Planned finish")),
+        ("actual_start", _("Actual start")),
+        ("actual_finish", _("Actual finish")),
+    )
     for item in imported.tasks:
-        for field, column in (
-            ("start", _("Planned start")),
-            ("finish", _("Planned finish")),
-            ("actual_start", _("Actual start")),
-            ("actual_finish", _("Actual finish")),
-        ):
+        for field, column in fields:
             day = getattr(item, field)
             if day is None:
                 continue
