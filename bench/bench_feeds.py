@@ -122,7 +122,7 @@ def main() -> None:
             token = feeds.feed_for_secret(secret)
             assert token is not None
             now = timezone.now()
-            return feeds.feed_ics(token, base_url="http://testserver", host="testserver", now=now,
+            return feeds.feed_ics(token, base_url="http://testserver", now=now,
                                   today=timezone.localdate(now))  # fmt: skip
 
         return run
