@@ -49,6 +49,7 @@ def test_models_and_migrations_agree():
 
 
 @pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning")
 def test_db_preparer_gives_what_django_gives():
     """The shortcut of bulk writes prepares every kind of value exactly as `get_db_prep_save` does."""
     from datetime import UTC, date, datetime
