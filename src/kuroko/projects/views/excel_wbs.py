@@ -29,6 +29,7 @@ from kuroko.projects.selectors import import_mappings as mapping_selectors
 from kuroko.projects.services import excel_wbs as excel
 from kuroko.projects.services.imports import MAX_IMPORT_BYTES
 from kuroko.projects.uploads import discard_upload, keep_upload, load_upload
+from kuroko.projects.views.mspdi_update import report_update
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 30
@@ -287,19 +288,7 @@ def _apply(flow: _Flow, project: Project) -> HttpResponse:
         return flow.render(status=422, error=" ".join(exc.messages))
     discard_upload(request, flow.purpose)
     request.session.pop(_options_key(flow.purpose), None)
-    messages.success(
-        request,
-        _(
-            "Project %(code)s updated from the file. Tasks added: %(added)s, changed: %(changed)s, "
-            "removed: %(removed)s."
-        )
-        % {
-            "code": project.code,
-            "added": len(diff.added),
-            "changed": len(diff.changed),
-            "removed": len(diff.removed),
-        },
-    )
+    report_update(request, project, diff)
     return redirect(project)
 
 

@@ -22,6 +22,7 @@ from kuroko.projects import selectors
 from kuroko.projects.forms import UpdateImportForm
 from kuroko.projects.models import Project
 from kuroko.projects.services.import_files import import_file, mpxj_status, read_upload
+from kuroko.projects.services.imports import ImportDiff
 from kuroko.projects.uploads import discard_upload, keep_upload, load_upload, upload_options
 
 
@@ -93,6 +94,12 @@ def _apply(request: HttpRequest, project: Project) -> HttpResponse:
         return _render(request, project, form, error=" ".join(exc.messages))
     discard_upload(request, _purpose(project))
     diff = result.diff
+    report_update(request, project, diff)
+    return redirect(project)
+
+
+def report_update(request: HttpRequest, project: Project, diff: ImportDiff) -> None:
+    """The message after a project is updated from a file (any format): how many tasks changed."""
     messages.success(
         request,
         _(
@@ -106,4 +113,3 @@ def _apply(request: HttpRequest, project: Project) -> HttpResponse:
             "removed": len(diff.removed),
         },
     )
-    return redirect(project)

@@ -35,6 +35,7 @@ from kuroko.projects.forms_tracker import (
 from kuroko.projects.models import Project
 from kuroko.projects.services.tracker_csv import tracker_header, tracker_preview, tracker_read
 from kuroko.projects.uploads import discard_upload, keep_upload, load_upload
+from kuroko.projects.views.mspdi_update import report_update
 
 TEMPLATE = "projects/tracker_import.html"
 
@@ -271,18 +272,6 @@ def project_reimport_tracker(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             return page.again(exc, token, name, options)
         page.discard()
-        messages.success(
-            request,
-            _(
-                "Project %(code)s updated from the file. Tasks added: %(added)s, changed: %(changed)s, "
-                "removed: %(removed)s."
-            )
-            % {
-                "code": project.code,
-                "added": len(diff.added),
-                "changed": len(diff.changed),
-                "removed": len(diff.removed),
-            },
-        )
+        report_update(request, project, diff)
         return redirect(project)
     return page.render("upload")
