@@ -1372,21 +1372,9 @@ class WbsRow:
     summary: bool = False
 
 
-DEFAULT_ORDER = (
-    "id",
-    "wbs",
-    "name",
-    "owner",
-    "start",
-    "finish",
-    "duration",
-    "actual_start",
-    "actual_finish",
-    "progress",
-    "work",
-    "predecessors",
-    "notes",
-)
+# The clean layout: every field in FIELDS order, but the outline level and milestone flag (the WBS code
+# and a zero duration say them).
+DEFAULT_ORDER = tuple(f for f in FIELDS if f not in ("level", "milestone"))
 _WIDTHS = {
     "id": 8,
     "wbs": 10,
