@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -32,30 +31,21 @@ from kuroko.projects.models import Dependency, LevelingRun, Project, ProjectMemb
 from kuroko.projects.services import feeds as feed_services
 from kuroko.projects.services import leveling
 from tests.factories import PersonFactory, ProgramFactory, TeamFactory
+from tests.governance.matrix_audits import CASES as GOVERNANCE_AUDIT_CASES
+from tests.governance.matrix_audits import matrix_ids as governance_audit_ids
+from tests.governance.matrix_dcma import CASES as GOVERNANCE_DCMA_CASES
+from tests.governance.matrix_dcma import matrix_ids as governance_dcma_ids
+from tests.governance.matrix_gates import CASES as GOVERNANCE_GATE_CASES
+from tests.governance.matrix_gates import matrix_ids as governance_gate_ids
+from tests.governance.matrix_quality import CASES as GOVERNANCE_QUALITY_CASES
+from tests.governance.matrix_quality import matrix_ids as governance_quality_ids
+from tests.governance.matrix_templates import CASES as GOVERNANCE_TEMPLATE_CASES
+from tests.governance.matrix_templates import matrix_ids as governance_template_ids
+from tests.permission_cases import Case, api, page
 
 ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
-APPS = ("core", "people", "projects", "tracking", "raid")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One request and the status code each role in ROLES order must get."""
-
-    key: str  # URL name for HTML routes; "METHOD /api/v1/…" (OpenAPI path) for API operations
-    method: str
-    path: str  # str.format template over the ids of the `matrix` fixture
-    expect: tuple[int, int, int, int, int, int, int]
-    data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    api: bool = False
-    writes: bool | None = None  # None: writes unless GET
-    label: str = ""
-    marks: tuple[Any, ...] = field(default=())
-    json_body: bool = False  # an HTML route that takes a JSON body (the Gantt's edits)
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.path}{' ' + self.label if self.label else ''}"
+APPS = ("core", "people", "projects", "tracking", "raid", "governance")
 
 
 def _mspdi_upload() -> Any:
@@ -81,38 +71,6 @@ def _psplib_upload() -> Any:
     from tests.projects.test_import_files import SMALL_SM
 
     return SimpleUploadedFile("small.sm", SMALL_SM.encode())
-
-
-def page(expect: tuple, key: str, method: str, path: str, data: Any = None, **kw: Any) -> Case:
-    """An HTML route, keyed by its URL name."""
-    return Case(key, method, path, expect, data, api=False, **kw)
-
-
-def api(
-    expect: tuple,
-    method: str,
-    route: str,
-    data: Any = None,
-    *,
-    query: str = "",
-    label: str = "",
-    marks: tuple[Any, ...] = (),
-    writes: bool | None = None,
-    **fill: str,
-) -> Case:
-    """An API operation, keyed by its OpenAPI path; `fill` puts `matrix` ids into the path parameters."""
-    path = route.format(**{name: f"{{{value}}}" for name, value in fill.items()}) if fill else route
-    return Case(
-        f"{method} /api/v1{route}",
-        method,
-        f"/api/v1{path}{'?' + query if query else ''}",
-        expect,
-        data,
-        api=True,
-        label=label,
-        marks=marks,
-        writes=writes,
-    )
 
 
 def project_form(ids: dict[str, Any], code: str) -> dict[str, Any]:
@@ -1097,6 +1055,15 @@ CASES: list[Case] = [
                      "options": {"columns": {"wbs": "WBS", "name": "Name"}}}),
     api((204, 204, 204, 404, 404, 404, 401), "DELETE", "/import-mappings/{mapping_id}",
         mapping_id="xl_mapping"),
+    # --- governance: the hub and the portfolio's gate and health cells (everyone signed in) -----------
+    page((200, 200, 200, 200, 200, 200, 302), "governance-home", "GET", "/governance/"),
+    page((200, 200, 200, 200, 200, 200, 302), "portfolio-governance-cells", "GET",
+         "/portfolio/governance/?code=ALPHA"),
+    *GOVERNANCE_TEMPLATE_CASES,
+    *GOVERNANCE_GATE_CASES,
+    *GOVERNANCE_DCMA_CASES,
+    *GOVERNANCE_AUDIT_CASES,
+    *GOVERNANCE_QUALITY_CASES,
 ]
 # fmt: on
 
@@ -1349,6 +1316,15 @@ def matrix(world) -> dict[str, Any]:
         options={"columns": {"wbs": "WBS", "name": "Name"}},
     )
     ids["xl_mapping"] = mapping.pk
+    # Each governance part adds the rows its cases need (tests/governance/matrix_*.py).
+    for add in (
+        governance_template_ids,
+        governance_gate_ids,
+        governance_dcma_ids,
+        governance_audit_ids,
+        governance_quality_ids,
+    ):
+        ids.update(add(world, ids))
     return ids
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kuroko.projects",
     "kuroko.tracking",
     "kuroko.raid",
+    "kuroko.governance",
 ]
 
 MIDDLEWARE = [

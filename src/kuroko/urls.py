@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kuroko.core.urls")),
     path("", include("kuroko.people.urls")),
     path("", include("kuroko.tracking.urls")),
+    path("", include("kuroko.governance.urls")),
     path("", include("kuroko.raid.urls")),
     path("", include("kuroko.projects.urls")),
 ]

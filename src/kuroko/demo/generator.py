@@ -149,6 +149,14 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     from kuroko.demo import raid_simulation
 
     raid_simulation.build(seed=seed, today=day)
+    # Standards and governance: project types and templates (phases and deliverables of the demo
+    # projects), gate reviews, quality records, defects and lessons, then the audit of everything (last).
+    from kuroko.demo import governance_audits, governance_gates, governance_quality, governance_templates
+
+    governance_templates.build(seed=seed, today=day)
+    governance_gates.build(seed=seed, today=day)
+    governance_quality.build(seed=seed, today=day)
+    governance_audits.build(seed=seed, today=day)
     return DemoSummary._of(counts, entries)
 
 

@@ -56,6 +56,23 @@ class Program(Versioned):
         return self.name
 
 
+class ProjectType(models.Model):
+    """A kind of project (waterfall system integration, agile, maintenance…) whose standards — template,
+    audit rules, quality bands — the PMO sets once for every project of the kind."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("project type")
+        verbose_name_plural = _("project types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Status(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACTIVE = "active", _("Active")
@@ -139,6 +156,14 @@ class Project(PlannedDatesMixin, Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="sponsored_projects",
+    )
+    project_type = models.ForeignKey(
+        ProjectType,
+        verbose_name=_("project type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     priority = models.PositiveSmallIntegerField(

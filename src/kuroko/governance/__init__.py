@@ -1,0 +1,1 @@
+"""Standards and governance: methodology templates, phase gates, health and compliance audits, quality."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "kuroko.governance"
+    label = "governance"
+    verbose_name = _("Standards and governance")
+
+    def ready(self) -> None:
+        # Metrics and the built-in audit rules register themselves when their modules load.
+        from kuroko.governance import audit, metrics  # noqa: F401

@@ -1,0 +1,68 @@
+"""Governance models: templates, phases and gates, audit findings, quality records and lessons."""
+
+from kuroko.governance.models.audits import (
+    AuditRun,
+    AuditTrigger,
+    Finding,
+    FindingStatus,
+    HealthSnapshot,
+    RuleSetting,
+    Severity,
+)
+from kuroko.governance.models.gates import (
+    CriterionKind,
+    Deliverable,
+    DeliverableStatus,
+    GateApproval,
+    GateCriterion,
+    GateDecision,
+    GateReview,
+    GateReviewAnswer,
+    GateReviewStatus,
+    Operator,
+    Phase,
+    ResultChoice,
+)
+from kuroko.governance.models.quality import (
+    Defect,
+    DefectSeverity,
+    DefectStatus,
+    Lesson,
+    LessonCategory,
+    QualityIndicator,
+    QualityRecord,
+)
+from kuroko.governance.models.templates import ProjectTemplate, TemplateUse, TemplateVersion, VersionStatus
+
+__all__ = [
+    "AuditRun",
+    "AuditTrigger",
+    "CriterionKind",
+    "Defect",
+    "DefectSeverity",
+    "DefectStatus",
+    "Deliverable",
+    "DeliverableStatus",
+    "Finding",
+    "FindingStatus",
+    "GateApproval",
+    "GateCriterion",
+    "GateDecision",
+    "GateReview",
+    "GateReviewAnswer",
+    "GateReviewStatus",
+    "HealthSnapshot",
+    "Lesson",
+    "LessonCategory",
+    "Operator",
+    "Phase",
+    "ProjectTemplate",
+    "QualityIndicator",
+    "QualityRecord",
+    "ResultChoice",
+    "RuleSetting",
+    "Severity",
+    "TemplateUse",
+    "TemplateVersion",
+    "VersionStatus",
+]
