@@ -486,8 +486,12 @@ def dcma_assessment(
         else:
             day = timedelta(days=1)
             length = int(np.busday_count(data_date.date(), project_finish.date() + day))
-            # Negative when the baseline finish is before the forecast one (numpy counts backwards).
-            slack = int(np.busday_count(project_finish.date() + day, baseline_finish.date() + day))
+            first, last = project_finish.date(), baseline_finish.date()
+            # Working days after the forecast finish up to the baseline one; negative when it is earlier.
+            if last >= first:
+                slack = int(np.busday_count(first + day, last + day))
+            else:
+                slack = -int(np.busday_count(last + day, first + day))
         if length > 0:
             cpli = round((length + slack) / length, 3)
     checks.append(
