@@ -191,6 +191,8 @@ class DcmaReport:
     project_finish: datetime | None = None
     baseline_finish: datetime | None = None
     critical_path: CptResult | None = None
+    minutes_per_day: int = 480
+    thresholds: DcmaThresholds = field(default_factory=DcmaThresholds)
 
     def __post_init__(self) -> None:
         if tuple(c.number for c in self.checks) != tuple(range(1, 15)):
@@ -338,7 +340,7 @@ def dcma_assessment(
         if t.id not in has_succ and t.id not in no_succ_ok:
             missing.append("successor")
         if missing:
-            logic_details[t.id] = " + ".join(f"no {m}" for m in missing)
+            logic_details[t.id] = "+".join(missing)  # "predecessor", "successor" or both
     checks.append(
         _ratio_check(1, list(logic_details), len(open_tasks), thresholds.missing_logic, logic_details)
     )
@@ -532,6 +534,8 @@ def dcma_assessment(
         project_finish=project_finish,
         baseline_finish=baseline_finish,
         critical_path=cpt,
+        minutes_per_day=minutes_per_day,
+        thresholds=thresholds,
     )
 
 

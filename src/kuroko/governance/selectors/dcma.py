@@ -26,6 +26,7 @@ from kuroko.engine.cpm import PlanError
 from kuroko.engine.cpm import schedule as cpm_schedule
 from kuroko.engine.dcma import (
     CptResult,
+    DcmaCheck,
     DcmaLink,
     DcmaReport,
     DcmaTask,
@@ -38,6 +39,7 @@ from kuroko.engine.model import Calendar, ConstraintType, ExternalDates, LagKind
 from kuroko.governance.permissions import can_view_governance
 from kuroko.projects.mapping import DAY_START, naive, project_calendars
 from kuroko.projects.models import Assignment, Baseline, BaselineTask, Dependency, Project, TaskKind
+from kuroko.projects.models import ConstraintType as ProjectConstraint
 from kuroko.projects.models import Task as TaskRow
 
 _TASK_FIELDS = (
@@ -402,3 +404,235 @@ def _outline_numbers(plan: Plan) -> dict[str, str]:
         out[tid] = number
         stack.extend((c, f"{number}.{i}") for i, c in reversed(list(enumerate(children.get(tid, []), 1))))
     return out
+
+
+# --- The report as rows for the page, the workbook and the API ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OffendingTask:
+    """A task a check names, with the value that offends (in words)."""
+
+    id: str
+    pk: int | None  # the stored task, None for a task of a file
+    wbs: str
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One check in words: its name, what it measures, the pass mark, the result and the tasks it names."""
+
+    check: DcmaCheck
+    name: str
+    measures: str
+    threshold: str
+    value: str
+    state: str  # pass | fail | na
+    state_label: str
+    tasks: list[OffendingTask]
+
+
+def _check_text(thresholds: DcmaThresholds) -> dict[str, tuple[str, str]]:
+    """Each check's name and what it measures."""
+    days_float = _number(thresholds.high_float_days)
+    days_duration = _number(thresholds.high_duration_days)
+    return {
+        "logic": (
+            _("Logic"),
+            _(
+                "Incomplete tasks without a predecessor or a successor "
+                "(the one start and the one finish of the network excepted)."
+            ),
+        ),
+        "leads": (_("Leads"), _("Links of incomplete tasks with a negative lag (a lead).")),
+        "lags": (_("Lags"), _("Links of incomplete tasks with a positive lag.")),
+        "relationship_types": (
+            _("Relationship types"),
+            _("Share of the links of incomplete tasks that are finish-to-start."),
+        ),
+        "hard_constraints": (
+            _("Hard constraints"),
+            _(
+                "Incomplete tasks with a must start on, must finish on, "
+                "start no later than or finish no later than constraint."
+            ),
+        ),
+        "high_float": (
+            _("High float"),
+            _("Incomplete tasks with a total float over %(days)s working days.") % {"days": days_float},
+        ),
+        "negative_float": (_("Negative float"), _("Incomplete tasks with a total float below zero.")),
+        "high_duration": (
+            _("High duration"),
+            _("Incomplete tasks longer than %(days)s working days.") % {"days": days_duration},
+        ),
+        "invalid_dates": (
+            _("Invalid dates"),
+            _("Actual dates after the status date, or forecast dates of work not done before it."),
+        ),
+        "resources": (_("Resources"), _("Incomplete tasks with a duration and no one assigned.")),
+        "missed_tasks": (
+            _("Missed tasks"),
+            _("Tasks due by the status date in the baseline that finished late or have not finished."),
+        ),
+        "critical_path_test": (
+            _("Critical path test"),
+            _(
+                "Delaying the first incomplete critical task by 600 working days "
+                "delays the project finish as much."
+            ),
+        ),
+        "cpli": (
+            _("Critical path length index (CPLI)"),
+            _(
+                "(Critical path length + total float of the project finish against the baseline) "
+                "÷ critical path length."
+            ),
+        ),
+        "bei": (
+            _("Baseline execution index (BEI)"),
+            _("Tasks completed ÷ tasks due by the status date in the baseline."),
+        ),
+    }
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _threshold(check: DcmaCheck) -> str:
+    t = check.threshold
+    if check.key == "critical_path_test" or t is None:
+        return _("must pass")
+    if check.key == "relationship_types":
+        return f"≥ {_number(t)} %"
+    if check.unit == "index":
+        return f"≥ {t:.2f}"
+    if check.unit == "count":
+        return f"≤ {int(t)}" if t else "= 0"
+    return f"≤ {_number(t)} %" if t else "= 0 %"
+
+
+def _value(check: DcmaCheck) -> str:
+    if check.value is None:
+        return "—"
+    if check.key == "critical_path_test":
+        return _("passed") if check.passed else _("failed")
+    if check.unit == "percent":
+        return f"{check.value:.1f} %"
+    if check.unit == "index":
+        return f"{check.value:.2f}"
+    return str(int(check.value))
+
+
+_LOGIC_WORDS = {
+    "predecessor": lambda: _("no predecessor"),
+    "successor": lambda: _("no successor"),
+    "predecessor+successor": lambda: _("no predecessor and no successor"),
+}
+
+
+def _days_text(minutes: int | None, per_day: int) -> str:
+    if minutes is None:
+        return "—"
+    return _("%(days)s working days") % {"days": f"{minutes / per_day:.1f}"}
+
+
+def _offending_value(report: DcmaReport, check: DcmaCheck, task: DcmaTask, wbs_of: Mapping[str, str]) -> str:
+    detail = check.details.get(task.id, "")
+    per_day = report.minutes_per_day
+    key = check.key
+    if key == "logic":
+        return str(_LOGIC_WORDS[detail]()) if detail in _LOGIC_WORDS else detail
+    if key in ("leads", "lags", "relationship_types"):
+        predecessor, _sep, rest = detail.partition(" ")
+        return _("after %(task)s: %(link)s") % {"task": wbs_of.get(predecessor) or predecessor, "link": rest}
+    if key == "hard_constraints":
+        return str(ProjectConstraint(task.constraint).label)
+    if key in ("high_float", "negative_float"):
+        return _days_text(task.total_float, per_day)
+    if key == "high_duration":
+        return _days_text(task.duration, per_day)
+    if key == "invalid_dates":
+        parts = []
+        date_format = "%Y-%m-%d %H:%M"
+        if task.actual_start is not None and "actual start" in detail:
+            parts.append(_("actual start %(when)s") % {"when": task.actual_start.strftime(date_format)})
+        if task.actual_finish is not None and "actual finish" in detail:
+            parts.append(_("actual finish %(when)s") % {"when": task.actual_finish.strftime(date_format)})
+        if task.start is not None and (detail.startswith("start") or ", start" in detail):
+            parts.append(_("forecast start %(when)s") % {"when": task.start.strftime(date_format)})
+        if task.finish is not None and (detail.startswith("finish") or ", finish" in detail):
+            parts.append(_("forecast finish %(when)s") % {"when": task.finish.strftime(date_format)})
+        return ", ".join(parts)
+    if key == "resources":
+        return _days_text(task.duration, per_day)
+    if key in ("missed_tasks", "bei"):
+        base = task.baseline_finish.strftime("%Y-%m-%d") if task.baseline_finish else "—"
+        if task.actual_finish is not None:
+            return _("baseline finish %(base)s, finished %(actual)s") % {
+                "base": base,
+                "actual": task.actual_finish.strftime("%Y-%m-%d"),
+            }
+        return _("baseline finish %(base)s, not finished") % {"base": base}
+    if key == "critical_path_test" and report.critical_path is not None:
+        cpt = report.critical_path
+        return _("delayed %(delay)s, the finish moved %(slip)s") % {
+            "delay": _days_text(cpt.delay, per_day),
+            "slip": _days_text(cpt.slip, per_day),
+        }
+    return detail
+
+
+def dcma_rows(report: DcmaReport, *, stored: bool = True) -> list[CheckRow]:
+    """The report's fourteen checks in words (translated), each with the tasks it names (WBS order).
+    `stored`: the task ids are primary keys of stored tasks (a file's are not)."""
+    text = _check_text(report.thresholds)
+    wbs_of = {t.id: t.wbs for t in report.tasks.values()}
+    states = {True: ("pass", _("Pass")), False: ("fail", _("Fail")), None: ("na", _("n/a"))}
+    rows = []
+    for check in report.checks:
+        name, measures = text[check.key]
+        tasks = [
+            OffendingTask(
+                id=task.id,
+                pk=int(task.id) if stored and task.id.isdigit() else None,
+                wbs=task.wbs,
+                name=task.name,
+                value=_offending_value(report, check, task, wbs_of),
+            )
+            for task in (report.tasks[i] for i in check.task_ids if i in report.tasks)
+        ]
+        tasks.sort(key=lambda t: _wbs_key(t.wbs))
+        state, label = states[check.passed]
+        rows.append(
+            CheckRow(check, name, measures, _threshold(check), _value(check), state, str(label), tasks)
+        )
+    return rows
+
+
+def _wbs_key(wbs: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in wbs.split("."))
+
+
+def status_message(report: DcmaReport) -> str:
+    """The summary line: how many checks passed out of those that apply."""
+    return _("%(passed)d of %(applicable)d checks passed") % {
+        "passed": report.passed,
+        "applicable": report.applicable,
+    }
+
+
+def critical_path_reason(report: DcmaReport) -> str:
+    """Why the critical path test failed or was not run, in words ("" when it passed)."""
+    cpt = report.critical_path
+    if cpt is None or not cpt.reason:
+        return ""
+    words = {
+        "every task is complete": _("every task is complete"),
+        "no incomplete task is critical": _("no incomplete task is critical"),
+        "the project finish moved less than the delay": _("the project finish moved less than the delay"),
+    }
+    return words.get(cpt.reason, cpt.reason)
