@@ -398,3 +398,31 @@ def test_report_counts_passed_and_failed():
     report = _run(*_missing_logic(*_chain()), critical_path_test=CptResult(True, task="t0"))
     assert report.passed + report.failed == report.applicable
     assert report.failed == 1
+
+
+def test_critical_path_test_carries_the_delay_through_start_to_start_links():
+    """An unstarted task is held back, so a start-to-start successor that drives the finish moves too."""
+    plan = Plan(
+        start=MONDAY,
+        tasks=(
+            Task("a", "Analysis", 2 * DAY),
+            Task("b", "Build", 20 * DAY),
+            Task("m", "Done", 0, milestone=True),
+        ),
+        links=(Link("a", "b", LinkType.SS, DAY), Link("b", "m")),
+    )
+    result = critical_path_test(plan, delay_days=50)
+    assert result.task == "a"
+    assert result.passed is True
+
+
+def test_critical_path_test_adds_the_delay_to_the_remaining_work_of_a_task_under_way():
+    """A task half done gets the delay on its remaining work, not a share of it."""
+    plan = _plan()
+    tasks = tuple(
+        replace(t, actual_start=MONDAY, percent_complete=50) if t.id == "d" else t for t in plan.tasks
+    )
+    plan = replace(plan, tasks=tasks, status_date=datetime(2026, 1, 6, 17))
+    result = critical_path_test(plan, delay_days=100)
+    assert result.task == "d"
+    assert result.slip == result.delay

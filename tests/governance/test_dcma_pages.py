@@ -38,7 +38,7 @@ def test_page_shows_fourteen_checks_and_the_offending_tasks(linked, django_asser
         response = client.get("/projects/ALPHA/dcma/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('<tr id="dcma-') == 14
+    assert html.count('class="dcma-check ') == 14
     assert 'id="dcma-summary"' in html
     assert "2026-11-23" in html  # the project's status date
     assert f"#task-{linked.plain_task.pk}" in html  # Review has no one assigned (check 10)

@@ -159,7 +159,8 @@ class CptResult:
 class DcmaCheck:
     """One check's result. `value` is a percentage (0–100), a count or an index, as `unit` says;
     `passed` is None when the check does not apply (e.g. no baseline for checks 11 and 14). `task_ids`
-    are the offending tasks; `details` gives each one's offending value as text (task id → text)."""
+    are the offending tasks; `details` gives each one's offending value as text (task id → text): for link
+    checks "predecessor type lag-minutes", for logic "predecessor", "successor" or both joined by "+"."""
 
     number: int
     key: str
@@ -347,16 +348,10 @@ def dcma_assessment(
 
     # 2–4. Links of incomplete tasks (either end incomplete).
     open_links = [ln for ln in all_links if ln.successor in open_ids or ln.predecessor in open_ids]
-    leads = {
-        ln.successor: f"{ln.predecessor} {ln.type} {_days(ln.lag, minutes_per_day)}"
-        for ln in open_links
-        if ln.lag < 0
-    }
+    leads = {ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in open_links if ln.lag < 0}
     checks.append(_count_check(2, list(leads), len(open_links), thresholds.leads, leads))
     lagged = [ln for ln in open_links if ln.lag > 0]
-    lag_details = {
-        ln.successor: f"{ln.predecessor} {ln.type} +{_days(ln.lag, minutes_per_day)}" for ln in lagged
-    }
+    lag_details = {ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in lagged}
     value = _percent(len(lagged), len(open_links))
     checks.append(
         DcmaCheck(
@@ -373,7 +368,9 @@ def dcma_assessment(
         )
     )
     fs = sum(1 for ln in open_links if ln.type == LinkType.FS)
-    other = {ln.successor: f"{ln.predecessor} {ln.type}" for ln in open_links if ln.type != LinkType.FS}
+    other = {
+        ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in open_links if ln.type != LinkType.FS
+    }
     fs_value = _percent(fs, len(open_links)) if open_links else None
     checks.append(
         DcmaCheck(
@@ -547,6 +544,9 @@ def _project_calendar(plan: Plan) -> WorkCalendar:
 def critical_path_test(plan: Plan, *, delay_days: int = 600, schedule: Schedule | None = None) -> CptResult:
     """DCMA check 12: delay the first incomplete critical task and see the project finish move as much.
 
+    An unstarted task is held back by the delay (it starts `delay_days` working days later); a task under
+    way gets `delay_days` more remaining work.
+
     Parameters
     ----------
     plan
@@ -579,17 +579,34 @@ def critical_path_test(plan: Plan, *, delay_days: int = 600, schedule: Schedule 
     critical = [t for t in incomplete if before.tasks[t.id].critical]
     if not critical:
         return CptResult(False, reason="no incomplete task is critical", finish_before=before.project_finish)
-    first = min(critical, key=lambda t: (before.tasks[t.id].early_start, before.tasks[t.id].early_finish))
-    delay = delay_days * plan.minutes_per_day
-    changed = replace(
-        first,
-        milestone=False,
-        duration=first.duration + delay,
-        remaining_duration=None if first.remaining_duration is None else first.remaining_duration + delay,
+    # The least float first: with a critical-float margin, near-critical tasks are flagged critical too, but
+    # only the longest path must move the finish by the whole delay.
+    first = min(
+        critical,
+        key=lambda t: (
+            before.tasks[t.id].total_float,
+            before.tasks[t.id].early_start,
+            before.tasks[t.id].early_finish,
+        ),
     )
+    delay = delay_days * plan.minutes_per_day
+    calendar = _project_calendar(plan)
+    if first.actual_start is None and first.percent_complete == 0:
+        # An unstarted task is held back by the delay (a "not before" bound), so that every link from it
+        # — start-to-start ones too — carries the delay, as a late start in the field would.
+        changed = replace(first, level_start=calendar.add(before.tasks[first.id].start, delay))
+    else:
+        # A task under way takes longer: work already done stays done and the delay is added to what
+        # remains (its remainder is otherwise a share of its duration, which would grow with the delay).
+        remaining = (
+            first.remaining_duration
+            if first.remaining_duration is not None
+            else round(first.duration * (100 - first.percent_complete) / 100)
+        )
+        changed = replace(first, duration=first.duration + delay, remaining_duration=remaining + delay)
     tasks = tuple(changed if t.id == first.id else t for t in plan.tasks)
     after = cpm_schedule(replace(plan, tasks=tasks))
-    slip = _project_calendar(plan).working_minutes(before.project_finish, after.project_finish)
+    slip = calendar.working_minutes(before.project_finish, after.project_finish)
     passed = slip >= delay
     return CptResult(
         passed,

@@ -547,8 +547,16 @@ def _offending_value(report: DcmaReport, check: DcmaCheck, task: DcmaTask, wbs_o
     if key == "logic":
         return str(_LOGIC_WORDS[detail]()) if detail in _LOGIC_WORDS else detail
     if key in ("leads", "lags", "relationship_types"):
-        predecessor, _sep, rest = detail.partition(" ")
-        return _("after %(task)s: %(link)s") % {"task": wbs_of.get(predecessor) or predecessor, "link": rest}
+        predecessor, kind, lag = [*detail.split(" "), "", "", "0"][:3]
+        task_text = wbs_of.get(predecessor) or predecessor
+        minutes = int(lag) if lag.lstrip("-").isdigit() else 0
+        if minutes:
+            return _("after %(task)s (%(type)s, lag %(lag)s)") % {
+                "task": task_text,
+                "type": kind,
+                "lag": _days_text(minutes, per_day),
+            }
+        return _("after %(task)s (%(type)s)") % {"task": task_text, "type": kind}
     if key == "hard_constraints":
         return str(ProjectConstraint(task.constraint).label)
     if key in ("high_float", "negative_float"):
