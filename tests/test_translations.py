@@ -135,6 +135,12 @@ def _format_problems(entry: polib.POEntry, translation: str) -> list[str]:
             problems.append(f"placeholders {sorted(expected[-1][0])} became {sorted(got_named)}")
         if not any(got_positional == positional for _, positional in expected):
             problems.append(f"conversions {expected[-1][1]} became {got_positional}")
+        # A lone % where the msgid has none left over: Python's % operator (blocktranslate with values)
+        # fails on it, and msgfmt -c refuses the catalogue. The msgid wrote it as %%.
+        if "%" in PYTHON_FORMAT.sub("", translation) and all(
+            "%" not in PYTHON_FORMAT.sub("", s) for s in sources
+        ):
+            problems.append("a lone % (write %% as the msgid does)")
     if "python-brace-format" in entry.flags:
         fields = [_brace_fields(source) for source in sources]
         if _brace_fields(translation) not in fields:

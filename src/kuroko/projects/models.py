@@ -229,6 +229,7 @@ class Project(PlannedDatesMixin, Versioned):
         choices=ProgressMethod.choices,
         default=ProgressMethod.MANUAL,
         help_text=_(
+            # xgettext:no-python-format
             "Effort-based: % complete follows actual work ÷ (actual + remaining work) from timesheets."
         ),
     )

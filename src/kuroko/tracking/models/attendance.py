@@ -128,6 +128,7 @@ class OvertimeRuleSet(models.Model):
         _("months a year over the monthly limit"), default=6, validators=[MaxValueValidator(12)]
     )
     warn_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at (% of a limit)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     history = HistoricalRecords()
