@@ -129,7 +129,9 @@ class OvertimeRuleSet(models.Model):
     )
     warn_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("warn at (% of a limit)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("warn at (% of a limit)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     history = HistoricalRecords()
 
