@@ -29,14 +29,19 @@ def gettext_noop(message: str) -> str:
 class TemplateError(ValueError):
     """The document has problems; `errors` lists every one as (path, message) pairs."""
 
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = list(errors)
+    def __init__(self, details: list[tuple[str, str, dict[str, Any]]]) -> None:
+        self.details = list(details)
+        self.errors = [(path, message % params if params else message) for path, message, params in details]
         super().__init__("; ".join(f"{path}: {message}" for path, message in self.errors))
 
     def messages(self, translate: Callable[[str], str] | None = None) -> list[str]:
         """Each problem as "path: message", the message translated by `translate` if given."""
         t = translate or (lambda m: m)
-        return [f"{path}: {t(message)}" if path else t(message) for path, message in self.errors]
+        out = []
+        for path, message, params in self.details:
+            text = t(message) % params if params else t(message)
+            out.append(f"{path}: {text}" if path else text)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +181,10 @@ class _Reader:
     """Collects every problem of one document while reading its parts."""
 
     def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
+        self.errors: list[tuple[str, str, dict[str, Any]]] = []
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append((path, message))
+    def error(self, path: str, message: str, **params: Any) -> None:
+        self.errors.append((path, message, params))
 
     def obj(self, value: Any, path: str) -> dict[str, Any] | None:
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
@@ -241,16 +246,18 @@ class _Reader:
             value = int(value)
             bad = (low is not None and value < low) or (high is not None and value > high)
         if bad:
-            if low is not None and high is not None:
-                message = gettext_noop("must be a whole number from %(low)s to %(high)s") % {
-                    "low": low,
-                    "high": high,
-                }
+            too_low = isinstance(value, int) and low is not None and value < low
+            if low is not None and high is not None and not too_low:
+                self.error(
+                    f"{path}.{name}",
+                    gettext_noop("must be a whole number from %(low)s to %(high)s"),
+                    low=low,
+                    high=high,
+                )
             elif low is not None:
-                message = gettext_noop("must be a whole number ≥ %(low)s") % {"low": low}
+                self.error(f"{path}.{name}", gettext_noop("must be a whole number ≥ %(low)s"), low=low)
             else:
-                message = gettext_noop("must be a whole number")
-            self.error(f"{path}.{name}", message)
+                self.error(f"{path}.{name}", gettext_noop("must be a whole number"))
             return default
         return int(value)
 
@@ -279,7 +286,7 @@ class _Reader:
             if not key:
                 continue
             if key in seen:
-                self.error(f"{path}.key", gettext_noop("the key %(key)s is used twice") % {"key": key})
+                self.error(f"{path}.key", gettext_noop("the key %(key)s is used twice"), key=key)
             seen.add(key)
         return seen
 
@@ -344,7 +351,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
 
     tasks = []
     for path, item in r.items(data, "tasks"):
-        duration = r.whole(item, "duration_days", path, default=0, low=0, high=10000)
+        duration = r.whole(item, "duration_days", path, default=0, low=0, high=100000)
         milestone = r.flag(item, "milestone", path, default=False)
         if milestone and duration:
             r.error(f"{path}.duration_days", gettext_noop("a milestone takes 0 days"))
@@ -357,7 +364,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
                     name=r.text(item, "name", path, required=True, limit=255),
                     parent=r.text(item, "parent", path, limit=MAX_KEY),
                     duration_days=duration,
-                    offset_days=r.whole(item, "offset_days", path, default=0, low=0, high=10000),
+                    offset_days=r.whole(item, "offset_days", path, default=0, low=0, high=100000),
                     milestone=milestone,
                     role=r.text(item, "role", path, limit=MAX_KEY),
                     work_hours=r.number(item, "work_hours", path),
@@ -369,11 +376,11 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
     parents: dict[str, str] = {}
     for path, task in tasks:
         if task.parent and task.parent not in task_keys:
-            r.error(f"{path}.parent", gettext_noop("there is no task %(key)s") % {"key": task.parent})
+            r.error(f"{path}.parent", gettext_noop("there is no task %(key)s"), key=task.parent)
         elif task.parent == task.key and task.key:
             r.error(f"{path}.parent", gettext_noop("a task cannot be its own parent"))
         if task.role and task.role not in role_keys:
-            r.error(f"{path}.role", gettext_noop("there is no role %(key)s") % {"key": task.role})
+            r.error(f"{path}.role", gettext_noop("there is no role %(key)s"), key=task.role)
         if task.key and task.key not in parents:
             parents[task.key] = task.parent if task.parent in task_keys else ""
     _check_outline(r, tasks, parents)
@@ -394,7 +401,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
         for end in ("predecessor", "successor"):
             value = getattr(link, end)
             if value and value not in task_keys:
-                r.error(f"{path}.{end}", gettext_noop("there is no task %(key)s") % {"key": value})
+                r.error(f"{path}.{end}", gettext_noop("there is no task %(key)s"), key=value)
         if link.predecessor and link.predecessor == link.successor:
             r.error(path, gettext_noop("a task cannot precede itself"))
         pair = (link.predecessor, link.successor)
@@ -416,7 +423,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
             required=r.flag(item, "required", path, default=True),
         )
         if deliverable.phase and deliverable.phase not in phase_keys:
-            r.error(f"{path}.phase", gettext_noop("there is no phase %(key)s") % {"key": deliverable.phase})
+            r.error(f"{path}.phase", gettext_noop("there is no phase %(key)s"), key=deliverable.phase)
         deliverables.append((path, deliverable))
     deliverable_keys = r.unique([(p, x.key) for p, x in deliverables], "deliverable")
 
@@ -442,13 +449,14 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
                 elif deliverable_key not in deliverable_keys:
                     r.error(
                         f"{cpath}.deliverable",
-                        gettext_noop("there is no deliverable %(key)s") % {"key": deliverable_key},
+                        gettext_noop("there is no deliverable %(key)s"),
+                        key=deliverable_key,
                     )
             if kind == "metric":
                 if not metric:
                     r.error(f"{cpath}.metric", gettext_noop("is required"))
                 elif metrics is not None and metric not in metrics:
-                    r.error(f"{cpath}.metric", gettext_noop("there is no metric %(key)s") % {"key": metric})
+                    r.error(f"{cpath}.metric", gettext_noop("there is no metric %(key)s"), key=metric)
                 if operator not in OPERATORS:
                     r.error(f"{cpath}.operator", gettext_noop("must be one of >=, >, <=, <, ="))
                 if threshold is None and raw_threshold is None:
@@ -469,7 +477,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
             criteria.append(criterion)
         summary = r.text(item, "summary_task", path)
         if summary and summary not in task_keys:
-            r.error(f"{path}.summary_task", gettext_noop("there is no task %(key)s") % {"key": summary})
+            r.error(f"{path}.summary_task", gettext_noop("there is no task %(key)s"), key=summary)
         phases.append(
             TemplatePhase(
                 key=r.key(item, path),
@@ -572,7 +580,8 @@ def _check_link_cycle(r: _Reader, links: list[TemplateLink], keys: set[str]) -> 
                     cycle = [*path[path.index(child) :], child]
                     r.error(
                         "links",
-                        gettext_noop("the links form a cycle: %(tasks)s") % {"tasks": " → ".join(cycle)},
+                        gettext_noop("the links form a cycle: %(tasks)s"),
+                        tasks=" → ".join(cycle),
                     )
                     return
                 if not state.get(child):
