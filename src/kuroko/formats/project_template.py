@@ -219,7 +219,7 @@ class _Reader:
             self.error(f"{path}.{name}", gettext_noop("is required"))
         elif limit and len(value) > limit:
             self.error(f"{path}.{name}", gettext_noop("is too long"))
-        return value
+        return str(value)
 
     def key(self, data: Mapping[str, Any], path: str) -> str:
         value = self.text(data, "key", path, required=True, limit=MAX_KEY)

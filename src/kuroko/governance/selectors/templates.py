@@ -98,3 +98,10 @@ def document_or_empty(version: TemplateVersion) -> tuple[TemplateDocument, list[
 
 def lessons_of(template: ProjectTemplate) -> list[Any]:
     return list(template.lessons.order_by("-pk")[:50])
+
+
+def template_use(project: Any) -> TemplateUse | None:
+    """The template version the project follows (None if it was not created from a template)."""
+    return (
+        TemplateUse.objects.select_related("version__template__project_type").filter(project=project).first()
+    )

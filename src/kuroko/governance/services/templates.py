@@ -877,15 +877,19 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
         if row is None:
             continue
         for name, was, now in change.fields:
+            current: Any
+            template_old: Any
+            value: Any
             if name == "name":
-                current, template_old = row.name, was
-                value = now
-                text = lambda v: str(v)  # noqa: E731
+                current, template_old, value = row.name, was, now
             elif name == "duration_days" and row.kind != TaskKind.SUMMARY:
                 current, template_old, value = row.duration_minutes, was * per_day, now * per_day
-                text = lambda v: _("%(n)s days") % {"n": round(v / per_day, 1)}  # noqa: E731
             else:
                 continue
+
+            def text(v: Any, name: str = name) -> str:
+                return str(v) if name == "name" else _("%(n)s days") % {"n": round(v / per_day, 1)}
+
             label = _("name") if name == "name" else _("duration")
             if current == template_old:
                 items.append(
