@@ -380,7 +380,7 @@ def document_json_from_rows(
     return content, errors
 
 
-_PATH = re.compile(r"^(tasks|phases|deliverables|roles|risks|links)\[(\d+)\](?:\.criteria\[(\d+)\])?")
+_PATH = re.compile(r"^(tasks|phases|deliverables|roles|risks|links)\[(\d+)\](?:\.criteria\[(\d+)\])?(\.?)")
 
 
 def readable_path(message: str) -> str:
@@ -398,6 +398,6 @@ def readable_path(message: str) -> str:
         text = labels[match[1]] % {"n": int(match[2]) + 1}
         if match[3] is not None:
             text += " · " + _("criterion %(n)s") % {"n": int(match[3]) + 1}
-        return text
+        return text + (" · " if match[4] else "")
 
-    return _PATH.sub(word, message).replace("].", "] · ")
+    return _PATH.sub(word, message)
