@@ -476,7 +476,7 @@ def _add_assignments(
         )
 
 
-def _add_phases(
+def add_phases(
     *,
     project: Project,
     document: TemplateDocument,
@@ -604,7 +604,7 @@ def project_create_from_template(
     _add_assignments(
         actor=actor, project=project, document=document, rows=rows, people=people, per_day=per_day
     )
-    _add_phases(
+    add_phases(
         project=project,
         document=document,
         rows=rows,
@@ -1130,7 +1130,7 @@ def _upgrade_governance(
     added_phases = [p for p in document.phases if p.key in diff.of("phases").added]
     added_deliverables = [d for d in document.deliverables if d.key in diff.of("deliverables").added]
     added_criteria = [(p, c) for p, c in document.criteria() if c.key in diff.of("criteria").added]
-    _add_phases(
+    add_phases(
         project=project,
         document=document,
         rows=tasks,
