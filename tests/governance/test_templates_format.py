@@ -6,7 +6,7 @@ import json
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kuroko.formats.project_template import (
@@ -173,7 +173,7 @@ def test_diff_by_key():
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
+    max_leaves=10,
 )
 FIELD = st.sampled_from(["key", "name", "parent", "duration_days", "milestone", "role", "kind", "phase"])
 ELEMENT = st.dictionaries(FIELD, JSON | st.sampled_from(["a", "b", "c", 0, 1, True]), max_size=6)
@@ -186,6 +186,7 @@ SHAPED = st.fixed_dictionaries(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(JSON | SHAPED)
 def test_random_json_raises_only_template_error(obj):
     """Whatever JSON comes in, the reader returns a document or raises TemplateError."""

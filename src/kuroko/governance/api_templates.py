@@ -206,11 +206,11 @@ def get_version(request: HttpRequest, code: str, number: int) -> Any:
 
 @router.get("/templates/{code}/draft", response=DocumentOut)
 def get_draft(request: HttpRequest, code: str) -> Any:
-    """The draft (opened from the latest published version if there is none: PMO only)."""
+    """The draft, or (when none is open) the latest published document under the next number."""
     template = selectors.template_get(request.user, code)
     draft = selectors.draft_of(template)
-    if draft is None:
-        draft = services.template_draft_open(actor=request.user, template=template)
+    if draft is None:  # not opened yet: what the first save starts from (nothing is written)
+        draft = selectors.next_draft(template)
     return _document_out(draft)
 
 

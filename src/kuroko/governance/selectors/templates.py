@@ -60,6 +60,13 @@ def draft_of(template: ProjectTemplate) -> TemplateVersion | None:
     return template.versions.filter(status=VersionStatus.DRAFT).first()
 
 
+def next_draft(template: ProjectTemplate) -> TemplateVersion:
+    """An unsaved draft as the first save would create it: the latest published content, the next number."""
+    latest = latest_published(template)
+    number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return TemplateVersion(template=template, number=number, content=latest.content if latest else {})
+
+
 def latest_published(template: ProjectTemplate) -> TemplateVersion | None:
     return template.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 

@@ -934,23 +934,26 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
     # Links
     old_links = {(x.predecessor, x.successor): x for x in old.links}
     new_links = {(x.predecessor, x.successor): x for x in new.links}
+    names = {t.key: t.name for t in (*old.tasks, *new.tasks)}
+
+    def link_text(link: TemplateLink) -> str:
+        return (
+            f"{names.get(link.predecessor, link.predecessor)} → {names.get(link.successor, link.successor)}"
+        )
+
+    def link_kind(link: TemplateLink) -> str:
+        return link.type + (f"{link.lag_days:+d}d" if link.lag_days else "")
+
     for pair, link in new_links.items():
         if pair in old_links and old_links[pair] == link:
             continue
-        items.append(
-            UpgradeItem(
-                "links",
-                "add" if pair not in old_links else "change",
-                link.key,
-                link.key,
-                f"{link.type}{link.lag_days:+d}d",
-            )
-        )
+        action = "add" if pair not in old_links else "change"
+        items.append(UpgradeItem("links", action, link.key, link_text(link), link_kind(link)))
         actions.append(("link", pair, link.type, link.lag_days * per_day))
     for pair in old_links.keys() - new_links.keys():
         pred, succ = by_key.get(pair[0]), by_key.get(pair[1])
         if pred is not None and succ is not None:
-            items.append(UpgradeItem("links", "remove", old_links[pair].key, old_links[pair].key))
+            items.append(UpgradeItem("links", "remove", old_links[pair].key, link_text(old_links[pair])))
             actions.append(("unlink", pred.pk, succ.pk))
     # Phases, deliverables, criteria, risks
     for kind in ("phases", "deliverables", "criteria", "risks"):

@@ -169,7 +169,7 @@ def _editor_context(template: Any, draft: TemplateVersion, rows: Any, errors: li
         "kinds": CriterionKind.choices,
         "operators": Operator.choices,
         "upload": UploadForm(),
-        "publishable": document is not None and not document.is_empty,
+        "publishable": draft.pk is not None and document is not None and not document.is_empty,
     }
 
 
@@ -181,7 +181,8 @@ def template_draft(request: HttpRequest, code: str) -> HttpResponse:
     template = selectors.template_get(request.user, code)
     require(perms.can_configure_standards(request.user))
     units = project_selectors.duration_units()
-    draft = services.template_draft_open(actor=request.user, template=template)
+    # Looking does not open a draft: the first save does (from the latest published version).
+    draft = selectors.draft_of(template) or selectors.next_draft(template)
     if request.method == "GET" and request.GET.get("download"):
         response = JsonResponse(draft.content, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="{template.code}-v{draft.number}-draft.json"'
@@ -282,9 +283,10 @@ def _version_view(document: Any) -> dict[str, Any]:
     for link in document.links:
         lag = f"{link.lag_days:+d}d" if link.lag_days else ""
         predecessors.setdefault(link.successor, []).append(f"{names[link.predecessor]} ({link.type}{lag})")
+    parents = {t.parent for t in document.tasks if t.parent}
     for task in document.tasks:
         level[task.key] = level[task.parent] + 1 if task.parent in level else 1
-        tasks.append((task, level[task.key], predecessors.get(task.key, [])))
+        tasks.append((task, level[task.key], predecessors.get(task.key, []), task.key in parents))
     roles = {r.key: r.name for r in document.roles}
     return {
         "phases": [
