@@ -184,6 +184,7 @@ def test_upgrade_preview_and_apply(world):
     services.template_upgrade_apply(actor=world.pm, project=project, to_version=v2, from_number=1)
     added = Task.objects.get(project=project, name="Security review")
     assert added.parent.name == "Design" and added.wbs_code == "2.2"
+    assert Assignment.objects.get(task=added).placeholder.name == "Systems engineer"
     assert Dependency.objects.filter(predecessor=renamed, successor=added).exists()
     assert Deliverable.objects.filter(project=project, template_key="secreport").exists()
     assert TemplateUse.objects.get(project=project).version == v2

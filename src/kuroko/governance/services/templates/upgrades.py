@@ -28,6 +28,7 @@ from kuroko.governance.models import (
     VersionStatus,
 )
 from kuroko.governance.services.templates.projects import (
+    _add_assignments,
     _add_risks,
     _add_tasks,
     _Days,
@@ -339,6 +340,10 @@ def template_upgrade_apply(
                 has_children={k for k in children if k},
             )
             keys.update({k: t.pk for k, t in rows.items()})
+            # New tasks get their role as a placeholder (the PM staffs them as any other).
+            _add_assignments(
+                actor=actor, project=project, document=new_doc, rows=rows, people={}, per_day=per_day
+            )
     for action in plan._actions:
         if action[0] == "link":
             _kind, (pred, succ), kind, lag = action
