@@ -184,3 +184,111 @@ class CorrelationGroupFactory(DjangoModelFactory):
     def tasks(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create and extracted:
             self.tasks.set(extracted)
+
+
+# --- Governance: templates (part A) ---------------------------------------------------------------
+
+
+def template_content(*, security_review: bool = False) -> dict:
+    """A small waterfall template document: two phases with criteria, five tasks, two roles."""
+    tasks = [
+        {"key": "req", "name": "Requirements", "parent": ""},
+        {"key": "busreq", "name": "Business requirements", "parent": "req", "duration_days": 5, "role": "se"},
+        {"key": "req_done", "name": "Requirements complete", "parent": "req", "milestone": True},
+        {"key": "design", "name": "Design", "parent": ""},
+        {
+            "key": "screens",
+            "name": "Screen design",
+            "parent": "design",
+            "duration_days": 4,
+            "role": "pg",
+            "work_hours": 24,
+        },
+    ]
+    links = [
+        {"predecessor": "busreq", "successor": "req_done"},
+        {"predecessor": "req_done", "successor": "screens", "type": "FS", "lag_days": 1},
+    ]
+    if security_review:
+        tasks.append(
+            {
+                "key": "secreview",
+                "name": "Security review",
+                "parent": "design",
+                "duration_days": 2,
+                "role": "se",
+            }
+        )
+        links.append({"predecessor": "screens", "successor": "secreview"})
+    deliverables = [
+        {"key": "reqdoc", "phase": "p_req", "name": "Requirements specification"},
+        {"key": "designdoc", "phase": "p_design", "name": "Basic design document"},
+    ]
+    if security_review:
+        deliverables.append({"key": "secreport", "phase": "p_design", "name": "Security review report"})
+    return {
+        "phases": [
+            {
+                "key": "p_req",
+                "name": "Requirements",
+                "summary_task": "req",
+                "criteria": [
+                    {"key": "c1", "kind": "checklist", "text": "Customer review done"},
+                    {
+                        "key": "c2",
+                        "kind": "deliverable",
+                        "text": "Specification approved",
+                        "deliverable": "reqdoc",
+                    },
+                    {
+                        "key": "c3",
+                        "kind": "metric",
+                        "text": "SPI ≥ 0.9",
+                        "metric": "spi",
+                        "operator": ">=",
+                        "threshold": "0.9",
+                    },
+                ],
+            },
+            {"key": "p_design", "name": "Design", "summary_task": "design", "criteria": []},
+        ],
+        "tasks": tasks,
+        "links": links,
+        "roles": [
+            {"key": "se", "name": "Systems engineer", "units_percent": 100},
+            {"key": "pg", "name": "Programmer", "units_percent": 50},
+        ],
+        "deliverables": deliverables,
+        "risks": [
+            {
+                "key": "r1",
+                "title": "Requirements change late",
+                "category": "scope",
+                "probability": 3,
+                "impact": 4,
+                "response": "Freeze the scope at the gate.",
+            }
+        ],
+        "report": {},
+    }
+
+
+def published_template(*, code: str = "WF", actor=None, versions: int = 1):
+    """A template with `versions` published versions (v2 adds a security review task and deliverable)."""
+    from django.utils import timezone
+
+    from kuroko.governance.models import ProjectTemplate, TemplateVersion
+    from kuroko.projects.models import ProjectType
+
+    kind, _new = ProjectType.objects.get_or_create(code="SI", defaults={"name": "System integration"})
+    template = ProjectTemplate.objects.create(code=code, name=f"Template {code}", project_type=kind)
+    for number in range(1, versions + 1):
+        TemplateVersion.objects.create(
+            template=template,
+            number=number,
+            status="published",
+            content=template_content(security_review=number > 1),
+            published_at=timezone.now(),
+            created_by=actor,
+        )
+    return template

@@ -23,6 +23,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+# Before the projects router: its /projects/{code} would otherwise take /projects/from-template.
+api.add_router("", "kuroko.governance.api_templates.router")
 api.add_router("", projects_router)
 api.add_router("", schedule_router)
 api.add_router("", resources_router)
@@ -44,7 +46,6 @@ api.add_router("", "kuroko.raid.api_tracker.router")
 api.add_router("", "kuroko.projects.api_feeds.router")
 api.add_router("", "kuroko.projects.api_files.router")
 api.add_router("", "kuroko.projects.api_excel.router")
-api.add_router("", "kuroko.governance.api_templates.router")
 api.add_router("", "kuroko.governance.api_gates.router")
 api.add_router("", "kuroko.governance.api_dcma.router")
 api.add_router("", "kuroko.governance.api_audits.router")

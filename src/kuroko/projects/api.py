@@ -24,6 +24,7 @@ from kuroko.projects.models import (
     Project,
     ProjectMember,
     ProjectRole,
+    ProjectType,
     Rag,
     Status,
     Task,
@@ -109,6 +110,19 @@ def delete_program(request: HttpRequest, code: str) -> Any:
 # --- Projects -----------------------------------------------------------------------------------
 
 
+def _project_type(data: dict[str, Any]) -> dict[str, Any]:
+    """The project type's code (in `project_type`) as the row; an unknown code is a 422 on that field."""
+    code = data.get("project_type")
+    if code:
+        found = ProjectType.objects.filter(code=code).first()
+        if found is None:
+            raise ValidationError({"project_type": _("There is no project type %(code)s.") % {"code": code}})
+        data["project_type"] = found
+    elif "project_type" in data:
+        data["project_type"] = None
+    return data
+
+
 class RagOut(Schema):
     colour: str
     reason: str
@@ -123,6 +137,7 @@ class ProjectOut(Schema):
     program_code: str | None = Field(None, alias="program.code")
     manager_id: int | None
     sponsor_id: int | None
+    project_type: str | None = Field(None, alias="project_type.code", description="Project type code")
     status: Status
     priority: int
     planned_start: date | None
@@ -161,6 +176,7 @@ class ProjectIn(Schema):
     program_id: int | None = None
     manager_id: int | None = None
     sponsor_id: int | None = None
+    project_type: str | None = Field(None, description="Project type code")
     status: Status = Status.PROPOSED
     priority: int = 500
     planned_start: date | None = None
@@ -192,6 +208,7 @@ class ProjectPatch(Schema):
     program_id: int | None = None
     manager_id: int | None = None
     sponsor_id: int | None = None
+    project_type: str | None = Field(None, description="Project type code; empty text clears it")
     status: Status | None = None
     priority: int | None = None
     planned_start: date | None = None
@@ -223,6 +240,7 @@ class ProjectQuery(Schema):
     status: list[Status] = Field(default_factory=list)
     manager: int | None = Field(None, description="Person id of the project manager")
     rag: Literal["green", "amber", "red", "none"] | None = None
+    project_type: str | None = Field(None, description="Project type code")
     q: str = ""
     sort: Literal[tuple(selectors.SORTS)] = selectors.DEFAULT_SORT  # type: ignore[valid-type]
 
@@ -232,6 +250,7 @@ class ProjectQuery(Schema):
             status=[str(s) for s in self.status],
             manager=self.manager,
             rag=self.rag,
+            project_type=self.project_type,
             q=self.q,
             sort=self.sort,
         )
@@ -245,7 +264,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
 
 @router.post("/projects", response={201: ProjectOut})
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
-    return HttpStatus(201, services.project_create(actor=request.user, data=_fields(payload.dict())))
+    return HttpStatus(
+        201, services.project_create(actor=request.user, data=_project_type(_fields(payload.dict())))
+    )
 
 
 @router.get("/projects/{code}", response=ProjectOut)
@@ -259,7 +280,7 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Pr
     version = data.pop("version")
     project = selectors.project_get(request.user, code)
     return services.project_update(
-        actor=request.user, project=project, data=_fields(data), expected_version=version
+        actor=request.user, project=project, data=_project_type(_fields(data)), expected_version=version
     )
 
 

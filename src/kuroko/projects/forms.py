@@ -21,6 +21,7 @@ from kuroko.projects.models import (
     Project,
     ProjectMember,
     ProjectRole,
+    ProjectType,
     Rag,
     Status,
     Task,
@@ -53,6 +54,13 @@ class PortfolioFilterForm(forms.Form):
         required=False,
         empty_label=_("All managers"),
     )
+    project_type = forms.ModelChoiceField(
+        label=_("Project type"),
+        queryset=ProjectType.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All types"),
+    )
     rag = forms.ChoiceField(
         label=_("RAG"),
         required=False,
@@ -74,6 +82,7 @@ class PortfolioFilterForm(forms.Form):
             status=list(data.get("status") or []),
             manager=data["manager"].pk if data.get("manager") else None,
             rag=data.get("rag") or None,
+            project_type=data["project_type"].code if data.get("project_type") else None,
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") or "code",
         )

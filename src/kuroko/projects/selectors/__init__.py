@@ -50,6 +50,7 @@ class ProjectFilter:
     status: list[str] = field(default_factory=list)
     manager: int | None = None  # person id
     rag: str | None = None  # overall RAG colour, or "none" for not assessed
+    project_type: str | None = None  # project type code
     q: str = ""
     sort: str = DEFAULT_SORT
 
@@ -61,6 +62,8 @@ def filter_projects(qs: QuerySet[Project], f: ProjectFilter) -> QuerySet[Project
         qs = qs.filter(status__in=f.status)
     if f.manager:
         qs = qs.filter(manager_id=f.manager)
+    if f.project_type:
+        qs = qs.filter(project_type__code=f.project_type)
     if f.rag == "none":
         qs = qs.filter(rag_overall="")
     elif f.rag:

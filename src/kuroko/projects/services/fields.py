@@ -10,6 +10,7 @@ PROJECT_FIELDS = (
     "program",
     "manager",
     "sponsor",
+    "project_type",
     "status",
     "priority",
     "planned_start",
