@@ -17,7 +17,7 @@ from kuroko.governance.models import (
     ProjectTemplate,
     QualityRecord,
 )
-from kuroko.governance.selectors.quality import RECORD_FIELDS, DefectFilter, LessonFilter
+from kuroko.governance.selectors.quality import RECORD_FIELDS, DefectFilter, LessonFilter, check_record
 from kuroko.projects.models import Project, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,6 +30,11 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             name: forms.NumberInput(attrs={"min": 0, "step": "any", "class": "num"}) for name in RECORD_FIELDS
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_record(data)  # the service checks again; here the message lands next to its field
+        return data
 
 
 class DefectForm(forms.ModelForm):  # type: ignore[type-arg]

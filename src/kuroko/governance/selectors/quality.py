@@ -121,6 +121,28 @@ RECORD_FIELDS = (
 )  # fmt: skip
 
 
+def check_record(values: dict[str, Any]) -> None:
+    """Executed ≤ planned and passed ≤ executed (the message names the field)."""
+    planned, executed, passed = (values.get(k) for k in ("tests_planned", "tests_executed", "tests_passed"))
+    errors: dict[str, str] = {}
+    if executed is not None and planned is not None and executed > planned:
+        errors["tests_executed"] = _(
+            "Test cases executed (%(executed)s) cannot exceed those planned (%(planned)s)."
+        ) % {
+            "executed": executed,
+            "planned": planned,
+        }
+    if passed is not None and executed is not None and passed > executed:
+        errors["tests_passed"] = _(
+            "Test cases passed (%(passed)s) cannot exceed those executed (%(executed)s)."
+        ) % {
+            "passed": passed,
+            "executed": executed,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
 @dataclass(frozen=True, slots=True)
 class RecordRow:
     """A phase (None: the whole project) and its quality record (None: none yet)."""

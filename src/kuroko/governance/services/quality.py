@@ -26,7 +26,7 @@ from kuroko.governance.models import (
     QualityIndicator,
     QualityRecord,
 )
-from kuroko.governance.selectors.quality import RECORD_FIELDS
+from kuroko.governance.selectors.quality import RECORD_FIELDS, check_record
 from kuroko.projects.models import Project, ProjectType, Task
 from kuroko.projects.permissions import can_view_project
 
@@ -44,28 +44,6 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
 
 
 # --- Quality records -------------------------------------------------------------------------------
-
-
-def check_record(values: dict[str, Any]) -> None:
-    """Executed ≤ planned and passed ≤ executed (the message names the field)."""
-    planned, executed, passed = (values.get(k) for k in ("tests_planned", "tests_executed", "tests_passed"))
-    errors: dict[str, str] = {}
-    if executed is not None and planned is not None and executed > planned:
-        errors["tests_executed"] = _(
-            "Test cases executed (%(executed)s) cannot exceed those planned (%(planned)s)."
-        ) % {
-            "executed": executed,
-            "planned": planned,
-        }
-    if passed is not None and executed is not None and passed > executed:
-        errors["tests_passed"] = _(
-            "Test cases passed (%(passed)s) cannot exceed those executed (%(executed)s)."
-        ) % {
-            "passed": passed,
-            "executed": executed,
-        }
-    if errors:
-        raise ValidationError(errors)
 
 
 @transaction.atomic
