@@ -41,7 +41,7 @@ def _gompertz_defects(project, phase, start, days, total=120.0, b=6.0, c=0.15):
 
 def test_quality_page_shows_records_indicators_chart(world, phases):
     """The page lists phases, colours indicators and draws the convergence chart with its words."""
-    design, it = phases
+    _design, it = phases
     QualityIndicator.objects.create(metric="defect_density_kloc", lower=3, upper=8)
     QualityRecord.objects.create(project=world.project, phase=it, size_kloc=10, tests_planned=400)
     _gompertz_defects(world.project, it, date.today() - timedelta(days=59), 60)
