@@ -49,7 +49,7 @@ def test_quality_page_shows_records_indicators_chart(world, phases):
     assert response.status_code == 200
     html = response.content.decode()
     assert "結合テスト" in html and "基本設計" in html
-    assert 'class="q-high"' in html  # ~120 defects / 10 KLOC is above 8
+    assert "q-cell-high" in html  # ~120 defects / 10 KLOC is above 8
     assert "spec-convergence" in html
     assert "Estimated total" in html and "converged" in html
 

@@ -82,6 +82,37 @@ def _convergence_chart(c: selectors.Convergence) -> dict[str, Any] | None:
     )
 
 
+def _indicator_table(results: list[selectors.IndicatorResult]) -> dict[str, Any]:
+    """Indicators as rows and scopes (the whole project, then each phase with data) as columns; a phase
+    column shows only the indicators it has a value for."""
+    scopes: list[Any] = []
+    for r in results:
+        if r.phase not in scopes:
+            scopes.append(r.phase)
+    rows: dict[str, dict[str, Any]] = {}
+    for r in results:
+        row = rows.setdefault(
+            r.metric,
+            {
+                "label": r.label,
+                "unit": METRICS[r.metric].unit,
+                "lower": r.lower,
+                "upper": r.upper,
+                "cells": {},
+            },
+        )
+        row["cells"][scopes.index(r.phase)] = r
+    table = []
+    for row in rows.values():
+        cells = [row["cells"].get(i) for i in range(len(scopes))]
+        # Phases without a value for this indicator show an empty cell, not a grey "no data".
+        cells = [
+            c if i == 0 or (c is not None and c.value is not None) else None for i, c in enumerate(cells)
+        ]
+        table.append({**row, "cells": cells})
+    return {"scopes": scopes, "rows": table}
+
+
 def _quality_context(request: HttpRequest, project: Any) -> dict[str, Any]:
     today = timezone.localdate()
     by = request.GET.get("by", "day")
@@ -99,8 +130,7 @@ def _quality_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "can_manage": perms.can_manage_governance(request.user, project),
         "can_contribute": perms.can_contribute(request.user, project),
         "can_record_lesson": perms.can_record_lesson(request.user),
-        "indicators": [r for r in results if r.phase is None],
-        "phase_indicators": [r for r in results if r.phase is not None],
+        "indicators": _indicator_table(results),
         "by_severity": by_severity,
         "by_phase": by_phase,
         "convergence": convergence,
@@ -108,7 +138,6 @@ def _quality_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "chart": _convergence_chart(convergence),
         "chart_version": charts.bundle_version(),
         "lessons": lessons,
-        "units": {k: m.unit for k, m in METRICS.items()},
     }
 
 
