@@ -39,7 +39,7 @@ from kuroko.projects import selectors as project_selectors
 from kuroko.projects.models import ProjectType
 from kuroko.projects.permissions import visible_projects
 
-DEFECT_PAGE = 500  # rows shown on the register page (the export has them all)
+DEFECT_PAGE = 200  # rows shown on the register page (the export has them all)
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -135,6 +135,9 @@ def _quality_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "by_phase": by_phase,
         "convergence": convergence,
         "by": by,
+        "model_name": {"gompertz": _("Gompertz"), "logistic": _("logistic")}.get(
+            convergence.fit.model if convergence.fit else "", ""
+        ),
         "chart": _convergence_chart(convergence),
         "chart_version": charts.bundle_version(),
         "lessons": lessons,
@@ -370,6 +373,11 @@ def _decimal(value: str) -> Decimal | None:
     return number
 
 
+def _plain(value: Decimal | None) -> str:
+    """A bound as typed: 2 rather than 2.0000."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def quality_indicators(request: HttpRequest) -> HttpResponse:
@@ -409,7 +417,7 @@ def quality_indicators(request: HttpRequest) -> HttpResponse:
             continue
         row = own.get(key)
         band = effective.get(key)
-        lower, upper = values.get(key, (row.lower if row else "", row.upper if row else ""))
+        lower, upper = values.get(key, (_plain(row.lower) if row else "", _plain(row.upper) if row else ""))
         rows.append(
             {
                 "key": key,
