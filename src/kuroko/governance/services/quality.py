@@ -58,8 +58,9 @@ def quality_record_save(
     unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("Unknown field.")})
-    record = QualityRecord.objects.select_for_update().filter(
-        project=project, phase=phase
+    # Ordered by pk: the model's ordering joins the phase, and PostgreSQL cannot lock an outer join.
+    record = QualityRecord.objects.select_for_update().filter(project=project, phase=phase).order_by(
+        "pk"
     ).first() or QualityRecord(project=project, phase=phase)
     for name, value in values.items():
         setattr(record, name, value)
@@ -129,7 +130,7 @@ def defect_create(
 @transaction.atomic
 def defect_update(*, user: Any, defect: Defect, values: dict[str, Any], today: date | None = None) -> Defect:
     """Change a defect's fields; a status change to fixed or closed sets its fix date, reopening clears it."""
-    defect = Defect.objects.select_for_update().select_related("project").get(pk=defect.pk)
+    defect = Defect.objects.select_for_update(of=("self",)).select_related("project").get(pk=defect.pk)
     require(perms.can_edit_defect(user, defect))
     values = {k: v for k, v in values.items() if k in DEFECT_FIELDS}
     _check_links(defect.project, values)
@@ -176,7 +177,7 @@ def indicator_set(
         raise ValidationError({"upper": _("The upper bound cannot be below the lower bound.")})
     rows = QualityIndicator.objects.select_for_update().filter(metric=metric)
     rows = rows.filter(project_type=project_type) if project_type else rows.filter(project_type__isnull=True)
-    row = rows.first()
+    row = rows.order_by("pk").first()  # not the model's ordering: it outer-joins the type
     if lower is None and upper is None:
         if row is not None:
             row.delete()
