@@ -410,13 +410,13 @@ def quality_indicators(request: HttpRequest) -> HttpResponse:
                 url = reverse("quality-indicators")
                 return redirect(f"{url}?type={project_type.code}" if project_type else url)
     own = selectors.indicator_rows(project_type)
-    effective = selectors.effective_bands(project_type)
+    defaults = selectors.indicator_rows(None) if project_type else {}
     rows = []
     for key, metric in METRICS.items():
         if not metric.quality:
             continue
         row = own.get(key)
-        band = effective.get(key)
+        band = defaults.get(key)
         lower, upper = values.get(key, (_plain(row.lower) if row else "", _plain(row.upper) if row else ""))
         rows.append(
             {
@@ -425,7 +425,7 @@ def quality_indicators(request: HttpRequest) -> HttpResponse:
                 "unit": metric.unit,
                 "lower": "" if lower is None else lower,
                 "upper": "" if upper is None else upper,
-                "inherited": band if row is None and band is not None else None,
+                "inherited": band,
                 "error": errors.get(key, ""),
             }
         )
