@@ -23,6 +23,15 @@ from kuroko.projects.models import Project, Task
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _dash_empty_choices(form: forms.BaseForm) -> None:
+    """Django 6.1's "- Select an option -" has no Japanese yet: an empty choice reads as a dash (as in
+    the RAID register forms)."""
+    for field in form.fields.values():
+        single = not isinstance(field, forms.ModelMultipleChoiceField)
+        if single and isinstance(field, forms.ModelChoiceField) and not field.required:
+            field.empty_label = "—"
+
+
 class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = QualityRecord
@@ -62,6 +71,7 @@ class DefectForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["found_on"].required = False
         self.fields["found_on"].help_text = _("Empty: today.")
         self.fields["fixed_on"].help_text = _("Set when the status becomes fixed; cleared when reopened.")
+        _dash_empty_choices(self)
 
 
 class DefectFilterForm(forms.Form):
@@ -85,6 +95,7 @@ class DefectFilterForm(forms.Form):
         phases = Phase.objects.filter(project=project).order_by("number", "pk")
         self.fields["phase_found"].queryset = phases  # type: ignore[attr-defined]
         self.fields["phase_injected"].queryset = phases  # type: ignore[attr-defined]
+        _dash_empty_choices(self)
 
     def to_filter(self) -> DefectFilter:
         if not self.is_bound or not self.is_valid():
@@ -118,6 +129,7 @@ class LessonForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
         self.fields["templates"].queryset = ProjectTemplate.objects.order_by("code")  # type: ignore[attr-defined]
         self.fields["templates"].required = False
+        _dash_empty_choices(self)
 
 
 class LessonFilterForm(forms.Form):
@@ -141,6 +153,7 @@ class LessonFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
         self.fields["template"].queryset = ProjectTemplate.objects.order_by("code")  # type: ignore[attr-defined]
+        _dash_empty_choices(self)
 
     def to_filter(self) -> LessonFilter:
         if not self.is_bound or not self.is_valid():
