@@ -56,3 +56,30 @@ def can_run_audit(user: Any, project: Project | None = None) -> bool:
     if project is None:
         return is_pmo(user)
     return can_edit_project(user, project)
+
+
+# --- Quality part (defects and lessons) ---
+
+
+def can_edit_defect(user: Any, defect: Any) -> bool:
+    """Who edits the project, or the contributor who recorded the defect."""
+    if can_manage_governance(user, defect.project):
+        return True
+    return can_contribute(user, defect.project) and defect.created_by_id == getattr(user, "pk", None)
+
+
+def can_record_lesson(user: Any) -> bool:
+    """Everyone signed in except executives."""
+    return role_of(user) not in (None, Role.EXECUTIVE)
+
+
+def can_edit_lesson(user: Any, lesson: Any) -> bool:
+    """The author and the PMO."""
+    if role_of(user) is None:
+        return False
+    return can_configure_standards(user) or lesson.created_by_id == user.pk
+
+
+def can_read_lessons(user: Any) -> bool:
+    """Everyone signed in."""
+    return role_of(user) is not None
