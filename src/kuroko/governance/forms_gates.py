@@ -67,7 +67,7 @@ class DeliverableForm(_Base):
 
 
 class CriterionForm(_Base):
-    metric = forms.ChoiceField(label=_("metric"), required=False)
+    metric = forms.ChoiceField(label=_("Metric"), required=False)
 
     class Meta:
         model = GateCriterion
@@ -89,9 +89,9 @@ class StatusForm(forms.Form):
 
 
 class ReviewOpenForm(forms.Form):
-    planned_date = forms.DateField(label=_("review date"), required=False, widget=DateInput)
+    planned_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput)
     approvers = forms.ModelMultipleChoiceField(
-        label=_("approvers"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Approvers"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, project: Project, **kw: Any):
@@ -102,19 +102,19 @@ class ReviewOpenForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    result = forms.ChoiceField(label=_("result"), choices=ResultChoice.choices)
-    comment = forms.CharField(label=_("comment"), required=False)
+    result = forms.ChoiceField(label=_("Result"), choices=ResultChoice.choices)
+    comment = forms.CharField(label=_("Comment"), required=False)
 
 
 class DecisionForm(forms.Form):
     """An approver's decision; up to three actions for a conditional go."""
 
     ACTIONS = 3
-    decision = forms.ChoiceField(label=_("decision"), choices=GateDecision.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    conditions = forms.CharField(label=_("conditions"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    decision = forms.ChoiceField(label=_("Decision"), choices=GateDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     approver = forms.ModelChoiceField(
-        label=_("for approver"), queryset=Person.objects.none(), required=False, empty_label="—"
+        label=_("For approver"), queryset=Person.objects.none(), required=False, empty_label="—"
     )
 
     def __init__(self, *args: Any, approvers: list[Person], **kw: Any):
@@ -123,11 +123,11 @@ class DecisionForm(forms.Form):
             pk__in=[p.pk for p in approvers]
         )
         for i in range(1, self.ACTIONS + 1):
-            self.fields[f"action_{i}_title"] = forms.CharField(label=_("action"), required=False)
+            self.fields[f"action_{i}_title"] = forms.CharField(label=_("Action"), required=False)
             self.fields[f"action_{i}_owner"] = forms.ModelChoiceField(
-                label=_("owner"), queryset=_people(), required=False, empty_label="—"
+                label=_("Owner"), queryset=_people(), required=False, empty_label="—"
             )
-            self.fields[f"action_{i}_due"] = forms.DateField(label=_("due"), required=False, widget=DateInput)
+            self.fields[f"action_{i}_due"] = forms.DateField(label=_("Due"), required=False, widget=DateInput)
 
     def action_rows(self) -> list[tuple[Any, Any, Any]]:
         return [
