@@ -272,7 +272,8 @@ def test_go_is_refused_while_required_criteria_are_open_and_names_them(world):
         ("conditional", {"actions": [{"title": "Fix", "owner": "member", "due_date": TODAY}]},
          "conditions"),  # actions but no conditions
         ("conditional", {"conditions": "Fix the index"}, "actions"),  # no action
-        ("conditional", {"conditions": "Fix", "actions": [{"title": "Fix", "owner": None, "due_date": TODAY}]},
+        ("conditional", {"conditions": "Fix",
+                         "actions": [{"title": "Fix", "owner": None, "due_date": TODAY}]},
          "actions"),  # an action without owner
         ("no_go", {}, "comment"),  # a no-go without a reason
         ("maybe", {}, "decision"),  # not a decision

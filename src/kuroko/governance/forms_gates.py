@@ -36,6 +36,11 @@ class _Base(forms.ModelForm):  # type: ignore[type-arg]
             if isinstance(field, forms.ModelChoiceField) and not field.required:
                 field.empty_label = "—"
 
+    def _post_clean(self) -> None:
+        # The services validate the row (with messages naming the field) and save it; the form only
+        # parses, and must not touch its instance.
+        pass
+
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}  # type: ignore[attr-defined]
 
