@@ -115,7 +115,7 @@ class DecisionForm(forms.Form):
     """An approver's decision; up to three actions for a conditional go."""
 
     ACTIONS = 3
-    decision = forms.ChoiceField(label=_("Decision"), choices=GateDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Gate decision"), choices=GateDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     approver = forms.ModelChoiceField(
