@@ -77,6 +77,8 @@ def test_open_review_then_decide_conditional_go_on_the_page(world):
     card and the portfolio cell show the decision."""
     phase, _spec = make_gate(world)
     pm = signed_in(world.pm)
+    form = pm.get(f"/phases/{phase.pk}/review/").content.decode()
+    assert f'<option value="{world.pmo.person.pk}"' in form  # the approvers to choose from
     response = pm.post(
         f"/phases/{phase.pk}/review/", {"planned_date": TODAY.isoformat(), "approvers": [world.pmo.person.pk]}
     )

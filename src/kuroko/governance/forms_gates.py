@@ -95,15 +95,14 @@ class StatusForm(forms.Form):
 
 class ReviewOpenForm(forms.Form):
     planned_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput)
-    approvers = forms.ModelMultipleChoiceField(
-        label=_("Approvers"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    approvers = forms.ModelMultipleChoiceField(label=_("Approvers"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, project: Project, **kw: Any):
         super().__init__(*args, **kw)
         # The project's people first would be nicer; everyone active keeps the sponsor and PMO in reach.
+        # The widget first: setting the queryset hands its choices to the widget in place.
+        self.fields["approvers"].widget = forms.SelectMultiple(attrs={"size": 8})
         self.fields["approvers"].queryset = _people()  # type: ignore[attr-defined]
-        self.fields["approvers"].widget = forms.SelectMultiple(attrs={"size": 6})
 
 
 class AnswerForm(forms.Form):
@@ -115,7 +114,9 @@ class DecisionForm(forms.Form):
     """An approver's decision; up to three actions for a conditional go."""
 
     ACTIONS = 3
-    decision = forms.ChoiceField(label=_("Gate decision"), choices=GateDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Gate decision"), choices=GateDecision.choices, widget=forms.RadioSelect
+    )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     approver = forms.ModelChoiceField(
