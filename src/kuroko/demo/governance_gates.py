@@ -118,57 +118,63 @@ def _gate_day(phase: Phase) -> date | None:
 
 
 def _standards(phase: Phase, ja: bool, owners: list[int], rng: random.Random) -> None:
-    """Deliverables and criteria of a phase that has none."""
-    if not phase.deliverables.exists():
+    """Deliverables and criteria of a phase that has none (written in two bulk inserts)."""
+    deliverables = list(phase.deliverables.order_by("pk"))
+    if not deliverables:
         day = _gate_day(phase)
-        for pair in _deliverables_for(phase.name):
-            Deliverable.objects.create(
-                project_id=phase.project_id,
-                phase=phase,
-                name=_text(ja, pair),
-                owner_id=rng.choice(owners) if owners else None,
-                due=day - timedelta(days=5) if day else None,
-                reference=f"\\\\fileserver\\{phase.project.code}\\{phase.number:02}\\",
-            )
+        deliverables = Deliverable.objects.bulk_create(
+            [
+                Deliverable(
+                    project_id=phase.project_id,
+                    phase=phase,
+                    name=_text(ja, pair),
+                    owner_id=rng.choice(owners) if owners else None,
+                    due=day - timedelta(days=5) if day else None,
+                    reference=f"\\\\fileserver\\{phase.project.code}\\{phase.number:02}\\",
+                )
+                for pair in _deliverables_for(phase.name)
+            ]
+        )
     if phase.criteria.exists():
         return
-    n = 0
-    for deliverable in phase.deliverables.all().order_by("pk"):
-        n += 1
-        GateCriterion.objects.create(
+    rows = [
+        GateCriterion(
             phase=phase,
-            number=n,
             kind=CriterionKind.DELIVERABLE,
-            deliverable=deliverable,
-            text=(f"{deliverable.name} 承認済み" if ja else f"{deliverable.name} approved"),
-            required=deliverable.required,
+            deliverable=d,
+            text=(f"{d.name} 承認済み" if ja else f"{d.name} approved"),
+            required=d.required,
         )
-    for pair in CHECKLIST[: 1 + phase.number % 2]:
-        n += 1
-        GateCriterion.objects.create(
-            phase=phase, number=n, kind=CriterionKind.CHECKLIST, text=_text(ja, pair)
+        for d in deliverables
+    ]
+    rows += [
+        GateCriterion(phase=phase, kind=CriterionKind.CHECKLIST, text=_text(ja, pair))
+        for pair in CHECKLIST[: 1 + phase.number % 2]
+    ]
+    rows.append(
+        GateCriterion(
+            phase=phase,
+            kind=CriterionKind.METRIC,
+            metric="spi",
+            operator=">=",
+            threshold=Decimal("0.9"),
+            text="SPI ≥ 0.9",
         )
-    n += 1
-    GateCriterion.objects.create(
-        phase=phase,
-        number=n,
-        kind=CriterionKind.METRIC,
-        metric="spi",
-        operator=">=",
-        threshold=Decimal("0.9"),
-        text="SPI ≥ 0.9",
     )
     if any(k in phase.name for k in ("テスト", "試験", "Test")):
-        n += 1
-        GateCriterion.objects.create(
-            phase=phase,
-            number=n,
-            kind=CriterionKind.METRIC,
-            metric="open_defects_sev1",
-            operator="=",
-            threshold=Decimal(0),
-            text="重大度1の未解決不具合 = 0" if ja else "Open severity-1 defects = 0",
+        rows.append(
+            GateCriterion(
+                phase=phase,
+                kind=CriterionKind.METRIC,
+                metric="open_defects_sev1",
+                operator="=",
+                threshold=Decimal(0),
+                text="重大度1の未解決不具合 = 0" if ja else "Open severity-1 defects = 0",
+            )
         )
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+    GateCriterion.objects.bulk_create(rows)
 
 
 def _answers(
