@@ -320,7 +320,10 @@ def _decided(
         (pmo, decision if decision != GateDecision.CONDITIONAL else GateDecision.GO),
         (sponsor, decision),
     ]
-    comment = {GateDecision.NO_GO: _text(ja, NO_GO_COMMENT), GateDecision.CONDITIONAL: _text(ja, CONDITIONS)}
+    comment: dict[str, str] = {
+        GateDecision.NO_GO: _text(ja, NO_GO_COMMENT),
+        GateDecision.CONDITIONAL: _text(ja, CONDITIONS),
+    }
     GateApproval.objects.bulk_create(
         [
             GateApproval(

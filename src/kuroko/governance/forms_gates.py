@@ -129,7 +129,7 @@ class DecisionForm(forms.Form):
             pk__in=[p.pk for p in approvers]
         )
         for i in range(1, self.ACTIONS + 1):
-            self.fields[f"action_{i}_title"] = forms.CharField(label=_("Action"), required=False)
+            self.fields[f"action_{i}_title"] = forms.CharField(label=_("Action title"), required=False)
             self.fields[f"action_{i}_owner"] = forms.ModelChoiceField(
                 label=_("Owner"), queryset=_people(), required=False, empty_label="—"
             )
