@@ -177,6 +177,31 @@ def _standards(phase: Phase, ja: bool, owners: list[int], rng: random.Random) ->
     GateCriterion.objects.bulk_create(rows)
 
 
+def _metric_value(c: GateCriterion, *, passing: bool, rng: random.Random) -> Decimal:
+    """A plausible recorded value of a metric criterion that meets it (or misses it)."""
+    threshold = c.threshold if c.threshold is not None else Decimal(0)
+    if c.metric == "spi":
+        value = Decimal(rng.randint(92, 104)) / 100
+        if compare(value, c.operator, threshold) == passing:
+            return value
+    above = c.operator in (">=", ">")
+    below = c.operator in ("<=", "<")
+    step = Decimal("0.05") if threshold < 10 else Decimal(5)
+    if passing:
+        return (
+            threshold + step
+            if c.operator == ">"
+            else max(Decimal(0), threshold - step)
+            if c.operator == "<"
+            else threshold
+        )
+    if above:
+        return max(Decimal(0), threshold - step)
+    if below:
+        return threshold + step
+    return threshold + step  # "=": any other value misses it
+
+
 def _answers(
     review: GateReview, *, day: date, passing: bool, reviewer: Any, rng: random.Random, ja: bool
 ) -> None:
@@ -191,7 +216,7 @@ def _answers(
                           "owner": str(c.deliverable.owner or ""), "as_of": day.isoformat(),
                           "due": c.deliverable.due.isoformat() if c.deliverable.due else None}  # fmt: skip
         elif c.kind == CriterionKind.METRIC:
-            value = Decimal(rng.randint(92, 104)) / 100 if c.metric == "spi" else Decimal(0 if passing else 2)
+            value = _metric_value(c, passing=passing, rng=rng)
             a.value = value
             a.automatic = True
             ok = c.threshold is not None and compare(value, c.operator, c.threshold)
