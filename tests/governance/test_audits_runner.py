@@ -37,11 +37,13 @@ def test_audit_opens_findings_with_owner_due_and_snapshot(world):
     assert finding is not None and finding.severity == "high"
     assert finding.owner_id == world.pm.person.pk
     assert finding.due == TODAY + timedelta(days=7)
-    assert finding.evidence == {"tasks": 3}
+    assert finding.evidence == {"task_count": 3}
     assert audit.projects == 2 and audit.opened >= 2 and audit.finished_at is not None
     snap = HealthSnapshot.objects.get(project=world.project, day=TODAY)
     open_findings = Finding.objects.filter(project=world.project, status="open")
-    assert snap.score == services.health_score({s: open_findings.filter(severity=s).count() for s in services.WEIGHTS})
+    assert snap.score == services.health_score(
+        {s: open_findings.filter(severity=s).count() for s in services.WEIGHTS}
+    )
     assert "hygiene.baseline" in snap.rules
 
 
@@ -75,7 +77,7 @@ def test_still_violated_updates_evidence_and_last_seen(world):
     project_services.task_create(actor=world.admin, project=world.project, data={"name": "More"})
     run(today=TODAY + timedelta(days=2))
     again = live(world.project, "hygiene.baseline")
-    assert again.pk == first.pk and again.evidence == {"tasks": 4}
+    assert again.pk == first.pk and again.evidence == {"task_count": 4}
     assert again.due == first.due and again.last_seen_at > first.last_seen_at
 
 
@@ -169,7 +171,9 @@ def test_rule_setting_rejects_bad_thresholds(world, rule, params, field):
 def test_rule_setting_is_pmo_only_and_drops_inherited_values(world):
     """Only the PMO saves settings; a threshold equal to the inherited value is not stored."""
     with pytest.raises(PermissionDenied):
-        services.rule_setting_save(actor=world.pm, project_type=None, rule="hygiene.risk_review", enabled=True)
+        services.rule_setting_save(
+            actor=world.pm, project_type=None, rule="hygiene.risk_review", enabled=True
+        )
     setting = services.rule_setting_save(
         actor=world.pmo, project_type=None, rule="hygiene.risk_review", enabled=True, params={"days": "30"}
     )

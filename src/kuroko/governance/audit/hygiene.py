@@ -188,7 +188,7 @@ def _listed(items: list[Any], **extra: Any) -> Evidence:
 def _baseline(data: ProjectData, params: Mapping[str, Any]) -> Evidence | None:
     facts = _facts(data)
     if data.project.status == "active" and facts["tasks"] and not facts["baseline"]:
-        return {"tasks": facts["tasks"]}
+        return {"task_count": facts["tasks"]}
     return None
 
 
@@ -207,9 +207,9 @@ register(
             ngettext(
                 "The project has %(n)s task and no baseline.",
                 "The project has %(n)s tasks and no baseline.",
-                e["tasks"],
+                e["task_count"],
             )
-            % {"n": e["tasks"]}
+            % {"n": e["task_count"]}
         ),
     )
 )

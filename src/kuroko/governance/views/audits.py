@@ -49,9 +49,19 @@ def _trend_spec(points: list[dict[str, Any]]) -> dict[str, Any] | None:
     return findings_trend(points, labels=labels)
 
 
+def _listed(evidence: Any, key: str) -> list[Any]:
+    value = evidence.get(key) if isinstance(evidence, dict) else None
+    return value if isinstance(value, list) else []
+
+
 def _rows(findings: list[Finding]) -> list[dict[str, Any]]:
     return [
-        {"f": f, "title": selectors.rule_title(f.rule), "message": selectors.finding_message(f)}
+        {
+            "f": f,
+            "title": selectors.rule_title(f.rule),
+            "message": selectors.finding_message(f),
+            "tasks": _listed(f.evidence, "tasks")[:5],
+        }
         for f in findings
     ]
 
@@ -278,6 +288,12 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule": rule,
             "pack": PACKS[rule.pack].title if rule else "",
             "message": selectors.finding_message(finding),
+            "tasks": _listed(finding.evidence, "tasks"),
+            "items": [
+                " · ".join(str(v) for v in item.values() if v not in (None, ""))
+                for item in _listed(finding.evidence, "items")
+                if isinstance(item, dict)
+            ],
             "edit": edit,
             "waive": waive,
             "can_edit": can_edit,
