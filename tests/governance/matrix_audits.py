@@ -29,7 +29,8 @@ CASES: list[Case] = [
     # date; the PMO waives.
     page((200, 200, 200, 200, 200, 403, 302), "finding-detail", "GET", "/findings/{finding}/"),
     page((302, 302, 302, 403, 403, 403, 302), "finding-detail", "POST", "/findings/{finding}/",
-         lambda ids: {"action": "update", "due": "2026-09-30", "owner": ids["finding_owner"]}, label="update"),
+         lambda ids: {"action": "update", "due": "2026-09-30", "owner": ids["finding_owner"]},
+         label="update"),
     page((302, 302, 403, 403, 403, 403, 302), "finding-detail", "POST", "/findings/{finding}/",
          lambda ids: {"action": "waive", "reason": "Baseline after the contract"}, label="waive"),
     page((200, 200, 200, 200, 200, 403, 302), "project-findings", "GET", "/projects/ALPHA/findings/"),

@@ -126,11 +126,17 @@ def test_overdue_actions_rule_with_grace(world):
     ActionItem.objects.create(
         project=world.project, number=1, title="Call", due_date=TODAY - timedelta(days=2)
     )
-    ActionItem.objects.create(project=world.project, number=2, title="Done", due_date=TODAY - timedelta(days=9),
-                              status="done")  # fmt: skip
+    ActionItem.objects.create(
+        project=world.project, number=2, title="Done", due_date=TODAY - timedelta(days=9), status="done"
+    )
     assert violated(world.project)["hygiene.overdue_actions"].evidence["count"] == 1
-    services.rule_setting_save(actor=world.pmo, project_type=None, rule="hygiene.overdue_actions", enabled=True,
-                               params={"grace_days": 5})  # fmt: skip
+    services.rule_setting_save(
+        actor=world.pmo,
+        project_type=None,
+        rule="hygiene.overdue_actions",
+        enabled=True,
+        params={"grace_days": 5},
+    )
     assert "hygiene.overdue_actions" not in violated(world.project)
 
 
@@ -138,8 +144,12 @@ def test_overdue_actions_rule_with_grace(world):
 def test_timesheet_rule(world):
     """Hours logged last week on an open timesheet → not submitted; submitted → waits for approval."""
     week = date(2026, 6, 1)
-    tracking_services.timesheet_save(actor=world.member, person=world.member.person, week_start=week,
-                                     entries=[{"date": week, "task": world.owned_task.pk, "minutes": 120}])  # fmt: skip
+    tracking_services.timesheet_save(
+        actor=world.member,
+        person=world.member.person,
+        week_start=week,
+        entries=[{"date": week, "task": world.owned_task.pk, "minutes": 120}],
+    )
     found = violated(world.project)["hygiene.timesheets"]
     assert found.evidence["not_submitted"] == 1 and found.evidence["week"] == "2026-06-01"
     tracking_services.timesheet_submit(actor=world.member, person=world.member.person, week_start=week)

@@ -134,8 +134,9 @@ def test_type_setting_wins_and_disabling_closes(world):
     kind = ProjectType.objects.create(code="MNT", name="Maintenance")
     world.project.project_type = kind
     world.project.save()
-    services.rule_setting_save(actor=world.pmo, project_type=None, rule="hygiene.baseline", enabled=True,
-                               severity="critical")  # fmt: skip
+    services.rule_setting_save(
+        actor=world.pmo, project_type=None, rule="hygiene.baseline", enabled=True, severity="critical"
+    )
     run()
     assert live(world.project, "hygiene.baseline").severity == "critical"
     services.rule_setting_save(actor=world.pmo, project_type=kind, rule="hygiene.baseline", enabled=False)
@@ -205,8 +206,11 @@ def test_a_failing_project_does_not_stop_the_others(world, monkeypatch):
             raise RuntimeError("boom")
         return rule.check(data, params)
 
-    monkeypatch.setitem(registry.RULES, "hygiene.baseline", registry.Rule(**{
-        **{f: getattr(rule, f) for f in rule.__slots__}, "check": broken}))  # fmt: skip
+    monkeypatch.setitem(
+        registry.RULES,
+        "hygiene.baseline",
+        registry.Rule(**{**{f: getattr(rule, f) for f in rule.__slots__}, "check": broken}),
+    )
     audit = run()
     assert audit.projects == 1
     assert not Finding.objects.filter(project=world.project).exists()

@@ -188,7 +188,7 @@ def test_api_findings_and_waive(audited):
 
 @pytest.mark.django_db
 def test_api_rules(world):
-    """Rules with effective settings; PUT validates thresholds (422 naming the field) and unknown rules 404."""
+    """Rules with effective settings; PUT checks thresholds (422 naming the field); unknown rules 404."""
     client = login(world.pmo)
     rules = client.get("/api/v1/audit-rules").json()
     assert len(rules) == 34 and rules[0]["source"] == "rule"

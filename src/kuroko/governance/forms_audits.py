@@ -38,7 +38,8 @@ class FindingFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = [("", _("All")), *((k, p.title) for k, p in PACKS.items())]
+        packs = [("", _("All")), *((k, p.title) for k, p in PACKS.items())]
+        self.fields["pack"].choices = packs  # type: ignore[attr-defined]
         if owners is not None:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 

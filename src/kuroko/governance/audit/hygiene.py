@@ -117,7 +117,7 @@ def load(
     )
     for pid, number, title, due in actions:
         grace = int(_param(effective, pid, "hygiene.overdue_actions", "grace_days"))
-        if due < today - timedelta(days=grace):
+        if due is not None and due < today - timedelta(days=grace):
             facts[pid]["actions"].append({"code": f"A-{number:03d}", "title": title, "due": due.isoformat()})
     # Timesheets of the last complete week: who logged time on the project, and whether their week is
     # submitted and approved for it.

@@ -116,7 +116,7 @@ def audit_run(
                 log.exception("Audit pack %s failed for a batch of %s projects", key, len(batch))
             stats.seconds[key] += time.perf_counter() - began
         began = time.perf_counter()
-        live = defaultdict(dict)
+        live: dict[int, dict[str, Finding]] = defaultdict(dict)
         for finding in Finding.objects.filter(project__in=batch).exclude(status=FindingStatus.CLOSED):
             live[finding.project_id][finding.rule] = finding
         for project in batch:

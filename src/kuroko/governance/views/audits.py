@@ -347,7 +347,7 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(rule)s: saved.") % {"rule": rule.title})
             return redirect(_rules_url(project_type))
     labels = dict(Severity.choices)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "rule": r.rule,
             "slug": r.rule.key.replace(".", "-").replace("_", "-"),
