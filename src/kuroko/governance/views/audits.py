@@ -49,6 +49,10 @@ def _trend_spec(points: list[dict[str, Any]]) -> dict[str, Any] | None:
     return findings_trend(points, labels=labels)
 
 
+def _counts(health: selectors.ProjectHealth) -> list[tuple[str, str, int]]:
+    return [(key, str(label), health.by_severity.get(key, 0)) for key, label in Severity.choices]
+
+
 def _listed(evidence: Any, key: str) -> list[Any]:
     value = evidence.get(key) if isinstance(evidence, dict) else None
     return value if isinstance(value, list) else []
@@ -203,7 +207,7 @@ def project_findings(request: HttpRequest, code: str) -> HttpResponse:
             "dcma_url": _url("project-dcma", project.code),
             "trend": _trend_spec(points) if len(points) > 1 else None,
             "chart_version": charts.bundle_version(),
-            "severities": Severity.choices,
+            "counts": _counts(health),
         },
     )
 
@@ -232,7 +236,9 @@ def project_health_card(request: HttpRequest, code: str) -> HttpResponse:
     project = project_selectors.project_get(request.user, code)
     health = selectors.project_health(request.user, project, today=timezone.localdate())
     return render(
-        request, "governance/project_findings.html#health_card", {"project": project, "health": health}
+        request,
+        "governance/project_findings.html#health_card",
+        {"project": project, "health": health, "counts": _counts(health)},
     )
 
 
