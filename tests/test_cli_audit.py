@@ -29,7 +29,9 @@ def count(tmp_path: Path, table: str) -> int:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("audit")
-    result = run(path, "seed", "--projects", "4", "--tasks-per-project", "15", "--people", "20", "--seed", "3")
+    result = run(
+        path, "seed", "--projects", "4", "--tasks-per-project", "15", "--people", "20", "--seed", "3"
+    )
     assert result.returncode == 0, result.stderr
     return path
 

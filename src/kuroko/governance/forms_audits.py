@@ -9,12 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.governance.audit.registry import PACKS, Rule
-from kuroko.governance.models import FindingStatus, Severity
-from kuroko.governance.selectors.audits import FindingFilter
+from kuroko.governance.models import Severity
+from kuroko.governance.selectors.audits import STATUS_LABELS, FindingFilter
 from kuroko.people.models import Person
 from kuroko.projects.models import Program, ProjectType
 
-STATUS_CHOICES = [("live", _("Open and waived")), *FindingStatus.choices, ("all", _("All"))]
+STATUS_CHOICES = [("live", _("Open and waived")), *STATUS_LABELS.items(), ("all", _("All"))]
 
 
 class FindingFilterForm(forms.Form):

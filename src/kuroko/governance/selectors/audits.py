@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.governance import permissions as perms
 from kuroko.governance.audit.registry import PACKS, RULES, Effective, Rule, effective
@@ -23,6 +24,12 @@ from kuroko.projects.models import Project, ProjectType
 from kuroko.projects.permissions import visible_projects
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
+# The finding's states in words ("Open" alone reads as a timesheet's state in Japanese).
+STATUS_LABELS = {
+    "open": pgettext_lazy("finding", "Open"),
+    "waived": pgettext_lazy("finding", "Waived"),
+    "closed": pgettext_lazy("finding", "Closed"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,11 +41,11 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-def _trend_spec(points: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _trend_spec(points: list[dict[str, Any]], *, score: str = "") -> dict[str, Any] | None:
     if not points:
         return None
     labels = {s.value: str(s.label) for s in Severity}
-    labels.update(date=_("Date"), findings=_("Open findings"), score=_("Average health score"))
+    labels.update(date=_("Date"), findings=_("Open findings"), score=score or _("Average health score"))
     return findings_trend(points, labels=labels)
 
 
@@ -64,6 +64,7 @@ def _rows(findings: list[Finding]) -> list[dict[str, Any]]:
             "f": f,
             "title": selectors.rule_title(f.rule),
             "message": selectors.finding_message(f),
+            "status": selectors.STATUS_LABELS.get(f.status, f.status),
             "tasks": _listed(f.evidence, "tasks")[:5],
         }
         for f in findings
@@ -134,7 +135,7 @@ def findings_export(request: HttpRequest) -> HttpResponse:
                 f.rule,
                 selectors.rule_title(f.rule),
                 f.get_severity_display(),
-                f.get_status_display(),
+                str(selectors.STATUS_LABELS.get(f.status, f.status)),
                 selectors.finding_message(f),
                 str(f.owner) if f.owner else "",
                 f.due,
@@ -205,7 +206,7 @@ def project_findings(request: HttpRequest, code: str) -> HttpResponse:
             "can_run": perms.can_run_audit(request.user, project),
             "can_waive": perms.can_configure_standards(request.user),
             "dcma_url": _url("project-dcma", project.code),
-            "trend": _trend_spec(points) if len(points) > 1 else None,
+            "trend": _trend_spec(points, score=_("Health score")) if len(points) > 1 else None,
             "chart_version": charts.bundle_version(),
             "counts": _counts(health),
         },
@@ -294,6 +295,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule": rule,
             "pack": PACKS[rule.pack].title if rule else "",
             "message": selectors.finding_message(finding),
+            "status": selectors.STATUS_LABELS.get(finding.status, finding.status),
             "tasks": _listed(finding.evidence, "tasks"),
             "items": [
                 " · ".join(str(v) for v in item.values() if v not in (None, ""))
