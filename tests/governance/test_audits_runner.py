@@ -244,3 +244,16 @@ def test_health_score_formula():
     assert services.health_score({}) == 100
     assert services.health_score({"critical": 1, "high": 2, "medium": 3, "low": 4}) == 100 - 20 - 20 - 15 - 8
     assert services.health_score({"critical": 6}) == 0
+
+
+@pytest.mark.django_db
+def test_findings_of_closed_projects_close_at_the_next_full_audit(world):
+    """A project that closes is no longer audited; the next audit of all projects closes its findings."""
+    from kuroko.projects.models import Project
+
+    run()
+    assert live(world.project, "hygiene.baseline") is not None
+    Project.objects.filter(pk=world.project.pk).update(status="closed")
+    audit = run()
+    assert audit.projects == 1
+    assert not Finding.objects.filter(project=world.project).exclude(status="closed").exists()

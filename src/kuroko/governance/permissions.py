@@ -56,3 +56,11 @@ def can_run_audit(user: Any, project: Project | None = None) -> bool:
     if project is None:
         return is_pmo(user)
     return can_edit_project(user, project)
+
+
+def can_set_finding_due(user: Any, finding: Any) -> bool:
+    """A finding's due date: the PMO, the project's editors, and the finding's owner (who reads it)."""
+    if can_configure_standards(user) or can_manage_governance(user, finding.project):
+        return True
+    me = own_person_id(user)
+    return me is not None and finding.owner_id == me and can_view_governance(user, finding.project)

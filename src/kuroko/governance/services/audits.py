@@ -131,6 +131,13 @@ def audit_run(
             opened += o
             closed += c
         stats.seconds["reconcile"] += time.perf_counter() - began
+    if projects is None:
+        # Projects no longer active or on hold are not audited: their findings are moot.
+        closed += (
+            Finding.objects.exclude(status=FindingStatus.CLOSED)
+            .exclude(project__status__in=AUDITED_STATUSES)
+            .update(status=FindingStatus.CLOSED, closed_at=timezone.now())
+        )
     run.projects = len(targets) - len(stats.failed)
     run.opened, run.closed = opened, closed
     run.finished_at = timezone.now()
@@ -240,19 +247,12 @@ def _notify(new: Mapping[int, list[Finding]]) -> None:
 # --- the PMO's and the owners' changes --------------------------------------------------------------
 
 
-def _can_edit_due(user: Any, finding: Finding) -> bool:
-    if perms.can_configure_standards(user) or perms.can_manage_governance(user, finding.project):
-        return True
-    me = perms.own_person_id(user)
-    return me is not None and finding.owner_id == me and perms.can_view_governance(user, finding.project)
-
-
 @transaction.atomic
 def finding_update(*, actor: Any, finding: Finding, data: Mapping[str, Any]) -> Finding:
     """Set a finding's owner (the PMO) and due date (the PMO, the project's editors, the owner).
 
     `data` may hold `owner` (a Person or None) and `due` (a date or None)."""
-    require(_can_edit_due(actor, finding))
+    require(perms.can_set_finding_due(actor, finding))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.status == FindingStatus.CLOSED:
         raise ValidationError({"status": _("The finding is closed.")})

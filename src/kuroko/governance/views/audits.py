@@ -81,7 +81,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     form = FindingFilterForm(request.GET or None, owners=owners)
     filter_ = form.to_filter()
     qs = selectors.findings_visible(request.user, filter_)
-    matrix = selectors.findings_matrix(selectors.findings_visible(request.user, FindingFilter_live(filter_)))
+    matrix = selectors.findings_matrix(selectors.findings_visible(request.user, _live(filter_)))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -112,7 +112,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def FindingFilter_live(f: selectors.FindingFilter) -> selectors.FindingFilter:
+def _live(f: selectors.FindingFilter) -> selectors.FindingFilter:
     """The matrix counts live findings whatever status the list shows."""
     from dataclasses import replace
 
@@ -250,7 +250,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     and withdraw a waiver (action=reopen)."""
     finding = selectors.finding_get(request.user, pk)
     can_assign = perms.can_configure_standards(request.user)
-    can_edit = services._can_edit_due(request.user, finding) and finding.status != FindingStatus.CLOSED
+    can_edit = perms.can_set_finding_due(request.user, finding) and finding.status != FindingStatus.CLOSED
     edit = FindingEditForm(initial={"owner": finding.owner_id, "due": finding.due}, can_assign=can_assign)
     waive = WaiveForm()
     if request.method == "POST":
@@ -270,7 +270,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The waiver is withdrawn: the finding is open again."))
                 return redirect("finding-detail", finding.pk)
             else:
-                require(services._can_edit_due(request.user, finding))
+                require(perms.can_set_finding_due(request.user, finding))
                 edit = FindingEditForm(request.POST, can_assign=can_assign)
                 if edit.is_valid():
                     data = {"due": edit.cleaned_data["due"]}
