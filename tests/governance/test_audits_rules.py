@@ -202,3 +202,56 @@ def test_quality_rule_flags_values_outside_the_band(world):
     item = found.evidence["items"][0]
     assert item["state"] == "high" and Decimal(item["value"]) == Decimal("0.3") and item["upper"] == "0.2"
     assert "0.3" in RULES["quality.defect_density_kloc"].message(found.evidence)
+
+
+@pytest.mark.django_db
+def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
+    """A failed DCMA check becomes a finding naming its tasks; passed and n/a checks do not; each
+    project's thresholds come from its effective settings."""
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Check:
+        number: int
+        key: str
+        value: float | None
+        threshold: float | None
+        passed: bool | None
+        count: int
+        total: int
+        task_ids: tuple
+
+    seen = {}
+
+    def reports(projects, *, as_of, thresholds, critical_path_test):
+        seen.update(thresholds=thresholds, test=critical_path_test)
+        return {
+            p.pk: types.SimpleNamespace(
+                checks=[
+                    Check(1, "logic", 66.7, 5.0, False, 2, 3, (world.owned_task.pk, world.plain_task.pk)),
+                    Check(2, "leads", 0, 0, True, 0, 2, ()),
+                    Check(12, "critical_path_test", None, None, None, 0, 0, ()),
+                ]
+            )
+            for p in projects
+        }
+
+    fake_selectors = types.SimpleNamespace(dcma_reports=reports)
+    fake_engine = types.SimpleNamespace(DcmaThresholds=lambda **kw: kw)
+    modules = {"kuroko.governance.selectors.dcma": fake_selectors, "kuroko.engine.dcma": fake_engine}
+    monkeypatch.setattr(dcma, "_module", modules.get)
+    services.rule_setting_save(
+        actor=world.pmo,
+        project_type=None,
+        rule="dcma.logic",
+        enabled=True,
+        params={"max_missing_logic_pct": 10},
+    )
+    found = violated(world.project)
+    assert "dcma.logic" in found and "dcma.leads" not in found and "dcma.critical_path_test" not in found
+    evidence = found["dcma.logic"].evidence
+    assert evidence["value"] == 66.7 and evidence["count"] == 2
+    assert [t["name"] for t in evidence["tasks"]] == ["Screens", "Review"]
+    assert found["dcma.logic"].severity == "high"
+    assert seen["thresholds"][world.project.pk]["max_missing_logic_pct"] == 10 and seen["test"] is True
