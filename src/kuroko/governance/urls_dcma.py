@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from kuroko.governance.views import dcma
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("projects/<str:code>/dcma/", dcma.project_dcma, name="project-dcma"),
+    path("projects/<str:code>/dcma.xlsx", dcma.project_dcma_export, name="project-dcma-export"),
+]
