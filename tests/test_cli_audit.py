@@ -77,3 +77,27 @@ def test_audit_bad_input_exits_2_and_writes_nothing(seeded, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert count(seeded, "governance_auditrun") == before
+
+
+def test_audit_file_prints_the_dcma_14(tmp_path):
+    """--file checks an MS Project XML file without a database: the fourteen checks, as JSON or a table."""
+    from tests.projects.test_import import mspdi
+
+    plan = tmp_path / "plan.xml"
+    plan.write_bytes(mspdi())
+    result = run(tmp_path, "audit", "--file", str(plan), "--json", "--status-date", "2026-06-10")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["file"] == "plan.xml"
+    assert [c["number"] for c in report["dcma"]] == list(range(1, 15))
+    assert not (tmp_path / "kuroko.sqlite3").exists() or count(tmp_path, "governance_auditrun") == 0
+    table = run(tmp_path, "audit", "--file", str(plan))
+    assert table.returncode == 0 and "DCMA 14 · plan.xml" in table.stdout and "logic" in table.stdout
+
+
+def test_audit_file_that_is_not_a_plan_exits_2(tmp_path):
+    """A file Kuroko cannot read is named with exit code 2."""
+    bad = tmp_path / "notes.json"
+    bad.write_text("{not json")
+    result = run(tmp_path, "audit", "--file", str(bad))
+    assert result.returncode == 2 and "notes.json" in result.stderr

@@ -39,10 +39,13 @@ def test_dcma_thresholds_come_from_the_effective_settings():
     """The DcmaThresholds fields are the DCMA rules' parameters, defaults as DCMA publishes them."""
     rules = {k: effective(r) for k, r in RULES.items()}
     thresholds = dcma.thresholds_for(rules)
-    assert thresholds["max_missing_logic_pct"] == 5.0
+    assert thresholds["missing_logic"] == 5.0
     assert thresholds["high_float_days"] == 44
-    assert thresholds["min_cpli"] == 0.95 and thresholds["min_bei"] == 0.95
+    assert thresholds["cpli"] == 0.95 and thresholds["bei"] == 0.95
     assert len(thresholds) == 15
+    from kuroko.engine.dcma import DcmaThresholds
+
+    assert DcmaThresholds(**thresholds) == DcmaThresholds()
 
 
 @pytest.mark.parametrize(
@@ -79,11 +82,11 @@ def test_effective_setting_layers(world):
     rule = RULES["dcma.high_float"]
     default = RuleSetting.objects.create(rule=rule.key, severity="high", params={"high_float_days": 30})
     typed = RuleSetting.objects.create(
-        project_type=kind, rule=rule.key, severity="", params={"max_high_float_pct": 10}
+        project_type=kind, rule=rule.key, severity="", params={"high_float": 10}
     )
     eff = effective(rule, default=default, typed=typed)
     assert eff.severity == "high" and eff.source == "type"
-    assert eff.params == {"high_float_days": 30, "max_high_float_pct": 10}
+    assert eff.params == {"high_float_days": 30, "high_float": 10}
 
 
 @pytest.mark.django_db
@@ -207,7 +210,7 @@ def test_quality_rule_flags_values_outside_the_band(world):
 @pytest.mark.django_db
 def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
     """A failed DCMA check becomes a finding naming its tasks; passed and n/a checks do not; each
-    project's thresholds come from its effective settings."""
+    project's thresholds come from its effective settings (the DCMA part's loader is stubbed)."""
     import types
     from dataclasses import dataclass
 
@@ -229,7 +232,16 @@ def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
         return {
             p.pk: types.SimpleNamespace(
                 checks=[
-                    Check(1, "logic", 66.7, 5.0, False, 2, 3, (world.owned_task.pk, world.plain_task.pk)),
+                    Check(
+                        1,
+                        "logic",
+                        66.7,
+                        5.0,
+                        False,
+                        2,
+                        3,
+                        (str(world.owned_task.pk), str(world.plain_task.pk), "external:9"),
+                    ),
                     Check(2, "leads", 0, 0, True, 0, 2, ()),
                     Check(12, "critical_path_test", None, None, None, 0, 0, ()),
                 ]
@@ -237,16 +249,13 @@ def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
             for p in projects
         }
 
-    fake_selectors = types.SimpleNamespace(dcma_reports=reports)
-    fake_engine = types.SimpleNamespace(DcmaThresholds=lambda **kw: kw)
-    modules = {"kuroko.governance.selectors.dcma": fake_selectors, "kuroko.engine.dcma": fake_engine}
-    monkeypatch.setattr(dcma, "_module", modules.get)
+    monkeypatch.setattr("kuroko.governance.selectors.dcma.dcma_reports", reports)
     services.rule_setting_save(
         actor=world.pmo,
         project_type=None,
         rule="dcma.logic",
         enabled=True,
-        params={"max_missing_logic_pct": 10},
+        params={"missing_logic": 10},
     )
     found = violated(world.project)
     assert "dcma.logic" in found and "dcma.leads" not in found and "dcma.critical_path_test" not in found
@@ -254,4 +263,15 @@ def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
     assert evidence["value"] == 66.7 and evidence["count"] == 2
     assert [t["name"] for t in evidence["tasks"]] == ["Screens", "Review"]
     assert found["dcma.logic"].severity == "high"
-    assert seen["thresholds"][world.project.pk]["max_missing_logic_pct"] == 10 and seen["test"] is True
+    assert seen["thresholds"][world.project.pk].missing_logic == 10 and seen["test"] is True
+
+
+@pytest.mark.django_db
+def test_dcma_rules_on_a_real_schedule(world):
+    """ALPHA's two unlinked, unassigned tasks fail DCMA logic and resources; its findings name them."""
+    found = violated(world.project)
+    assert {"dcma.logic", "dcma.resources"} <= set(found)
+    names = {t["name"] for t in found["dcma.logic"].evidence["tasks"]}
+    assert {"Screens", "Review"} <= names
+    assert found["dcma.logic"].evidence["number"] == 1
+    assert "against a threshold of" in RULES["dcma.logic"].message(found["dcma.logic"].evidence)

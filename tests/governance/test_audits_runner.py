@@ -154,9 +154,9 @@ def test_type_setting_wins_and_disabling_closes(world):
         ("hygiene.risk_review", {"days": "1.5"}, "days"),  # a whole number is required
         ("hygiene.risk_review", {"days": "soon"}, "days"),  # not a number
         ("hygiene.risk_review", {"weeks": "2"}, "weeks"),  # the rule has no such threshold
-        ("dcma.logic", {"max_missing_logic_pct": "-1"}, "max_missing_logic_pct"),  # a negative percentage
-        ("dcma.logic", {"max_missing_logic_pct": "101"}, "max_missing_logic_pct"),  # over 100 %
-        ("dcma.cpli", {"min_cpli": "NaN"}, "min_cpli"),  # not a finite number
+        ("dcma.logic", {"missing_logic": "-1"}, "missing_logic"),  # a negative percentage
+        ("dcma.logic", {"missing_logic": "101"}, "missing_logic"),  # over 100 %
+        ("dcma.cpli", {"cpli": "NaN"}, "cpli"),  # not a finite number
         ("hygiene.nothing", {}, "rule"),  # an unknown rule
     ],
 )

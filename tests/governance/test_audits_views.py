@@ -192,15 +192,15 @@ def test_api_rules(world):
     client = login(world.pmo)
     rules = client.get("/api/v1/audit-rules").json()
     assert len(rules) == 34 and rules[0]["source"] == "rule"
-    response = api(client, "put", "/audit-rules/dcma.logic", {"params": {"max_missing_logic_pct": 150}})
-    assert response.status_code == 422 and "max_missing_logic_pct" in response.content.decode()
+    response = api(client, "put", "/audit-rules/dcma.logic", {"params": {"missing_logic": 150}})
+    assert response.status_code == 422 and "missing_logic" in response.content.decode()
     assert api(client, "put", "/audit-rules/nope", {}).status_code == 404
     assert api(client, "put", "/audit-rules/dcma.logic", {"project_type": "NOPE"}).status_code == 404
     body = api(
         client,
         "put",
         "/audit-rules/dcma.logic",
-        {"severity": "critical", "params": {"max_missing_logic_pct": 8}},
+        {"severity": "critical", "params": {"missing_logic": 8}},
     ).json()
     assert body["severity"] == "critical" and body["params"][0]["value"] == 8 and body["source"] == "default"
 

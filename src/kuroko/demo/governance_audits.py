@@ -27,7 +27,7 @@ def _settings(actor: User) -> None:
         project_type=None,
         rule="dcma.resources",
         enabled=True,
-        params={"max_no_resources_pct": 5},
+        params={"no_resources": 5},
     )
     rule_setting_save(
         actor=actor, project_type=None, rule="hygiene.risk_review", enabled=True, params={"days": 14}
@@ -52,11 +52,11 @@ def _settings(actor: User) -> None:
                 project_type=kind,
                 rule="dcma.relationship_types",
                 enabled=True,
-                params={"min_fs_pct": 70},
+                params={"fs_links": 70},
             )
         elif "infra" in text or "基盤" in text:
             rule_setting_save(
-                actor=actor, project_type=kind, rule="dcma.lags", enabled=True, params={"max_lags_pct": 10}
+                actor=actor, project_type=kind, rule="dcma.lags", enabled=True, params={"lags": 10}
             )
 
 

@@ -290,15 +290,6 @@ def rule_rows(project_type: ProjectType | None) -> list[RuleRow]:
 # --- the command line --------------------------------------------------------------------------------
 
 
-def _dcma_module() -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module("kuroko.governance.selectors.dcma")
-    except ImportError:
-        return None
-
-
 def _checks(report: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -316,10 +307,9 @@ def _checks(report: Any) -> list[dict[str, Any]]:
 
 def dcma_file_report(data: bytes, name: str, *, status_date: date | None) -> list[dict[str, Any]]:
     """The DCMA 14 checks of a plan JSON or MS Project XML file, as plain data (no project is stored)."""
-    module = _dcma_module()
-    if module is None:
-        raise ValueError("The DCMA assessment is not available in this installation.")
-    return _checks(module.dcma_for_file(data, name, status_date=status_date))
+    from kuroko.governance.selectors.dcma import dcma_for_file
+
+    return _checks(dcma_for_file(data, name, status_date=status_date))
 
 
 def cli_report(run: Any, projects: list[Project] | None, *, today: date) -> dict[str, Any]:
@@ -338,17 +328,12 @@ def cli_report(run: Any, projects: list[Project] | None, *, today: date) -> dict
         .order_by("rule")
     ):
         live[f.project_id].append(f)
-    module, engine = _dcma_module(), None
-    reports: dict[int, Any] = {}
-    if module is not None:
-        import importlib
+    from kuroko.engine.dcma import DcmaThresholds
+    from kuroko.governance.selectors.dcma import dcma_reports
 
-        engine = importlib.import_module("kuroko.engine.dcma")
-        effective = effective_for(targets, list(RuleSetting.objects.all()))
-        thresholds = {
-            p.pk: engine.DcmaThresholds(**dcma_pack.thresholds_for(effective[p.pk])) for p in targets
-        }
-        reports = module.dcma_reports(targets, as_of=today, thresholds=thresholds, critical_path_test=True)
+    effective = effective_for(targets, list(RuleSetting.objects.all()))
+    thresholds = {p.pk: DcmaThresholds(**dcma_pack.thresholds_for(effective[p.pk])) for p in targets}
+    reports = dcma_reports(targets, as_of=today, thresholds=thresholds, critical_path_test=True)
     return {
         "run": {
             "id": run.pk,
