@@ -48,7 +48,7 @@ CASES: list[Case] = [
         lambda ids: {"reason": "Baseline after the contract"}, pk="finding"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/audit-rules"),
     api((200, 200, 403, 403, 403, 403, 401), "PUT", "/audit-rules/{rule}",
-        lambda ids: {"enabled": False}, rule="rule"),
+        lambda ids: {"enabled": False}, rule="audit_rule"),
     api((200, 200, 200, 403, 403, 403, 401), "POST", "/audits", lambda ids: {"project": "ALPHA"},
         label="one project"),
     api((202, 202, 403, 403, 403, 403, 401), "POST", "/audits", lambda ids: {}, label="all projects"),
@@ -70,5 +70,5 @@ def matrix_ids(world: Any, ids: dict[str, Any]) -> dict[str, Any]:
         "finding": finding.pk,
         "finding_owner": finding.owner_id or "",
         "audit_run": run.pk,
-        "rule": "hygiene.budget",
+        "audit_rule": "hygiene.budget",
     }
