@@ -257,3 +257,18 @@ def test_findings_of_closed_projects_close_at_the_next_full_audit(world):
     audit = run()
     assert audit.projects == 1
     assert not Finding.objects.filter(project=world.project).exclude(status="closed").exists()
+
+
+@pytest.mark.django_db
+def test_preloaded_pack_data_is_used_instead_of_loading(world, monkeypatch):
+    """A pack given in `preloaded` is not loaded (the demo replays days with today's DCMA results)."""
+    from kuroko.governance.audit.registry import PACKS
+
+    calls = []
+    original = PACKS["dcma"]
+    monkeypatch.setitem(
+        PACKS, "dcma", registry.Pack("dcma", original.title, lambda *a: calls.append(a) or {})
+    )
+    run(preloaded={"dcma": {world.project.pk: None, world.other.pk: None}})
+    assert calls == []
+    assert not Finding.objects.filter(rule__startswith="dcma.").exists()

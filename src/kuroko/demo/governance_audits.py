@@ -2,9 +2,10 @@
 project type), 30 days of audit history so the trend is not empty, then the audit of today.
 
 The history is the real audit run as of earlier days (every seventh day, then each of the last few days)
-over today's data — so it shows how findings opened and closed as those days' dates passed, not what the
-data looked like then; between two audited days the trend shows nothing. Findings and snapshots carry the
-day of the run that saw them. Deterministic: no randomness beyond the demo's own data."""
+over today's data, with today's schedule-quality (DCMA) results — so it shows how findings opened and
+closed as those days' dates passed, not what the data looked like then; between two audited days the
+trend shows nothing. Findings and snapshots carry the day of the run that saw them. Deterministic: no
+randomness beyond the demo's own data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from kuroko.core.models import User
-from kuroko.governance.models import AuditRun, Finding
-from kuroko.governance.services.audits import audit_run, rule_setting_save
+from kuroko.governance.audit.registry import PACKS, effective_for
+from kuroko.governance.models import AuditRun, Finding, RuleSetting
+from kuroko.governance.services.audits import audit_run, audited_projects, rule_setting_save
 from kuroko.projects.models import ProjectType
 
 HISTORY = (28, 21, 14, 7, 5, 4, 3, 2, 1)  # days before today with an audit
@@ -76,8 +78,13 @@ def build(*, seed: int, today: date) -> None:
     if actor is None:
         return
     _settings(actor)
+    # The schedule-quality checks read each project's status date (the demo sets one), not the day of the
+    # audit: compute them once and replay the earlier days with them.
+    projects = audited_projects()
+    effective = effective_for(projects, list(RuleSetting.objects.all()))
+    dcma = PACKS["dcma"].load(projects, today, effective)
     for back in HISTORY:
         day = today - timedelta(days=back)
-        run = audit_run(trigger="scheduled", today=day, notify_owners=False)
+        run = audit_run(trigger="scheduled", today=day, notify_owners=False, preloaded={"dcma": dcma})
         _backdate(run, day)
     audit_run(trigger="scheduled", today=today)
