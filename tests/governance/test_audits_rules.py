@@ -274,4 +274,4 @@ def test_dcma_rules_on_a_real_schedule(world):
     names = {t["name"] for t in found["dcma.logic"].evidence["tasks"]}
     assert {"Screens", "Review"} <= names
     assert found["dcma.logic"].evidence["number"] == 1
-    assert "against a threshold of" in RULES["dcma.logic"].message(found["dcma.logic"].evidence)
+    assert "%; the threshold is 5 %." in RULES["dcma.logic"].message(found["dcma.logic"].evidence)

@@ -264,6 +264,7 @@ def _checker(key: str) -> Any:
         tasks = [loaded["tasks"][t] for t in _task_pks(found.task_ids) if t in loaded["tasks"]]
         return {
             "number": found.number,
+            "unit": getattr(found, "unit", ""),
             "value": _number(found.value),
             "threshold": _number(found.threshold),
             "count": found.count,
@@ -274,13 +275,25 @@ def _checker(key: str) -> Any:
     return check
 
 
+def _fmt(value: Any) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
 def _message(evidence: Evidence) -> str:
-    return _("%(value)s against a threshold of %(threshold)s (%(count)s of %(total)s).") % {
-        "value": evidence.get("value"),
-        "threshold": evidence.get("threshold"),
+    unit = evidence.get("unit", "")
+    values = {
+        "value": _fmt(evidence.get("value")),
+        "threshold": _fmt(evidence.get("threshold")),
         "count": evidence.get("count"),
         "total": evidence.get("total"),
     }
+    if unit == "percent":
+        return _("%(value)s %% (%(count)s of %(total)s); the threshold is %(threshold)s %%.") % values
+    if unit == "count":
+        return _("%(count)s; the threshold is %(threshold)s.") % values
+    if unit == "index":
+        return _("%(value)s; the threshold is %(threshold)s.") % values
+    return _("The test failed.")
 
 
 for _key, _n, _title, _description, _severity, _params in CHECKS:
