@@ -291,7 +291,7 @@ def _message(evidence: Evidence) -> str:
         return _("%(value)s %% (%(count)s of %(total)s); the threshold is %(threshold)s %%.") % values
     if unit == "count":
         return _("%(count)s; the threshold is %(threshold)s.") % values
-    if unit == "index":
+    if unit == "index" or (not unit and evidence.get("threshold") is not None):
         return _("%(value)s; the threshold is %(threshold)s.") % values
     return _("The test failed.")
 
