@@ -122,13 +122,29 @@ def serve_cmd(
 def worker(
     queue: Annotated[str, typer.Option(help="Queue to process.")] = "default",
     batch: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
+    scheduler: Annotated[
+        bool, typer.Option(help="Queue the daily jobs (audit, escalations, EVM snapshots) when they are due.")
+    ] = True,
 ) -> None:
-    """Process background tasks (django-tasks-db worker)."""
+    """Process background tasks (django-tasks-db worker); every minute, queue the periodic jobs that are
+    due (kuroko.core.scheduler; each slot once, however many workers run)."""
     _django()
     args = ["db_worker", "--queue-name", queue]
     if batch:
         args.append("--batch")
-    _manage(*args)
+    stop = None
+    if scheduler and not batch:
+        import threading
+
+        from kuroko.core.scheduler import scheduler_loop
+
+        stop = threading.Event()
+        threading.Thread(target=scheduler_loop, args=(stop,), name="kuroko-scheduler", daemon=True).start()
+    try:
+        _manage(*args)
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 @app.command(
@@ -858,6 +874,124 @@ def _print_diff(diff: Any, *, limit: int = 200) -> None:
     )
     for warning in diff.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+
+
+@app.command(name="audit")
+def audit_cmd(
+    project: Annotated[
+        str | None, typer.Argument(help="Project code (default: every active project).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document instead of tables.")] = False,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Check a plan JSON or MS Project XML file (DCMA 14 only).")
+    ] = None,
+    status_date: Annotated[
+        str | None, typer.Option("--status-date", help="Audit as of this day, YYYY-MM-DD (default: today).")
+    ] = None,
+    all_projects: Annotated[
+        bool, typer.Option("--all", help="Audit every active or on-hold project.")
+    ] = False,
+) -> None:
+    """Run the health and compliance audit and print the findings, with the DCMA 14 results of each project;
+    or check a plan file's schedule quality without the database's projects."""
+    import json
+    from datetime import date
+
+    day = None
+    if status_date is not None:
+        try:
+            day = date.fromisoformat(status_date)
+        except ValueError:
+            _fail(f"--status-date: {status_date!r} is not a date like 2027-06-30.")
+    if file is not None and (project or all_projects):
+        _fail("--file checks a file: give no PROJECT and no --all with it.")
+    if project and all_projects:
+        _fail("Give a PROJECT or --all, not both.")
+    if file is not None:
+        if not file.is_file():
+            _fail(f"--file: {file} does not exist.")
+        _django()
+        _audit_file(file, day, as_json=as_json)
+        return
+    _django()
+    from django.utils import timezone
+
+    from kuroko.governance.models import AuditTrigger
+    from kuroko.governance.services.audits import audit_run
+    from kuroko.projects.models import Project
+
+    today = day or timezone.localdate()
+    targets = None
+    if project:
+        found = Project.objects.filter(code=project).first()
+        if found is None:
+            _fail(f"There is no project {project!r}.")
+        targets = [found]
+    run = audit_run(trigger=AuditTrigger.CLI, projects=targets, today=today)
+    from kuroko.governance.selectors.audits import cli_report
+
+    report = cli_report(run, targets, today=today)
+    if as_json:
+        console.print_json(json.dumps(report, default=str, ensure_ascii=False))
+        return
+    _print_audit(report)
+
+
+def _audit_file(file: Path, day: Any, *, as_json: bool) -> None:
+    import json
+
+    from kuroko.governance.selectors.audits import dcma_file_report
+
+    try:
+        checks = dcma_file_report(file.read_bytes(), file.name, status_date=day)
+    except Exception as exc:  # a file that cannot be read is the user's input error
+        _fail(f"{file.name}: {_errors(exc)}")
+    if as_json:
+        console.print_json(json.dumps({"file": file.name, "dcma": checks}, default=str, ensure_ascii=False))
+        return
+    _print_dcma(file.name, checks)
+
+
+def _print_dcma(title: str, checks: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"DCMA 14 · {title}")
+    for column in ("#", "Check", "Value", "Threshold", "Count", "Result"):
+        table.add_column(column)
+    for c in checks:
+        result = {True: "[green]pass[/green]", False: "[red]fail[/red]", None: "[dim]n/a[/dim]"}[c["passed"]]
+        table.add_row(str(c["number"]), c["key"], _fmt(c["value"]), _fmt(c["threshold"]),
+                      f"{c['count']}/{c['total']}" if c.get("total") is not None else str(c.get("count", "")),
+                      result)  # fmt: skip
+    console.print(table)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _print_audit(report: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    run = report["run"]
+    for p in report["projects"]:
+        table = Table(title=f"{p['code']} {p['name']} · health {_fmt(p['score'])}")
+        for column in ("Rule", "Severity", "Status", "Evidence", "Owner", "Due"):
+            table.add_column(column)
+        for f in p["findings"]:
+            table.add_row(
+                f["rule"], f["severity"], f["status"], escape(f["message"]), f["owner"] or "", f["due"] or ""
+            )
+        console.print(table)
+        if p["dcma"]:
+            _print_dcma(p["code"], p["dcma"])
+    console.print(
+        f"Audited {run['projects']} project(s): {run['opened']} finding(s) opened, {run['closed']} closed.",
+        highlight=False,
+    )
 
 
 @app.command(name="import")

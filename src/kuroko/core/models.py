@@ -165,3 +165,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """A slot of a periodic background job that has been queued (`kuroko.core.scheduler`): unique per job
+    and slot, so that several workers queue each slot once."""
+
+    name = models.CharField(_("job"), max_length=100)
+    slot = models.DateTimeField(_("slot"))
+    enqueued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        ordering = ["-slot", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"

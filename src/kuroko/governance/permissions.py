@@ -83,3 +83,14 @@ def can_edit_lesson(user: Any, lesson: Any) -> bool:
 def can_read_lessons(user: Any) -> bool:
     """Everyone signed in."""
     return role_of(user) is not None
+
+
+# --- Audits part (findings) ---
+
+
+def can_set_finding_due(user: Any, finding: Any) -> bool:
+    """A finding's due date: the PMO, the project's editors, and the finding's owner (who reads it)."""
+    if can_configure_standards(user) or can_manage_governance(user, finding.project):
+        return True
+    me = own_person_id(user)
+    return me is not None and finding.owner_id == me and can_view_governance(user, finding.project)
