@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.people.models import Person
 from kuroko.projects.models import Project, ProjectType
@@ -70,7 +71,7 @@ class RuleSetting(models.Model):
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("finding", "Open")
     WAIVED = "waived", _("Waived")
     CLOSED = "closed", _("Closed")
 

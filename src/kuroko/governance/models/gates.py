@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.people.models import Person
 from kuroko.projects.models import Project, Task
@@ -51,7 +52,7 @@ class Phase(models.Model):
 
 
 class DeliverableStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("deliverable status", "Pending")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
@@ -163,7 +164,7 @@ class GateCriterion(models.Model):
 
 
 class GateReviewStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("gate review status", "Open")
     DECIDED = "decided", _("Decided")
     CANCELLED = "cancelled", _("Cancelled")
 

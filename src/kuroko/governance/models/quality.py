@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.governance.models.gates import Phase
 from kuroko.governance.models.templates import ProjectTemplate
@@ -97,7 +98,7 @@ class DefectSeverity(models.IntegerChoices):
 
 
 class DefectStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("defect status", "Open")
     FIXED = "fixed", _("Fixed")
     CLOSED = "closed", _("Closed")
 
