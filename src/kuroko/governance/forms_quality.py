@@ -34,9 +34,10 @@ def _dash_empty_choices(form: forms.BaseForm) -> None:
             if not field.required:
                 field.empty_label = "—"
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
             field.choices = [
                 ("", "—") if value == "" and str(label) == blank else (value, label)
-                for value, label in field.choices
+                for value, label in choices
             ]
 
 
