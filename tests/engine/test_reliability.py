@@ -142,3 +142,35 @@ def test_never_crashes(increments, start, step):
     assert fit.latent >= 0
     assert 0 < fit.ratio <= 1
     assert fit.a >= fit.found * (1 - 1e-9)
+
+
+@pytest.mark.parametrize(
+    "cumulative",
+    [
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 50],  # one jump at the end
+        [1, 1, 1, 1, 2],  # one more defect at the end
+    ],
+)
+def test_inflection_at_or_after_the_last_time_is_refused(cumulative):
+    """A curve whose inflection point is not behind the last observation has not started to flatten."""
+    with pytest.raises(ValueError, match="not started to flatten"):
+        fit_growth(range(1, len(cumulative) + 1), cumulative)
+
+
+def test_inflection_lies_before_the_last_time():
+    """Every fit returned has its inflection point (ln b / c) before the last observation."""
+    y = [4, 11, 22, 35, 47, 57, 64, 69, 72, 74]
+    fit = fit_growth(range(1, 11), y)
+    assert fit.inflection == pytest.approx(math.log(fit.b) / fit.c)
+    assert fit.inflection < 10
+
+
+def test_a_poor_fit_is_not_converged():
+    """Converged needs R² ≥ min_r_squared (0.9 by default) as well."""
+    fit = GrowthFit("gompertz", a=100, b=5, c=0.3, r_squared=0.85, found=97, last_increment=1)
+    assert not fit.converged
+    assert GrowthFit(
+        "gompertz", a=100, b=5, c=0.3, r_squared=0.85, found=97, last_increment=1, min_r_squared=0.8
+    ).converged
+    with pytest.raises(ValueError, match="minimum R"):
+        fit_growth([0, 1, 2, 3, 4], [1, 5, 8, 9, 10], min_r_squared=1.5)

@@ -33,6 +33,13 @@ CASES: list[Case] = [
          lambda ids: {"title": "Renamed", "severity": "2", "status": "fixed", "found_on": "2026-06-01"}),
     page(_EDIT, "defect-detail", "POST", "/defects/{q_defect}/", lambda ids: {"action": "delete"},
          label="delete"),
+    # A member edits only the defects they recorded: one recorded by the PM is out of reach (page and API).
+    page(_EDIT, "defect-detail", "POST", "/defects/{q_defect_pm}/",
+         lambda ids: {"title": "Renamed", "severity": "2", "status": "open", "found_on": "2026-06-01"},
+         label="recorded by the PM"),
+    page((200, 200, 200, 403, 403, 403, 302), "defect-row", "POST", "/defects/{q_defect_pm}/row/",
+         lambda ids: {"title": "Inline", "severity": "1", "status": "open", "found_on": "2026-06-01"},
+         label="recorded by the PM"),
     page(_READ, "defect-row", "GET", "/defects/{q_defect}/row/"),
     page((200, 200, 200, 200, 403, 403, 302), "defect-row", "POST", "/defects/{q_defect}/row/",
          lambda ids: {"title": "Inline", "severity": "1", "status": "open", "found_on": "2026-06-01"}),
@@ -62,6 +69,8 @@ CASES: list[Case] = [
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/defects/{defect_id}", defect_id="q_defect"),
     api((200, 200, 200, 200, 403, 403, 401), "PATCH", "/defects/{defect_id}",
         lambda ids: {"status": "fixed"}, defect_id="q_defect"),
+    api((200, 200, 200, 403, 403, 403, 401), "PATCH", "/defects/{defect_id}",
+        lambda ids: {"title": "Patched"}, defect_id="q_defect_pm", label="recorded by the PM"),
     api((204, 204, 204, 403, 403, 403, 401), "DELETE", "/defects/{defect_id}", defect_id="q_defect"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/quality-indicators", query="project_type=WF"),
     api((200, 200, 403, 403, 403, 403, 401), "PUT", "/quality-indicators",
@@ -88,7 +97,10 @@ def matrix_ids(world: Any, ids: dict[str, Any]) -> dict[str, Any]:
         project=world.project, title="Crash", severity=2, phase_found=phase, found_on=date(2026, 6, 1),
         created_by=world.member,
     )  # fmt: skip
+    by_pm = Defect.objects.create(
+        project=world.project, title="Leak", severity=3, found_on=date(2026, 6, 2), created_by=world.pm
+    )
     lesson = Lesson.objects.create(
         title="Review early", category="quality", situation="S", recommendation="R", created_by=world.member
     )
-    return {"q_phase": phase.pk, "q_defect": defect.pk, "q_lesson": lesson.pk}
+    return {"q_phase": phase.pk, "q_defect": defect.pk, "q_defect_pm": by_pm.pk, "q_lesson": lesson.pk}

@@ -277,3 +277,32 @@ def test_dcma_rules_on_a_real_schedule(world):
     assert (
         RULES["dcma.logic"].message(found["dcma.logic"].evidence) == "100 % (2 of 2); the threshold is 5 %."
     )
+
+
+@pytest.mark.django_db
+def test_quality_rule_judges_the_whole_project_only(world):
+    """A phase outside the project's band is no finding; the whole project inside it is none either."""
+    QualityIndicator.objects.create(metric="defect_density_kloc", lower=Decimal(3), upper=Decimal(8))
+    build = Phase.objects.create(project=world.project, number=1, name="Build and unit test")
+    test = Phase.objects.create(project=world.project, number=2, name="Integration test")
+    QualityRecord.objects.create(
+        project=world.project, phase=build, size_kloc=8, tests_planned=9, tests_executed=9
+    )
+    QualityRecord.objects.create(
+        project=world.project, phase=test, size_kloc=2, tests_planned=9, tests_executed=9
+    )
+    Defect.objects.create(project=world.project, title="b", phase_found=build, found_on=TODAY)  # 0.125 / KLOC
+    for n in range(49):
+        Defect.objects.create(project=world.project, title=f"t{n}", phase_found=test, found_on=TODAY)
+    assert "quality.defect_density_kloc" not in violated(world.project)  # 50 / 10 KLOC = 5
+
+
+@pytest.mark.django_db
+def test_quality_rule_ignores_zero_density_before_any_test(world):
+    """No defects and no test case executed yet: no data, not "density 0, low"."""
+    QualityIndicator.objects.create(metric="defect_density_kloc", lower=Decimal(3), upper=Decimal(8))
+    record = QualityRecord.objects.create(project=world.project, size_kloc=Decimal(10), tests_planned=50)
+    assert "quality.defect_density_kloc" not in violated(world.project)
+    record.tests_executed = 10
+    record.save()
+    assert violated(world.project)["quality.defect_density_kloc"].evidence["items"][0]["state"] == "low"

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from kuroko.governance.metrics import metric_value
 from kuroko.governance.models import Defect, Phase, QualityIndicator, QualityRecord
 from kuroko.governance.selectors.quality import band_state, effective_bands, quality_indicator_results
 from kuroko.projects.models import ProjectType
@@ -74,3 +76,52 @@ def test_results_for_project_and_phases():
 def test_no_bands_no_results():
     """A project whose type and organisation have no bands has no indicator results."""
     assert quality_indicator_results(ProjectFactory(), as_of=AS_OF) == []
+
+
+def test_ratios_only_over_records_with_both_figures():
+    """A phase with reviews held or tests executed but nothing planned does not push a share above 100 %."""
+    project = ProjectFactory()
+    a = Phase.objects.create(project=project, number=1, name="A")
+    b = Phase.objects.create(project=project, number=2, name="B")
+    QualityRecord.objects.create(
+        project=project, phase=a, reviews_planned=10, reviews_done=8, tests_planned=100, tests_executed=90,
+        review_findings=30, size_pages=10,
+    )  # fmt: skip
+    # B measured only the done side of each ratio (and findings without pages).
+    QualityRecord.objects.create(
+        project=project, phase=b, reviews_done=10, tests_executed=50, review_findings=99
+    )
+    assert metric_value(project, "review_coverage", as_of=AS_OF) == Decimal(80)
+    assert metric_value(project, "test_execution_rate", as_of=AS_OF) == Decimal(90)
+    assert metric_value(project, "review_findings_per_page", as_of=AS_OF) == Decimal(3)
+    assert metric_value(project, "review_coverage", phase=b, as_of=AS_OF) is None
+
+
+def test_density_of_zero_without_tests_is_no_data():
+    """0 defects before any test case is executed says nothing: no_data, not below the band."""
+    project = ProjectFactory()
+    QualityIndicator.objects.create(metric="defect_density_kloc", lower=3, upper=8)
+    record = QualityRecord.objects.create(project=project, size_kloc=10)
+    [result] = quality_indicator_results(project, as_of=AS_OF)
+    assert (result.value, result.state) == (Decimal(0), "no_data")
+    record.tests_planned = record.tests_executed = 20
+    record.save()
+    assert quality_indicator_results(project, as_of=AS_OF)[0].state == "low"
+
+
+def test_results_without_phases():
+    """phases=False gives the whole-project results only."""
+    project = ProjectFactory()
+    it = Phase.objects.create(project=project, number=1, name="IT")
+    QualityIndicator.objects.create(metric="defect_density_kloc", lower=3, upper=8)
+    QualityRecord.objects.create(project=project, phase=it, size_kloc=2, tests_executed=5, tests_planned=5)
+    assert [r.phase for r in quality_indicator_results(project, as_of=AS_OF, phases=False)] == [None]
+
+
+def test_as_of_is_bounded():
+    """A day before 1900 or more than a year ahead is refused naming as_of."""
+    project = ProjectFactory()
+    for day in (date(1899, 12, 31), date(9999, 12, 28)):
+        with pytest.raises(ValidationError) as exc:
+            quality_indicator_results(project, as_of=day)
+        assert "as_of" in exc.value.message_dict

@@ -6,10 +6,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kuroko.governance.models import Defect, Lesson, Phase, QualityIndicator, QualityRecord
-from kuroko.governance.selectors.quality import defect_convergence
+from kuroko.governance.selectors.quality import defect_convergence, defect_matrices
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,121 @@ def test_api_flow(world, phases):
     assert lesson.status_code == 201
     assert client.get("/api/v1/lessons?q=R&project=ALPHA").json()[0]["title"] == "T"
     assert client.delete(f"/api/v1/defects/{pk}").status_code == 204
+
+
+def test_matrices_key_phases_by_id(world):
+    """Two phases of the same name and a phase named "(none)" each keep their own column."""
+    a = Phase.objects.create(project=world.project, number=1, name="Test")
+    Phase.objects.create(project=world.project, number=2, name="Test")
+    Phase.objects.create(project=world.project, number=3, name="(none)")
+    for _ in range(3):
+        Defect.objects.create(
+            project=world.project, title="d", severity=2, found_on=date(2026, 6, 1), phase_found=a
+        )
+    Defect.objects.create(project=world.project, title="n", severity=2, found_on=date(2026, 6, 1))
+    by_severity, by_phase = defect_matrices(world.project)
+    assert by_severity.total == by_phase.total == 4
+    assert by_severity.columns == ["Test", "Test", "(none)", "(none)"]
+    assert by_severity.cells[1] == [3, 0, 0, 1]  # severity 2 (major): three in the first "Test", one without
+    assert by_phase.cells[3] == [3, 0, 0, 1]  # injected nowhere
+
+
+def test_api_as_of_out_of_range_is_422(world):
+    """A far-future or ancient as_of answers 422 naming as_of, not a server error."""
+    Defect.objects.create(project=world.project, title="x", severity=2, found_on=date(2026, 6, 1))
+    client = signed_in(world.pm)
+    for day in ("9999-12-28", "1800-01-01"):
+        response = client.get(f"/api/v1/projects/ALPHA/quality?by=week&as_of={day}")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == "as_of"
+
+
+def test_convergence_caps_the_periods(world):
+    """Over MAX_PERIODS days from the first defect: no points, and the reason says to choose weeks."""
+    Defect.objects.create(project=world.project, title="x", found_on=date(2000, 1, 1))
+    c = defect_convergence(world.project, as_of=date(2026, 6, 1), by="day")
+    assert c.points == [] and c.fit is None and "Too many periods" in c.reason
+    assert len(defect_convergence(world.project, as_of=date(2026, 6, 1), by="week").points) == 1379
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("get", "/api/v1/projects/ALPHA/defects?phase_found=99999999999999999999", None, "phase_found"),
+        ("get", "/api/v1/projects/ALPHA/defects?phase_injected=0", None, "phase_injected"),
+        ("post", "/api/v1/projects/ALPHA/defects", {"title": "x", "task": 2**63}, "task"),
+        ("put", "/api/v1/projects/ALPHA/quality/records", {"phase": 2**64}, "phase"),
+    ],
+)
+def test_api_ids_out_of_range_are_422(world, method, url, body, field):
+    """An id beyond 64 bits (or below 1) in a filter or a body is a 422 naming the field."""
+    client = signed_in(world.pm)
+    client.raise_request_exception = False
+    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == field
+
+
+def test_api_patch_with_a_huge_id_is_422(world):
+    """PATCH of a defect with a phase id beyond 64 bits: 422, the defect unchanged."""
+    defect = Defect.objects.create(
+        project=world.project, title="x", found_on=date(2026, 6, 1), created_by=world.pm
+    )
+    response = signed_in(world.pm).patch(
+        f"/api/v1/defects/{defect.pk}", {"phase_found": 2**63}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "phase_found"
+
+
+def test_lessons_page_has_no_english_empty_choice(world, settings):
+    """The lesson form's category reads "—" for its empty choice, not Django's English placeholder."""
+    settings.LANGUAGE_CODE = "ja"
+    html = signed_in(world.member).get("/lessons/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "Select an option" not in html
+    assert '<option value="" selected>—</option>' in html
+
+
+def test_quality_page_queries_do_not_grow_with_phases(world):
+    """The quality page runs as many queries with ten phases as with two."""
+    for metric in ("defect_density_kloc", "review_coverage", "open_defects_sev1", "test_pass_rate"):
+        QualityIndicator.objects.create(metric=metric, lower=0, upper=1000)
+    client = signed_in(world.pm)
+
+    def add_phases(numbers):
+        for n in numbers:
+            phase = Phase.objects.create(project=world.project, number=n, name=f"P{n}")
+            QualityRecord.objects.create(project=world.project, phase=phase, size_kloc=10, reviews_planned=3)
+            Defect.objects.create(
+                project=world.project, title="d", phase_found=phase, found_on=date(2026, 6, n)
+            )
+
+    add_phases(range(1, 3))
+    with CaptureQueriesContext(connection) as two:
+        assert client.get("/projects/ALPHA/quality/").status_code == 200
+    add_phases(range(3, 11))
+    with CaptureQueriesContext(connection) as ten:
+        assert client.get("/projects/ALPHA/quality/").status_code == 200
+    assert len(ten) == len(two)
+
+
+def test_no_past_date_when_not_converged(world):
+    """When the curve reached its share already but too many defects still come, the page says fewer are
+    needed instead of "expected around" a day in the past."""
+    today = date.today()
+    cumulative = [5, 20, 50, 80, 95, 99, 100, 100, 100, 104]
+    start = today - timedelta(days=len(cumulative) - 1)
+    made = 0
+    for i, n in enumerate(cumulative):
+        for _ in range(n - made):
+            Defect.objects.create(
+                project=world.project, title="d", severity=3, found_on=start + timedelta(days=i)
+            )
+        made = n
+    c = defect_convergence(world.project, as_of=today)
+    assert c.fit is not None and not c.fit.converged
+    assert c.estimated_finish is None and c.needs_fewer_new
+    html = signed_in(world.pm).get("/projects/ALPHA/quality/").content.decode()
+    summary = html[html.index('id="convergence-summary"') :].split("</p>")[0]
+    assert "expected around" not in summary
+    assert "fewer new defects per period are needed" in summary

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from kuroko.governance.models import Defect, Phase, QualityRecord
 from kuroko.governance.services import quality as services
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("values", "field"),
     [
+        ({"reviews_planned": 5, "reviews_done": 50}, "reviews_done"),  # reviews held above planned
         ({"tests_planned": 10, "tests_executed": 11}, "tests_executed"),  # executed above planned
         ({"tests_executed": 5, "tests_passed": 6}, "tests_passed"),  # passed above executed
         ({"size_kloc": -1}, "size_kloc"),  # negative size
@@ -28,6 +30,12 @@ def test_record_refusals(world, values, field):
         services.quality_record_save(user=world.pm, project=world.project, phase=None, values=values)
     assert field in exc.value.message_dict
     assert not QualityRecord.objects.exists()
+
+
+def test_database_refuses_more_reviews_held_than_planned(world):
+    """The CheckConstraint holds even when the service is bypassed."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QualityRecord.objects.create(project=world.project, reviews_planned=5, reviews_done=6)
 
 
 def test_record_of_another_projects_phase(world):

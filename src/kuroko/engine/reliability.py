@@ -8,9 +8,10 @@ least squares and returns a `GrowthFit`:
 - logistic: N(t) = a / (1 + b · exp(−c · t))
 
 `a` is the asymptote — the estimated total number of defects — so `a − found` are the latent defects still
-in the system. The fit is *converged* (収束) when the defects found reach `converged_ratio` of the estimate
-and the last period found few new ones (see `GrowthFit.converged`). The method, the judgement and a worked
-example are in docs/engine/reliability-growth.md.
+in the system. A fit whose inflection point lies at or after the last observation is refused (the count
+has not started to flatten). The fit is *converged* (収束) when the defects found reach `converged_ratio`
+of the estimate, the last period found few new ones and the curve fits well (see `GrowthFit.converged`).
+The method, the judgement and a worked example are in docs/engine/reliability-growth.md.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class GrowthFit:
         The last cumulative count.
     last_increment
         Defects found in the last period (the last cumulative count minus the one before).
-    converged_ratio, increment_ratio
+    converged_ratio, increment_ratio, min_r_squared
         The thresholds of the convergence judgement.
     """
 
@@ -80,6 +81,7 @@ class GrowthFit:
     last_increment: float
     converged_ratio: float = 0.95
     increment_ratio: float = 0.02
+    min_r_squared: float = 0.9
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -93,6 +95,8 @@ class GrowthFit:
             raise ValueError("The converged ratio must be above 0 and at most 1.")
         if not 0 <= self.increment_ratio < 1:
             raise ValueError("The increment ratio must be at least 0 and below 1.")
+        if not 0 <= self.min_r_squared <= 1:
+            raise ValueError("The minimum R² must be between 0 and 1.")
 
     @property
     def latent(self) -> float:
@@ -106,9 +110,20 @@ class GrowthFit:
 
     @property
     def converged(self) -> bool:
-        """True when `ratio ≥ converged_ratio` and the last period found at most `increment_ratio · a`
-        defects: most defects are found and the curve has flattened."""
-        return self.ratio >= self.converged_ratio and self.last_increment <= self.increment_ratio * self.a
+        """True when `ratio ≥ converged_ratio`, the last period found at most `increment_ratio · a`
+        defects and the curve fits with `r_squared ≥ min_r_squared`: most defects are found, the count
+        has flattened, and the estimate is trustworthy."""
+        return (
+            self.ratio >= self.converged_ratio
+            and self.last_increment <= self.increment_ratio * self.a
+            and self.r_squared >= self.min_r_squared
+        )
+
+    @property
+    def inflection(self) -> float:
+        """The time of the curve's inflection point (steepest growth), ln(b) / c for both models: the
+        curve flattens only after it."""
+        return math.log(self.b) / self.c
 
     def value(self, t: float) -> float:
         """The fitted cumulative count at time `t`."""
@@ -192,6 +207,7 @@ def fit_growth(
     model: ModelChoice = "best",
     converged_ratio: float = 0.95,
     increment_ratio: float = 0.02,
+    min_r_squared: float = 0.9,
 ) -> GrowthFit:
     """Fit a reliability growth curve to cumulative defect counts.
 
@@ -208,6 +224,8 @@ def fit_growth(
         The share of the estimated total that must have been found to call the curve converged.
     increment_ratio
         The largest share of the estimated total the last period may add for the curve to be converged.
+    min_r_squared
+        The smallest coefficient of determination for the curve to be called converged.
 
     Returns
     -------
@@ -218,8 +236,9 @@ def fit_growth(
     ------
     ValueError
         Fewer than 4 points, times not increasing, decreasing or flat counts, thresholds out of range, or
-        no fit (the least-squares search failed, or the curve has not bent yet so that its total would
-        exceed 20 times the defects found).
+        no fit (the least-squares search failed, or the curve has not bent yet: its total would exceed
+        20 times the defects found, or its inflection point lies at or after the last time, so that
+        the count is still growing straight or faster).
     """
     if model not in (*MODELS, "best"):
         raise ValueError(f"The model must be gompertz, logistic or best, not {model!r}.")
@@ -227,6 +246,8 @@ def fit_growth(
         raise ValueError("The converged ratio must be above 0 and at most 1.")
     if not 0 <= increment_ratio < 1:
         raise ValueError("The increment ratio must be at least 0 and below 1.")
+    if not 0 <= min_r_squared <= 1:
+        raise ValueError("The minimum R² must be between 0 and 1.")
     t, y = _check(times, cumulative)
     # Fit on times scaled to 0…1 from the first observation: the same starting values then suit any unit
     # and span. With s = (t − t0) / span, c = c_s / span and b absorbs the shift (b·e^(c·t0)).
@@ -238,11 +259,17 @@ def fit_growth(
         if fitted is not None:
             candidates.append((name, fitted))
     found = float(y[-1])
-    usable = [(m, f) for m, f in candidates if f[0] < found * _A_LIMIT * 0.999]
+    # Usable: an asymptote below the search limit, and an inflection point (ln b / c, at s = ln b_s / c_s
+    # on the scaled times) before the last observation (s = 1) — else the curve has not started to
+    # flatten and its total is a guess.
+    usable = [
+        (m, f) for m, f in candidates if f[0] < found * _A_LIMIT * 0.999 and math.log(f[1]) / f[2] < 1.0
+    ]
     if not usable:
         if candidates:
             raise ValueError(
-                "The fit did not converge: the curve has not bent yet, so the total cannot be estimated."
+                "The fit did not converge: the curve has not bent yet (it has not started to flatten), "
+                "so the total cannot be estimated."
             )
         raise ValueError("The fit did not converge.")
     name, (a, b_s, c_s, sse) = min(usable, key=lambda item: item[1][3])
@@ -265,4 +292,5 @@ def fit_growth(
         last_increment=float(y[-1] - y[-2]),
         converged_ratio=converged_ratio,
         increment_ratio=increment_ratio,
+        min_r_squared=min_r_squared,
     )

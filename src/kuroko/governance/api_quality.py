@@ -25,6 +25,9 @@ from kuroko.projects.models import Project, ProjectType
 
 router = Router(tags=["quality"])
 
+# Row ids are 64-bit: a larger number is a bad request (422 naming the field), not a database overflow.
+ID_MAX = 2**63 - 1
+
 
 def _project(request: HttpRequest, code: str) -> Project:
     return project_selectors.project_get(request.user, code)
@@ -145,7 +148,7 @@ def project_quality(
 
 
 class RecordIn(Schema):
-    phase: int | None = Field(None, description="The phase's id; null for the whole project")
+    phase: int | None = Field(None, ge=1, le=ID_MAX, description="The phase's id; null for the whole project")
     size_kloc: Decimal | None = Field(None, ge=0)
     size_fp: Decimal | None = Field(None, ge=0)
     size_pages: Decimal | None = Field(None, ge=0)
@@ -191,9 +194,9 @@ class DefectIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
     severity: int = Field(3, ge=1, le=4)
     status: DefectStatus = DefectStatus.OPEN
-    phase_found: int | None = None
-    phase_injected: int | None = None
-    task: int | None = None
+    phase_found: int | None = Field(None, ge=1, le=ID_MAX)
+    phase_injected: int | None = Field(None, ge=1, le=ID_MAX)
+    task: int | None = Field(None, ge=1, le=ID_MAX)
     found_on: date | None = None
     fixed_on: date | None = None
 
@@ -203,9 +206,9 @@ class DefectPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=300)
     severity: int | None = Field(None, ge=1, le=4)
     status: DefectStatus | None = None
-    phase_found: int | None = None
-    phase_injected: int | None = None
-    task: int | None = None
+    phase_found: int | None = Field(None, ge=1, le=ID_MAX)
+    phase_injected: int | None = Field(None, ge=1, le=ID_MAX)
+    task: int | None = Field(None, ge=1, le=ID_MAX)
     found_on: date | None = None
     fixed_on: date | None = None
 
@@ -213,8 +216,8 @@ class DefectPatch(Schema):
 class DefectQuery(Schema):
     severity: list[int] = Field(default_factory=list)
     status: list[DefectStatus] = Field(default_factory=list)
-    phase_found: int | None = None
-    phase_injected: int | None = None
+    phase_found: int | None = Field(None, ge=1, le=ID_MAX)
+    phase_injected: int | None = Field(None, ge=1, le=ID_MAX)
     q: str = ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.governance.models import (
@@ -25,11 +26,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _dash_empty_choices(form: forms.BaseForm) -> None:
     """Django 6.1's "- Select an option -" has no Japanese yet: an empty choice reads as a dash (as in
-    the RAID register forms)."""
+    the RAID register forms), in model choice fields and in plain (typed) choice fields alike."""
+    blank = str(BLANK_CHOICE_LABEL)
     for field in form.fields.values():
         single = not isinstance(field, forms.ModelMultipleChoiceField)
-        if single and isinstance(field, forms.ModelChoiceField) and not field.required:
-            field.empty_label = "—"
+        if single and isinstance(field, forms.ModelChoiceField):
+            if not field.required:
+                field.empty_label = "—"
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [
+                ("", "—") if value == "" and str(label) == blank else (value, label)
+                for value, label in choices
+            ]
 
 
 class RecordForm(forms.ModelForm):  # type: ignore[type-arg]

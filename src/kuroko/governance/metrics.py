@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.governance.models import Defect, DefectSeverity, DefectStatus, Phase, QualityRecord
@@ -140,98 +140,169 @@ def _overdue_actions(project: Project, phase: Phase | None, as_of: date) -> Deci
 
 # --- Quality ----------------------------------------------------------------------------------------
 
+RECORD_NAMES = (
+    "size_kloc", "size_fp", "size_pages", "review_hours", "review_findings", "reviews_planned",
+    "reviews_done", "tests_planned", "tests_executed", "tests_passed",
+)  # fmt: skip
 
-def _defects(project: Project, phase: Phase | None) -> Any:
-    rows = Defect.objects.filter(project=project)
-    return rows.filter(phase_found=phase) if phase is not None else rows
+
+@dataclass(frozen=True, slots=True)
+class QualityFacts:
+    """What the quality metrics of one scope (a phase, or the whole project) are computed from."""
+
+    records: tuple[dict[str, Any], ...]  # the figures of each quality record (RECORD_NAMES → value)
+    found: int  # defects found by the day
+    open: dict[int, int]  # severity → defects open on the day
 
 
-def _open_defects(project: Project, phase: Phase | None, as_of: date, severities: tuple[int, ...]) -> Decimal:
-    rows = _defects(project, phase).filter(found_on__lte=as_of, severity__in=severities)
-    # Open on the day: fixed only after it, or not fixed at all and still open.
-    return Decimal(
-        rows.filter(Q(fixed_on__gt=as_of) | Q(fixed_on__isnull=True, status=DefectStatus.OPEN)).count()
+FactsCompute = Callable[[QualityFacts], Decimal | None]
+QUALITY_FROM_FACTS: dict[str, FactsCompute] = {}
+
+
+def _open_q(as_of: date) -> Q:
+    # Open on the day: found by then, and fixed only after it or not fixed at all and still open.
+    return Q(found_on__lte=as_of) & (
+        Q(fixed_on__gt=as_of) | Q(fixed_on__isnull=True, status=DefectStatus.OPEN)
     )
 
 
-@metric("open_defects_sev1", _("Open severity-1 defects"), higher_is_better=False, quality=True)
-def _open_sev1(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    return _open_defects(project, phase, as_of, (DefectSeverity.CRITICAL,))
+def quality_facts(project: Project, *, as_of: date) -> dict[int | None, QualityFacts]:
+    """phase id → the facts of that phase, and None → those of the whole project (every record and
+    defect), in three grouped queries whatever the number of phases."""
+    records: dict[int | None, list[dict[str, Any]]] = {}
+    for row in QualityRecord.objects.filter(project=project).values("phase_id", *RECORD_NAMES):
+        phase_id = row.pop("phase_id")
+        records.setdefault(phase_id, []).append(row)
+    found: dict[int | None, int] = {}
+    for row in (
+        Defect.objects.filter(project=project, found_on__lte=as_of)
+        .values("phase_found_id")
+        .annotate(n=Count("pk"))
+    ):
+        found[row["phase_found_id"]] = row["n"]
+    open_: dict[int | None, dict[int, int]] = {}
+    for row in (
+        Defect.objects.filter(_open_q(as_of), project=project)
+        .values("phase_found_id", "severity")
+        .annotate(n=Count("pk"))
+    ):
+        open_.setdefault(row["phase_found_id"], {})[row["severity"]] = row["n"]
+    facts: dict[int | None, QualityFacts] = {}
+    for phase_id in (set(records) | set(found) | set(open_)) - {None}:
+        facts[phase_id] = QualityFacts(
+            tuple(records.get(phase_id, ())), found.get(phase_id, 0), open_.get(phase_id, {})
+        )
+    whole_open: dict[int, int] = {}
+    for counts in open_.values():
+        for severity, n in counts.items():
+            whole_open[severity] = whole_open.get(severity, 0) + n
+    facts[None] = QualityFacts(
+        tuple(row for rows in records.values() for row in rows), sum(found.values()), whole_open
+    )
+    return facts
 
 
-@metric("open_defects_sev12", _("Open severity-1 and -2 defects"), higher_is_better=False, quality=True)
-def _open_sev12(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    return _open_defects(project, phase, as_of, (DefectSeverity.CRITICAL, DefectSeverity.MAJOR))
+def _scope_facts(project: Project, phase: Phase | None, as_of: date) -> QualityFacts:
+    facts = quality_facts(project, as_of=as_of)
+    empty = QualityFacts((), 0, {})
+    return facts.get(phase.pk if phase is not None else None, empty)
 
 
-@metric("open_defects", _("Open defects"), higher_is_better=False, quality=True)
-def _open_all(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    return _open_defects(project, phase, as_of, tuple(DefectSeverity.values))
+def quality_metric(
+    key: str, label: Any, *, unit: Any = "", higher_is_better: bool | None = None
+) -> Callable[[FactsCompute], FactsCompute]:
+    """Register the decorated function of `QualityFacts` as quality metric `key`."""
+
+    def register(fn: FactsCompute) -> FactsCompute:
+        QUALITY_FROM_FACTS[key] = fn
+
+        def compute(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
+            return fn(_scope_facts(project, phase, as_of))
+
+        METRICS[key] = Metric(key, label, unit, compute, higher_is_better, quality=True)
+        return fn
+
+    return register
 
 
-def _record_totals(project: Project, phase: Phase | None) -> dict[str, Any]:
-    """Sums of the quality records of the phase, or of the whole project (every phase and the project row)."""
-    rows = QualityRecord.objects.filter(project=project)
-    if phase is not None:
-        rows = rows.filter(phase=phase)
-    names = (
-        "size_kloc", "size_fp", "size_pages", "review_hours", "review_findings", "reviews_planned",
-        "reviews_done", "tests_planned", "tests_executed", "tests_passed",
-    )  # fmt: skip
-    return rows.aggregate(**{name: Sum(name) for name in names})
+def _sum(facts: QualityFacts, name: str) -> Any:
+    """The sum of `name` over the records that have it (None when none has)."""
+    values = [row[name] for row in facts.records if row[name] is not None]
+    return sum(values) if values else None
 
 
-def _found(project: Project, phase: Phase | None, as_of: date) -> int:
-    return int(_defects(project, phase).filter(found_on__lte=as_of).count())
+def _pair_ratio(facts: QualityFacts, numerator: str, denominator: str, scale: int = 1) -> Decimal | None:
+    """Σ numerator / Σ denominator over the records where *both* are set: a phase that measured one
+    but not the other must not push a share above 100 % (or a density off)."""
+    pairs = [
+        (row[numerator], row[denominator])
+        for row in facts.records
+        if row[numerator] is not None and row[denominator] is not None
+    ]
+    if not pairs:
+        return None
+    return _ratio(sum(n for n, _d in pairs), sum(d for _n, d in pairs), scale)
 
 
-@metric("defect_density_kloc", _("Defects per KLOC"), unit=_("per KLOC"), quality=True)
-def _density_kloc(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    return _ratio(_found(project, phase, as_of), _record_totals(project, phase)["size_kloc"])
+def _open_count(facts: QualityFacts, severities: tuple[int, ...]) -> Decimal:
+    return Decimal(sum(facts.open.get(s, 0) for s in severities))
 
 
-@metric("defect_density_fp", _("Defects per 100 function points"), unit=_("per 100 FP"), quality=True)
-def _density_fp(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    return _ratio(_found(project, phase, as_of), _record_totals(project, phase)["size_fp"], 100)
+@quality_metric("open_defects_sev1", _("Open severity-1 defects"), higher_is_better=False)
+def _open_sev1(facts: QualityFacts) -> Decimal | None:
+    return _open_count(facts, (DefectSeverity.CRITICAL,))
 
 
-@metric("review_findings_per_page", _("Review findings per page"), unit=_("per page"), quality=True)
-def _findings_per_page(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["review_findings"], totals["size_pages"])
+@quality_metric("open_defects_sev12", _("Open severity-1 and -2 defects"), higher_is_better=False)
+def _open_sev12(facts: QualityFacts) -> Decimal | None:
+    return _open_count(facts, (DefectSeverity.CRITICAL, DefectSeverity.MAJOR))
 
 
-@metric("review_findings_per_kloc", _("Review findings per KLOC"), unit=_("per KLOC"), quality=True)
-def _findings_per_kloc(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["review_findings"], totals["size_kloc"])
+@quality_metric("open_defects", _("Open defects"), higher_is_better=False)
+def _open_all(facts: QualityFacts) -> Decimal | None:
+    return _open_count(facts, tuple(DefectSeverity.values))
 
 
-@metric("review_hours_per_kloc", _("Review hours per KLOC"), unit=_("per KLOC"), quality=True)
-def _review_hours_per_kloc(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["review_hours"], totals["size_kloc"])
+@quality_metric("defect_density_kloc", _("Defects per KLOC"), unit=_("per KLOC"))
+def _density_kloc(facts: QualityFacts) -> Decimal | None:
+    return _ratio(facts.found, _sum(facts, "size_kloc"))
 
 
-@metric("review_coverage", _("Review coverage"), unit="%", higher_is_better=True, quality=True)
-def _review_coverage(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["reviews_done"], totals["reviews_planned"], 100)
+@quality_metric("defect_density_fp", _("Defects per 100 function points"), unit=_("per 100 FP"))
+def _density_fp(facts: QualityFacts) -> Decimal | None:
+    return _ratio(facts.found, _sum(facts, "size_fp"), 100)
 
 
-@metric("tests_per_kloc", _("Test cases per KLOC"), unit=_("per KLOC"), quality=True)
-def _tests_per_kloc(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["tests_planned"], totals["size_kloc"])
+@quality_metric("review_findings_per_page", _("Review findings per page"), unit=_("per page"))
+def _findings_per_page(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "review_findings", "size_pages")
 
 
-@metric("test_execution_rate", _("Test cases executed"), unit="%", higher_is_better=True, quality=True)
-def _test_execution(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["tests_executed"], totals["tests_planned"], 100)
+@quality_metric("review_findings_per_kloc", _("Review findings per KLOC"), unit=_("per KLOC"))
+def _findings_per_kloc(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "review_findings", "size_kloc")
 
 
-@metric("test_pass_rate", _("Test cases passed"), unit="%", higher_is_better=True, quality=True)
-def _test_pass(project: Project, phase: Phase | None, as_of: date) -> Decimal | None:
-    totals = _record_totals(project, phase)
-    return _ratio(totals["tests_passed"], totals["tests_executed"], 100)
+@quality_metric("review_hours_per_kloc", _("Review hours per KLOC"), unit=_("per KLOC"))
+def _review_hours_per_kloc(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "review_hours", "size_kloc")
+
+
+@quality_metric("review_coverage", _("Review coverage"), unit="%", higher_is_better=True)
+def _review_coverage(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "reviews_done", "reviews_planned", 100)
+
+
+@quality_metric("tests_per_kloc", _("Test cases per KLOC"), unit=_("per KLOC"))
+def _tests_per_kloc(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "tests_planned", "size_kloc")
+
+
+@quality_metric("test_execution_rate", _("Test cases executed"), unit="%", higher_is_better=True)
+def _test_execution(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "tests_executed", "tests_planned", 100)
+
+
+@quality_metric("test_pass_rate", _("Test cases passed"), unit="%", higher_is_better=True)
+def _test_pass(facts: QualityFacts) -> Decimal | None:
+    return _pair_ratio(facts, "tests_passed", "tests_executed", 100)

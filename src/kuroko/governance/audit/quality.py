@@ -1,5 +1,8 @@
 """Quality threshold rules: one per quality indicator (`quality.<metric>`), violated when the project's
-value (or a phase's) lies outside the band the PMO set for the project type (`QualityIndicator`)."""
+whole-project value lies outside the band the PMO set for the project type (`QualityIndicator`).
+
+The band is set for a whole project: a single phase (design, unit test) naturally lies outside it, so
+phases are not judged. A defect density of 0 with no test case executed is no data, not "low"."""
 
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ SEVERITY = {"open_defects_sev1": "high", "open_defects_sev12": "high"}
 def load(
     projects: list[Any], today: date, effective: Mapping[int, Mapping[str, Effective]]
 ) -> dict[int, Any]:
-    """Each project's indicator results (`quality_indicator_results`; only projects with quality records
-    or defects, bands, and a quality rule enabled)."""
+    """Each project's whole-project indicator results (`quality_indicator_results`; only projects with
+    quality records or defects, bands, and a quality rule enabled)."""
     from kuroko.governance.models import Defect, QualityIndicator, QualityRecord
     from kuroko.governance.selectors.quality import quality_indicator_results
 
@@ -46,7 +49,7 @@ def load(
         if project.pk in measured and any(
             setting.enabled for key, setting in settings.items() if key.startswith(f"{PACK}.")
         ):
-            out[project.pk] = list(quality_indicator_results(project, as_of=today))
+            out[project.pk] = list(quality_indicator_results(project, as_of=today, phases=False))
     return out
 
 

@@ -84,6 +84,12 @@ class QualityRecord(models.Model):
                 | Q(tests_passed__lte=F("tests_executed")),
                 name="quality_passed_within_executed",
             ),
+            models.CheckConstraint(
+                condition=Q(reviews_done__isnull=True)
+                | Q(reviews_planned__isnull=True)
+                | Q(reviews_done__lte=F("reviews_planned")),
+                name="quality_reviews_within_planned",
+            ),
         ]
 
     def __str__(self) -> str:

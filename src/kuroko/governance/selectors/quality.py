@@ -11,12 +11,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
 from kuroko.engine.reliability import GrowthFit, fit_growth
 from kuroko.governance import permissions as perms
-from kuroko.governance.metrics import METRICS, metric_value
+from kuroko.governance.metrics import (
+    METRICS,
+    QUALITY_FROM_FACTS,
+    QualityFacts,
+    metric_value,
+    quality_facts,
+)
 from kuroko.governance.models import Defect, DefectSeverity, Lesson, Phase, QualityIndicator, QualityRecord
 from kuroko.projects.models import Project, ProjectType
 
@@ -84,20 +91,40 @@ def phases_with_data(project: Project) -> list[Phase]:
     return list(Phase.objects.filter(project=project, pk__in=ids).order_by("number", "pk"))
 
 
-def quality_indicator_results(project: Project, *, as_of: date) -> list[IndicatorResult]:
-    """Every indicator that has a band for the project's type, for the whole project and for each phase
-    with data, with its value as of `as_of` and its state against the band.
+# Densities of defects found: with no test case executed yet, 0 defects says nothing about quality.
+DENSITY_METRICS = ("defect_density_kloc", "defect_density_fp")
 
-    Whole-project results come first, then each phase in order; within them, metrics in registry order.
-    Reads only: the caller decides who may see the project."""
+
+def _state(key: str, value: Decimal | None, band: Band, facts: QualityFacts) -> str:
+    if key in DENSITY_METRICS and value == 0 and not any(r["tests_executed"] for r in facts.records):
+        return "no_data"
+    return band_state(value, band.lower, band.upper)
+
+
+def quality_indicator_results(project: Project, *, as_of: date, phases: bool = True) -> list[IndicatorResult]:
+    """Every indicator that has a band for the project's type, for the whole project and (unless `phases`
+    is False) for each phase with data, with its value as of `as_of` and its state against the band.
+
+    The band is the project's: a phase's value is compared with it as a hint only. A defect density of 0
+    with no test case executed is "no_data". Whole-project results come first, then each phase in
+    order; within them, metrics in registry order. A fixed number of queries whatever the number of
+    phases. Reads only: the caller decides who may see the project."""
+    check_as_of(as_of)
     bands = effective_bands(project.project_type_id)
     if not bands:
         return []
+    facts = quality_facts(project, as_of=as_of)
+    empty = QualityFacts((), 0, {})
     results: list[IndicatorResult] = []
-    scopes: list[Phase | None] = [None, *phases_with_data(project)]
+    scopes: list[Phase | None] = [None, *(phases_with_data(project) if phases else [])]
     for phase in scopes:
+        scope = facts.get(phase.pk if phase is not None else None, empty)
         for key, band in bands.items():
-            value = metric_value(project, key, phase=phase, as_of=as_of)
+            from_facts = QUALITY_FROM_FACTS.get(key)
+            if from_facts is not None:
+                value = from_facts(scope)
+            else:
+                value = metric_value(project, key, phase=phase, as_of=as_of)
             results.append(
                 IndicatorResult(
                     metric=key,
@@ -106,7 +133,7 @@ def quality_indicator_results(project: Project, *, as_of: date) -> list[Indicato
                     value=value,
                     lower=band.lower,
                     upper=band.upper,
-                    state=band_state(value, band.lower, band.upper),
+                    state=_state(key, value, band, scope),
                 )
             )
     return results
@@ -122,9 +149,15 @@ RECORD_FIELDS = (
 
 
 def check_record(values: dict[str, Any]) -> None:
-    """Executed ≤ planned and passed ≤ executed (the message names the field)."""
+    """Reviews held ≤ planned, executed ≤ planned and passed ≤ executed (the message names the field)."""
     planned, executed, passed = (values.get(k) for k in ("tests_planned", "tests_executed", "tests_passed"))
     errors: dict[str, str] = {}
+    reviews_planned, reviews_done = values.get("reviews_planned"), values.get("reviews_done")
+    if reviews_done is not None and reviews_planned is not None and reviews_done > reviews_planned:
+        errors["reviews_done"] = _("Reviews held (%(done)s) cannot exceed those planned (%(planned)s).") % {
+            "done": reviews_done,
+            "planned": reviews_planned,
+        }
     if executed is not None and planned is not None and executed > planned:
         errors["tests_executed"] = _(
             "Test cases executed (%(executed)s) cannot exceed those planned (%(planned)s)."
@@ -235,11 +268,14 @@ class Matrix:
     total: int
 
 
-def _matrix(counts: dict[tuple[str, str], int], rows: list[str], columns: list[str]) -> Matrix:
-    cells = [[counts.get((r, c), 0) for c in columns] for r in rows]
+def _matrix(
+    counts: dict[tuple[Any, Any], int], rows: list[tuple[Any, str]], columns: list[tuple[Any, str]]
+) -> Matrix:
+    """The matrix of `counts` keyed by (row key, column key); `rows` and `columns` are (key, label)."""
+    cells = [[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows]
     return Matrix(
-        rows=rows,
-        columns=columns,
+        rows=[label for _key, label in rows],
+        columns=[label for _key, label in columns],
         cells=cells,
         row_totals=[sum(line) for line in cells],
         column_totals=[sum(line[i] for line in cells) for i in range(len(columns))],
@@ -248,28 +284,26 @@ def _matrix(counts: dict[tuple[str, str], int], rows: list[str], columns: list[s
 
 
 def defect_matrices(project: Project) -> tuple[Matrix, Matrix]:
-    """Defects by severity × phase found, and by phase injected × phase found (two grouped queries)."""
+    """Defects by severity × phase found, and by phase injected × phase found (two grouped queries).
+
+    Cells are keyed by phase id (None: no phase), so two phases of the same name stay apart and the
+    "(none)" column never merges with a phase of that name."""
     phases = list(Phase.objects.filter(project=project).order_by("number", "pk"))
-    names = {p.pk: p.name for p in phases}
-    none = str(_("(none)"))
-    columns = [p.name for p in phases] + [none]
-    severity_names = dict(DefectSeverity.choices)
-    by_severity: dict[tuple[str, str], int] = {}
+    columns: list[tuple[Any, str]] = [(p.pk, p.name) for p in phases] + [(None, str(_("(none)")))]
+    by_severity: dict[tuple[Any, Any], int] = {}
     for row in (
         Defect.objects.filter(project=project).values("severity", "phase_found").annotate(n=Count("pk"))
     ):
-        key = (str(severity_names[row["severity"]]), names.get(row["phase_found"], none))
+        key = (row["severity"], row["phase_found"])
         by_severity[key] = by_severity.get(key, 0) + row["n"]
-    by_phase: dict[tuple[str, str], int] = {}
+    by_phase: dict[tuple[Any, Any], int] = {}
     for pair in (
         Defect.objects.filter(project=project).values("phase_injected", "phase_found").annotate(n=Count("pk"))
     ):
-        key = (names.get(pair["phase_injected"], none), names.get(pair["phase_found"], none))
+        key = (pair["phase_injected"], pair["phase_found"])
         by_phase[key] = by_phase.get(key, 0) + pair["n"]
-    return (
-        _matrix(by_severity, [str(label) for _value, label in DefectSeverity.choices], columns),
-        _matrix(by_phase, columns, columns),
-    )
+    severities = [(value, str(label)) for value, label in DefectSeverity.choices]
+    return _matrix(by_severity, severities, columns), _matrix(by_phase, columns, columns)
 
 
 # --- Convergence -----------------------------------------------------------------------------------
@@ -310,15 +344,58 @@ class Convergence:
         step = 7 if self.by == "week" else 1
         return self.start + timedelta(days=round((t * step) - 1))
 
-    @property
-    def estimated_finish(self) -> date | None:
-        """The day the fitted curve reaches its convergence ratio (None without a fit)."""
+    def _forecast_t(self) -> float | None:
+        """The period time at which the fitted curve reaches its convergence ratio (None without)."""
         if self.fit is None:
             return None
         try:
-            return self.day_of(self.fit.t_at(min(self.fit.converged_ratio, 0.999)))
+            return self.fit.t_at(min(self.fit.converged_ratio, 0.999))
         except (ValueError, OverflowError):
             return None
+
+    @property
+    def estimated_finish(self) -> date | None:
+        """The day the fitted curve reaches its convergence ratio, when that lies after the last period
+        (None without a fit, or when the curve got there already: see `needs_fewer_new`)."""
+        t = self._forecast_t()
+        if t is None or not self.points or t <= self.points[-1].t:
+            return None
+        try:
+            return self.day_of(t)
+        except OverflowError:
+            return None
+
+    @property
+    def needs_fewer_new(self) -> bool:
+        """True when not converged although the fitted curve reached its convergence ratio by the last
+        period: the share found is there, but each period still finds too many new defects."""
+        t = self._forecast_t()
+        return (
+            self.fit is not None
+            and not self.fit.converged
+            and t is not None
+            and bool(self.points)
+            and t <= self.points[-1].t
+        )
+
+
+# The convergence chart and fit take at most this many periods (days or weeks).
+MAX_PERIODS = 2000
+# How far from today a day of reference may lie ("as of").
+AS_OF_FIRST = date(1900, 1, 1)
+AS_OF_AHEAD = timedelta(days=366)
+
+
+def check_as_of(as_of: date) -> None:
+    """A ValidationError on `as_of` unless it lies between 1900-01-01 and a year from today."""
+    last = timezone.localdate() + AS_OF_AHEAD
+    if not AS_OF_FIRST <= as_of <= last:
+        raise ValidationError(
+            {
+                "as_of": _("The day must lie between %(first)s and %(last)s.")
+                % {"first": AS_OF_FIRST.isoformat(), "last": last.isoformat()}
+            }
+        )
 
 
 def defect_convergence(project: Project, *, as_of: date, by: str = "day") -> Convergence:
@@ -326,6 +403,7 @@ def defect_convergence(project: Project, *, as_of: date, by: str = "day") -> Con
     reliability growth curve fitted to the found counts (`engine.reliability.fit_growth`)."""
     if by not in ("day", "week"):
         raise ValidationError({"by": _("Choose day or week.")})
+    check_as_of(as_of)
     rows = list(
         Defect.objects.filter(project=project, found_on__lte=as_of).values_list("found_on", "fixed_on")
     )
@@ -334,6 +412,20 @@ def defect_convergence(project: Project, *, as_of: date, by: str = "day") -> Con
     start = min(found for found, _fixed in rows)
     step = 7 if by == "week" else 1
     periods = (as_of - start).days // step + 1
+    if periods > MAX_PERIODS:
+        return Convergence(
+            by,
+            start,
+            [],
+            None,
+            str(
+                _(
+                    "Too many periods to chart: %(n)s from the first defect found on %(start)s "
+                    "(at most %(max)s). Choose weeks."
+                )
+                % {"n": periods, "start": start.isoformat(), "max": MAX_PERIODS}
+            ),
+        )
     found_per = [0] * periods
     fixed_per = [0] * periods
     for found, fixed in rows:
