@@ -120,8 +120,8 @@ def test_an_approver_cannot_decide_twice(world):
         f"/phases/{phase_id}/reviews", {"approvers": [world.pmo.person.pk, world.pm.person.pk]}
     ).json()
     pmo = Api(world.pmo)
-    body = {"decision": "conditional", "conditions": "C1",
-            "actions": [{"title": "A1", "owner_id": world.pm.person.pk, "due_date": "2026-07-03"}]}  # fmt: skip
+    action = {"title": "A1", "owner_id": world.pm.person.pk, "due_date": "2026-07-03"}
+    body = {"decision": "conditional", "conditions": "C1", "actions": [action]}
     assert pmo.post(f"/gate-reviews/{review['id']}/decisions", body).status_code == 200
     again = pmo.post(f"/gate-reviews/{review['id']}/decisions", body)
     assert again.status_code == 409 and again.json()["code"] == "refused"
