@@ -27,6 +27,7 @@ from kuroko.governance.models import (
     TemplateVersion,
     VersionStatus,
 )
+from kuroko.governance.services.gates import _check_criterion
 from kuroko.governance.services.templates.projects import (
     _add_assignments,
     _add_risks,
@@ -35,6 +36,8 @@ from kuroko.governance.services.templates.projects import (
     _minutes_per_day,
     _starts,
     add_phases,
+    criterion_numbers,
+    renumber_gates,
 )
 from kuroko.governance.services.templates.versions import check_document
 from kuroko.projects import permissions as project_perms
@@ -45,6 +48,7 @@ from kuroko.projects.models import (
     TaskKind,
 )
 from kuroko.projects.services import renumber
+from kuroko.projects.services.dependencies import dependency_create
 from kuroko.projects.services.schedule import project_reschedule
 
 # --- Bringing a project up to a later version --------------------------------------------------------
@@ -79,20 +83,13 @@ class UpgradeDiff:
         return [i for i in self.items if i.action == action]
 
 
-def _has_actuals(task: Task) -> bool:
-    return bool(task.actual_start or task.percent_complete or task.actual_work_minutes)
-
-
 def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
     use = TemplateUse.objects.select_related("version__template").get(project=project)
     old = document_from_json(use.version.content)
     new = check_document(to_version.content)
     diff = document_diff(old, new)
     per_day = _minutes_per_day()
-    task_ids = {k: int(v) for k, v in use.task_keys.items()}
-    tasks = Task.objects.in_bulk(task_ids.values())
-    tasks = {pk: t for pk, t in tasks.items() if t.project_id == project.pk}
-    by_key = {k: tasks[pk] for k, pk in task_ids.items() if pk in tasks}
+    by_key = _live_tasks(project, use.task_keys)
     new_tasks = {t.key: t for t in new.tasks}
     items: list[UpgradeItem] = []
     actions: list[tuple[Any, ...]] = []
@@ -156,16 +153,13 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
                         % {"field": label, "current": text(current), "new": text(value)},
                     )
                 )
+    removed = {by_key[k].pk: k for k in diff.of("tasks").removed if k in by_key}
+    kept = _kept_on_removal(project, removed)
     for key in diff.of("tasks").removed:
         row = by_key.get(key)
         if row is None:
             continue
-        if (
-            _has_actuals(row)
-            or Task.objects.filter(parent=row)
-            .exclude(pk__in=[by_key[k].pk for k in diff.of("tasks").removed if k in by_key])
-            .exists()
-        ):
+        if row.pk in kept:
             items.append(
                 UpgradeItem(
                     "tasks",
@@ -193,6 +187,19 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
 
     for pair, link in new_links.items():
         if pair in old_links and old_links[pair] == link:
+            continue
+        gone = [k for k in pair if k not in by_key and k not in added]
+        if gone:
+            items.append(
+                UpgradeItem(
+                    "links",
+                    "warning",
+                    link.key,
+                    link_text(link),
+                    _("%(task)s is no longer in the project: not linked.")
+                    % {"task": names.get(gone[0], gone[0])},
+                )
+            )
             continue
         action = "add" if pair not in old_links else "change"
         items.append(UpgradeItem("links", action, link.key, link_text(link), link_kind(link)))
@@ -229,6 +236,40 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
         items=tuple(items),
         _actions=tuple(actions),
     )
+
+
+def _live_tasks(project: Project, task_keys: Mapping[str, Any]) -> dict[str, Task]:
+    """Template key → the project's task, for the tasks still in the project (the PM may delete some)."""
+    ids = {k: int(v) for k, v in task_keys.items()}
+    rows = Task.objects.filter(project=project).in_bulk(ids.values())
+    return {k: rows[pk] for k, pk in ids.items() if pk in rows}
+
+
+def _kept_on_removal(project: Project, removed: Mapping[int, str]) -> set[int]:
+    """The tasks removed from the template that stay (bottom-up): those with progress, and those with a
+    subtask that stays (a subtask not removed, or removed but kept) — deleting them would delete it."""
+    children: dict[int | None, list[int]] = {}
+    actuals: set[int] = set()
+    for pk, parent, start, percent, work in Task.objects.filter(project=project).values_list(
+        "pk", "parent_id", "actual_start", "percent_complete", "actual_work_minutes"
+    ):
+        children.setdefault(parent, []).append(pk)
+        if start or percent or work:
+            actuals.add(pk)
+    kept: set[int] = set()
+
+    def stays(pk: int) -> bool:
+        if pk not in removed:
+            return True
+        below = [stays(child) for child in children.get(pk, [])]  # every subtask decided first
+        if pk in actuals or any(below):
+            kept.add(pk)
+            return True
+        return False
+
+    for pk in removed:
+        stays(pk)
+    return kept
 
 
 def _name(doc: TemplateDocument, kind: str, key: str) -> str:
@@ -304,7 +345,7 @@ def template_upgrade_apply(
         )
     plan = _plan_upgrade(project, to_version)
     per_day = _minutes_per_day()
-    keys = {k: int(v) for k, v in use.task_keys.items()}
+    keys = {k: t.pk for k, t in _live_tasks(project, use.task_keys).items()}
     new_document: TemplateDocument | None = None
     for action in plan._actions:
         match action[0]:
@@ -348,11 +389,7 @@ def template_upgrade_apply(
         if action[0] == "link":
             _kind, (pred, succ), kind, lag = action
             if pred in keys and succ in keys:
-                Dependency.objects.update_or_create(
-                    predecessor_id=keys[pred],
-                    successor_id=keys[succ],
-                    defaults={"type": kind, "lag_minutes": lag},
-                )
+                _link(actor, keys[pred], keys[succ], kind, lag)
         elif action[0] == "unlink":
             Dependency.objects.filter(predecessor_id=action[1], successor_id=action[2]).delete()
         elif action[0] == "governance":
@@ -368,6 +405,24 @@ def template_upgrade_apply(
     renumber(project)
     project_reschedule(project, today=today)
     return plan
+
+
+def _link(actor: Any, pred: int, succ: int, kind: str, lag: int) -> None:
+    """Add or change a link; a new one goes through the dependency service (no cycle, no summary to its
+    own subtask: the message names the tasks)."""
+    existing = Dependency.objects.filter(predecessor_id=pred, successor_id=succ).first()
+    if existing is not None:
+        existing.type, existing.lag_minutes = kind, lag
+        existing._history_user = actor  # type: ignore[attr-defined]
+        existing.save()
+    else:
+        dependency_create(
+            actor=actor,
+            predecessor=Task.objects.get(pk=pred),
+            successor=Task.objects.select_related("project").get(pk=succ),
+            type=kind,
+            lag_minutes=lag,
+        )
 
 
 def _upgrade_governance(
@@ -398,18 +453,39 @@ def _upgrade_governance(
         Phase.objects.filter(project=project, template_key=change.key).update(
             name=phase.name, task=tasks.get(phase.summary_task)
         )
+    phase_rows = {p.template_key: p for p in Phase.objects.filter(project=project).exclude(template_key="")}
     deliverables = {d.key: d for d in document.deliverables}
     for change in diff.of("deliverables").changed:
         d = deliverables[change.key]
         Deliverable.objects.filter(project=project, template_key=change.key).update(
-            name=d.name, description=d.description, required=d.required
+            name=d.name, description=d.description, required=d.required, phase=phase_rows.get(d.phase)
         )
-    criteria = {c.key: c for _p, c in document.criteria()}
+    made = {d.template_key: d for d in Deliverable.objects.filter(project=project).exclude(template_key="")}
+    criteria = {c.key: (p, c) for p, c in document.criteria()}
+    numbers = criterion_numbers(document)
+    moved: set[int] = set()
     for change in diff.of("criteria").changed:
-        c = criteria[change.key]
-        GateCriterion.objects.filter(phase__project=project, template_key=change.key).update(
-            text=c.text, metric=c.metric, operator=c.operator, threshold=c.threshold, required=c.required
-        )
+        phase_key, c = criteria[change.key]
+        for row in GateCriterion.objects.filter(
+            phase__project=project, template_key=change.key
+        ).select_related("phase"):
+            row.kind, row.text, row.required = c.kind, c.text, c.required
+            row.metric, row.operator, row.threshold = c.metric, c.operator, c.threshold
+            row.deliverable = made.get(c.deliverable) if c.deliverable else None
+            target = phase_rows.get(phase_key)
+            if target is not None and target.pk != row.phase_id:
+                row.phase, row.number = target, numbers[c.key]
+                moved.add(row.pk)
+            try:
+                _check_criterion(row)
+            except ValidationError as exc:
+                # Named by the criterion: the template's row cannot be applied as it stands.
+                raise ValidationError(
+                    {name: [f"{c.key}: {m}" for m in messages] for name, messages in exc.message_dict.items()}
+                ) from None
+            row.save()
+    if moved:
+        renumber_gates(project, new_phases=set(), new_criteria=moved)
     _add_risks(
         actor=actor,
         project=project,
