@@ -163,6 +163,36 @@ def test_save_as_template_round_trips_the_plan(world):
     assert [r.title for r in document.risks] == ["Requirements change late"]
 
 
+def test_save_as_template_keeps_short_tasks_and_loose_deliverables(world):
+    """A 2-hour task saves as 0.25 days (not a milestone), 12 hours as 1.5; a deliverable without a phase
+    is kept, and a project from the draft gets them back as they were."""
+    from kuroko.governance.services import gates
+    from kuroko.projects import services as project_services
+
+    for name, minutes in (("Kickoff call", 120), ("Half and a bit", 720)):
+        project_services.task_create(
+            actor=world.admin, project=world.project, parent=world.summary,
+            data={"name": name, "duration_minutes": minutes},
+        )  # fmt: skip
+    gates.deliverable_create(actor=world.pm, project=world.project, data={"name": "Loose doc"})
+    draft = services.project_save_as_template(
+        actor=world.pmo, project=world.project, code="RT", name="RT",
+        project_type=ProjectType.objects.create(code="Z", name="Z"),
+    )  # fmt: skip
+    document = document_from_json(draft.content)
+    tasks = {t.name: t for t in document.tasks}
+    assert (tasks["Kickoff call"].duration_days, tasks["Kickoff call"].milestone) == (0.25, False)
+    assert tasks["Half and a bit"].duration_days == 1.5
+    assert [(d.name, d.phase) for d in document.deliverables] == [("Loose doc", "")]
+    draft.status, draft.content = VersionStatus.PUBLISHED, draft.content
+    draft.save()
+    copy = _create(world, draft, code="RT2")
+    kickoff = Task.objects.get(project=copy, name="Kickoff call")
+    assert (kickoff.kind, kickoff.duration_minutes) == ("task", 120)
+    assert Task.objects.get(project=copy, name="Half and a bit").duration_minutes == 720
+    assert Deliverable.objects.get(project=copy, name="Loose doc").phase is None
+
+
 def test_save_as_template_needs_pmo(world):
     """A project manager cannot save a project as a template."""
     with pytest.raises(PermissionDenied):

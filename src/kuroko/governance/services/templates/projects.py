@@ -119,7 +119,7 @@ def _add_tasks(
             TaskKind.SUMMARY
             if task.key in has_children
             else TaskKind.MILESTONE
-            if task.milestone or task.duration_days == 0
+            if task.milestone
             else TaskKind.TASK
         )
         row = Task(
@@ -128,7 +128,7 @@ def _add_tasks(
             position=position,
             name=task.name,
             kind=kind,
-            duration_minutes=0 if kind == TaskKind.MILESTONE else task.duration_days * per_day,
+            duration_minutes=0 if kind == TaskKind.MILESTONE else round(task.duration_days * per_day),
             notes=task.notes,
             constraint_type=ConstraintType.SNET if start else ConstraintType.ASAP,
             constraint_date=aware(constraint_moment("SNET", start)) if start else None,
@@ -410,6 +410,12 @@ def project_create_from_template(
 # --- A project saved as a template ------------------------------------------------------------------
 
 
+def _days_of(minutes: int, per_day: int) -> int | float:
+    """Working minutes as template days, two decimals (a whole number stays an int)."""
+    days = round(minutes / per_day, 2)
+    return int(days) if days == int(days) else days
+
+
 def project_document(project: Project) -> TemplateDocument:
     """A template document describing the project as it is now (see `project_save_as_template`)."""
     per_day = _minutes_per_day()
@@ -473,7 +479,7 @@ def project_document(project: Project) -> TemplateDocument:
                 key=keys[task.pk],
                 name=task.name[:255],
                 parent=keys.get(task.parent_id, "") if task.parent_id else "",
-                duration_days=0 if milestone else round(task.duration_minutes / per_day),
+                duration_days=0 if milestone else _days_of(task.duration_minutes, per_day),
                 offset_days=offset,
                 milestone=milestone,
                 role=role,
@@ -519,13 +525,12 @@ def project_document(project: Project) -> TemplateDocument:
     template_deliverables = [
         TemplateDeliverable(
             key=deliverable_keys[d.pk],
-            phase=phase_keys[d.phase_id],
+            phase=phase_keys.get(d.phase_id or 0, ""),
             name=d.name,
             description=d.description,
             required=d.required,
         )
         for d in deliverables
-        if d.phase_id in phase_keys
     ]
     risks = Risk.objects.filter(project=project).exclude(status=RiskStatus.CLOSED).order_by("number")
     template_risks = [

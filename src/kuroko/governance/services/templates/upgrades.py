@@ -127,7 +127,11 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
             if name == "name":
                 current, template_old, value = row.name, was, now
             elif name == "duration_days" and row.kind != TaskKind.SUMMARY:
-                current, template_old, value = row.duration_minutes, was * per_day, now * per_day
+                current, template_old, value = (
+                    row.duration_minutes,
+                    round(was * per_day),
+                    round(now * per_day),
+                )
             else:
                 continue
 
