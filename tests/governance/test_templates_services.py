@@ -396,3 +396,29 @@ def test_upgrade_numbers_an_added_phase_in_template_order(world):
     services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
     phases = Phase.objects.filter(project=project).order_by("number")
     assert list(phases.values_list("template_key", "number")) == [("p0", 1), ("p_req", 2), ("p_design", 3)]
+
+
+def test_upgrade_keeps_governance_fields_the_pm_changed(world):
+    """A deliverable, criterion or phase field the PM changed is a conflict and kept; the others apply."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    Deliverable.objects.filter(project=project, template_key="reqdoc").update(name="Our spec")
+    GateCriterion.objects.filter(phase__project=project, template_key="c1").update(text="Our review")
+    Phase.objects.filter(project=project, template_key="p_design").update(name="Our design")
+    content = template_content()
+    content["deliverables"][0].update(name="Spec v2", required=False)
+    content["phases"][0]["criteria"][0].update(text="Review v2", required=False)
+    content["phases"][1]["name"] = "Design v2"
+    content["phases"][0]["name"] = "Requirements v2"
+    v2 = _v2(template, content)
+    preview = services.template_upgrade_preview(project, to_version=v2)
+    assert sorted((i.kind, i.key) for i in preview.of("conflict")) == [
+        ("criteria", "c1"), ("deliverables", "reqdoc"), ("phases", "p_design")
+    ]  # fmt: skip
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=v2)
+    spec = Deliverable.objects.get(project=project, template_key="reqdoc")
+    assert (spec.name, spec.required) == ("Our spec", False)
+    check = GateCriterion.objects.get(phase__project=project, template_key="c1")
+    assert (check.text, check.required) == ("Our review", False)
+    names = dict(Phase.objects.filter(project=project).values_list("template_key", "name"))
+    assert names == {"p_req": "Requirements v2", "p_design": "Our design"}

@@ -213,15 +213,35 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
         if pred is not None and succ is not None:
             items.append(UpgradeItem("links", "remove", old_links[pair].key, link_text(old_links[pair])))
             actions.append(("unlink", pred.pk, succ.pk))
-    # Phases, deliverables, criteria, risks
+    # Phases, deliverables, criteria, risks: a field the PM changed is kept (a conflict), as for tasks.
+    current = _governance_values(project, {t.pk: k for k, t in by_key.items()})
+    applied: dict[tuple[str, str], set[str]] = {}
     for kind in ("phases", "deliverables", "criteria", "risks"):
         part = diff.of(kind)
         for key in part.added:
             items.append(UpgradeItem(kind, "add", key, _name(new, kind, key)))
         if kind != "risks":
             for change in part.changed:
-                detail = ", ".join(f"{n}: {a} → {b}" for n, a, b in change.fields)
-                items.append(UpgradeItem(kind, "change", change.key, change.name, detail))
+                now_values = current.get((kind, change.key))
+                if now_values is None:  # the PM deleted it: nothing to change
+                    continue
+                take = [(n, a, b) for n, a, b in change.fields if _same(now_values.get(n), a)]
+                kept = [(n, a, b) for n, a, b in change.fields if not _same(now_values.get(n), a)]
+                applied[(kind, change.key)] = {n for n, _a, _b in take}
+                if take:
+                    detail = ", ".join(f"{n}: {a} → {b}" for n, a, b in take)
+                    items.append(UpgradeItem(kind, "change", change.key, change.name, detail))
+                for n, _a, b in kept:
+                    items.append(
+                        UpgradeItem(
+                            kind,
+                            "conflict",
+                            change.key,
+                            change.name,
+                            _("%(field)s was changed in the project (%(current)s); keeping it.")
+                            % {"field": n, "current": now_values.get(n), "new": b},
+                        )
+                    )
             for key in part.removed:
                 items.append(
                     UpgradeItem(
@@ -232,7 +252,7 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
                         _("Removed from the template; kept in the project."),
                     )
                 )
-    actions.append(("governance", new, diff))
+    actions.append(("governance", new, diff, applied))
     return UpgradeDiff(
         template=use.version.template.code,
         from_number=use.version.number,
@@ -274,6 +294,44 @@ def _kept_on_removal(project: Project, removed: Mapping[int, str]) -> set[int]:
     for pk in removed:
         stays(pk)
     return kept
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b or (a in ("", None) and b in ("", None))
+    return bool(a == b)
+
+
+def _governance_values(
+    project: Project, task_keys: Mapping[int, str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The project's phases, deliverables and criteria from the template, as template field values."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in Phase.objects.filter(project=project).exclude(template_key=""):
+        out[("phases", p.template_key)] = {"name": p.name, "summary_task": task_keys.get(p.task_id or 0, "")}
+    for d in Deliverable.objects.filter(project=project).exclude(template_key="").select_related("phase"):
+        out[("deliverables", d.template_key)] = {
+            "name": d.name,
+            "description": d.description,
+            "required": d.required,
+            "phase": d.phase.template_key if d.phase else "",
+        }
+    for c in (
+        GateCriterion.objects.filter(phase__project=project)
+        .exclude(template_key="")
+        .select_related("phase", "deliverable")
+    ):
+        out[("criteria", c.template_key)] = {
+            "kind": c.kind,
+            "text": c.text,
+            "metric": c.metric,
+            "operator": c.operator,
+            "threshold": c.threshold,
+            "required": c.required,
+            "deliverable": c.deliverable.template_key if c.deliverable else "",
+            "phase": c.phase.template_key,
+        }
+    return out
 
 
 def _name(doc: TemplateDocument, kind: str, key: str) -> str:
@@ -399,7 +457,13 @@ def template_upgrade_apply(
         elif action[0] == "governance":
             new_document = action[1]
             _upgrade_governance(
-                actor=actor, project=project, document=action[1], diff=action[2], keys=keys, today=today
+                actor=actor,
+                project=project,
+                document=action[1],
+                diff=action[2],
+                applied=action[3],
+                keys=keys,
+                today=today,
             )
     assert new_document is not None
     use.version = to_version
@@ -435,6 +499,7 @@ def _upgrade_governance(
     project: Project,
     document: TemplateDocument,
     diff: Any,
+    applied: Mapping[tuple[str, str], set[str]],
     keys: Mapping[str, int],
     today: date | None,
 ) -> None:
@@ -453,30 +518,39 @@ def _upgrade_governance(
     )
     phases = {p.key: p for p in document.phases}
     for change in diff.of("phases").changed:
-        phase = phases[change.key]
-        Phase.objects.filter(project=project, template_key=change.key).update(
-            name=phase.name, task=tasks.get(phase.summary_task)
-        )
+        phase, take = phases[change.key], applied.get(("phases", change.key), set())
+        values: dict[str, Any] = {"name": phase.name} if "name" in take else {}
+        if "summary_task" in take:
+            values["task"] = tasks.get(phase.summary_task)
+        if values:
+            Phase.objects.filter(project=project, template_key=change.key).update(**values)
     phase_rows = {p.template_key: p for p in Phase.objects.filter(project=project).exclude(template_key="")}
     deliverables = {d.key: d for d in document.deliverables}
     for change in diff.of("deliverables").changed:
-        d = deliverables[change.key]
-        Deliverable.objects.filter(project=project, template_key=change.key).update(
-            name=d.name, description=d.description, required=d.required, phase=phase_rows.get(d.phase)
-        )
+        d, take = deliverables[change.key], applied.get(("deliverables", change.key), set())
+        values = {n: getattr(d, n) for n in ("name", "description", "required") if n in take}
+        if "phase" in take:
+            values["phase"] = phase_rows.get(d.phase)
+        if values:
+            Deliverable.objects.filter(project=project, template_key=change.key).update(**values)
     made = {d.template_key: d for d in Deliverable.objects.filter(project=project).exclude(template_key="")}
     criteria = {c.key: (p, c) for p, c in document.criteria()}
     numbers = criterion_numbers(document)
     moved: set[int] = set()
     for change in diff.of("criteria").changed:
         phase_key, c = criteria[change.key]
+        take = applied.get(("criteria", change.key), set())
+        if not take:
+            continue
         for row in GateCriterion.objects.filter(
             phase__project=project, template_key=change.key
-        ).select_related("phase"):
-            row.kind, row.text, row.required = c.kind, c.text, c.required
-            row.metric, row.operator, row.threshold = c.metric, c.operator, c.threshold
-            row.deliverable = made.get(c.deliverable) if c.deliverable else None
-            target = phase_rows.get(phase_key)
+        ).select_related("phase", "deliverable"):
+            for name in ("kind", "text", "required", "metric", "operator", "threshold"):
+                if name in take:
+                    setattr(row, name, getattr(c, name))
+            if "deliverable" in take:
+                row.deliverable = made.get(c.deliverable) if c.deliverable else None
+            target = phase_rows.get(phase_key) if "phase" in take else None
             if target is not None and target.pk != row.phase_id:
                 row.phase, row.number = target, numbers[c.key]
                 moved.add(row.pk)
