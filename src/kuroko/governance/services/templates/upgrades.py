@@ -226,12 +226,12 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
                 if now_values is None:  # the PM deleted it: nothing to change
                     continue
                 take = [(n, a, b) for n, a, b in change.fields if _same(now_values.get(n), a)]
-                kept = [(n, a, b) for n, a, b in change.fields if not _same(now_values.get(n), a)]
+                ours = [(n, a, b) for n, a, b in change.fields if not _same(now_values.get(n), a)]
                 applied[(kind, change.key)] = {n for n, _a, _b in take}
                 if take:
                     detail = ", ".join(f"{n}: {a} → {b}" for n, a, b in take)
                     items.append(UpgradeItem(kind, "change", change.key, change.name, detail))
-                for n, _a, b in kept:
+                for n, _a, b in ours:
                     items.append(
                         UpgradeItem(
                             kind,
