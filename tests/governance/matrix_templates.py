@@ -15,6 +15,8 @@ PMO_PAGE = (200, 200, 403, 403, 403, 403, 302)
 PMO_POST = (302, 302, 403, 403, 403, 403, 302)
 API_READ = (200, 200, 200, 200, 200, 200, 401)
 API_PMO = (200, 200, 403, 403, 403, 403, 401)
+API_DRAFT = (200, 200, 404, 404, 404, 404, 401)
+PMO_PAGE_404 = (200, 200, 404, 404, 404, 404, 302)
 API_PMO_CREATE = (201, 201, 403, 403, 403, 403, 401)
 
 
@@ -55,6 +57,7 @@ CASES: list[Case] = [
     page(PMO_POST, "template-publish", "POST", "/governance/templates/WF/publish/",
          lambda ids: {"number": ids["tpl_draft"]}),
     page(READ, "template-version", "GET", "/governance/templates/WF/v2/?compare=1", label="diff"),
+    page(PMO_PAGE_404, "template-version", "GET", "/governance/templates/WF/v3/", label="draft"),
     page(PMO_POST, "template-retire", "POST", "/governance/templates/WF/v1/retire/", lambda ids: {}),
     page((200, 200, 200, 403, 403, 403, 302), "project-create-from-template", "GET",
          "/projects/new/from-template/"),
@@ -78,7 +81,9 @@ CASES: list[Case] = [
         lambda ids: {"code": "NEWTPL", "name": "New", "project_type": "SI"}),
     api(API_READ, "GET", "/templates/{code}", code="tpl_code"),
     api(API_READ, "GET", "/templates/{code}/versions/{number}", code="tpl_code", number="tpl_one"),
-    api(API_READ, "GET", "/templates/{code}/draft", code="tpl_code"),
+    api(API_DRAFT, "GET", "/templates/{code}/draft", code="tpl_code"),
+    api(API_DRAFT, "GET", "/templates/{code}/versions/{number}", code="tpl_code", number="tpl_draft",
+        label="draft"),
     api(API_PMO, "PUT", "/templates/{code}/draft", _document, code="tpl_code"),
     api(API_PMO, "POST", "/templates/{code}/publish", lambda ids: {"number": ids["tpl_draft"]},
         code="tpl_code"),

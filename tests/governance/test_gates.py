@@ -405,6 +405,27 @@ def test_gate_status_follows_the_current_gate(world):
     assert (cell.phase, cell.state) == ("Design", "passed")
 
 
+def test_closed_or_cancelled_project_gates_are_never_overdue(world):
+    """A closed project shows its last decision (nothing without one); the portfolio lists no due gate."""
+    from kuroko.projects.models import Project
+
+    phase, _spec = make_gate(world)
+    services.phase_update(actor=world.pm, phase=phase, data={"gate_date": TODAY})
+    services.phase_create(actor=world.pm, project=world.project, data={"name": "Build", "gate_date": TODAY})
+    later = TODAY + timedelta(days=1)
+    assert selectors.gate_status([world.project], today=later)[world.project.pk].state == "overdue"
+    for status in ("closed", "cancelled"):
+        Project.objects.filter(pk=world.project.pk).update(status=status)
+        world.project.refresh_from_db()
+        assert selectors.gate_status([world.project], today=later) == {}
+        board = selectors.portfolio_gates(world.pmo, today=later)
+        assert not board.overdue and not board.upcoming
+    review = open_review(world, phase, approvers=[world.pmo.person])
+    services.gate_approve(actor=world.pmo, review=review, decision="no_go", comment="Stopped")
+    cell = selectors.gate_status([world.project], today=later)[world.project.pk]
+    assert (cell.phase, cell.state) == ("Design", "failed")
+
+
 def test_gate_status_of_fifty_projects_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
     """Two queries (phases with tasks, reviews) however many projects and phases."""
     from tests.factories import ProjectFactory

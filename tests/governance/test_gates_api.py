@@ -110,3 +110,31 @@ def test_reorder_a_phase_by_number(world):
     assert api.patch(f"/phases/{second}", {"number": 1}).json()["number"] == 1
     assert [p["name"] for p in api.get("/projects/ALPHA/phases").json()] == ["Build", "Design"]
     assert api.delete(f"/phases/{first}").status_code == 204
+
+
+def test_an_approver_cannot_decide_twice(world):
+    """A second decision by the same approver is refused (409) and changes nothing."""
+    pm = Api(world.pm)
+    phase_id, _deliverable = _gate(pm, world)
+    review = pm.post(
+        f"/phases/{phase_id}/reviews", {"approvers": [world.pmo.person.pk, world.pm.person.pk]}
+    ).json()
+    pmo = Api(world.pmo)
+    action = {"title": "A1", "owner_id": world.pm.person.pk, "due_date": "2026-07-03"}
+    body = {"decision": "conditional", "conditions": "C1", "actions": [action]}
+    assert pmo.post(f"/gate-reviews/{review['id']}/decisions", body).status_code == 200
+    again = pmo.post(f"/gate-reviews/{review['id']}/decisions", body)
+    assert again.status_code == 409 and again.json()["code"] == "refused"
+    assert "already recorded" in again.json()["detail"]
+    stored = GateReview.objects.get(pk=review["id"])
+    assert stored.conditions == "C1" and stored.actions.count() == 1
+
+
+def test_an_approver_who_cannot_see_the_project_is_refused(world):
+    """Opening a review with an approver outside the project is 422 on "approvers", naming them."""
+    pm = Api(world.pm)
+    phase_id, _deliverable = _gate(pm, world)
+    opened = pm.post(f"/phases/{phase_id}/reviews", {"approvers": [world.outsider.person.pk]})
+    assert opened.status_code == 422, opened.json()
+    assert "approvers" in str(opened.json()) and str(world.outsider.person) in str(opened.json())
+    assert not GateReview.objects.filter(phase_id=phase_id).exists()

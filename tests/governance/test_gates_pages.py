@@ -28,6 +28,33 @@ def test_gates_page_lists_phases_with_state_and_criteria(world):
     assert "Open gate review" not in member_page and "Submit" in member_page  # the owner submits
 
 
+def _phases_with_gates(world, count, start=0):
+    for n in range(start, start + count):
+        phase = services.phase_create(actor=world.pm, project=world.project, data={"name": f"P{n}"})
+        d = services.deliverable_create(
+            actor=world.pm, project=world.project, data={"name": f"D{n}", "phase": phase.pk}
+        )
+        services.criterion_create(
+            actor=world.pm, phase=phase, data={"kind": "deliverable", "deliverable": d.pk}
+        )
+        services.criterion_create(actor=world.pm, phase=phase, data={"kind": "checklist", "text": "ok"})
+
+
+def test_gates_page_queries_do_not_grow_with_phases(world, django_assert_max_num_queries):
+    """The gates page of a PM costs as many queries with 6 phases as with 2."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _phases_with_gates(world, 2)
+    client = signed_in(world.pm)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/projects/ALPHA/gates/").status_code == 200
+    _phases_with_gates(world, 4, start=2)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get("/projects/ALPHA/gates/")
+    assert page.status_code == 200 and "P5" in page.content.decode()
+
+
 def test_inline_criterion_edit_shows_errors_in_the_phase_and_saves(world):
     """GET ?edit=criterion-N answers the phase with the form; a bad POST is 422 with the message; a good
     one answers the phase with the new text."""

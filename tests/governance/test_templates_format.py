@@ -51,8 +51,8 @@ BAD = [
     ({"tasks": {}}, ["tasks"]),
     # negative duration
     ({"tasks": [{"key": "a", "name": "A", "duration_days": -1}]}, ["tasks[0].duration_days"]),
-    # fractional duration
-    ({"tasks": [{"key": "a", "name": "A", "duration_days": 1.5}]}, ["tasks[0].duration_days"]),
+    # a duration with more than two decimals
+    ({"tasks": [{"key": "a", "name": "A", "duration_days": 1.555}]}, ["tasks[0].duration_days"]),
     # a boolean is not a number
     ({"tasks": [{"key": "a", "name": "A", "offset_days": True}]}, ["tasks[0].offset_days"]),
     # missing key and name
@@ -149,10 +149,26 @@ def test_invalid_documents_name_every_path(obj, paths):
 
 
 def test_error_message_names_the_path():
-    """The message reads "tasks[0].duration_days: must be a whole number ≥ 0"."""
+    """The message reads "tasks[0].offset_days: must be a whole number ≥ 0"."""
     with pytest.raises(TemplateError) as raised:
-        document_from_json({"tasks": [{"key": "a", "name": "A", "duration_days": -2}]})
-    assert raised.value.messages() == ["tasks[0].duration_days: must be a whole number ≥ 0"]
+        document_from_json({"tasks": [{"key": "a", "name": "A", "offset_days": -2}]})
+    assert raised.value.messages() == ["tasks[0].offset_days: must be a whole number ≥ 0"]
+
+
+def test_fractional_days_and_a_deliverable_without_phase_read_and_write_back():
+    """0.25 days (two hours) and a deliverable with phase "" read, and are written back as they were."""
+    data = {
+        "tasks": [
+            {"key": "a", "name": "A", "duration_days": 0.25},
+            {"key": "b", "name": "B", "duration_days": 3},
+        ],
+        "deliverables": [{"key": "d", "phase": "", "name": "Loose"}],
+    }
+    doc = document_from_json(data)
+    assert [t.duration_days for t in doc.tasks] == [0.25, 3] and not doc.tasks[0].milestone
+    assert doc.deliverables[0].phase == ""
+    assert document_from_json(document_to_json(doc)) == doc
+    assert document_to_json(doc)["tasks"][1]["duration_days"] == 3
 
 
 def test_diff_by_key():

@@ -214,3 +214,38 @@ def test_api_from_template_bad_input(world, field):
         "/api/v1/projects/from-template", body, content_type="application/json"
     )
     assert response.status_code == (404 if field == "template" else 422)
+
+
+def _secret_draft(world):
+    template = published_template()
+    services.template_draft_open(actor=world.pmo, template=template)
+    content = template_content()
+    content["tasks"][1]["name"] = "SECRET DRAFT NAME"
+    services.template_draft_save(actor=world.pmo, template=template, content=content)
+    return template
+
+
+def test_a_draft_is_not_shown_through_compare_to_non_pmo(world):
+    """`?compare=<draft>` on a published version shows no diff to a PM; the PMO sees it."""
+    _secret_draft(world)
+    assert (
+        b"SECRET DRAFT NAME" not in signed_in(world.pm).get("/governance/templates/WF/v1/?compare=2").content
+    )
+    assert b"SECRET DRAFT NAME" in signed_in(world.pmo).get("/governance/templates/WF/v1/?compare=2").content
+    assert (
+        signed_in(world.pm).get("/governance/templates/WF/v1/?compare=99999999999999999999").status_code
+        == 200
+    )
+
+
+def test_api_drafts_are_404_for_non_pmo(world):
+    """A member reading the draft by number or at /draft gets 404; the PMO reads both."""
+    from tests.api.test_api import Api
+
+    _secret_draft(world)
+    member, pmo = Api(world.member), Api(world.pmo)
+    assert member.get("/templates/WF/versions/2").status_code == 404
+    assert member.get("/templates/WF/draft").status_code == 404
+    assert member.get("/templates/WF/versions/1").status_code == 200
+    assert "SECRET DRAFT NAME" in pmo.get("/templates/WF/versions/2").content.decode()
+    assert pmo.get("/templates/WF/draft").status_code == 200

@@ -163,6 +163,36 @@ def test_save_as_template_round_trips_the_plan(world):
     assert [r.title for r in document.risks] == ["Requirements change late"]
 
 
+def test_save_as_template_keeps_short_tasks_and_loose_deliverables(world):
+    """A 2-hour task saves as 0.25 days (not a milestone), 12 hours as 1.5; a deliverable without a phase
+    is kept, and a project from the draft gets them back as they were."""
+    from kuroko.governance.services import gates
+    from kuroko.projects import services as project_services
+
+    for name, minutes in (("Kickoff call", 120), ("Half and a bit", 720)):
+        project_services.task_create(
+            actor=world.admin, project=world.project, parent=world.summary,
+            data={"name": name, "duration_minutes": minutes},
+        )  # fmt: skip
+    gates.deliverable_create(actor=world.pm, project=world.project, data={"name": "Loose doc"})
+    draft = services.project_save_as_template(
+        actor=world.pmo, project=world.project, code="RT", name="RT",
+        project_type=ProjectType.objects.create(code="Z", name="Z"),
+    )  # fmt: skip
+    document = document_from_json(draft.content)
+    tasks = {t.name: t for t in document.tasks}
+    assert (tasks["Kickoff call"].duration_days, tasks["Kickoff call"].milestone) == (0.25, False)
+    assert tasks["Half and a bit"].duration_days == 1.5
+    assert [(d.name, d.phase) for d in document.deliverables] == [("Loose doc", "")]
+    draft.status, draft.content = VersionStatus.PUBLISHED, draft.content
+    draft.save()
+    copy = _create(world, draft, code="RT2")
+    kickoff = Task.objects.get(project=copy, name="Kickoff call")
+    assert (kickoff.kind, kickoff.duration_minutes) == ("task", 120)
+    assert Task.objects.get(project=copy, name="Half and a bit").duration_minutes == 720
+    assert Deliverable.objects.get(project=copy, name="Loose doc").phase is None
+
+
 def test_save_as_template_needs_pmo(world):
     """A project manager cannot save a project as a template."""
     with pytest.raises(PermissionDenied):
@@ -244,3 +274,151 @@ def test_large_template_creates_quickly(world, django_assert_max_num_queries):
         project = _create(world, version)
     assert Task.objects.filter(project=project).count() == 300
     assert not Placeholder.objects.filter(project=project).exists()
+
+
+def _v2(template, content):
+    from django.utils import timezone
+
+    from kuroko.governance.models import TemplateVersion
+
+    return TemplateVersion.objects.create(
+        template=template, number=2, status="published", content=content, published_at=timezone.now()
+    )
+
+
+def test_upgrade_keeps_a_removed_summary_whose_subtask_has_progress(world):
+    """A removed summary task stays (with a warning) when its removed subtask has progress: both kept."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    child = Task.objects.get(project=project, name="Screen design")
+    Task.objects.filter(pk=child.pk).update(percent_complete=50)
+    content = template_content()
+    content["tasks"] = [t for t in content["tasks"] if t["key"] not in ("design", "screens")]
+    content["links"] = content["links"][:1]
+    content["phases"][1].pop("summary_task")
+    v2 = _v2(template, content)
+    preview = services.template_upgrade_preview(project, to_version=v2)
+    assert {i.key for i in preview.of("warning") if i.kind == "tasks"} == {"design", "screens"}
+    assert not [i for i in preview.of("remove") if i.kind == "tasks"]
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=v2)
+    assert Task.objects.filter(pk=child.pk, parent__name="Design").exists()
+
+
+def test_upgrade_changes_a_criterion_from_metric_to_checklist(world):
+    """A criterion whose kind changes in the template gets the new kind (metric fields cleared)."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    content = template_content()
+    content["phases"][0]["criteria"][2] = {"key": "c3", "kind": "checklist", "text": "SPI reviewed"}
+    content["phases"][0]["criteria"][0] = {"key": "c1", "kind": "deliverable", "deliverable": "designdoc",
+                                           "text": "Design approved"}  # fmt: skip
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
+    metric = GateCriterion.objects.get(phase__project=project, template_key="c3")
+    assert (metric.kind, metric.text, metric.metric, metric.threshold) == (
+        "checklist",
+        "SPI reviewed",
+        "",
+        None,
+    )
+    check = GateCriterion.objects.get(phase__project=project, template_key="c1")
+    assert check.kind == "deliverable" and check.deliverable.template_key == "designdoc"
+
+
+def test_upgrade_refuses_a_criterion_it_cannot_apply_and_writes_nothing(world):
+    """A deliverable criterion whose deliverable the PM deleted is a 422-style error naming the criterion."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    Deliverable.objects.filter(project=project, template_key="designdoc").delete()
+    content = template_content()
+    content["phases"][0]["criteria"][0] = {"key": "c1", "kind": "deliverable", "deliverable": "designdoc",
+                                           "text": "Design approved"}  # fmt: skip
+    content["tasks"][1]["name"] = "Renamed by v2"
+    with pytest.raises(ValidationError) as caught:
+        services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
+    assert "c1" in str(caught.value.message_dict["deliverable"])
+    assert not Task.objects.filter(project=project, name="Renamed by v2").exists()
+    assert TemplateUse.objects.get(project=project).version.number == 1
+
+
+def test_upgrade_link_change_to_a_deleted_task_is_skipped(world):
+    """A changed link to a task the PM deleted is a warning in the preview and is not written."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    deleted = Task.objects.get(project=project, name="Screen design")
+    deleted_pk = deleted.pk
+    deleted.delete()
+    content = template_content()
+    content["links"][1]["lag_days"] = 3
+    v2 = _v2(template, content)
+    preview = services.template_upgrade_preview(project, to_version=v2)
+    assert [i.kind for i in preview.of("warning")] == ["links"]
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=v2)
+    assert not Dependency.objects.filter(successor_id=deleted_pk).exists()
+    assert "screens" not in TemplateUse.objects.get(project=project).task_keys
+
+
+def test_upgrade_refuses_a_link_that_closes_a_cycle(world):
+    """A template link that would close a cycle with the PM's own link is refused, naming the cycle."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    busreq = Task.objects.get(project=project, name="Business requirements")
+    screens = Task.objects.get(project=project, name="Screen design")
+    Dependency.objects.create(predecessor=screens, successor=busreq)
+    content = template_content(security_review=False)
+    content["links"].append({"predecessor": "busreq", "successor": "screens"})
+    with pytest.raises(ValidationError) as caught:
+        services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
+    assert "cycle" in str(caught.value)
+    assert TemplateUse.objects.get(project=project).version.number == 1
+
+
+def test_upgrade_moves_criteria_and_deliverables_to_their_new_phase(world):
+    """A criterion or deliverable moved to another phase in the template moves in the project too."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    content = template_content()
+    content["phases"][1]["criteria"].append(content["phases"][0]["criteria"].pop(0))
+    content["deliverables"][0]["phase"] = "p_design"
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
+    moved = GateCriterion.objects.get(phase__project=project, template_key="c1")
+    assert moved.phase.template_key == "p_design" and moved.number == 1
+    assert Deliverable.objects.get(project=project, template_key="reqdoc").phase.template_key == "p_design"
+    left = GateCriterion.objects.filter(phase__project=project, phase__template_key="p_req")
+    assert sorted(left.values_list("number", flat=True)) == [1, 2]
+
+
+def test_upgrade_numbers_an_added_phase_in_template_order(world):
+    """A phase added first in the template becomes phase 1; the others move down, no number twice."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    content = template_content()
+    content["phases"].insert(0, {"key": "p0", "name": "Planning", "criteria": []})
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=_v2(template, content))
+    phases = Phase.objects.filter(project=project).order_by("number")
+    assert list(phases.values_list("template_key", "number")) == [("p0", 1), ("p_req", 2), ("p_design", 3)]
+
+
+def test_upgrade_keeps_governance_fields_the_pm_changed(world):
+    """A deliverable, criterion or phase field the PM changed is a conflict and kept; the others apply."""
+    template = published_template()
+    project = _create(world, template.versions.get(number=1))
+    Deliverable.objects.filter(project=project, template_key="reqdoc").update(name="Our spec")
+    GateCriterion.objects.filter(phase__project=project, template_key="c1").update(text="Our review")
+    Phase.objects.filter(project=project, template_key="p_design").update(name="Our design")
+    content = template_content()
+    content["deliverables"][0].update(name="Spec v2", required=False)
+    content["phases"][0]["criteria"][0].update(text="Review v2", required=False)
+    content["phases"][1]["name"] = "Design v2"
+    content["phases"][0]["name"] = "Requirements v2"
+    v2 = _v2(template, content)
+    preview = services.template_upgrade_preview(project, to_version=v2)
+    assert sorted((i.kind, i.key) for i in preview.of("conflict")) == [
+        ("criteria", "c1"), ("deliverables", "reqdoc"), ("phases", "p_design")
+    ]  # fmt: skip
+    services.template_upgrade_apply(actor=world.pm, project=project, to_version=v2)
+    spec = Deliverable.objects.get(project=project, template_key="reqdoc")
+    assert (spec.name, spec.required) == ("Our spec", False)
+    check = GateCriterion.objects.get(phase__project=project, template_key="c1")
+    assert (check.text, check.required) == ("Our review", False)
+    names = dict(Phase.objects.filter(project=project).values_list("template_key", "name"))
+    assert names == {"p_req": "Requirements v2", "p_design": "Our design"}

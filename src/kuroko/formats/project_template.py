@@ -74,12 +74,13 @@ class TemplatePhase:
 
 @dataclass(frozen=True, slots=True)
 class TemplateTask:
-    """A task of the WBS skeleton; durations and offsets in working days (0 days = milestone)."""
+    """A task of the WBS skeleton; durations (two decimals at most) and offsets in working days; a
+    milestone is marked as one (and takes 0 days)."""
 
     key: str
     name: str
     parent: str = ""
-    duration_days: int = 0
+    duration_days: int | float = 0
     offset_days: int = 0
     milestone: bool = False
     role: str = ""
@@ -261,6 +262,25 @@ class _Reader:
             return default
         return int(value)
 
+    def days(self, data: Mapping[str, Any], name: str, path: str) -> int | float:
+        """Working days ≥ 0 with at most two decimals (0.25 is two hours of an 8-hour day); a whole
+        number reads as an int so that it is written back as it was."""
+        value = data.get(name, 0)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+            or value > 100000
+            or round(value, 2) != value
+        ):
+            self.error(
+                f"{path}.{name}",
+                gettext_noop("must be a number of days from 0 to 100000, at most 2 decimals"),
+            )
+            return 0
+        return int(value) if value == int(value) else float(value)
+
     def number(self, data: Mapping[str, Any], name: str, path: str) -> float:
         value = data.get(name, 0)
         if (
@@ -351,7 +371,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
 
     tasks = []
     for path, item in r.items(data, "tasks"):
-        duration = r.whole(item, "duration_days", path, default=0, low=0, high=100000)
+        duration = r.days(item, "duration_days", path)
         milestone = r.flag(item, "milestone", path, default=False)
         if milestone and duration:
             r.error(f"{path}.duration_days", gettext_noop("a milestone takes 0 days"))
@@ -417,7 +437,7 @@ def document_from_json(obj: Any, *, metrics: Collection[str] | None = None) -> T
     for path, item in r.items(data, "deliverables"):
         deliverable = TemplateDeliverable(
             key=r.key(item, path),
-            phase=r.text(item, "phase", path, required=True),
+            phase=r.text(item, "phase", path, limit=MAX_KEY),
             name=r.text(item, "name", path, required=True, limit=200),
             description=r.text(item, "description", path),
             required=r.flag(item, "required", path, default=True),

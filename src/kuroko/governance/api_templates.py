@@ -201,14 +201,14 @@ def get_template(request: HttpRequest, code: str) -> Any:
 @router.get("/templates/{code}/versions/{number}", response=DocumentOut)
 def get_version(request: HttpRequest, code: str, number: int) -> Any:
     template = selectors.template_get(request.user, code)
-    return _document_out(selectors.version_get(template, number))
+    return _document_out(selectors.version_get(template, number, user=request.user))
 
 
 @router.get("/templates/{code}/draft", response=DocumentOut)
 def get_draft(request: HttpRequest, code: str) -> Any:
     """The draft, or (when none is open) the latest published document under the next number."""
     template = selectors.template_get(request.user, code)
-    draft = selectors.draft_of(template)
+    draft = selectors.draft_of(template, user=request.user)
     if draft is None:  # not opened yet: what the first save starts from (nothing is written)
         draft = selectors.next_draft(template)
     return _document_out(draft)

@@ -82,9 +82,10 @@ class CriterionForm(_Base):
         super().__init__(*args, **kw)
         self.fields["text"].required = False
         self.fields["text"].help_text = _("Empty for a deliverable or metric: worded from it.")
-        self.fields["deliverable"].queryset = Deliverable.objects.filter(  # type: ignore[attr-defined]
-            project=self.project
-        )
+        field = self.fields["deliverable"]
+        field.queryset = Deliverable.objects.filter(project=self.project)  # type: ignore[attr-defined]
+        # Read once: the gates page renders one blank form in every phase (a query each otherwise).
+        field.choices = list(field.choices)  # type: ignore[attr-defined]
         self.fields["metric"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
         self.fields["operator"].choices = [("", "—"), *Operator.choices]  # type: ignore[attr-defined]
 

@@ -246,6 +246,16 @@ def _whole(value: Any, default: int = 0) -> Any:
     return int(text) if re.fullmatch(r"-?\d+", text) else text  # text: the service names the problem
 
 
+def _days(value: Any) -> Any:
+    """Working days as typed: a whole number, a decimal (0.25), else the text (the service names it)."""
+    text = str(value).strip()
+    if text == "":
+        return 0
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    return float(text) if re.fullmatch(r"\d*\.\d+", text) else text
+
+
 def _decimal_text(value: Any) -> Any:
     text = str(value).strip()
     if text == "":
@@ -283,7 +293,7 @@ def document_json_from_rows(
                 "key": row["key"],
                 "name": row["name"],
                 "parent": parent,
-                "duration_days": _whole(row["duration_days"]),
+                "duration_days": _days(row["duration_days"]),
                 "offset_days": _whole(row["offset_days"]),
                 "milestone": bool(row["milestone"]),
                 "role": row["role"],

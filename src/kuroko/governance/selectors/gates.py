@@ -26,6 +26,7 @@ from kuroko.governance.models import (
     Phase,
 )
 from kuroko.projects.models import Project
+from kuroko.projects.models import Status as ProjectStatus
 from kuroko.projects.permissions import visible_projects
 
 UPCOMING_DAYS = 30  # the portfolio's "upcoming" and "recently decided" windows
@@ -124,8 +125,21 @@ def _reviews_by_phase(phase_ids: list[int]) -> dict[int, list[GateReview]]:
     return out
 
 
+FINISHED = (ProjectStatus.CLOSED, ProjectStatus.CANCELLED)  # projects whose gates no longer fall due
+
+
+def _finished(project: Project) -> bool:
+    return project.status in FINISHED
+
+
 def current(rows: list[GateRow]) -> GateRow | None:
-    """The project's current gate: the first not passed (or conditionally passed), else the last one."""
+    """The project's current gate: the first not passed (or conditionally passed), else the last one.
+
+    A closed or cancelled project has no gate to come: its current gate is the last decided one (none
+    without a decision)."""
+    if rows and _finished(rows[0].project):
+        decided = [r for r in rows if r.state in DECISION_STATES.values()]
+        return max(decided, key=lambda r: (r.day or date.min, r.phase.number)) if decided else None
     for row in rows:
         if row.state not in ("passed", "conditional"):
             return row
@@ -299,6 +313,8 @@ def portfolio_gates(
     for phase in phases:
         phase.project = by_id[phase.project_id]
     rows = _rows(phases, _reviews_by_phase([p.pk for p in phases]), today=today)
+    # A closed or cancelled project's undecided gates will never be held: not overdue, not upcoming.
+    rows = [r for r in rows if not (_finished(r.project) and r.state in ("overdue", "upcoming"))]
     if state:
         rows = [r for r in rows if r.state == state]
     horizon, since = today + timedelta(days=UPCOMING_DAYS), today - timedelta(days=UPCOMING_DAYS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kuroko.core.permissions import require
@@ -52,11 +53,34 @@ def versions(template: ProjectTemplate) -> list[TemplateVersion]:
     )
 
 
-def version_get(template: ProjectTemplate, number: int) -> TemplateVersion:
-    return get_object_or_404(TemplateVersion, template=template, number=number)
+def _sees_drafts(user: Any) -> bool:
+    from kuroko.governance.permissions import can_configure_standards
+
+    return bool(can_configure_standards(user))
 
 
-def draft_of(template: ProjectTemplate) -> TemplateVersion | None:
+def version_get(template: ProjectTemplate, number: int, *, user: Any = None) -> TemplateVersion:
+    """One version; with `user`, a draft only for who configures standards (others get a 404)."""
+    version = get_object_or_404(TemplateVersion, template=template, number=number)
+    if user is not None and version.status == VersionStatus.DRAFT and not _sees_drafts(user):
+        raise Http404
+    return version
+
+
+def compared_version(user: Any, template: ProjectTemplate, number: str) -> TemplateVersion | None:
+    """The version a page compares with (`?compare=n`): none when absent or a draft the user may not see."""
+    if not number.isdigit() or len(number) > 9:
+        return None
+    other = template.versions.filter(number=int(number)).first()
+    if other is not None and other.status == VersionStatus.DRAFT and not _sees_drafts(user):
+        return None
+    return other
+
+
+def draft_of(template: ProjectTemplate, *, user: Any = None) -> TemplateVersion | None:
+    """The open draft; with `user`, only for who configures standards (others get a 404)."""
+    if user is not None and not _sees_drafts(user):
+        raise Http404
     return template.versions.filter(status=VersionStatus.DRAFT).first()
 
 

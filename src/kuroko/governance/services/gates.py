@@ -484,6 +484,19 @@ def gate_review_open(
     ids = [p.pk for p in people]
     if len(set(ids)) != len(ids):
         raise ValidationError({"approvers": _("Name each approver once.")})
+    # An approver whose account cannot see the project could never open the review to vote.
+    from kuroko.projects.permissions import can_view_project
+
+    blind = [p for p in people if p.user is not None and not can_view_project(p.user, phase.project)]
+    if blind:
+        raise ValidationError(
+            {
+                "approvers": _(
+                    "%(names)s cannot see this project and so could not decide; name someone else."
+                )
+                % {"names": ", ".join(str(p) for p in blind)}
+            }
+        )
     if phase.reviews.filter(status=GateReviewStatus.OPEN).exists():
         raise Refused(_("The gate of %(phase)s is already in review.") % {"phase": phase})
     review = GateReview.objects.create(
@@ -643,6 +656,11 @@ def gate_approve(
     if decision not in GateDecision.values:
         raise ValidationError({"decision": _("Choose go, conditional go or no-go.")})
     approval, on_behalf = _approval_for(actor, review, approver)
+    if approval.decision:
+        raise Refused(
+            _("The decision of %(person)s is already recorded (%(decision)s); it cannot be given twice.")
+            % {"person": approval.person, "decision": approval.get_decision_display()}
+        )
     comment = (comment or "").strip()
     conditions = (conditions or "").strip()
     if decision == GateDecision.GO:

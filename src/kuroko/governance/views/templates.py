@@ -35,7 +35,7 @@ from kuroko.governance.forms_templates import (
     with_blanks,
 )
 from kuroko.governance.metrics import metric_choices
-from kuroko.governance.models import TemplateVersion, VersionStatus
+from kuroko.governance.models import TemplateVersion
 from kuroko.governance.models.gates import CriterionKind, Operator
 from kuroko.governance.selectors import templates as selectors
 from kuroko.governance.services import templates as services
@@ -304,25 +304,21 @@ def _version_view(document: Any) -> dict[str, Any]:
 def template_version(request: HttpRequest, code: str, number: int) -> HttpResponse:
     """One version, read-only; ``?compare=n`` shows what changed from version n."""
     template = selectors.template_get(request.user, code)
-    version = selectors.version_get(template, number)
-    if version.status == VersionStatus.DRAFT and not perms.can_configure_standards(request.user):
-        raise Http404
+    version = selectors.version_get(template, number, user=request.user)
     if request.GET.get("download"):
         response = JsonResponse(version.content, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="{template.code}-v{number}.json"'
         return response
     document, problems = selectors.document_or_empty(version)
-    diff = other = None
-    compare = request.GET.get("compare", "")
-    if compare.isdigit():
-        other = template.versions.filter(number=int(compare)).first()
-        if other is not None:
-            older, newer = (other, version) if other.number < version.number else (version, other)
-            diff = document_diff(
-                document_from_json(older.content) if older != version else document,
-                document_from_json(newer.content) if newer != version else document,
-            )
-            other = older if older != version else newer
+    diff = None
+    other = selectors.compared_version(request.user, template, request.GET.get("compare", ""))
+    if other is not None:
+        older, newer = (other, version) if other.number < version.number else (version, other)
+        diff = document_diff(
+            document_from_json(older.content) if older != version else document,
+            document_from_json(newer.content) if newer != version else document,
+        )
+        other = older if older != version else newer
     context = {
         "nav": "governance",
         "template": template,

@@ -119,7 +119,7 @@ def _add_tasks(
             TaskKind.SUMMARY
             if task.key in has_children
             else TaskKind.MILESTONE
-            if task.milestone or task.duration_days == 0
+            if task.milestone
             else TaskKind.TASK
         )
         row = Task(
@@ -128,7 +128,7 @@ def _add_tasks(
             position=position,
             name=task.name,
             kind=kind,
-            duration_minutes=0 if kind == TaskKind.MILESTONE else task.duration_days * per_day,
+            duration_minutes=0 if kind == TaskKind.MILESTONE else round(task.duration_days * per_day),
             notes=task.notes,
             constraint_type=ConstraintType.SNET if start else ConstraintType.ASAP,
             constraint_date=aware(constraint_moment("SNET", start)) if start else None,
@@ -245,11 +245,13 @@ def add_phases(
     """Phases with their summary tasks, deliverables and gate criteria (template keys kept)."""
     existing = {p.template_key: p for p in Phase.objects.filter(project=project).exclude(template_key="")}
     order = {p.key: n for n, p in enumerate(document.phases, start=1)}
+    new_phases = set()
     for phase in phases:
         task = rows.get(phase.summary_task) if phase.summary_task else None
         existing[phase.key] = Phase.objects.create(
             project=project, number=order[phase.key], name=phase.name, task=task, template_key=phase.key
         )
+        new_phases.add(existing[phase.key].pk)
     made = {d.template_key: d for d in Deliverable.objects.filter(project=project).exclude(template_key="")}
     for deliverable in deliverables:
         made[deliverable.key] = Deliverable.objects.create(
@@ -260,8 +262,8 @@ def add_phases(
             required=deliverable.required,
             template_key=deliverable.key,
         )
-    numbers = {c.key: n for phase in document.phases for n, c in enumerate(phase.criteria, start=1)}
-    GateCriterion.objects.bulk_create(
+    numbers = criterion_numbers(document)
+    made_criteria = GateCriterion.objects.bulk_create(
         [
             GateCriterion(
                 phase=existing[phase_key],
@@ -279,6 +281,33 @@ def add_phases(
             if phase_key in existing
         ]
     )
+    renumber_gates(project, new_phases=new_phases, new_criteria={c.pk for c in made_criteria if c.pk})
+
+
+def criterion_numbers(document: TemplateDocument) -> dict[str, int]:
+    """Criterion key → its place in its phase's gate (1, 2, …)."""
+    return {c.key: n for phase in document.phases for n, c in enumerate(phase.criteria, start=1)}
+
+
+def renumber_gates(project: Project, *, new_phases: set[int], new_criteria: set[int]) -> None:
+    """Number the project's phases, and the criteria of each phase, 1, 2, … without gaps or repeats.
+
+    A row just added (or moved) from the template was given its place in the template: it goes before a
+    row already at that number, so phases and criteria keep the template's order."""
+    phases = sorted(
+        Phase.objects.filter(project=project), key=lambda p: (p.number, p.pk not in new_phases, p.pk)
+    )
+    for number, phase in enumerate(phases, start=1):
+        if phase.number != number:
+            Phase.objects.filter(pk=phase.pk).update(number=number)
+    by_phase: dict[int, list[GateCriterion]] = {}
+    for c in GateCriterion.objects.filter(phase__project=project):
+        by_phase.setdefault(c.phase_id, []).append(c)
+    for rows in by_phase.values():
+        rows.sort(key=lambda c: (c.number, c.pk not in new_criteria, c.pk))
+        for number, c in enumerate(rows, start=1):
+            if c.number != number:
+                GateCriterion.objects.filter(pk=c.pk).update(number=number)
 
 
 def _add_risks(*, actor: Any, project: Project, risks: list[TemplateRisk], today: date) -> None:
@@ -381,6 +410,12 @@ def project_create_from_template(
 # --- A project saved as a template ------------------------------------------------------------------
 
 
+def _days_of(minutes: int, per_day: int) -> int | float:
+    """Working minutes as template days, two decimals (a whole number stays an int)."""
+    days = round(minutes / per_day, 2)
+    return int(days) if days == int(days) else days
+
+
 def project_document(project: Project) -> TemplateDocument:
     """A template document describing the project as it is now (see `project_save_as_template`)."""
     per_day = _minutes_per_day()
@@ -444,7 +479,7 @@ def project_document(project: Project) -> TemplateDocument:
                 key=keys[task.pk],
                 name=task.name[:255],
                 parent=keys.get(task.parent_id, "") if task.parent_id else "",
-                duration_days=0 if milestone else round(task.duration_minutes / per_day),
+                duration_days=0 if milestone else _days_of(task.duration_minutes, per_day),
                 offset_days=offset,
                 milestone=milestone,
                 role=role,
@@ -490,13 +525,12 @@ def project_document(project: Project) -> TemplateDocument:
     template_deliverables = [
         TemplateDeliverable(
             key=deliverable_keys[d.pk],
-            phase=phase_keys[d.phase_id],
+            phase=phase_keys.get(d.phase_id or 0, ""),
             name=d.name,
             description=d.description,
             required=d.required,
         )
         for d in deliverables
-        if d.phase_id in phase_keys
     ]
     risks = Risk.objects.filter(project=project).exclude(status=RiskStatus.CLOSED).order_by("number")
     template_risks = [

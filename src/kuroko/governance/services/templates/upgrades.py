@@ -27,6 +27,7 @@ from kuroko.governance.models import (
     TemplateVersion,
     VersionStatus,
 )
+from kuroko.governance.services.gates import _check_criterion
 from kuroko.governance.services.templates.projects import (
     _add_assignments,
     _add_risks,
@@ -35,6 +36,8 @@ from kuroko.governance.services.templates.projects import (
     _minutes_per_day,
     _starts,
     add_phases,
+    criterion_numbers,
+    renumber_gates,
 )
 from kuroko.governance.services.templates.versions import check_document
 from kuroko.projects import permissions as project_perms
@@ -45,6 +48,7 @@ from kuroko.projects.models import (
     TaskKind,
 )
 from kuroko.projects.services import renumber
+from kuroko.projects.services.dependencies import dependency_create
 from kuroko.projects.services.schedule import project_reschedule
 
 # --- Bringing a project up to a later version --------------------------------------------------------
@@ -79,20 +83,13 @@ class UpgradeDiff:
         return [i for i in self.items if i.action == action]
 
 
-def _has_actuals(task: Task) -> bool:
-    return bool(task.actual_start or task.percent_complete or task.actual_work_minutes)
-
-
 def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
     use = TemplateUse.objects.select_related("version__template").get(project=project)
     old = document_from_json(use.version.content)
     new = check_document(to_version.content)
     diff = document_diff(old, new)
     per_day = _minutes_per_day()
-    task_ids = {k: int(v) for k, v in use.task_keys.items()}
-    tasks = Task.objects.in_bulk(task_ids.values())
-    tasks = {pk: t for pk, t in tasks.items() if t.project_id == project.pk}
-    by_key = {k: tasks[pk] for k, pk in task_ids.items() if pk in tasks}
+    by_key = _live_tasks(project, use.task_keys)
     new_tasks = {t.key: t for t in new.tasks}
     items: list[UpgradeItem] = []
     actions: list[tuple[Any, ...]] = []
@@ -130,7 +127,11 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
             if name == "name":
                 current, template_old, value = row.name, was, now
             elif name == "duration_days" and row.kind != TaskKind.SUMMARY:
-                current, template_old, value = row.duration_minutes, was * per_day, now * per_day
+                current, template_old, value = (
+                    row.duration_minutes,
+                    round(was * per_day),
+                    round(now * per_day),
+                )
             else:
                 continue
 
@@ -156,16 +157,13 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
                         % {"field": label, "current": text(current), "new": text(value)},
                     )
                 )
+    removed = {by_key[k].pk: k for k in diff.of("tasks").removed if k in by_key}
+    kept = _kept_on_removal(project, removed)
     for key in diff.of("tasks").removed:
         row = by_key.get(key)
         if row is None:
             continue
-        if (
-            _has_actuals(row)
-            or Task.objects.filter(parent=row)
-            .exclude(pk__in=[by_key[k].pk for k in diff.of("tasks").removed if k in by_key])
-            .exists()
-        ):
+        if row.pk in kept:
             items.append(
                 UpgradeItem(
                     "tasks",
@@ -194,6 +192,19 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
     for pair, link in new_links.items():
         if pair in old_links and old_links[pair] == link:
             continue
+        gone = [k for k in pair if k not in by_key and k not in added]
+        if gone:
+            items.append(
+                UpgradeItem(
+                    "links",
+                    "warning",
+                    link.key,
+                    link_text(link),
+                    _("%(task)s is no longer in the project: not linked.")
+                    % {"task": names.get(gone[0], gone[0])},
+                )
+            )
+            continue
         action = "add" if pair not in old_links else "change"
         items.append(UpgradeItem("links", action, link.key, link_text(link), link_kind(link)))
         actions.append(("link", pair, link.type, link.lag_days * per_day))
@@ -202,15 +213,35 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
         if pred is not None and succ is not None:
             items.append(UpgradeItem("links", "remove", old_links[pair].key, link_text(old_links[pair])))
             actions.append(("unlink", pred.pk, succ.pk))
-    # Phases, deliverables, criteria, risks
+    # Phases, deliverables, criteria, risks: a field the PM changed is kept (a conflict), as for tasks.
+    current = _governance_values(project, {t.pk: k for k, t in by_key.items()})
+    applied: dict[tuple[str, str], set[str]] = {}
     for kind in ("phases", "deliverables", "criteria", "risks"):
         part = diff.of(kind)
         for key in part.added:
             items.append(UpgradeItem(kind, "add", key, _name(new, kind, key)))
         if kind != "risks":
             for change in part.changed:
-                detail = ", ".join(f"{n}: {a} → {b}" for n, a, b in change.fields)
-                items.append(UpgradeItem(kind, "change", change.key, change.name, detail))
+                now_values = current.get((kind, change.key))
+                if now_values is None:  # the PM deleted it: nothing to change
+                    continue
+                take = [(n, a, b) for n, a, b in change.fields if _same(now_values.get(n), a)]
+                ours = [(n, a, b) for n, a, b in change.fields if not _same(now_values.get(n), a)]
+                applied[(kind, change.key)] = {n for n, _a, _b in take}
+                if take:
+                    detail = ", ".join(f"{n}: {a} → {b}" for n, a, b in take)
+                    items.append(UpgradeItem(kind, "change", change.key, change.name, detail))
+                for n, _a, b in ours:
+                    items.append(
+                        UpgradeItem(
+                            kind,
+                            "conflict",
+                            change.key,
+                            change.name,
+                            _("%(field)s was changed in the project (%(current)s); keeping it.")
+                            % {"field": n, "current": now_values.get(n), "new": b},
+                        )
+                    )
             for key in part.removed:
                 items.append(
                     UpgradeItem(
@@ -221,7 +252,7 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
                         _("Removed from the template; kept in the project."),
                     )
                 )
-    actions.append(("governance", new, diff))
+    actions.append(("governance", new, diff, applied))
     return UpgradeDiff(
         template=use.version.template.code,
         from_number=use.version.number,
@@ -229,6 +260,78 @@ def _plan_upgrade(project: Project, to_version: TemplateVersion) -> UpgradeDiff:
         items=tuple(items),
         _actions=tuple(actions),
     )
+
+
+def _live_tasks(project: Project, task_keys: Mapping[str, Any]) -> dict[str, Task]:
+    """Template key → the project's task, for the tasks still in the project (the PM may delete some)."""
+    ids = {k: int(v) for k, v in task_keys.items()}
+    rows = Task.objects.filter(project=project).in_bulk(ids.values())
+    return {k: rows[pk] for k, pk in ids.items() if pk in rows}
+
+
+def _kept_on_removal(project: Project, removed: Mapping[int, str]) -> set[int]:
+    """The tasks removed from the template that stay (bottom-up): those with progress, and those with a
+    subtask that stays (a subtask not removed, or removed but kept) — deleting them would delete it."""
+    children: dict[int | None, list[int]] = {}
+    actuals: set[int] = set()
+    for pk, parent, start, percent, work in Task.objects.filter(project=project).values_list(
+        "pk", "parent_id", "actual_start", "percent_complete", "actual_work_minutes"
+    ):
+        children.setdefault(parent, []).append(pk)
+        if start or percent or work:
+            actuals.add(pk)
+    kept: set[int] = set()
+
+    def stays(pk: int) -> bool:
+        if pk not in removed:
+            return True
+        below = [stays(child) for child in children.get(pk, [])]  # every subtask decided first
+        if pk in actuals or any(below):
+            kept.add(pk)
+            return True
+        return False
+
+    for pk in removed:
+        stays(pk)
+    return kept
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b or (a in ("", None) and b in ("", None))
+    return bool(a == b)
+
+
+def _governance_values(
+    project: Project, task_keys: Mapping[int, str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The project's phases, deliverables and criteria from the template, as template field values."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in Phase.objects.filter(project=project).exclude(template_key=""):
+        out[("phases", p.template_key)] = {"name": p.name, "summary_task": task_keys.get(p.task_id or 0, "")}
+    for d in Deliverable.objects.filter(project=project).exclude(template_key="").select_related("phase"):
+        out[("deliverables", d.template_key)] = {
+            "name": d.name,
+            "description": d.description,
+            "required": d.required,
+            "phase": d.phase.template_key if d.phase else "",
+        }
+    for c in (
+        GateCriterion.objects.filter(phase__project=project)
+        .exclude(template_key="")
+        .select_related("phase", "deliverable")
+    ):
+        out[("criteria", c.template_key)] = {
+            "kind": c.kind,
+            "text": c.text,
+            "metric": c.metric,
+            "operator": c.operator,
+            "threshold": c.threshold,
+            "required": c.required,
+            "deliverable": c.deliverable.template_key if c.deliverable else "",
+            "phase": c.phase.template_key,
+        }
+    return out
 
 
 def _name(doc: TemplateDocument, kind: str, key: str) -> str:
@@ -304,7 +407,7 @@ def template_upgrade_apply(
         )
     plan = _plan_upgrade(project, to_version)
     per_day = _minutes_per_day()
-    keys = {k: int(v) for k, v in use.task_keys.items()}
+    keys = {k: t.pk for k, t in _live_tasks(project, use.task_keys).items()}
     new_document: TemplateDocument | None = None
     for action in plan._actions:
         match action[0]:
@@ -348,17 +451,19 @@ def template_upgrade_apply(
         if action[0] == "link":
             _kind, (pred, succ), kind, lag = action
             if pred in keys and succ in keys:
-                Dependency.objects.update_or_create(
-                    predecessor_id=keys[pred],
-                    successor_id=keys[succ],
-                    defaults={"type": kind, "lag_minutes": lag},
-                )
+                _link(actor, keys[pred], keys[succ], kind, lag)
         elif action[0] == "unlink":
             Dependency.objects.filter(predecessor_id=action[1], successor_id=action[2]).delete()
         elif action[0] == "governance":
             new_document = action[1]
             _upgrade_governance(
-                actor=actor, project=project, document=action[1], diff=action[2], keys=keys, today=today
+                actor=actor,
+                project=project,
+                document=action[1],
+                diff=action[2],
+                applied=action[3],
+                keys=keys,
+                today=today,
             )
     assert new_document is not None
     use.version = to_version
@@ -370,12 +475,31 @@ def template_upgrade_apply(
     return plan
 
 
+def _link(actor: Any, pred: int, succ: int, kind: str, lag: int) -> None:
+    """Add or change a link; a new one goes through the dependency service (no cycle, no summary to its
+    own subtask: the message names the tasks)."""
+    existing = Dependency.objects.filter(predecessor_id=pred, successor_id=succ).first()
+    if existing is not None:
+        existing.type, existing.lag_minutes = kind, lag
+        existing._history_user = actor  # type: ignore[attr-defined]
+        existing.save()
+    else:
+        dependency_create(
+            actor=actor,
+            predecessor=Task.objects.get(pk=pred),
+            successor=Task.objects.select_related("project").get(pk=succ),
+            type=kind,
+            lag_minutes=lag,
+        )
+
+
 def _upgrade_governance(
     *,
     actor: Any,
     project: Project,
     document: TemplateDocument,
     diff: Any,
+    applied: Mapping[tuple[str, str], set[str]],
     keys: Mapping[str, int],
     today: date | None,
 ) -> None:
@@ -394,22 +518,52 @@ def _upgrade_governance(
     )
     phases = {p.key: p for p in document.phases}
     for change in diff.of("phases").changed:
-        phase = phases[change.key]
-        Phase.objects.filter(project=project, template_key=change.key).update(
-            name=phase.name, task=tasks.get(phase.summary_task)
-        )
+        phase, take = phases[change.key], applied.get(("phases", change.key), set())
+        values: dict[str, Any] = {"name": phase.name} if "name" in take else {}
+        if "summary_task" in take:
+            values["task"] = tasks.get(phase.summary_task)
+        if values:
+            Phase.objects.filter(project=project, template_key=change.key).update(**values)
+    phase_rows = {p.template_key: p for p in Phase.objects.filter(project=project).exclude(template_key="")}
     deliverables = {d.key: d for d in document.deliverables}
     for change in diff.of("deliverables").changed:
-        d = deliverables[change.key]
-        Deliverable.objects.filter(project=project, template_key=change.key).update(
-            name=d.name, description=d.description, required=d.required
-        )
-    criteria = {c.key: c for _p, c in document.criteria()}
+        d, take = deliverables[change.key], applied.get(("deliverables", change.key), set())
+        values = {n: getattr(d, n) for n in ("name", "description", "required") if n in take}
+        if "phase" in take:
+            values["phase"] = phase_rows.get(d.phase)
+        if values:
+            Deliverable.objects.filter(project=project, template_key=change.key).update(**values)
+    made = {d.template_key: d for d in Deliverable.objects.filter(project=project).exclude(template_key="")}
+    criteria = {c.key: (p, c) for p, c in document.criteria()}
+    numbers = criterion_numbers(document)
+    moved: set[int] = set()
     for change in diff.of("criteria").changed:
-        c = criteria[change.key]
-        GateCriterion.objects.filter(phase__project=project, template_key=change.key).update(
-            text=c.text, metric=c.metric, operator=c.operator, threshold=c.threshold, required=c.required
-        )
+        phase_key, c = criteria[change.key]
+        take = applied.get(("criteria", change.key), set())
+        if not take:
+            continue
+        for row in GateCriterion.objects.filter(
+            phase__project=project, template_key=change.key
+        ).select_related("phase", "deliverable"):
+            for name in ("kind", "text", "required", "metric", "operator", "threshold"):
+                if name in take:
+                    setattr(row, name, getattr(c, name))
+            if "deliverable" in take:
+                row.deliverable = made.get(c.deliverable) if c.deliverable else None
+            target = phase_rows.get(phase_key) if "phase" in take else None
+            if target is not None and target.pk != row.phase_id:
+                row.phase, row.number = target, numbers[c.key]
+                moved.add(row.pk)
+            try:
+                _check_criterion(row)
+            except ValidationError as exc:
+                # Named by the criterion: the template's row cannot be applied as it stands.
+                raise ValidationError(
+                    {name: [f"{c.key}: {m}" for m in messages] for name, messages in exc.message_dict.items()}
+                ) from None
+            row.save()
+    if moved:
+        renumber_gates(project, new_phases=set(), new_criteria=moved)
     _add_risks(
         actor=actor,
         project=project,
