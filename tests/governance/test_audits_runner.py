@@ -157,6 +157,9 @@ def test_type_setting_wins_and_disabling_closes(world):
         ("dcma.logic", {"missing_logic": "-1"}, "missing_logic"),  # a negative percentage
         ("dcma.logic", {"missing_logic": "101"}, "missing_logic"),  # over 100 %
         ("dcma.cpli", {"cpli": "NaN"}, "cpli"),  # not a finite number
+        ("dcma.leads", {"leads": "1e400"}, "leads"),  # far above the count maximum
+        ("dcma.negative_float", {"negative_float": "100001"}, "negative_float"),  # above 100000
+        ("dcma.invalid_dates", {"invalid_dates": "Infinity"}, "invalid_dates"),  # not finite
         ("hygiene.nothing", {}, "rule"),  # an unknown rule
     ],
 )

@@ -194,6 +194,9 @@ def test_api_rules(world):
     assert len(rules) == 34 and rules[0]["source"] == "rule"
     response = api(client, "put", "/audit-rules/dcma.logic", {"params": {"missing_logic": 150}})
     assert response.status_code == 422 and "missing_logic" in response.content.decode()
+    response = api(client, "put", "/audit-rules/dcma.leads", {"params": {"leads": "1e400"}})
+    assert response.status_code == 422 and "leads" in response.content.decode()
+    assert client.get("/api/v1/audit-rules").status_code == 200
     assert api(client, "put", "/audit-rules/nope", {}).status_code == 404
     assert api(client, "put", "/audit-rules/dcma.logic", {"project_type": "NOPE"}).status_code == 404
     body = api(

@@ -26,6 +26,7 @@ from kuroko.governance.audit.registry import (
 
 PACK = "dcma"
 TASK_LIMIT = 20  # tasks named in a finding's evidence
+MAX_COUNT = 100_000  # the largest count threshold (leads, negative float, invalid dates)
 
 # (check key, number, title, description, default severity, {param: (DcmaThresholds field, Param)})
 CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
@@ -50,7 +51,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "the real critical path. DCMA allows none."
         ),
         "high",
-        {"leads": Param(gettext_lazy("Most leads"), 0, "int", 0)},
+        {"leads": Param(gettext_lazy("Most leads"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "lags",
@@ -116,7 +117,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "DCMA allows none."
         ),
         "critical",
-        {"negative_float": Param(gettext_lazy("Most tasks with negative float"), 0, "int", 0)},
+        {"negative_float": Param(gettext_lazy("Most tasks with negative float"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "high_duration",
@@ -142,7 +143,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "correctly. DCMA allows none."
         ),
         "high",
-        {"invalid_dates": Param(gettext_lazy("Most invalid dates"), 0, "int", 0)},
+        {"invalid_dates": Param(gettext_lazy("Most invalid dates"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "resources",

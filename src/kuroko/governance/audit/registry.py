@@ -49,7 +49,15 @@ class Param:
             raise ValidationError({name: _("At least %(min)s.") % {"min": _plain(self.min)}})
         if self.max is not None and number > Decimal(str(self.max)):
             raise ValidationError({name: _("At most %(max)s.") % {"max": _plain(self.max)}})
+        # Whatever the bounds, a threshold stays a number that JSON, floats and the pages can hold.
+        if number > LARGEST:
+            raise ValidationError({name: _("At most %(max)s.") % {"max": LARGEST}})
+        if number < -LARGEST:
+            raise ValidationError({name: _("At least %(min)s.") % {"min": -LARGEST}})
         return int(number) if self.kind == "int" else float(number)
+
+
+LARGEST = 1_000_000_000  # the largest threshold of any rule, bounds or not
 
 
 def _plain(value: float) -> str:
