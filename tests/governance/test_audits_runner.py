@@ -16,7 +16,7 @@ from kuroko.governance.audit import registry
 from kuroko.governance.models import AuditRun, Finding, FindingStatus, HealthSnapshot, RuleSetting
 from kuroko.governance.services import audits as services
 from kuroko.projects import services as project_services
-from kuroko.projects.models import ProjectType
+from kuroko.projects.models import Project, ProjectType
 
 TODAY = date(2026, 6, 10)
 
@@ -97,6 +97,32 @@ def test_waived_finding_stays_waived_and_does_not_count(world):
     run()
     finding.refresh_from_db()
     assert finding.status == FindingStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_waiving_and_reopening_refresh_the_latest_audit_snapshot(world):
+    """Waiving (and reopening) rescores the snapshot of the last audit day, not only a snapshot of today."""
+    run()  # TODAY is not the real today
+    finding = live(world.project, "hygiene.baseline")
+    before = HealthSnapshot.objects.get(project=world.project, day=TODAY).score
+    services.finding_waive(actor=world.pmo, finding=finding, reason="Baseline after the contract")
+    waived = HealthSnapshot.objects.get(project=world.project, day=TODAY).score
+    assert waived == before + services.WEIGHTS["high"]
+    services.finding_reopen(actor=world.pmo, finding=finding)
+    assert HealthSnapshot.objects.get(project=world.project, day=TODAY).score == before
+    assert HealthSnapshot.objects.filter(project=world.project).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["closed", "cancelled", "proposed"])
+def test_a_project_not_active_or_on_hold_is_refused(world, status):
+    """Auditing one closed, cancelled or proposed project is refused naming it; nothing is written."""
+    Project.objects.filter(pk=world.other.pk).update(status=status)
+    project = Project.objects.get(pk=world.other.pk)
+    with pytest.raises(ValidationError) as exc:
+        run(projects=[project], actor=world.pmo)
+    assert "project" in exc.value.message_dict and project.code in exc.value.messages[0]
+    assert not Finding.objects.filter(project=project).exists() and not AuditRun.objects.exists()
 
 
 @pytest.mark.django_db

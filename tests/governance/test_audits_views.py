@@ -101,6 +101,22 @@ def test_project_page_runs_the_audit_and_shows_score(world):
 
 
 @pytest.mark.django_db
+def test_a_closed_project_is_not_audited_from_its_page_or_the_api(world):
+    """The page says why (no 500, no findings); POST /audits answers 422 naming the project."""
+    from kuroko.projects.models import Project
+
+    Project.objects.filter(pk=world.project.pk).update(status="closed")
+    client = login(world.pmo)
+    response = client.post("/projects/ALPHA/findings/run/", follow=True)
+    assert response.status_code == 200 and "only active or on-hold projects are audited" in (
+        response.content.decode()
+    )
+    response = api(client, "post", "/audits", {"project": "ALPHA"})
+    assert response.status_code == 422 and "ALPHA" in response.content.decode()
+    assert not Finding.objects.filter(project=world.project).exists()
+
+
+@pytest.mark.django_db
 def test_waive_on_the_page(audited):
     """The PMO waives with a reason; without one the page answers 422 and nothing changes."""
     finding = baseline_finding(audited)

@@ -74,7 +74,8 @@ def audit_run(
     preloaded: Mapping[str, Mapping[int, Any]] | None = None,
 ) -> AuditRun:
     """Evaluate every enabled rule over `projects` (None: every active or on-hold project) as of `today`,
-    reconcile their findings and record each project's health snapshot of the day.
+    reconcile their findings and record each project's health snapshot of the day. Given projects must be
+    active or on hold (ValidationError on `project` otherwise, nothing written).
 
     Each project is written in its own transaction: one that fails is logged and skipped. An `actor` must
     be allowed to run the audit (the PMO for all projects, a project's editors for their project). Owners of
@@ -90,6 +91,17 @@ def audit_run(
             for project in projects:
                 require(perms.can_run_audit(actor, project))
     targets = audited_projects() if projects is None else list(projects)
+    for project in targets if projects is not None else ():
+        if project.status not in AUDITED_STATUSES:
+            # A closed, cancelled or proposed project is not audited: it would get findings nobody acts on.
+            raise ValidationError(
+                {
+                    "project": _(
+                        "Project %(code)s is %(status)s: only active or on-hold projects are audited."
+                    )
+                    % {"code": project.code, "status": Status(project.status).label}
+                }
+            )
     single = targets[0] if projects is not None and len(targets) == 1 else None
     run = AuditRun.objects.create(
         trigger=trigger,
@@ -311,11 +323,12 @@ def finding_reopen(*, actor: Any, finding: Finding) -> Finding:
 
 
 def _resnapshot(project: Project) -> None:
-    """Today's health of the project after a waiver (only when it was audited today)."""
-    today = timezone.localdate()
-    if HealthSnapshot.objects.filter(project=project, day=today).exists():
+    """The project's latest health snapshot (the day it was last audited) after a waiver or its withdrawal:
+    the live findings are those of that audit."""
+    latest = HealthSnapshot.objects.filter(project=project).order_by("-day").first()
+    if latest is not None:
         _snapshot(
-            project, today, Finding.objects.filter(project=project).exclude(status=FindingStatus.CLOSED)
+            project, latest.day, Finding.objects.filter(project=project).exclude(status=FindingStatus.CLOSED)
         )
 
 
