@@ -247,6 +247,55 @@ def test_a_failing_project_does_not_stop_the_others(world, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_project_the_dcma_cannot_assess_keeps_its_findings_and_the_others_run(world):
+    """A far status date fails the DCMA pack of that project only: listed in the stats, its DCMA findings
+    left alone, the other project still audited."""
+    run()
+    alpha = set(Finding.objects.filter(project=world.project, rule__startswith="dcma.", status="open"))
+    Project.objects.filter(pk=world.project.pk).update(status_date=date(9999, 12, 31))
+    stats = services.RunStats()
+    run(stats=stats)
+    assert stats.failed_packs == ["ALPHA: dcma"] and not stats.failed
+    assert (
+        set(Finding.objects.filter(project=world.project, rule__startswith="dcma.", status="open")) == alpha
+    )
+    assert HealthSnapshot.objects.filter(project=world.other, day=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_pack_is_listed_in_the_stats(world, monkeypatch):
+    """A pack that fails for a whole batch is named in stats.failed_packs."""
+    from dataclasses import replace
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(registry.PACKS, "hygiene", replace(registry.PACKS["hygiene"], load=broken))
+    stats = services.RunStats()
+    run(stats=stats)
+    assert stats.failed_packs == ["hygiene"]
+
+
+@pytest.mark.django_db
+def test_the_status_date_given_to_the_run_wins_for_the_dcma(world, monkeypatch):
+    """audit_run(status_date=D) assesses the DCMA on D although the project has its own status date."""
+    from kuroko.governance.selectors import dcma as dcma_selectors
+
+    Project.objects.filter(pk=world.project.pk).update(status_date=date(2026, 5, 1))
+    seen = []
+    real = dcma_selectors.dcma_reports
+
+    def spy(*args, **kwargs):
+        reports = real(*args, **kwargs)
+        seen.extend(r.status_date for r in reports.values())
+        return reports
+
+    monkeypatch.setattr(dcma_selectors, "dcma_reports", spy)
+    run(status_date=date(2026, 6, 1))
+    assert seen and set(seen) == {date(2026, 6, 1)}
+
+
+@pytest.mark.django_db
 def test_run_permissions(world):
     """Only the PMO audits all projects; the PM audits their project, not one they only read."""
     with pytest.raises(PermissionDenied):

@@ -114,11 +114,24 @@ Loader = Callable[[list[Any], date, Mapping[int, Mapping[str, "Effective"]]], di
 @dataclass(frozen=True, slots=True)
 class Pack:
     """A group of rules and the function that loads their data for a batch of projects:
-    `load(projects, today, effective)` → {project id: data}; `effective` is each project's rule settings."""
+    `load(projects, today, effective)` → {project id: data}; `effective` is each project's rule settings.
+    A project whose data could not be loaded maps to `PACK_FAILED` (its findings of the pack are left
+    alone). With `status_date`, `load` also takes a `status_date` keyword that overrides each project's."""
 
     key: str
     title: Any
     load: Loader
+    status_date: bool = False
+
+
+class _PackFailed:
+    """The data of a project a pack could not load."""
+
+    def __repr__(self) -> str:
+        return "PACK_FAILED"
+
+
+PACK_FAILED: Any = _PackFailed()
 
 
 @dataclass(frozen=True, slots=True)
