@@ -269,7 +269,7 @@ def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
 
     seen = {}
 
-    def reports(projects, *, as_of, thresholds, critical_path_test):
+    def reports(projects, *, as_of, thresholds, critical_path_test, status_date=None, failed=None):
         seen.update(thresholds=thresholds, test=critical_path_test)
         return {
             p.pk: types.SimpleNamespace(
