@@ -119,3 +119,17 @@ def test_audit_exits_1_naming_what_failed_and_status_date_wins(seeded, tmp_path)
     assert result.returncode == 1 and f"{code}: dcma" in result.stderr
     result = run(tmp_path, "audit", "--json", "--status-date", "2026-06-10")
     assert result.returncode == 0, result.stderr
+
+
+def test_audit_of_a_closed_project_exits_2(seeded, tmp_path):
+    """`kuroko audit CODE` for a closed project is refused with exit 2 and writes no run."""
+    import shutil
+
+    shutil.copy(seeded / "kuroko.sqlite3", tmp_path / "kuroko.sqlite3")
+    with sqlite3.connect(tmp_path / "kuroko.sqlite3") as db:
+        code = db.execute("select code from projects_project order by code").fetchone()[0]
+        db.execute("update projects_project set status = 'closed' where code = ?", (code,))
+    before = count(tmp_path, "governance_auditrun")
+    result = run(tmp_path, "audit", code)
+    assert result.returncode == 2 and "only active or on-hold projects are audited" in result.stderr
+    assert count(tmp_path, "governance_auditrun") == before

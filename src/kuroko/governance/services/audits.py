@@ -103,7 +103,7 @@ def audit_run(
                     "project": _(
                         "Project %(code)s is %(status)s: only active or on-hold projects are audited."
                     )
-                    % {"code": project.code, "status": Status(project.status).label}
+                    % {"code": project.code, "status": str(Status(project.status).label).lower()}
                 }
             )
     single = targets[0] if projects is not None and len(targets) == 1 else None
