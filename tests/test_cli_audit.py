@@ -65,6 +65,7 @@ def test_audit_one_project_prints_a_table(seeded):
     [
         (["audit", "NOPE"], "no project 'NOPE'"),  # an unknown project code
         (["audit", "--status-date", "2026-13-01"], "--status-date"),  # not a date
+        (["audit", "--status-date", "9999-12-31"], "not between 1900-01-01 and 2999-12-31"),  # too far
         (["audit", "--file", "missing.json"], "does not exist"),  # no such file
         (["audit", "X", "--all"], "not both"),  # a project and --all
         (["audit", "X", "--file", "plan.json"], "--file checks a file"),  # a file and a project
@@ -101,3 +102,34 @@ def test_audit_file_that_is_not_a_plan_exits_2(tmp_path):
     bad.write_text("{not json")
     result = run(tmp_path, "audit", "--file", str(bad))
     assert result.returncode == 2 and "notes.json" in result.stderr
+
+
+def test_audit_exits_1_naming_what_failed_and_status_date_wins(seeded, tmp_path):
+    """A project the DCMA cannot assess makes the audit exit 1 naming it; --status-date overrides the
+    project's own status date, so the same audit then succeeds."""
+    import shutil
+
+    shutil.copy(seeded / "kuroko.sqlite3", tmp_path / "kuroko.sqlite3")
+    with sqlite3.connect(tmp_path / "kuroko.sqlite3") as db:
+        code = db.execute(
+            "select code from projects_project where status in ('active', 'on_hold') order by code"
+        ).fetchone()[0]
+        db.execute("update projects_project set status_date = '9999-12-31' where code = ?", (code,))
+    result = run(tmp_path, "audit", "--json")
+    assert result.returncode == 1 and f"{code}: dcma" in result.stderr
+    result = run(tmp_path, "audit", "--json", "--status-date", "2026-06-10")
+    assert result.returncode == 0, result.stderr
+
+
+def test_audit_of_a_closed_project_exits_2(seeded, tmp_path):
+    """`kuroko audit CODE` for a closed project is refused with exit 2 and writes no run."""
+    import shutil
+
+    shutil.copy(seeded / "kuroko.sqlite3", tmp_path / "kuroko.sqlite3")
+    with sqlite3.connect(tmp_path / "kuroko.sqlite3") as db:
+        code = db.execute("select code from projects_project order by code").fetchone()[0]
+        db.execute("update projects_project set status = 'closed' where code = ?", (code,))
+    before = count(tmp_path, "governance_auditrun")
+    result = run(tmp_path, "audit", code)
+    assert result.returncode == 2 and "only active or on-hold projects are audited" in result.stderr
+    assert count(tmp_path, "governance_auditrun") == before

@@ -903,6 +903,8 @@ def audit_cmd(
             day = date.fromisoformat(status_date)
         except ValueError:
             _fail(f"--status-date: {status_date!r} is not a date like 2027-06-30.")
+        if not 1900 <= day.year <= 2999:
+            _fail(f"--status-date: {status_date} is not between 1900-01-01 and 2999-12-31.")
     if file is not None and (project or all_projects):
         _fail("--file checks a file: give no PROJECT and no --all with it.")
     if project and all_projects:
@@ -914,10 +916,11 @@ def audit_cmd(
         _audit_file(file, day, as_json=as_json)
         return
     _django()
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from kuroko.governance.models import AuditTrigger
-    from kuroko.governance.services.audits import audit_run
+    from kuroko.governance.services.audits import RunStats, audit_run
     from kuroko.projects.models import Project
 
     today = day or timezone.localdate()
@@ -927,14 +930,29 @@ def audit_cmd(
         if found is None:
             _fail(f"There is no project {project!r}.")
         targets = [found]
-    run = audit_run(trigger=AuditTrigger.CLI, projects=targets, today=today)
+    stats = RunStats()
+    try:
+        # --status-date is the DCMA status date of every project (over the projects' own).
+        run = audit_run(trigger=AuditTrigger.CLI, projects=targets, today=today, status_date=day, stats=stats)
+    except ValidationError as exc:
+        _fail(_errors(exc))
     from kuroko.governance.selectors.audits import cli_report
 
-    report = cli_report(run, targets, today=today)
+    report = cli_report(run, targets, today=today, status_date=day)
     if as_json:
         console.print_json(json.dumps(report, default=str, ensure_ascii=False))
-        return
-    _print_audit(report)
+    else:
+        _print_audit(report)
+    problems = []
+    if stats.failed:
+        problems.append(f"the audit of {', '.join(stats.failed)} failed")
+    if stats.failed_packs:
+        problems.append(f"these packs failed: {', '.join(stats.failed_packs)}")
+    if problems:
+        from rich.markup import escape
+
+        err.print(f"[red]Error:[/red] {escape('; '.join(problems))} (see the log).", highlight=False)
+        raise typer.Exit(1)
 
 
 def _audit_file(file: Path, day: Any, *, as_json: bool) -> None:

@@ -227,6 +227,71 @@ def test_missed_and_bei_are_not_applicable_without_a_baseline():
     assert report.check("bei").passed is None
 
 
+def _bare(tasks, links, **options):
+    """The assessment of tasks without dates (no CPLI)."""
+    return dcma_assessment(
+        tasks, links, status_date=STATUS, project_finish=None, baseline_finish=None, **options
+    )
+
+
+def _leads_plan() -> tuple[list[DcmaTask], list[DcmaLink]]:
+    """Four tasks; C has two leads (FS −1h from A, SS −1h from B), then C → D."""
+    tasks = [DcmaTask(n, duration=DAY) for n in "ABCD"]
+    links = [
+        DcmaLink("A", "C", LinkType.FS, -60),
+        DcmaLink("B", "C", LinkType.SS, -60),
+        DcmaLink("C", "D"),
+    ]
+    return tasks, links
+
+
+def test_leads_count_links_not_tasks():
+    """Two leads into one task count as two; the task is listed once with both links."""
+    tasks, links = _leads_plan()
+    check = _bare(tasks, links).check("leads")
+    assert (check.value, check.count, check.total) == (2, 2, 3)
+    assert check.task_ids == ("C",) and check.details["C"] == "A FS -60; B SS -60"
+    assert _bare(tasks, links, thresholds=DcmaThresholds(leads=1)).check("leads").passed is False
+
+
+def test_lags_and_relationship_types_join_several_links_of_a_task():
+    """A task with two lagged (or non-FS) links lists both in its details."""
+    tasks = [DcmaTask(n, duration=DAY) for n in "ABC"]
+    links = [DcmaLink("A", "C", LinkType.SS, 60), DcmaLink("B", "C", LinkType.FF, 120)]
+    report = _bare(tasks, links)
+    assert report.check("lags").count == 2 and report.check("lags").details["C"] == "A SS 60; B FF 120"
+    assert report.check("relationship_types").details["C"] == "A SS 60; B FF 120"
+
+
+def test_bei_counts_only_completed_tasks_with_a_baseline():
+    """Completed tasks without a baseline finish do not raise the BEI; its count is the real one."""
+    due = DcmaTask("A", duration=DAY, baseline_finish=datetime(2025, 12, 1, 17))
+    done = [
+        DcmaTask(n, duration=DAY, percent_complete=100, actual_finish=datetime(2025, 11, 3, 17)) for n in "BC"
+    ]
+    report = _bare([due, *done], [DcmaLink("A", "B"), DcmaLink("B", "C")])
+    bei = report.check("bei")
+    assert (bei.value, bei.passed, bei.count, bei.total) == (0.0, False, 0, 1)
+
+
+def test_bei_count_may_exceed_the_tasks_due():
+    """Baselined tasks finished ahead of plan count: BEI 2.0 shows 2 completed of 1 due."""
+    tasks = [
+        DcmaTask("A", duration=DAY, baseline_finish=datetime(2025, 12, 1, 17), percent_complete=100),
+        DcmaTask("B", duration=DAY, baseline_finish=datetime(2026, 3, 2, 17), percent_complete=100),
+    ]
+    bei = _bare(tasks, [DcmaLink("A", "B")]).check("bei")
+    assert (bei.value, bei.count, bei.total) == (2.0, 2, 1)
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1), date(3000, 1, 1), date(1899, 12, 31)])
+def test_status_date_out_of_range_is_a_clear_error(day):
+    """A status date outside 1900–2999 is a ValueError naming it, never an overflow."""
+    tasks, links = _chain()
+    with pytest.raises(ValueError, match="status date"):
+        _run(tasks, links, status_date=day)
+
+
 def test_summaries_and_level_of_effort_are_left_out():
     """Summary and level-of-effort tasks count in no population."""
     tasks, links = _chain()
@@ -377,7 +442,7 @@ def test_counts_stay_within_totals_and_percentages_in_range(data, status):
     report = dcma_assessment(tasks, links, status_date=status, project_finish=None, baseline_finish=None)
     ids = {t.id for t in tasks}
     for check in report.checks:
-        assert 0 <= check.count <= check.total
+        assert 0 <= check.count <= check.total or check.unit == "index"
         if check.unit == "percent" and check.value is not None:
             assert 0 <= check.value <= 100
         assert set(check.task_ids) <= ids

@@ -72,6 +72,24 @@ def test_param_parse(raw, ok):
         assert param.parse("days", raw) == ok
 
 
+@pytest.mark.parametrize("raw", ["1e400", "-1e400", "1000000001", "Infinity"])
+def test_param_parse_rejects_huge_numbers_even_without_bounds(raw):
+    """An unbounded Param still refuses non-finite and astronomically large values, naming the field."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        Param("n", 0, min=None, max=None).parse("n", raw)
+    assert "n" in exc.value.message_dict
+
+
+def test_every_dcma_count_threshold_has_a_maximum():
+    """Every threshold of every rule has an upper bound (counts at most 100000)."""
+    for rule in RULES.values():
+        for name, param in rule.params.items():
+            assert param.max is not None, (rule.key, name)
+    assert RULES["dcma.leads"].params["leads"].max == dcma.MAX_COUNT == 100_000
+
+
 @pytest.mark.django_db
 def test_effective_setting_layers(world):
     """Type over default over the rule; a blank severity falls through; thresholds merge key by key."""
@@ -97,6 +115,30 @@ def test_status_report_rule_reads_the_history(world):
     project.rag_overall, project.rag_overall_reason = "green", "On plan"
     project.save()
     assert "hygiene.status_report" not in violated(project, today=date.today())
+
+
+@pytest.mark.django_db
+def test_status_report_rule_ignores_unrelated_edits(world):
+    """An edit that changes neither the RAG colour nor its reason does not report a status."""
+    from django.utils import timezone
+
+    project = Project.objects.get(pk=world.project.pk)
+    project.rag_overall, project.rag_overall_reason = "green", "On plan"
+    project.save()
+    Project.history.filter(id=project.pk).update(history_date=timezone.now() - timedelta(days=20))
+    project = Project.objects.get(pk=project.pk)
+    project_services.project_update(
+        actor=world.admin,
+        project=project,
+        data={"description": "typo fixed"},
+        expected_version=project.version,
+    )
+    today = timezone.localdate()
+    assert "hygiene.status_report" in violated(project, today=today)
+    project = Project.objects.get(pk=project.pk)
+    project.rag_overall_reason = "Still on plan"
+    project.save()
+    assert "hygiene.status_report" not in violated(project, today=today)
 
 
 @pytest.mark.django_db
@@ -227,7 +269,7 @@ def test_dcma_pack_turns_failed_checks_into_findings(world, monkeypatch):
 
     seen = {}
 
-    def reports(projects, *, as_of, thresholds, critical_path_test):
+    def reports(projects, *, as_of, thresholds, critical_path_test, status_date=None, failed=None):
         seen.update(thresholds=thresholds, test=critical_path_test)
         return {
             p.pk: types.SimpleNamespace(

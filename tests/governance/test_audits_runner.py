@@ -16,7 +16,7 @@ from kuroko.governance.audit import registry
 from kuroko.governance.models import AuditRun, Finding, FindingStatus, HealthSnapshot, RuleSetting
 from kuroko.governance.services import audits as services
 from kuroko.projects import services as project_services
-from kuroko.projects.models import ProjectType
+from kuroko.projects.models import Project, ProjectType
 
 TODAY = date(2026, 6, 10)
 
@@ -100,6 +100,32 @@ def test_waived_finding_stays_waived_and_does_not_count(world):
 
 
 @pytest.mark.django_db
+def test_waiving_and_reopening_refresh_the_latest_audit_snapshot(world):
+    """Waiving (and reopening) rescores the snapshot of the last audit day, not only a snapshot of today."""
+    run()  # TODAY is not the real today
+    finding = live(world.project, "hygiene.baseline")
+    before = HealthSnapshot.objects.get(project=world.project, day=TODAY).score
+    services.finding_waive(actor=world.pmo, finding=finding, reason="Baseline after the contract")
+    waived = HealthSnapshot.objects.get(project=world.project, day=TODAY).score
+    assert waived == before + services.WEIGHTS["high"]
+    services.finding_reopen(actor=world.pmo, finding=finding)
+    assert HealthSnapshot.objects.get(project=world.project, day=TODAY).score == before
+    assert HealthSnapshot.objects.filter(project=world.project).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["closed", "cancelled", "proposed"])
+def test_a_project_not_active_or_on_hold_is_refused(world, status):
+    """Auditing one closed, cancelled or proposed project is refused naming it; nothing is written."""
+    Project.objects.filter(pk=world.other.pk).update(status=status)
+    project = Project.objects.get(pk=world.other.pk)
+    with pytest.raises(ValidationError) as exc:
+        run(projects=[project], actor=world.pmo)
+    assert "project" in exc.value.message_dict and project.code in exc.value.messages[0]
+    assert not Finding.objects.filter(project=project).exists() and not AuditRun.objects.exists()
+
+
+@pytest.mark.django_db
 def test_only_the_pmo_waives_and_a_reason_is_required(world):
     """The PM cannot waive; the PMO must give a reason."""
     run()
@@ -157,6 +183,9 @@ def test_type_setting_wins_and_disabling_closes(world):
         ("dcma.logic", {"missing_logic": "-1"}, "missing_logic"),  # a negative percentage
         ("dcma.logic", {"missing_logic": "101"}, "missing_logic"),  # over 100 %
         ("dcma.cpli", {"cpli": "NaN"}, "cpli"),  # not a finite number
+        ("dcma.leads", {"leads": "1e400"}, "leads"),  # far above the count maximum
+        ("dcma.negative_float", {"negative_float": "100001"}, "negative_float"),  # above 100000
+        ("dcma.invalid_dates", {"invalid_dates": "Infinity"}, "invalid_dates"),  # not finite
         ("hygiene.nothing", {}, "rule"),  # an unknown rule
     ],
 )
@@ -215,6 +244,55 @@ def test_a_failing_project_does_not_stop_the_others(world, monkeypatch):
     assert audit.projects == 1
     assert not Finding.objects.filter(project=world.project).exists()
     assert live(world.other, "hygiene.manager") is not None
+
+
+@pytest.mark.django_db
+def test_a_project_the_dcma_cannot_assess_keeps_its_findings_and_the_others_run(world):
+    """A far status date fails the DCMA pack of that project only: listed in the stats, its DCMA findings
+    left alone, the other project still audited."""
+    run()
+    alpha = set(Finding.objects.filter(project=world.project, rule__startswith="dcma.", status="open"))
+    Project.objects.filter(pk=world.project.pk).update(status_date=date(9999, 12, 31))
+    stats = services.RunStats()
+    run(stats=stats)
+    assert stats.failed_packs == ["ALPHA: dcma"] and not stats.failed
+    assert (
+        set(Finding.objects.filter(project=world.project, rule__startswith="dcma.", status="open")) == alpha
+    )
+    assert HealthSnapshot.objects.filter(project=world.other, day=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_pack_is_listed_in_the_stats(world, monkeypatch):
+    """A pack that fails for a whole batch is named in stats.failed_packs."""
+    from dataclasses import replace
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(registry.PACKS, "hygiene", replace(registry.PACKS["hygiene"], load=broken))
+    stats = services.RunStats()
+    run(stats=stats)
+    assert stats.failed_packs == ["hygiene"]
+
+
+@pytest.mark.django_db
+def test_the_status_date_given_to_the_run_wins_for_the_dcma(world, monkeypatch):
+    """audit_run(status_date=D) assesses the DCMA on D although the project has its own status date."""
+    from kuroko.governance.selectors import dcma as dcma_selectors
+
+    Project.objects.filter(pk=world.project.pk).update(status_date=date(2026, 5, 1))
+    seen = []
+    real = dcma_selectors.dcma_reports
+
+    def spy(*args, **kwargs):
+        reports = real(*args, **kwargs)
+        seen.extend(r.status_date for r in reports.values())
+        return reports
+
+    monkeypatch.setattr(dcma_selectors, "dcma_reports", spy)
+    run(status_date=date(2026, 6, 1))
+    assert seen and set(seen) == {date(2026, 6, 1)}
 
 
 @pytest.mark.django_db

@@ -101,6 +101,22 @@ def test_project_page_runs_the_audit_and_shows_score(world):
 
 
 @pytest.mark.django_db
+def test_a_closed_project_is_not_audited_from_its_page_or_the_api(world):
+    """The page says why (no 500, no findings); POST /audits answers 422 naming the project."""
+    from kuroko.projects.models import Project
+
+    Project.objects.filter(pk=world.project.pk).update(status="closed")
+    client = login(world.pmo)
+    response = client.post("/projects/ALPHA/findings/run/", follow=True)
+    assert response.status_code == 200 and "only active or on-hold projects are audited" in (
+        response.content.decode()
+    )
+    response = api(client, "post", "/audits", {"project": "ALPHA"})
+    assert response.status_code == 422 and "ALPHA" in response.content.decode()
+    assert not Finding.objects.filter(project=world.project).exists()
+
+
+@pytest.mark.django_db
 def test_waive_on_the_page(audited):
     """The PMO waives with a reason; without one the page answers 422 and nothing changes."""
     finding = baseline_finding(audited)
@@ -194,6 +210,9 @@ def test_api_rules(world):
     assert len(rules) == 34 and rules[0]["source"] == "rule"
     response = api(client, "put", "/audit-rules/dcma.logic", {"params": {"missing_logic": 150}})
     assert response.status_code == 422 and "missing_logic" in response.content.decode()
+    response = api(client, "put", "/audit-rules/dcma.leads", {"params": {"leads": "1e400"}})
+    assert response.status_code == 422 and "leads" in response.content.decode()
+    assert client.get("/api/v1/audit-rules").status_code == 200
     assert api(client, "put", "/audit-rules/nope", {}).status_code == 404
     assert api(client, "put", "/audit-rules/dcma.logic", {"project_type": "NOPE"}).status_code == 404
     body = api(

@@ -96,3 +96,26 @@ def test_api_refuses_bad_files_with_422(linked, name, data, field):
     response = client.post("/api/v1/dcma", {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 422
     assert field in str(response.json()["detail"])
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "3000-01-01"])
+def test_api_refuses_a_status_date_out_of_range_with_422(linked, day):
+    """POST /api/v1/dcma with a status date outside 1900–2999 is a 422 naming status_date."""
+    client = signed_in(linked.member)
+    response = client.post(
+        "/api/v1/dcma", {"file": SimpleUploadedFile("plan.xml", mspdi()), "status_date": day}
+    )
+    assert response.status_code == 422
+    assert "status_date" in str(response.json()["detail"])
+
+
+def test_page_of_a_project_with_a_far_status_date_says_so(linked):
+    """A stored status date the DCMA cannot use sends the user to the project page with a message."""
+    from kuroko.projects.models import Project
+
+    Project.objects.filter(pk=linked.project.pk).update(status_date=date(9999, 12, 31))
+    client = signed_in(linked.pm)
+    response = client.get("/projects/ALPHA/dcma/", follow=True)
+    assert response.status_code == 200 and "9999-12-31" in response.content.decode()
+    response = client.get("/api/v1/projects/ALPHA/dcma")
+    assert response.status_code == 422 and "status_date" in str(response.json()["detail"])

@@ -109,3 +109,25 @@ def test_bad_files_name_the_problem(data, name, words):
         dcma_for_file(data, name, status_date=MONDAY)
     assert "file" in caught.value.message_dict or "mapping" in caught.value.message_dict
     assert words in str(caught.value.message_dict)
+
+
+def test_one_project_that_cannot_be_assessed_does_not_stop_the_others(linked):
+    """A far status date fails that project only: it is left out, logged and listed in `failed`."""
+    from kuroko.projects.models import Project
+
+    Project.objects.filter(pk=linked.project.pk).update(status_date=date(9999, 12, 31))
+    projects = list(Project.objects.filter(pk__in=[linked.project.pk, linked.other.pk]))
+    failed: list[int] = []
+    reports = dcma_reports(projects, as_of=MONDAY, failed=failed)
+    assert failed == [linked.project.pk] and set(reports) == {linked.other.pk}
+
+
+def test_a_given_status_date_overrides_the_projects_own(linked):
+    """dcma_reports(status_date=D) assesses every project on D, whatever their own status date."""
+    from kuroko.projects.models import Project
+
+    Project.objects.filter(pk=linked.project.pk).update(status_date=date(2026, 12, 1))
+    project = Project.objects.get(pk=linked.project.pk)
+    assert dcma_reports([project], as_of=MONDAY)[project.pk].status_date == date(2026, 12, 1)
+    day = date(2027, 1, 4)
+    assert dcma_reports([project], as_of=MONDAY, status_date=day)[project.pk].status_date == day

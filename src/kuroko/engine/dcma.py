@@ -178,7 +178,8 @@ class DcmaCheck:
             raise ValueError("DCMA checks are numbered 1 to 14.")
         if self.key != CHECK_KEYS[self.number - 1]:
             raise ValueError(f"Check {self.number} has key {CHECK_KEYS[self.number - 1]}, not {self.key}.")
-        if self.count < 0 or self.count > self.total:
+        # An index (the BEI) may count more than its population: tasks finished ahead of their baseline.
+        if self.count < 0 or (self.unit != "index" and self.count > self.total):
             raise ValueError(f"Check {self.number}: the count must be between 0 and the total.")
 
 
@@ -223,6 +224,12 @@ def _percent(count: int, total: int) -> float:
     return round(100.0 * count / total, 2) if total else 0.0
 
 
+# The status dates assessed (as the plan imports accept): the data date and calendars stay far from the ends
+# of Python's dates.
+FIRST_STATUS_DATE = date(1900, 1, 1)
+LAST_STATUS_DATE = date(2999, 12, 31)
+
+
 def _ratio_check(
     number: int, offenders: Sequence[str], total: int, limit: float, details: Mapping[str, str]
 ) -> DcmaCheck:
@@ -261,6 +268,14 @@ def _count_check(
     )
 
 
+def _link_details(links: Sequence[DcmaLink]) -> dict[str, str]:
+    """Successor task id → its links as "predecessor type lag-minutes", several joined by "; "."""
+    details: dict[str, list[str]] = {}
+    for ln in links:
+        details.setdefault(ln.successor, []).append(f"{ln.predecessor} {ln.type} {ln.lag}")
+    return {task: "; ".join(texts) for task, texts in details.items()}
+
+
 def _days(minutes: int, per_day: int) -> str:
     return f"{minutes / per_day:.1f}d"
 
@@ -289,7 +304,8 @@ def dcma_assessment(
         The schedule's tasks (summaries included; they are left out of every population) and dependencies.
         Links naming a task not among `tasks` (another project's) count as logic of the task inside.
     status_date
-        The day progress was reported up to; the data date is the start of the next day.
+        The day progress was reported up to; the data date is the start of the next day. Between
+        `FIRST_STATUS_DATE` and `LAST_STATUS_DATE` (ValueError otherwise).
     project_finish
         The forecast finish of the project (the end of its critical path), for the CPLI.
     baseline_finish
@@ -309,6 +325,10 @@ def dcma_assessment(
     DcmaReport
         Checks 1–14 with their values, pass marks, counts and offending tasks.
     """
+    if not FIRST_STATUS_DATE <= status_date <= LAST_STATUS_DATE:
+        raise ValueError(
+            f"The status date {status_date} is outside {FIRST_STATUS_DATE} to {LAST_STATUS_DATE}."
+        )
     if minutes_per_day <= 0:
         raise ValueError("Minutes per day must be positive.")
     by_id: dict[str, DcmaTask] = {}
@@ -348,10 +368,25 @@ def dcma_assessment(
 
     # 2–4. Links of incomplete tasks (either end incomplete).
     open_links = [ln for ln in all_links if ln.successor in open_ids or ln.predecessor in open_ids]
-    leads = {ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in open_links if ln.lag < 0}
-    checks.append(_count_check(2, list(leads), len(open_links), thresholds.leads, leads))
+    # The links themselves are counted; the tasks listed are their successors (once each, their links joined).
+    leads = [ln for ln in open_links if ln.lag < 0]
+    lead_details = _link_details(leads)
+    checks.append(
+        DcmaCheck(
+            2,
+            "leads",
+            "count",
+            len(leads),
+            thresholds.leads,
+            len(leads) <= thresholds.leads,
+            len(leads),
+            len(open_links),
+            tuple(lead_details),
+            lead_details,
+        )
+    )
     lagged = [ln for ln in open_links if ln.lag > 0]
-    lag_details = {ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in lagged}
+    lag_details = _link_details(lagged)
     value = _percent(len(lagged), len(open_links))
     checks.append(
         DcmaCheck(
@@ -363,14 +398,12 @@ def dcma_assessment(
             value <= thresholds.lags,
             len(lagged),
             len(open_links),
-            tuple(dict.fromkeys(ln.successor for ln in lagged)),
+            tuple(lag_details),
             lag_details,
         )
     )
     fs = sum(1 for ln in open_links if ln.type == LinkType.FS)
-    other = {
-        ln.successor: f"{ln.predecessor} {ln.type} {ln.lag}" for ln in open_links if ln.type != LinkType.FS
-    }
+    other = _link_details([ln for ln in open_links if ln.type != LinkType.FS])
     fs_value = _percent(fs, len(open_links)) if open_links else None
     checks.append(
         DcmaCheck(
@@ -507,7 +540,8 @@ def dcma_assessment(
     )
 
     # 14. BEI = tasks completed / tasks baselined to finish by the status date.
-    completed = sum(1 for t in counted if t.complete)
+    # Only tasks with a baseline finish count as completed: an unbaselined task was never planned to finish.
+    completed = sum(1 for t in baselined if t.complete)
     bei = round(completed / len(due), 3) if due else None
     late = {t.id: f"baseline {t.baseline_finish:%Y-%m-%d}" for t in due if not t.complete}
     checks.append(
@@ -518,7 +552,7 @@ def dcma_assessment(
             bei,
             thresholds.bei,
             None if bei is None else bei >= thresholds.bei,
-            min(completed, len(due)) if due else 0,
+            completed if due else 0,
             len(due),
             tuple(late),
             late,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from kuroko.engine.dcma import DcmaThresholds
 from kuroko.governance.audit.registry import (
+    PACK_FAILED,
     Effective,
     Evidence,
     Pack,
@@ -26,6 +27,7 @@ from kuroko.governance.audit.registry import (
 
 PACK = "dcma"
 TASK_LIMIT = 20  # tasks named in a finding's evidence
+MAX_COUNT = 100_000  # the largest count threshold (leads, negative float, invalid dates)
 
 # (check key, number, title, description, default severity, {param: (DcmaThresholds field, Param)})
 CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
@@ -50,7 +52,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "the real critical path. DCMA allows none."
         ),
         "high",
-        {"leads": Param(gettext_lazy("Most leads"), 0, "int", 0)},
+        {"leads": Param(gettext_lazy("Most leads"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "lags",
@@ -116,7 +118,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "DCMA allows none."
         ),
         "critical",
-        {"negative_float": Param(gettext_lazy("Most tasks with negative float"), 0, "int", 0)},
+        {"negative_float": Param(gettext_lazy("Most tasks with negative float"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "high_duration",
@@ -142,7 +144,7 @@ CHECKS: list[tuple[str, int, Any, Any, str, dict[str, Param]]] = [
             "correctly. DCMA allows none."
         ),
         "high",
-        {"invalid_dates": Param(gettext_lazy("Most invalid dates"), 0, "int", 0)},
+        {"invalid_dates": Param(gettext_lazy("Most invalid dates"), 0, "int", 0, MAX_COUNT)},
     ),
     (
         "resources",
@@ -215,16 +217,30 @@ def thresholds_for(settings: Mapping[str, Effective]) -> dict[str, Any]:
 
 
 def load(
-    projects: list[Any], today: date, effective: Mapping[int, Mapping[str, Effective]]
+    projects: list[Any],
+    today: date,
+    effective: Mapping[int, Mapping[str, Effective]],
+    *,
+    status_date: date | None = None,
 ) -> dict[int, Any]:
-    """The DCMA report of each project (project id → DcmaReport) and the names of the tasks they name."""
+    """The DCMA report of each project (project id → DcmaReport) and the names of the tasks they name, on
+    `status_date` when given (else each project's own, else `today`); PACK_FAILED for a project that
+    could not be assessed."""
     from kuroko.governance.selectors.dcma import dcma_reports
     from kuroko.projects.models import Task
 
     thresholds = {p.pk: DcmaThresholds(**thresholds_for(effective[p.pk])) for p in projects}
     # Check 12 schedules each plan twice more: only when some project of the batch has it enabled.
     test = any(effective[p.pk][f"{PACK}.critical_path_test"].enabled for p in projects)
-    reports = dcma_reports(projects, as_of=today, thresholds=thresholds, critical_path_test=test)
+    failed: list[int] = []
+    reports = dcma_reports(
+        projects,
+        as_of=today,
+        thresholds=thresholds,
+        critical_path_test=test,
+        status_date=status_date,
+        failed=failed,
+    )
 
     wanted = {
         tid
@@ -237,7 +253,10 @@ def load(
         pk: {"id": pk, "wbs": wbs, "name": name}
         for pk, wbs, name in Task.objects.filter(pk__in=wanted).values_list("pk", "wbs_code", "name")
     }
-    return {p.pk: {"report": reports.get(p.pk), "tasks": names} for p in projects}
+    return {
+        p.pk: PACK_FAILED if p.pk in failed else {"report": reports.get(p.pk), "tasks": names}
+        for p in projects
+    }
 
 
 def _task_pks(ids: Any) -> list[int]:
@@ -246,7 +265,7 @@ def _task_pks(ids: Any) -> list[int]:
     return [int(t) for t in list(ids)[:TASK_LIMIT] if str(t).isdigit()]
 
 
-register_pack(Pack(PACK, gettext_lazy("Schedule quality (DCMA 14)"), load))
+register_pack(Pack(PACK, gettext_lazy("Schedule quality (DCMA 14)"), load, status_date=True))
 
 
 def _number(value: Any) -> Any:

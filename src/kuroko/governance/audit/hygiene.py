@@ -30,16 +30,33 @@ LIST_LIMIT = 20  # items named in a finding's evidence (the count says how many 
 
 def status_saved_since(project_ids: Iterable[int], *, since: date) -> set[int]:
     """The projects whose status (overall RAG colour and its reason) was saved on or after `since`, from
-    the projects' history records. Issue 9's weekly status reports replace this source: assign another
-    function to `STATUS_SOURCE`."""
+    the projects' history records: a record counts only when it has a colour and a reason and one of them
+    differs from the record before it (other edits of the project do not report a status). Issue 9's weekly
+    status reports replace this source: assign another function to `STATUS_SOURCE`."""
+    from django.db.models import F, OuterRef, Subquery
+
     from kuroko.projects.models import Project
 
-    rows = (
-        Project.history.filter(id__in=list(project_ids), history_date__date__gte=since)
-        .exclude(rag_overall="")
-        .exclude(rag_overall_reason="")
-    )
-    return set(rows.values_list("id", flat=True).distinct())
+    history = Project.history.filter(id__in=list(project_ids))
+    earlier = history.filter(history_date__date__lt=since)
+    # Each project's status just before `since` (its latest earlier record), in one query.
+    latest = earlier.filter(id=OuterRef("id")).order_by("-history_date", "-history_id").values("history_id")
+    before: dict[int, tuple[str, str]] = {
+        pid: (rag, reason)
+        for pid, rag, reason in earlier.annotate(latest=Subquery(latest[:1]))
+        .filter(history_id=F("latest"))
+        .values_list("id", "rag_overall", "rag_overall_reason")
+    }
+    saved: set[int] = set()
+    for pid, rag, reason in (
+        history.filter(history_date__date__gte=since)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "rag_overall", "rag_overall_reason")
+    ):
+        if rag and reason and before.get(pid) != (rag, reason):
+            saved.add(pid)
+        before[pid] = (rag, reason)
+    return saved
 
 
 # Replaceable: (project ids, since) → ids of projects that reported their status.

@@ -49,7 +49,15 @@ class Param:
             raise ValidationError({name: _("At least %(min)s.") % {"min": _plain(self.min)}})
         if self.max is not None and number > Decimal(str(self.max)):
             raise ValidationError({name: _("At most %(max)s.") % {"max": _plain(self.max)}})
+        # Whatever the bounds, a threshold stays a number that JSON, floats and the pages can hold.
+        if number > LARGEST:
+            raise ValidationError({name: _("At most %(max)s.") % {"max": LARGEST}})
+        if number < -LARGEST:
+            raise ValidationError({name: _("At least %(min)s.") % {"min": -LARGEST}})
         return int(number) if self.kind == "int" else float(number)
+
+
+LARGEST = 1_000_000_000  # the largest threshold of any rule, bounds or not
 
 
 def _plain(value: float) -> str:
@@ -106,11 +114,24 @@ Loader = Callable[[list[Any], date, Mapping[int, Mapping[str, "Effective"]]], di
 @dataclass(frozen=True, slots=True)
 class Pack:
     """A group of rules and the function that loads their data for a batch of projects:
-    `load(projects, today, effective)` → {project id: data}; `effective` is each project's rule settings."""
+    `load(projects, today, effective)` → {project id: data}; `effective` is each project's rule settings.
+    A project whose data could not be loaded maps to `PACK_FAILED` (its findings of the pack are left
+    alone). With `status_date`, `load` also takes a `status_date` keyword that overrides each project's."""
 
     key: str
     title: Any
     load: Loader
+    status_date: bool = False
+
+
+class _PackFailed:
+    """The data of a project a pack could not load."""
+
+    def __repr__(self) -> str:
+        return "PACK_FAILED"
+
+
+PACK_FAILED: Any = _PackFailed()
 
 
 @dataclass(frozen=True, slots=True)

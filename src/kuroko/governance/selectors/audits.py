@@ -312,8 +312,11 @@ def dcma_file_report(data: bytes, name: str, *, status_date: date | None) -> lis
     return _checks(dcma_for_file(data, name, status_date=status_date))
 
 
-def cli_report(run: Any, projects: list[Project] | None, *, today: date) -> dict[str, Any]:
-    """What `kuroko audit` prints: the run, and per project its score, live findings and DCMA 14 results."""
+def cli_report(
+    run: Any, projects: list[Project] | None, *, today: date, status_date: date | None = None
+) -> dict[str, Any]:
+    """What `kuroko audit` prints: the run, and per project its score, live findings and DCMA 14 results
+    (on `status_date` when given, else each project's own status date)."""
     from kuroko.governance.audit import dcma as dcma_pack
     from kuroko.governance.audit.registry import effective_for
     from kuroko.governance.services.audits import audited_projects
@@ -333,7 +336,9 @@ def cli_report(run: Any, projects: list[Project] | None, *, today: date) -> dict
 
     effective = effective_for(targets, list(RuleSetting.objects.all()))
     thresholds = {p.pk: DcmaThresholds(**dcma_pack.thresholds_for(effective[p.pk])) for p in targets}
-    reports = dcma_reports(targets, as_of=today, thresholds=thresholds, critical_path_test=True)
+    reports = dcma_reports(
+        targets, as_of=today, thresholds=thresholds, critical_path_test=True, status_date=status_date
+    )
     return {
         "run": {
             "id": run.pk,

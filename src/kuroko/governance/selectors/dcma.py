@@ -8,6 +8,7 @@ MS Project XML file without storing anything.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from kuroko.engine.calendar import WorkCalendar
 from kuroko.engine.cpm import PlanError
 from kuroko.engine.cpm import schedule as cpm_schedule
 from kuroko.engine.dcma import (
+    FIRST_STATUS_DATE,
+    LAST_STATUS_DATE,
     CptResult,
     DcmaCheck,
     DcmaLink,
@@ -41,6 +44,8 @@ from kuroko.projects.mapping import DAY_START, naive, project_calendars
 from kuroko.projects.models import Assignment, Baseline, BaselineTask, Dependency, Project, TaskKind
 from kuroko.projects.models import ConstraintType as ProjectConstraint
 from kuroko.projects.models import Task as TaskRow
+
+log = logging.getLogger(__name__)
 
 _TASK_FIELDS = (
     "pk",
@@ -75,6 +80,17 @@ class _Loaded:
     links: list[tuple[Any, ...]]
 
 
+def check_status_date(day: date | None, field: str = "status_date") -> None:
+    """ValidationError on `field` when `day` is outside the status dates assessed (1900–2999)."""
+    if day is not None and not FIRST_STATUS_DATE <= day <= LAST_STATUS_DATE:
+        raise ValidationError(
+            {
+                field: _("The status date %(day)s is not between %(first)s and %(last)s.")
+                % {"day": day.isoformat(), "first": FIRST_STATUS_DATE, "last": LAST_STATUS_DATE}
+            }
+        )
+
+
 def _status_date(project: Project, as_of: date) -> date:
     """The project's status date when it has one, else the day asked for."""
     return project.status_date or as_of
@@ -86,13 +102,17 @@ def dcma_reports(
     as_of: date,
     thresholds: Mapping[int, DcmaThresholds] | None = None,
     critical_path_test: bool = True,
+    status_date: date | None = None,
+    failed: list[int] | None = None,
 ) -> dict[int, DcmaReport]:
     """The DCMA report of each project (project id → report), read in a fixed number of queries.
 
-    A project's status date is its own when set, else `as_of`. `thresholds` gives pass marks by project id
-    (the DCMA's for a project not in it). With `critical_path_test` check 12 is run on each project's plan
-    with the engine (two schedules per project). No permission check: the caller (the audit, the
-    selectors below) has made it.
+    A project's status date is `status_date` when given, else its own when set, else `as_of`. `thresholds`
+    gives pass marks by project id (the DCMA's for a project not in it). With `critical_path_test` check 12
+    is run on each project's plan with the engine (two schedules per project). A project that cannot be
+    assessed (e.g. a status date outside 1900–2999) is logged, left out of the result and its id added to
+    `failed`: it never stops the others. No permission check: the caller (the audit, the selectors below)
+    has made it.
     """
     if not projects:
         return {}
@@ -146,39 +166,74 @@ def dcma_reports(
     calendars = _Calendars()
     reports: dict[int, DcmaReport] = {}
     for project in projects:
-        data = loaded[project.pk]
-        status = _status_date(project, as_of)
-        tasks = _tasks(data.tasks, resourced, baseline)
-        links = [DcmaLink(str(r[0]), str(r[1]), LinkType(r[2]), r[3]) for r in data.links]
-        links.extend(out_links.get(project.pk, ()))
-        engine_cals, key = calendars.get(project, status)
-        compiled = calendars.compiled(engine_cals, key, status)
-        finishes = [t.finish for t in tasks.values() if t.finish is not None and not t.summary]
-        project_finish = (
-            naive(project.scheduled_finish) if project.scheduled_finish else max(finishes, default=None)
-        )
-        bases = [t.baseline_finish for t in tasks.values() if t.baseline_finish is not None]
-        stored = project_baseline.get(project.pk)
-        baseline_finish = naive(stored) if stored is not None else max(bases, default=None)
-        cpt: CptResult | None = None
-        if critical_path_test and data.tasks:
-            plan = _plan(project, data, engine_cals, key, org, per_day, status)
-            try:
-                cpt = engine_critical_path_test(plan)
-            except (PlanError, ValueError) as exc:
-                cpt = CptResult(False, reason=str(exc))
-        reports[project.pk] = dcma_assessment(
-            tasks.values(),
-            links,
-            status_date=status,
-            project_finish=project_finish,
-            baseline_finish=baseline_finish,
-            minutes_per_day=per_day,
-            thresholds=thresholds.get(project.pk, DcmaThresholds()),
-            critical_path_test=cpt,
-            working_minutes=compiled.working_minutes,
-        )
+        try:
+            reports[project.pk] = _report(
+                project,
+                loaded[project.pk],
+                status_date or _status_date(project, as_of),
+                calendars=calendars,
+                resourced=resourced,
+                baseline=baseline,
+                out_links=out_links.get(project.pk, ()),
+                stored_finish=project_baseline.get(project.pk),
+                org=org,
+                per_day=per_day,
+                thresholds=thresholds.get(project.pk, DcmaThresholds()),
+                critical_path_test=critical_path_test,
+            )
+        except Exception:  # one project that cannot be assessed must not stop the others
+            log.exception("DCMA assessment of project %s failed", project.code)
+            if failed is not None:
+                failed.append(project.pk)
     return reports
+
+
+def _report(
+    project: Project,
+    data: _Loaded,
+    status: date,
+    *,
+    calendars: _Calendars,
+    resourced: set[int],
+    baseline: Mapping[int, tuple[datetime | None, datetime | None]],
+    out_links: Any,
+    stored_finish: datetime | None,
+    org: Organisation,
+    per_day: int,
+    thresholds: DcmaThresholds,
+    critical_path_test: bool,
+) -> DcmaReport:
+    """One project's report from its rows read in bulk by `dcma_reports`."""
+    check_status_date(status)
+    tasks = _tasks(data.tasks, resourced, baseline)
+    links = [DcmaLink(str(r[0]), str(r[1]), LinkType(r[2]), r[3]) for r in data.links]
+    links.extend(out_links)
+    engine_cals, key = calendars.get(project, status)
+    compiled = calendars.compiled(engine_cals, key, status)
+    finishes = [t.finish for t in tasks.values() if t.finish is not None and not t.summary]
+    project_finish = (
+        naive(project.scheduled_finish) if project.scheduled_finish else max(finishes, default=None)
+    )
+    bases = [t.baseline_finish for t in tasks.values() if t.baseline_finish is not None]
+    baseline_finish = naive(stored_finish) if stored_finish is not None else max(bases, default=None)
+    cpt: CptResult | None = None
+    if critical_path_test and data.tasks:
+        plan = _plan(project, data, engine_cals, key, org, per_day, status)
+        try:
+            cpt = engine_critical_path_test(plan)
+        except (PlanError, ValueError) as exc:
+            cpt = CptResult(False, reason=str(exc))
+    return dcma_assessment(
+        tasks.values(),
+        links,
+        status_date=status,
+        project_finish=project_finish,
+        baseline_finish=baseline_finish,
+        minutes_per_day=per_day,
+        thresholds=thresholds,
+        critical_path_test=cpt,
+        working_minutes=compiled.working_minutes,
+    )
 
 
 def _tasks(
@@ -344,20 +399,28 @@ def _plan(
 
 
 def dcma_for_project(user: Any, project: Project, *, as_of: date | None = None) -> DcmaReport:
-    """The DCMA report of one project the user may read (PermissionDenied otherwise)."""
+    """The DCMA report of one project the user may read (PermissionDenied otherwise); ValidationError
+    when it cannot be assessed (on `status_date` when that is out of range)."""
     if not can_view_governance(user, project):
         raise PermissionDenied
-    return dcma_reports([project], as_of=as_of or timezone.localdate())[project.pk]
+    report = dcma_reports([project], as_of=as_of or timezone.localdate()).get(project.pk)
+    if report is None:
+        check_status_date(project.status_date)
+        raise ValidationError(
+            _("The schedule of project %(code)s cannot be assessed.") % {"code": project.code}
+        )
+    return report
 
 
 def dcma_for_file(data: bytes, name: str, *, status_date: date | None) -> DcmaReport:
     """The DCMA report of a plan JSON or MS Project XML file (`name` gives the kind by its extension),
     scheduled by the engine; MS Project's baseline (Baseline, number 0) and assignments are used when the
-    file has them. The status date is `status_date`, else the file's, else today. Stores nothing; raises
-    a ValidationError on the `file` field naming the problem."""
+    file has them. The status date is `status_date`, else the file's, else today, between 1900 and 2999.
+    Stores nothing; raises a ValidationError on the `file` (or `status_date`) field naming the problem."""
     from kuroko.formats.mspdi.records import MspdiProject
     from kuroko.projects.services.import_files import read_file
 
+    check_status_date(status_date)
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
     source = read_file(name, data)
@@ -375,6 +438,7 @@ def dcma_for_file(data: bytes, name: str, *, status_date: date | None) -> DcmaRe
             {"file": _("The plan cannot be scheduled: %(error)s") % {"error": exc}}
         ) from exc
     day = status_date or (plan.status_date.date() if plan.status_date else timezone.localdate())
+    check_status_date(day, "file")
     baseline = {
         b.task: (b.start, b.finish)
         for b in source.baselines

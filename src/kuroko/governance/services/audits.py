@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import require
 from kuroko.governance import permissions as perms
-from kuroko.governance.audit.registry import PACKS, RULES, ProjectData, effective_for
+from kuroko.governance.audit.registry import PACK_FAILED, PACKS, RULES, ProjectData, effective_for
 from kuroko.governance.models import (
     AuditRun,
     AuditTrigger,
@@ -59,7 +59,9 @@ class RunStats:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
-        self.failed: list[str] = []
+        self.failed: list[str] = []  # projects whose audit failed (nothing written for them)
+        # Packs that failed: "dcma" for a whole batch, "ALPHA: dcma" for one project (its findings kept).
+        self.failed_packs: list[str] = []
         self.new_urgent: dict[int, list[Finding]] = defaultdict(list)
 
 
@@ -72,15 +74,18 @@ def audit_run(
     notify_owners: bool = True,
     stats: RunStats | None = None,
     preloaded: Mapping[str, Mapping[int, Any]] | None = None,
+    status_date: date | None = None,
 ) -> AuditRun:
     """Evaluate every enabled rule over `projects` (None: every active or on-hold project) as of `today`,
-    reconcile their findings and record each project's health snapshot of the day.
+    reconcile their findings and record each project's health snapshot of the day. Given projects must be
+    active or on hold (ValidationError on `project` otherwise, nothing written).
 
     Each project is written in its own transaction: one that fails is logged and skipped. An `actor` must
     be allowed to run the audit (the PMO for all projects, a project's editors for their project). Owners of
     new critical and high findings are notified, once per owner. `preloaded` gives a pack's data (pack
     key → project id → data) instead of loading it: the demo replays earlier days with today's DCMA
-    results."""
+    results. `status_date` overrides each project's own status date for the packs that use one (DCMA).
+    Failed projects and packs are listed in `stats`."""
     if trigger not in AuditTrigger.values:
         raise ValidationError({"trigger": _("Unknown trigger.")})
     if actor is not None:
@@ -90,6 +95,17 @@ def audit_run(
             for project in projects:
                 require(perms.can_run_audit(actor, project))
     targets = audited_projects() if projects is None else list(projects)
+    for project in targets if projects is not None else ():
+        if project.status not in AUDITED_STATUSES:
+            # A closed, cancelled or proposed project is not audited: it would get findings nobody acts on.
+            raise ValidationError(
+                {
+                    "project": _(
+                        "Project %(code)s is %(status)s: only active or on-hold projects are audited."
+                    )
+                    % {"code": project.code, "status": str(Status(project.status).label).lower()}
+                }
+            )
     single = targets[0] if projects is not None and len(targets) == 1 else None
     run = AuditRun.objects.create(
         trigger=trigger,
@@ -117,19 +133,28 @@ def audit_run(
                 continue
             began = time.perf_counter()
             try:
-                loaded[key] = pack.load(batch, today, effective)
+                if status_date is not None and pack.status_date:
+                    loaded[key] = pack.load(batch, today, effective, status_date=status_date)  # type: ignore[call-arg]
+                else:
+                    loaded[key] = pack.load(batch, today, effective)
             except Exception:  # a broken pack must not stop the other packs
                 log.exception("Audit pack %s failed for a batch of %s projects", key, len(batch))
+                if key not in stats.failed_packs:
+                    stats.failed_packs.append(key)
             stats.seconds[key] += time.perf_counter() - began
         began = time.perf_counter()
         live: dict[int, dict[str, Finding]] = defaultdict(dict)
         for finding in Finding.objects.filter(project__in=batch).exclude(status=FindingStatus.CLOSED):
             live[finding.project_id][finding.rule] = finding
         for project in batch:
-            data = ProjectData(project, today, {k: v.get(project.pk) for k, v in loaded.items()})
+            packs = {k: v.get(project.pk) for k, v in loaded.items()}
+            broken = sorted(k for k, v in packs.items() if v is PACK_FAILED)
+            stats.failed_packs.extend(f"{project.code}: {k}" for k in broken)
+            ok = {k: v for k, v in packs.items() if k not in broken}
+            data = ProjectData(project, today, ok)
             try:
                 with transaction.atomic():
-                    o, c = _audit_project(data, effective[project.pk], live[project.pk], set(loaded), stats)
+                    o, c = _audit_project(data, effective[project.pk], live[project.pk], set(ok), stats)
             except Exception:
                 log.exception("Audit of project %s failed", project.code)
                 stats.failed.append(project.code)
@@ -311,11 +336,12 @@ def finding_reopen(*, actor: Any, finding: Finding) -> Finding:
 
 
 def _resnapshot(project: Project) -> None:
-    """Today's health of the project after a waiver (only when it was audited today)."""
-    today = timezone.localdate()
-    if HealthSnapshot.objects.filter(project=project, day=today).exists():
+    """The project's latest health snapshot (the day it was last audited) after a waiver or its withdrawal:
+    the live findings are those of that audit."""
+    latest = HealthSnapshot.objects.filter(project=project).order_by("-day").first()
+    if latest is not None:
         _snapshot(
-            project, today, Finding.objects.filter(project=project).exclude(status=FindingStatus.CLOSED)
+            project, latest.day, Finding.objects.filter(project=project).exclude(status=FindingStatus.CLOSED)
         )
 
 

@@ -219,9 +219,13 @@ def project_audit_run(request: HttpRequest, code: str) -> HttpResponse:
     """Audit the project now (synchronously) and show its findings."""
     project = project_selectors.project_get(request.user, code)
     require(perms.can_run_audit(request.user, project))
-    run = services.audit_run(
-        trigger=AuditTrigger.MANUAL, projects=[project], actor=request.user, today=timezone.localdate()
-    )
+    try:
+        run = services.audit_run(
+            trigger=AuditTrigger.MANUAL, projects=[project], actor=request.user, today=timezone.localdate()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("project-findings", project.code)
     messages.success(
         request,
         _("Audit done: %(opened)s finding(s) opened, %(closed)s closed.")

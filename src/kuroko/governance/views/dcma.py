@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -19,7 +21,11 @@ from kuroko.projects.selectors import project_get
 def project_dcma(request: HttpRequest, code: str) -> HttpResponse:
     """The fourteen checks of the project's schedule, each opening onto the tasks it names."""
     project = project_get(request.user, code)
-    report = dcma_for_project(request.user, project, as_of=timezone.localdate())
+    try:
+        report = dcma_for_project(request.user, project, as_of=timezone.localdate())
+    except ValidationError as exc:  # e.g. a status date out of range: say so on the project page
+        messages.error(request, " ".join(exc.messages))
+        return redirect("project-detail", project.code)
     rows = dcma_rows(report)
     context = {
         "nav": "portfolio",
@@ -38,7 +44,11 @@ def project_dcma(request: HttpRequest, code: str) -> HttpResponse:
 def project_dcma_export(request: HttpRequest, code: str) -> HttpResponse:
     """The report and the task lists as an Excel workbook."""
     project = project_get(request.user, code)
-    report = dcma_for_project(request.user, project, as_of=timezone.localdate())
+    try:
+        report = dcma_for_project(request.user, project, as_of=timezone.localdate())
+    except ValidationError as exc:  # e.g. a status date out of range: say so on the project page
+        messages.error(request, " ".join(exc.messages))
+        return redirect("project-detail", project.code)
     rows = dcma_rows(report)
     checks = [
         (
