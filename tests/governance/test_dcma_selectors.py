@@ -90,6 +90,24 @@ def test_file_report_from_plan_json(linked):
     assert report.check("resources").count == 2  # nor assignments
 
 
+def test_file_without_a_status_date_is_assessed_before_its_start():
+    """A plan file with no status date and no actuals is judged as of the day before its start, not
+    today: its forecast dates are not "invalid" however old the file is."""
+    from datetime import datetime
+
+    from kuroko.engine.model import Link, Plan
+    from kuroko.engine.model import Task as PlanTask
+
+    plan = Plan(
+        start=datetime(2020, 3, 2, 9),
+        tasks=(PlanTask("a", "A", duration=480), PlanTask("b", "B", duration=960)),
+        links=(Link("a", "b"),),
+    )
+    report = dcma_for_file(write_plan(plan).encode(), "old.json", status_date=None)
+    assert report.status_date == date(2020, 3, 1)
+    assert report.check("invalid_dates").count == 0
+
+
 @pytest.mark.parametrize(
     ("data", "name", "words"),
     [

@@ -412,10 +412,22 @@ def dcma_for_project(user: Any, project: Project, *, as_of: date | None = None) 
     return report
 
 
+def _file_status_date(plan: Any) -> date:
+    """The data date of a plan file: its status date; without one, the last actual date in it (progress
+    is known up to the end of that day); without actuals, the day before the plan starts (nothing can have
+    happened yet) — an old plan is not judged as of today, which would call every forecast date before
+    today invalid."""
+    if plan.status_date is not None:
+        return plan.status_date.date()
+    actuals = [m for t in plan.tasks for m in (t.actual_start, t.actual_finish) if m is not None]
+    return max(actuals).date() if actuals else plan.start.date() - timedelta(days=1)
+
+
 def dcma_for_file(data: bytes, name: str, *, status_date: date | None) -> DcmaReport:
     """The DCMA report of a plan JSON or MS Project XML file (`name` gives the kind by its extension),
     scheduled by the engine; MS Project's baseline (Baseline, number 0) and assignments are used when the
-    file has them. The status date is `status_date`, else the file's, else today, between 1900 and 2999.
+    file has them. The status date is `status_date`, else the file's, else its last actual date, else the
+    day before its start (1900–2999).
     Stores nothing; raises a ValidationError on the `file` (or `status_date`) field naming the problem."""
     from kuroko.formats.mspdi.records import MspdiProject
     from kuroko.projects.services.import_files import read_file
@@ -437,7 +449,7 @@ def dcma_for_file(data: bytes, name: str, *, status_date: date | None) -> DcmaRe
         raise ValidationError(
             {"file": _("The plan cannot be scheduled: %(error)s") % {"error": exc}}
         ) from exc
-    day = status_date or (plan.status_date.date() if plan.status_date else timezone.localdate())
+    day = status_date or _file_status_date(plan)
     check_status_date(day, "file")
     baseline = {
         b.task: (b.start, b.finish)
