@@ -412,7 +412,7 @@ def dcma_for_project(user: Any, project: Project, *, as_of: date | None = None) 
     return report
 
 
-def _file_status_date(plan: Any) -> date:
+def _file_status_date(plan: Plan) -> date:
     """The data date of a plan file: its status date; without one, the last actual date in it (progress
     is known up to the end of that day); without actuals, the day before the plan starts (nothing can have
     happened yet) — an old plan is not judged as of today, which would call every forecast date before
