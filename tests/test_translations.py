@@ -248,3 +248,12 @@ def test_catalogue_compiles_with_format_checks(tmp_path):
     # A msgid such as "at most 5 % of the links" reads as a "% o" conversion: mark its source with
     # "# xgettext:no-python-format" when it is never %-formatted.
     assert result.returncode == 0, result.stderr
+
+
+def test_django_blank_choice_label_reads_in_japanese(settings):
+    """Django's empty-choice label, missing from Django's own Japanese catalogue, comes from ours."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("ja"):
+        assert "Select" not in str(BLANK_CHOICE_LABEL)

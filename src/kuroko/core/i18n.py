@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
@@ -19,3 +21,8 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         written.append(mo_path)
     return written
+
+
+# Django 6.1's label of an empty choice ("- Select an option -", django.db.models.fields) is not yet in
+# Django's Japanese catalogue; marking it here puts it in ours, which Django reads on top of its own.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
