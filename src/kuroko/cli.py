@@ -958,11 +958,14 @@ def audit_cmd(
 def _audit_file(file: Path, day: Any, *, as_json: bool) -> None:
     import json
 
+    from django.core.exceptions import ValidationError
+
     from kuroko.governance.selectors.audits import dcma_file_report
 
     try:
         checks = dcma_file_report(file.read_bytes(), file.name, status_date=day)
-    except Exception as exc:  # a file that cannot be read is the user's input error
+    except (OSError, ValueError, ValidationError) as exc:  # unreadable or invalid: the user's input; a bug
+        # elsewhere still shows its traceback instead of posing as bad input
         _fail(f"{file.name}: {_errors(exc)}")
     if as_json:
         console.print_json(json.dumps({"file": file.name, "dcma": checks}, default=str, ensure_ascii=False))
