@@ -42,10 +42,20 @@ from tests.governance.matrix_quality import matrix_ids as governance_quality_ids
 from tests.governance.matrix_templates import CASES as GOVERNANCE_TEMPLATE_CASES
 from tests.governance.matrix_templates import matrix_ids as governance_template_ids
 from tests.permission_cases import Case, api, page
+from tests.reporting.matrix_dashboard import CASES as REPORTING_DASHBOARD_CASES
+from tests.reporting.matrix_dashboard import matrix_ids as reporting_dashboard_ids
+from tests.reporting.matrix_exports import CASES as REPORTING_EXPORTS_CASES
+from tests.reporting.matrix_exports import matrix_ids as reporting_exports_ids
+from tests.reporting.matrix_meetings import CASES as REPORTING_MEETINGS_CASES
+from tests.reporting.matrix_meetings import matrix_ids as reporting_meetings_ids
+from tests.reporting.matrix_notifications import CASES as REPORTING_NOTIFICATIONS_CASES
+from tests.reporting.matrix_notifications import matrix_ids as reporting_notifications_ids
+from tests.reporting.matrix_status import CASES as REPORTING_STATUS_CASES
+from tests.reporting.matrix_status import matrix_ids as reporting_status_ids
 
 ROLES = ("admin", "pmo", "pm", "member", "executive", "outsider", "anonymous")
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
-APPS = ("core", "people", "projects", "tracking", "raid", "governance")
+APPS = ("core", "people", "projects", "tracking", "raid", "governance", "reporting")
 
 
 def _mspdi_upload() -> Any:
@@ -1064,6 +1074,11 @@ CASES: list[Case] = [
     *GOVERNANCE_DCMA_CASES,
     *GOVERNANCE_AUDIT_CASES,
     *GOVERNANCE_QUALITY_CASES,
+    *REPORTING_STATUS_CASES,
+    *REPORTING_EXPORTS_CASES,
+    *REPORTING_MEETINGS_CASES,
+    *REPORTING_DASHBOARD_CASES,
+    *REPORTING_NOTIFICATIONS_CASES,
 ]
 # fmt: on
 
@@ -1323,6 +1338,11 @@ def matrix(world) -> dict[str, Any]:
         governance_dcma_ids,
         governance_audit_ids,
         governance_quality_ids,
+        reporting_status_ids,
+        reporting_exports_ids,
+        reporting_meetings_ids,
+        reporting_dashboard_ids,
+        reporting_notifications_ids,
     ):
         ids.update(add(world, ids))
     return ids

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kuroko.tracking",
     "kuroko.raid",
     "kuroko.governance",
+    "kuroko.reporting",
 ]
 
 MIDDLEWARE = [

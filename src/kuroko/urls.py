@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("kuroko.core.urls")),
+    path("", include("kuroko.reporting.urls")),
     path("", include("kuroko.people.urls")),
     path("", include("kuroko.tracking.urls")),
     path("", include("kuroko.governance.urls")),

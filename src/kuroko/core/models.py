@@ -156,6 +156,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when the notification went into a daily digest e-mail (so it is sent in one digest only).
+    digested_at = models.DateTimeField(_("sent in digest"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -165,6 +167,37 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.TextChoices):
+    """How a user receives one kind of notification (the inbox always has it)."""
+
+    IMMEDIATE = "immediate", _("Inbox and e-mail at once")
+    DIGEST = "digest", _("Inbox and the daily digest")
+    INBOX = "inbox", _("Inbox only")
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of delivery for one kind of notification (`kuroko.core.notifications.KINDS`);
+    without a row the kind's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"
 
 
 class PeriodicRun(models.Model):

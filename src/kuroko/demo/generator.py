@@ -157,6 +157,14 @@ def build_demo(*, seed: int = 2026, today: date | None = None) -> DemoSummary:
     governance_gates.build(seed=seed, today=day)
     governance_quality.build(seed=seed, today=day)
     governance_audits.build(seed=seed, today=day)
+    # Reports, meetings and notifications: weekly status reports of the past weeks, report schedules and
+    # the archive, meeting series with held meetings and minutes, notification preferences.
+    from kuroko.demo import reporting_exports, reporting_meetings, reporting_notifications, reporting_status
+
+    reporting_status.build(seed=seed, today=day)
+    reporting_exports.build(seed=seed, today=day)
+    reporting_meetings.build(seed=seed, today=day)
+    reporting_notifications.build(seed=seed, today=day)
     return DemoSummary._of(counts, entries)
 
 

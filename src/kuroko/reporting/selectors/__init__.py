@@ -1,0 +1,1 @@
+"""Reporting selectors: one module per part."""

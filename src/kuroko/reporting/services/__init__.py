@@ -1,0 +1,1 @@
+"""Reporting services: one module per part."""

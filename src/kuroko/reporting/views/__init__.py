@@ -1,0 +1,1 @@
+"""Reporting views: one module per part."""
