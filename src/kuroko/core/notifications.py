@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.core.models import Delivery, Notification, NotificationPreference, User
 
@@ -48,7 +49,7 @@ GROUPS: dict[str, Promise | str] = {
     "assignment": _("Assignments"),
     "approval": _("Approvals"),
     "overdue": _("Overdue items"),
-    "escalation": _("Escalations"),
+    "escalation": pgettext_lazy("notification group", "Escalations"),
     "report": _("Status reports"),
     "gate_review": _("Gate reviews"),
     "meeting": _("Meetings"),
