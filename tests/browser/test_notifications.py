@@ -25,7 +25,9 @@ def _shot(page, name: str) -> None:
 
 def test_member_filters_marks_opens_and_sets_preferences(site: Site, world) -> None:
     """Filter by kind, mark read in place, open one to its item, then choose inbox-only for escalations."""
-    notify(users=[world.member], kind="raid.escalation", title="I-001 escalated to PMO", url="/projects/ALPHA/")
+    notify(
+        users=[world.member], kind="raid.escalation", title="I-001 escalated to PMO", url="/projects/ALPHA/"
+    )
     overdue = notify(
         users=[world.member], kind="projects.task_overdue", title="Task 1.1 Screens of ALPHA is overdue"
     )[0]

@@ -106,7 +106,12 @@ def test_digest_groups_by_kind_in_the_users_language_and_marks_digested(world):
     """One e-mail per user with their digest kinds grouped, links included, then nothing twice."""
     world.pm.language = "ja"
     world.pm.save()
-    notify(users=[world.pm], kind="projects.task_overdue", title="Task 1.1 overdue", url="/projects/ALPHA/#task-1")
+    notify(
+        users=[world.pm],
+        kind="projects.task_overdue",
+        title="Task 1.1 overdue",
+        url="/projects/ALPHA/#task-1",
+    )
     notify(users=[world.pm], kind="raid.action_overdue", title="Action A-001 overdue", url="/actions/1/")
     notify(users=[world.pm], kind="raid.escalation", title="Escalated now")  # immediate: not in the digest
     read = notify(users=[world.member], kind="raid.action_overdue", title="Read already")[0]
@@ -125,7 +130,7 @@ def test_digest_groups_by_kind_in_the_users_language_and_marks_digested(world):
 
 
 def test_digest_follows_the_users_choice_over_the_default(world):
-    """A user who wants overdue items at once gets none in the digest; one who wants escalations in it does."""
+    """Overdue items wanted at once stay out of the digest; escalations wanted in it go in; old ones not."""
     NotificationPreference.objects.create(user=world.pm, kind="raid.action_overdue", delivery="immediate")
     NotificationPreference.objects.create(user=world.pm, kind="raid.escalation", delivery="digest")
     notify(users=[world.pm], kind="raid.action_overdue", title="Overdue action")

@@ -28,7 +28,7 @@ def _kinds(user) -> list[str]:
 
 
 def test_assigning_a_person_to_a_task_tells_them(world):
-    """A new assignment tells the person; changing its units does not tell them again; the actor is not told."""
+    """A new assignment tells the person; a change of units does not tell again; the actor is not told."""
     services.assignment_set(actor=world.pm, task=world.plain_task, person=world.member.person)
     note = Notification.objects.get(recipient=world.member, kind="projects.task_assigned")
     assert "1.2 Review" in note.title and note.url == f"/projects/ALPHA/#task-{world.plain_task.pk}"
@@ -41,7 +41,9 @@ def test_assigning_a_person_to_a_task_tells_them(world):
 def test_making_someone_a_tasks_owner_tells_them(world):
     """Setting a task's owner tells the new owner; an unchanged owner tells no one."""
     task = Task.objects.get(pk=world.plain_task.pk)
-    services.task_update(actor=world.pm, task=task, data={"owner": world.member.person}, expected_version=None)
+    services.task_update(
+        actor=world.pm, task=task, data={"owner": world.member.person}, expected_version=None
+    )
     assert "You own task" in Notification.objects.get(recipient=world.member).title
     task.refresh_from_db()
     services.task_update(actor=world.pm, task=task, data={"name": "Review 2"}, expected_version=None)

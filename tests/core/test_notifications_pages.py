@@ -120,6 +120,8 @@ def test_api_preferences_get_and_put(world):
     api = Api(world.member)
     rows = {r["kind"]: r for r in api.get("/notifications/preferences").json()}
     assert rows["projects.task_overdue"]["default"] == "digest" and rows["meeting"]["delivery"] == "immediate"
-    response = api.put("/notifications/preferences", {"preferences": [{"kind": "meeting", "delivery": "inbox"}]})
+    response = api.put(
+        "/notifications/preferences", {"preferences": [{"kind": "meeting", "delivery": "inbox"}]}
+    )
     rows = {r["kind"]: r for r in response.json()}
     assert rows["meeting"]["delivery"] == "inbox" and rows["raid.escalation"]["delivery"] == "immediate"

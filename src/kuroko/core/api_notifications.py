@@ -11,7 +11,12 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kuroko.core.inbox import InboxFilter, inbox_filtered, notification_get, preferences
-from kuroko.core.notifications import kind_label, notification_mark_read, notification_preferences_set, unread_count
+from kuroko.core.notifications import (
+    kind_label,
+    notification_mark_read,
+    notification_preferences_set,
+    unread_count,
+)
 
 router = Router(tags=["notifications"])
 
@@ -117,7 +122,5 @@ def get_preferences(request: HttpRequest) -> Any:
 def put_preferences(request: HttpRequest, payload: PreferencesIn) -> Any:
     """Set the caller's delivery of the kinds listed (the others keep theirs); an unknown kind or delivery
     is refused with 422 naming the kind, and nothing is saved."""
-    notification_preferences_set(
-        user=request.user, choices={p.kind: p.delivery for p in payload.preferences}
-    )
+    notification_preferences_set(user=request.user, choices={p.kind: p.delivery for p in payload.preferences})
     return _preferences(request.user)

@@ -16,7 +16,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
-from kuroko.core.inbox import InboxFilter, digest_kinds, inbox_filtered, kind_choices, notification_get, preferences
+from kuroko.core.inbox import (
+    InboxFilter,
+    digest_kinds,
+    inbox_filtered,
+    kind_choices,
+    notification_get,
+    preferences,
+)
 from kuroko.core.models import Delivery
 from kuroko.core.notifications import KINDS, kind_label, notification_mark_read, notification_preferences_set
 from kuroko.core.scheduler import PERIODIC

@@ -38,21 +38,24 @@ def tasks_overdue_notify(*, today: date) -> int:
     for task in tasks:
         user: Any = task.owner.user if task.owner else None
         due = timezone.localtime(task.finish).date() if task.finish else task.planned_finish
+        assert due is not None  # the query asks for a finish before today
         last = told_at.get((user.pk, urls[task.pk]))
         # Told already, unless the finish moved past that notification and has been missed again.
         if last is not None and timezone.localtime(last).date() > due:
             continue
-        ref, name, code = task.wbs_code, task.name, task.project.code
-        notify(
-            users=[user],
-            kind=KIND,
-            title=lambda ref=ref, name=name, code=code: (
-                _("Task %(wbs)s %(name)s of %(code)s is overdue") % {"wbs": ref, "name": name, "code": code}
-            ),
-            body=lambda due=due: (
-                _("It was due to finish on %(date)s and is not complete.") % {"date": due.isoformat()}
-            ),
-            url=urls[task.pk],
-        )
+        _tell(user, task, due, urls[task.pk])
         told += 1
     return told
+
+
+def _tell(user: Any, task: Task, due: date, url: str) -> None:
+    ref, name, code = task.wbs_code, task.name, task.project.code
+    notify(
+        users=[user],
+        kind=KIND,
+        title=lambda: (
+            _("Task %(wbs)s %(name)s of %(code)s is overdue") % {"wbs": ref, "name": name, "code": code}
+        ),
+        body=lambda: _("It was due to finish on %(date)s and is not complete.") % {"date": due.isoformat()},
+        url=url,
+    )

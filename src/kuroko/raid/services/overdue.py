@@ -42,15 +42,17 @@ def actions_overdue_notify(*, today: date) -> int:
         # Told already, unless the due date moved past that notification and has been missed again.
         if last is not None and timezone.localtime(last).date() > due:
             continue
-        ref, title = f"{action.project.code} {action.code}", action.title
-        notify(
-            users=[user],
-            kind=KIND,
-            title=lambda ref=ref, title=title: (
-                _("Action %(code)s is overdue: %(title)s") % {"code": ref, "title": title}
-            ),
-            body=lambda due=due: _("It was due on %(date)s.") % {"date": due.isoformat()},
-            url=urls[action.pk],
-        )
+        _tell(user, action, due, urls[action.pk])
         told += 1
     return told
+
+
+def _tell(user: Any, action: ActionItem, due: date, url: str) -> None:
+    ref, title = f"{action.project.code} {action.code}", action.title
+    notify(
+        users=[user],
+        kind=KIND,
+        title=lambda: _("Action %(code)s is overdue: %(title)s") % {"code": ref, "title": title},
+        body=lambda: _("It was due on %(date)s.") % {"date": due.isoformat()},
+        url=url,
+    )

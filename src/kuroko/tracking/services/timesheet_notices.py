@@ -22,17 +22,21 @@ def approvals_requested(*, actor: Any, sheet: Timesheet, project_ids: Iterable[i
     who, week = str(sheet.person), sheet.week_start.isoformat()
     url = reverse("timesheet-approvals")
     for project in projects.order_by("code"):
-        code = project.code
-        notify_others(
-            actor=actor,
-            users=[project.manager.user if project.manager else None],
-            kind="tracking.timesheet_submitted",
-            title=lambda code=code: (
-                _("Hours of %(person)s for the week of %(week)s on %(code)s wait for your approval")
-                % {"person": who, "week": week, "code": code}
-            ),
-            url=url,
-        )
+        _ask(actor, project, who, week, url)
+
+
+def _ask(actor: Any, project: Project, who: str, week: str, url: str) -> None:
+    code = project.code
+    notify_others(
+        actor=actor,
+        users=[project.manager.user if project.manager else None],
+        kind="tracking.timesheet_submitted",
+        title=lambda: (
+            _("Hours of %(person)s for the week of %(week)s on %(code)s wait for your approval")
+            % {"person": who, "week": week, "code": code}
+        ),
+        url=url,
+    )
 
 
 def timesheet_rejected(*, actor: Any, sheet: Timesheet, project: Project, reason: str) -> None:
