@@ -120,6 +120,11 @@ def world(db) -> World:
     other_task = services.task_create(actor=admin, project=other, data={"name": "Beta work"})
     for obj in (summary, owned, plain, other_task, project, other):
         obj.refresh_from_db()
+    # Setting up told the member and the PM they joined the team and own a task: tests start from an empty
+    # inbox.
+    from kuroko.core.models import Notification
+
+    Notification.objects.all().delete()
     return World(
         admin, pmo, pm, member, executive, outsider, project, other, summary, owned, plain, other_task
     )

@@ -186,6 +186,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("KUROKO_EMAIL_FROM", "kuroko@localhost")
 # The site's name in identifiers that must not change with the address used (calendar event UIDs).
 KUROKO_SITE_HOST = os.environ.get("KUROKO_SITE_HOST", "kuroko")
+# The address of the site in links of e-mails (e.g. "https://kuroko.example.com"); empty: links are paths.
+KUROKO_BASE_URL = os.environ.get("KUROKO_BASE_URL", "")
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -60,7 +60,8 @@ def periodic_enqueue_due(now: datetime | None = None) -> list[str]:
 
     now = now or timezone.now()
     queued = []
-    for job in PERIODIC.values():
+    # In time-of-day order, so that catching up after a pause keeps the day's order (checks, then digest).
+    for job in sorted(PERIODIC.values(), key=lambda j: (j.at, j.name)):
         slot = job.last_slot(now)
         if slot is None or now - slot > CATCH_UP:
             continue

@@ -15,4 +15,6 @@ urlpatterns = [
     path("inbox/", views_inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views_inbox.notification_open, name="notification-open"),
     path("inbox/read-all/", views_inbox.inbox_read_all, name="inbox-read-all"),
+    path("inbox/<int:pk>/read/", views_inbox.notification_read, name="notification-read"),
+    path("accounts/notifications/", views_inbox.notification_preferences, name="notification-preferences"),
 ]

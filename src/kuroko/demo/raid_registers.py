@@ -302,14 +302,16 @@ def _notifications(
     }
     notes: list[Notification] = []
 
-    def add(username: str, message: str, item: Any, url: str, *, read: bool = False, **extra: Any) -> None:
+    def add(
+        username: str, message: str, item: Any, url: str, *, kind: str, read: bool = False, **extra: Any
+    ) -> None:
         user = users.get(username)
         if user is None:
             return
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = _(message) % {"code": f"{item.project.code} {item.code}", "title": item.title, **extra}
         read_at = timezone.now() if read else None
-        notes.append(Notification(recipient=user, kind="demo", title=text[:255], url=url, read_at=read_at))
+        notes.append(Notification(recipient=user, kind=kind, title=text[:255], url=url, read_at=read_at))
 
     def person_pk(username: str) -> int | None:
         user = users.get(username)
@@ -317,29 +319,50 @@ def _notifications(
 
     mine = [a for a in actions if a.owner_id is not None and a.owner_id == person_pk("member")]
     for a in (mine or actions)[:3]:
-        add("member", gettext_noop("Action %(code)s assigned to you: %(title)s"), a, f"/actions/{a.pk}/")
+        add(
+            "member",
+            gettext_noop("Action %(code)s assigned to you: %(title)s"),
+            a,
+            f"/actions/{a.pk}/",
+            kind="raid.action_assigned",
+        )
     for c in [c for c in changes if c.status == "submitted"][:2]:
         add(
             "pmo",
             gettext_noop("Change request %(code)s waits for your decision: %(title)s"),
             c,
             f"/changes/{c.pk}/",
+            kind="raid.change_submit",
         )
     escalated = [i for i in issues if i.escalation_level]
     escalation = gettext_noop("%(code)s escalated to %(level)s: %(title)s")
     for i in escalated[:3]:
-        add("pmo", escalation, i, f"/issues/{i.pk}/", level=EscalationLevel(i.escalation_level).label)
+        add(
+            "pmo",
+            escalation,
+            i,
+            f"/issues/{i.pk}/",
+            kind="raid.escalation",
+            level=EscalationLevel(i.escalation_level).label,
+        )
     approved = [
         c for c in changes if c.status in ("approved", "implemented") and c.requested_by_id == person_pk("pm")
     ]
     for c in approved[:2]:
-        add("pm", gettext_noop("Change request %(code)s approved: %(title)s"), c, f"/changes/{c.pk}/")
+        add(
+            "pm",
+            gettext_noop("Change request %(code)s approved: %(title)s"),
+            c,
+            f"/changes/{c.pk}/",
+            kind="raid.change_approve",
+        )
     for i in escalated[3:5]:
         add(
             "pm",
             escalation,
             i,
             f"/issues/{i.pk}/",
+            kind="raid.escalation",
             read=True,
             level=EscalationLevel(i.escalation_level).label,
         )

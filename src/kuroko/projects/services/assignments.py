@@ -14,6 +14,7 @@ from kuroko.core.services import apply_changes, save_validated
 from kuroko.people.models import Person
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import Assignment, Placeholder, Project, Task, TaskKind
+from kuroko.projects.services.notices import task_assigned
 from kuroko.projects.services.schedule import project_reschedule
 
 PLACEHOLDER_FIELDS = ("name", "skill", "min_level", "quantity")
@@ -64,6 +65,7 @@ def assignment_set(
     assignment = Assignment.objects.filter(
         task=task, person=person, placeholder=placeholder
     ).first() or Assignment(task=task, person=person, placeholder=placeholder)
+    new_person = person is not None and assignment.pk is None
     assignment.units, assignment.contour, assignment.booking = units, contour, booking
     assignment.work_minutes = _work(task.duration_minutes, units) if work_minutes is None else work_minutes
     assignment.full_clean(validate_unique=False)
@@ -83,6 +85,8 @@ def assignment_set(
                 other.work_minutes = _work(duration, other.units)
                 other.save(update_fields=["work_minutes"])
             project_reschedule(task.project)
+    if new_person:
+        task_assigned(actor=actor, task=task, person=person)
     return assignment
 
 

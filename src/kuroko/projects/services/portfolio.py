@@ -20,6 +20,7 @@ from kuroko.projects.models import (
     ProjectRole,
 )
 from kuroko.projects.services.fields import PROGRAM_FIELDS, PROJECT_FIELDS
+from kuroko.projects.services.notices import team_added
 from kuroko.projects.services.schedule import project_reschedule
 
 # --- Programs -----------------------------------------------------------------------------------
@@ -120,9 +121,12 @@ def member_add(*, actor: Any, project: Project, person: Any, role: str = Project
     member = ProjectMember.objects.filter(project=project, person=person).first() or ProjectMember(
         project=project, person=person
     )
+    joined = member.pk is None
     member.role = role
     member.full_clean(validate_unique=False)
     member.save()
+    if joined:
+        team_added(actor=actor, project=project, person=member.person, role=role)
     return member
 
 

@@ -24,6 +24,7 @@ from kuroko.projects.models import (
     TaskKind,
 )
 from kuroko.projects.services.fields import PROGRESS_FIELDS, SCHEDULING_FIELDS, TASK_FIELDS
+from kuroko.projects.services.notices import task_assigned
 from kuroko.projects.services.schedule import project_reschedule
 
 # --- Tasks: fields ------------------------------------------------------------------------------
@@ -168,7 +169,13 @@ def task_create(
     save_validated(task, actor=actor)
     _restructured(project)
     task.refresh_from_db()
+    if task.owner_id is not None:
+        _tell_owner(actor, task)
     return task
+
+
+def _tell_owner(actor: Any, task: Task) -> None:
+    task_assigned(actor=actor, task=task, person=task.owner, owner=True)
 
 
 def _plus_one() -> Any:
@@ -211,6 +218,8 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], expected_ver
         if SCHEDULING_FIELDS & set(changed):
             _restructured(task.project)
             task.refresh_from_db()
+        if "owner" in changed and task.owner_id is not None:
+            _tell_owner(actor, task)
     return task
 
 

@@ -46,6 +46,7 @@ from kuroko.tracking.selectors.timesheets import (
     week_days,
     week_of,
 )
+from kuroko.tracking.services.timesheet_notices import approvals_requested, timesheet_rejected
 
 CENT = Decimal("0.01")
 
@@ -637,7 +638,7 @@ def timesheet_submit(*, actor: Any, person: Person, week_start: date) -> Timeshe
     approvals = {
         a.project_id: a for a in TimesheetApproval.objects.select_for_update().filter(timesheet=sheet)
     }
-    current = []
+    current, waiting = [], []
     for project_id, project_rows in per_project.items():
         digest = _digest(project_rows)
         approval = approvals.pop(project_id, None)
@@ -649,12 +650,15 @@ def timesheet_submit(*, actor: Any, person: Person, week_start: date) -> Timeshe
         approval.decided_by, approval.decided_at = None, None
         _save_approval(approval, actor)
         current.append(approval)
+        waiting.append(project_id)
     for stale in approvals.values():
         stale.delete()
     sheet.status = TimesheetStatus.SUBMITTED
     sheet.submitted_at = timezone.now()
     _settle(sheet, current)
     _save_sheet(sheet, actor)
+    if waiting:
+        approvals_requested(actor=actor, sheet=sheet, project_ids=waiting)
     return sheet
 
 
@@ -723,6 +727,7 @@ def timesheet_reject(*, actor: Any, approval: TimesheetApproval | int, reason: s
     sheet.status = TimesheetStatus.OPEN
     sheet.note = f"{row.project.code}: {reason}"[:500]
     _save_sheet(sheet, actor)
+    timesheet_rejected(actor=actor, sheet=sheet, project=row.project, reason=reason)
     return row
 
 
