@@ -41,7 +41,7 @@ class Periodic:
         return None
 
 
-PERIODIC: dict[str, Periodic] = {}
+PERIODIC: dict[str, Periodic | Interval] = {}
 
 
 def register_periodic(name: str, task: Any, *, at: time, weekdays: Any = None) -> Periodic:
@@ -50,6 +50,30 @@ def register_periodic(name: str, task: Any, *, at: time, weekdays: Any = None) -
     if days is not None and (not days or not days <= set(range(7))):
         raise ValueError("weekdays are 0 (Monday) to 6 (Sunday).")
     job = Periodic(name, task, at, days)
+    PERIODIC[name] = job
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A registered job queued every `minutes` minutes (slots aligned on the local hour)."""
+
+    name: str
+    task: Any
+    minutes: int
+
+    def last_slot(self, now: datetime) -> datetime | None:
+        """The latest slot at or before `now` (aware)."""
+        local = timezone.localtime(now)
+        minute = (local.hour * 60 + local.minute) // self.minutes * self.minutes
+        return local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)
+
+
+def register_interval(name: str, task: Any, *, minutes: int) -> Interval:
+    """Run `task` (enqueued without arguments) every `minutes` minutes, a divisor of a day (1 to 1440)."""
+    if not 1 <= minutes <= 1440 or 1440 % minutes:
+        raise ValueError("minutes divide a day (e.g. 5, 15, 60).")
+    job = Interval(name, task, minutes)
     PERIODIC[name] = job
     return job
 
