@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kuroko.formats.report_doc import (
     Block,
@@ -47,7 +48,7 @@ def labels() -> dict[str, str]:
         "green": _("Green"),
         "none": _("Not rated"),
         "continued": _("(continued)"),
-        "summary_sheet": _("Summary"),
+        "summary_sheet": pgettext("workbook sheet", "Summary"),
     }
 
 
