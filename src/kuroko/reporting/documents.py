@@ -202,7 +202,7 @@ def project_sections(
         blocks: list[Block] = []
         title = ""
         if key == "summary":
-            title = _("Summary")
+            title = pgettext("report section", "Summary")
             if report.summary:
                 blocks.append(Text(report.summary, "lead"))
             blocks.append(_colours(report))
