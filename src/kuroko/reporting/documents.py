@@ -6,6 +6,7 @@ summary and the executive pack. The renderers in `kuroko.formats` turn them into
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +34,8 @@ from kuroko.reporting.rag import reason_text
 from kuroko.reporting.selectors.portfolio import PortfolioSummary, portfolio_summary
 from kuroko.reporting.weeks import week_label
 
+GANTT_LEVELS = 2  # outline levels of the Gantt in a report
+GANTT_ROWS = 60
 MONEY = "#,##0"
 INDEX = "0.00"
 ONE_PLACE = "0.0"
@@ -185,8 +188,13 @@ def _charts(report: StatusReport, f: ProjectFacts, user: Any) -> list[Block]:
     data = gantt_data(user, report.project, today=f.status_date)
     if data.get("tasks"):
         gantt_labels = {"wbs": _("WBS"), "name": _("Name"), "start": _("Start"), "finish": _("Finish")}
+        chart = gantt_chart(data, gantt_labels)
+        # A report shows the plan's outline — the top two levels and the milestones — not every task: a
+        # page holds about 60 rows, and a 1,000-row picture takes seconds to draw in every format.
+        rows = [r for r in chart.rows if r.level <= GANTT_LEVELS or r.kind == "milestone"][:GANTT_ROWS]
+        chart = replace(chart, rows=rows, links=() if len(rows) < len(chart.rows) else chart.links)
         blocks.append(
-            Svg(render_gantt_svg(gantt_chart(data, gantt_labels), width=1400), title=_("Gantt chart"))
+            Svg(render_gantt_svg(chart, width=1400), title=_("Gantt chart"))
         )
     return blocks
 
