@@ -193,9 +193,7 @@ def _charts(report: StatusReport, f: ProjectFacts, user: Any) -> list[Block]:
         # page holds about 60 rows, and a 1,000-row picture takes seconds to draw in every format.
         rows = [r for r in chart.rows if r.level <= GANTT_LEVELS or r.kind == "milestone"][:GANTT_ROWS]
         chart = replace(chart, rows=rows, links=() if len(rows) < len(chart.rows) else chart.links)
-        blocks.append(
-            Svg(render_gantt_svg(chart, width=1400), title=_("Gantt chart"))
-        )
+        blocks.append(Svg(render_gantt_svg(chart, width=1400), title=_("Gantt chart")))
     return blocks
 
 
