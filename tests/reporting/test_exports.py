@@ -473,3 +473,38 @@ def test_cli_unwritable_output_exits_2(world, kuroko, tmp_path):
         assert result.exit_code == 2 and "cannot be written" in result.text
     assert GeneratedReport.objects.count() == 0
     assert not any(Path(tmp_path).rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    "minutes",
+    [
+        0,  # no interval
+        7,  # does not divide a day
+        1441,  # longer than a day
+    ],
+)
+def test_interval_jobs_divide_a_day(minutes):
+    """An interval job's minutes must divide a day."""
+    from kuroko.core.scheduler import register_interval
+
+    with pytest.raises(ValueError, match="divide a day"):
+        register_interval("test.bad", object(), minutes=minutes)
+
+
+def test_interval_job_is_queued_once_per_slot(monkeypatch):
+    """The worker's scheduler queues an interval job once per five-minute slot."""
+    from kuroko.core import scheduler
+
+    queued = []
+
+    class FakeTask:
+        def enqueue(self) -> None:
+            queued.append(1)
+
+    monkeypatch.setattr(scheduler, "PERIODIC", {})
+    scheduler.register_interval("test.every5", FakeTask(), minutes=5)
+    at = timezone.make_aware(datetime(2026, 11, 20, 17, 6))
+    assert scheduler.periodic_enqueue_due(at) == ["test.every5"]
+    assert scheduler.periodic_enqueue_due(at.replace(minute=9)) == []
+    assert scheduler.periodic_enqueue_due(at.replace(minute=10)) == ["test.every5"]
+    assert len(queued) == 2
