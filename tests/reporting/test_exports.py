@@ -144,6 +144,28 @@ def test_reports_home_page_and_fragment(world):
     assert fragment.lstrip().startswith('<div id="results">')
 
 
+def test_reports_home_queries_do_not_grow_with_projects(world, portfolio):
+    """The page reads the same number of queries for 2 or 7 reported projects (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kuroko.projects.models import Project
+
+    client = signed_in(world.pmo)
+    projects = list(Project.objects.filter(status__in=("active", "on_hold")).order_by("code"))
+    for project in projects[:2]:
+        make_report(project)
+    client.get("/reports/?week=2026-W47")  # warm the session and the language
+    with CaptureQueriesContext(connection) as few:
+        client.get("/reports/?week=2026-W47")
+    for project in projects[2:]:
+        make_report(project)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/reports/?week=2026-W47").content.decode()
+    assert html.count('id="matrix-') == len(projects) > 2
+    assert len(many) == len(few)
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from kuroko.projects.selectors import project_get
@@ -162,7 +163,7 @@ def portfolio(request: HttpRequest, week: str = "", program: str = "") -> dict[s
 def _file(generated: GeneratedReport) -> FileResponse:
     path = services.archive_path(generated)
     if not path.is_file():
-        raise Http404("The file of this report is no longer in the archive.")
+        raise Http404(_("The file of this report is no longer in the archive."))
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -177,10 +178,7 @@ def project_export(
 ) -> FileResponse:
     """A project's status report of a week ("2026-W47") as pdf, xlsx or pptx; archived."""
     project = project_get(request.user, code)
-    try:
-        monday = parse_week_param(week, today=timezone.localdate())
-    except ValidationError:
-        raise ValidationError({"week": f"{week!r} is not an ISO week such as 2026-W47."}) from None
+    monday = parse_week_param(week, today=timezone.localdate())
     generated = services.project_report_export(
         actor=request.user,
         project=project,
