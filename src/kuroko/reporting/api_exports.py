@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja import Status as HttpStatus
 
 from kuroko.projects.selectors import project_get
 from kuroko.reporting.forms_exports import ScheduleForm, schedule_initial
@@ -344,14 +345,14 @@ def schedules(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/reports/schedules", response={201: ScheduleOut})
-def schedule_create(request: HttpRequest, payload: ScheduleIn) -> tuple[int, dict[str, Any]]:
+def schedule_create(request: HttpRequest, payload: ScheduleIn) -> HttpStatus[Any]:
     """A new schedule owned by you (the PMO: any report; a project manager: their project's report)."""
     from kuroko.core.permissions import require
     from kuroko.reporting.permissions import can_create_schedules
 
     require(can_create_schedules(request.user))
     data = _parse(request, payload, {"audience": "pmo", "weekday": 4, "at": "17:00"})
-    return 201, _schedule(services.schedule_create(actor=request.user, data=data))
+    return HttpStatus(201, _schedule(services.schedule_create(actor=request.user, data=data)))
 
 
 @router.get("/reports/schedules/{pk}", response=ScheduleOut)
@@ -372,14 +373,14 @@ def schedule_update(request: HttpRequest, pk: int, payload: ScheduleIn) -> dict[
 
 
 @router.delete("/reports/schedules/{pk}", response={204: None})
-def schedule_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def schedule_delete(request: HttpRequest, pk: int) -> HttpStatus[Any]:
     services.schedule_delete(actor=request.user, schedule=selectors.schedule_get(request.user, pk))
-    return 204, None
+    return HttpStatus(204, None)
 
 
 @router.post("/reports/schedules/{pk}/run", response={202: dict})
-def schedule_run(request: HttpRequest, pk: int) -> tuple[int, dict[str, Any]]:
+def schedule_run(request: HttpRequest, pk: int) -> HttpStatus[Any]:
     """Run a schedule now in the background; its files appear in the archive."""
     schedule = selectors.schedule_get(request.user, pk)
     services.schedule_run_now(actor=request.user, schedule=schedule)
-    return 202, {"detail": "queued", "schedule": schedule.pk}
+    return HttpStatus(202, {"detail": "queued", "schedule": schedule.pk})
