@@ -1166,6 +1166,77 @@ def export_cmd(
     console.print(f"Wrote {path} ({len(data):,} bytes).", highlight=False)
 
 
+@app.command(name="report")
+def report_cmd(
+    project: Annotated[str | None, typer.Argument(help="The project's code (or --portfolio).")] = None,
+    portfolio: Annotated[bool, typer.Option("--portfolio", help="The portfolio summary instead.")] = False,
+    pack: Annotated[bool, typer.Option("--pack", help="With --portfolio: the executive pack.")] = False,
+    week: Annotated[str, typer.Option("--week", help="ISO week such as 2026-W47 (default: this week).")] = "",
+    format: Annotated[str, typer.Option("--format", help="pdf, xlsx or pptx.")] = "pdf",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    program: Annotated[str, typer.Option("--program", help="With --portfolio: one program's code.")] = "",
+    lang: Annotated[str, typer.Option("--lang", help="en or ja (default: the acting user's).")] = "",
+    acting: Annotated[
+        str | None, typer.Option("--as", help="The user to act as (default: the only superuser).")
+    ] = None,
+) -> None:
+    """Write a project's weekly status report, the portfolio summary or the executive pack as PDF, Excel or
+    PowerPoint (also kept in the report archive)."""
+    import os
+
+    if (project is None) == (not portfolio):
+        _fail("Name a project or pass --portfolio (one of them).")
+    if format not in ("pdf", "xlsx", "pptx"):
+        _fail(f"--format: {format!r} is not one of pdf, xlsx, pptx.")
+    if lang and lang not in ("en", "ja"):
+        _fail(f"--lang: {lang!r} is not one of en, ja.")
+    if pack and not portfolio:
+        _fail("--pack goes with --portfolio.")
+    path = output or Path(
+        f"{project or ('executive-pack' if pack else 'portfolio')}-{week or 'this-week'}.{format}"
+    )
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        _fail(f"--output: {path} cannot be written.")
+    _django()
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+    from django.utils import timezone
+
+    from kuroko.projects import selectors
+    from kuroko.reporting.selectors.portfolio import parse_week_param, program_param
+    from kuroko.reporting.services import exports
+
+    user = _acting_user(acting)
+    try:
+        monday = parse_week_param(week, today=timezone.localdate())
+        if project is not None:
+            found = selectors.project_get(user, project)
+            generated = exports.project_report_export(
+                actor=user, project=found, week=monday, fmt=format, language=lang or None
+            )
+        else:
+            generated = exports.portfolio_export(
+                actor=user, week=monday, fmt=format, kind="executive_pack" if pack else "portfolio",
+                program=program_param(program), language=lang or None,
+            )  # fmt: skip
+    except Http404:
+        _fail(f"There is no project {project!r} that {user.username} may see.")
+    except PermissionDenied as exc:
+        _fail(str(exc) or f"{user.username} may not do this.")
+    except ValidationError as exc:
+        _fail(_errors(exc))
+    data = exports.archive_path(generated).read_bytes()
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        _fail(f"{path}: cannot be written ({exc.strerror or exc}).")
+    console.print(
+        f"Wrote {path} ({len(data):,} bytes); archived as report file {generated.pk}.", highlight=False
+    )
+
+
 def main() -> None:
     try:
         app()

@@ -41,7 +41,7 @@ class Periodic:
         return None
 
 
-PERIODIC: dict[str, Periodic] = {}
+PERIODIC: dict[str, Periodic | Interval] = {}
 
 
 def register_periodic(name: str, task: Any, *, at: time, weekdays: Any = None) -> Periodic:
@@ -54,16 +54,41 @@ def register_periodic(name: str, task: Any, *, at: time, weekdays: Any = None) -
     return job
 
 
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A registered job queued every `minutes` minutes (slots aligned on the local hour)."""
+
+    name: str
+    task: Any
+    minutes: int
+
+    def last_slot(self, now: datetime) -> datetime | None:
+        """The latest slot at or before `now` (aware)."""
+        local = timezone.localtime(now)
+        minute = (local.hour * 60 + local.minute) // self.minutes * self.minutes
+        return local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)
+
+
+def register_interval(name: str, task: Any, *, minutes: int) -> Interval:
+    """Run `task` (enqueued without arguments) every `minutes` minutes, a divisor of a day (1 to 1440)."""
+    if not 1 <= minutes <= 1440 or 1440 % minutes:
+        raise ValueError("minutes divide a day (e.g. 5, 15, 60).")
+    job = Interval(name, task, minutes)
+    PERIODIC[name] = job
+    return job
+
+
 def periodic_enqueue_due(now: datetime | None = None) -> list[str]:
     """Queue every job whose latest slot has come and was not queued yet; returns the names queued."""
     from kuroko.core.models import PeriodicRun
 
     now = now or timezone.now()
     queued = []
-    # In time-of-day order, so that catching up after a pause keeps the day's order (checks, then digest).
-    for job in sorted(PERIODIC.values(), key=lambda j: (j.at, j.name)):
-        slot = job.last_slot(now)
-        if slot is None or now - slot > CATCH_UP:
+    # In the order of their slots, so that catching up after a pause keeps the day's order (checks, then
+    # digest).
+    due = [(slot, job) for job in PERIODIC.values() if (slot := job.last_slot(now)) is not None]
+    for slot, job in sorted(due, key=lambda pair: (pair[0], pair[1].name)):
+        if now - slot > CATCH_UP:
             continue
         if PeriodicRun.objects.filter(name=job.name, slot=slot).exists():
             continue

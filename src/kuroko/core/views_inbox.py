@@ -26,7 +26,7 @@ from kuroko.core.inbox import (
 )
 from kuroko.core.models import Delivery
 from kuroko.core.notifications import KINDS, kind_label, notification_mark_read, notification_preferences_set
-from kuroko.core.scheduler import PERIODIC
+from kuroko.core.scheduler import PERIODIC, Periodic
 
 PAGE_SIZE = 50
 
@@ -127,7 +127,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "digest_rows": digest_kinds(rows),
-            "digest_at": digest.at if digest else None,
+            "digest_at": digest.at if isinstance(digest, Periodic) else None,
             "deliveries": Delivery.choices,
             "errors": errors,
             "inbox_url": reverse("inbox"),

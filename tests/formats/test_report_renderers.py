@@ -1,0 +1,223 @@
+"""The report document renderers: PDF, Excel and PowerPoint files read back (no database)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kuroko.formats import charts
+from kuroko.formats.report_doc import (
+    Bullets,
+    Chart,
+    Document,
+    KeyValues,
+    Link,
+    RagValue,
+    Section,
+    Svg,
+    Table,
+    Text,
+)
+from kuroko.formats.report_xlsx import render_xlsx, sheet_name
+
+GANTT = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120">'
+    '<rect x="10" y="10" width="200" height="20" fill="#2563eb"/><text x="10" y="80">設計</text></svg>'
+)
+
+
+def s_curve() -> dict:
+    points = [{"end": date(2026, 4, d), "pv": d * 10.0, "ev": d * 9.0, "ac": d * 11.0} for d in range(1, 15)]
+    return charts.s_curve(
+        points,
+        labels={"pv": "PV", "ev": "EV", "ac": "AC", "eac": "EAC", "date": "日付", "amount": "円",
+                "status_date": "基準日"},
+        status_date=date(2026, 4, 10),
+    )  # fmt: skip
+
+
+def document(rows: int = 5, risk_title: str = "ベンダー納期遅延") -> Document:
+    risks = tuple(
+        (
+            f"R-{n:03d}",
+            f"{risk_title} {n}",
+            n * 1.5,
+            RagValue("red" if n % 2 else "green", "赤" if n % 2 else "緑"),
+        )
+        for n in range(rows)
+    )
+    return Document(
+        title="週報 ALPHA 基幹システム更改",
+        subtitle="2026-W47",
+        generated_at=datetime(2026, 11, 20, 17, 0),
+        language="ja",
+        labels={"red": "赤", "amber": "黄", "green": "緑", "generated": "作成 {when}", "continued": "(続き)"},
+        sections=(
+            Section(
+                "概要",
+                (
+                    Text("結合テストの遅れを取り戻しつつあります。", "lead"),
+                    KeyValues(
+                        (("全体", RagValue("amber", "黄")), ("SPI", 0.93), ("完了予定", date(2026, 12, 18)))
+                    ),
+                    Bullets(("要員を2名追加", "顧客レビューを前倒し")),
+                ),
+                rag=RagValue("amber", "黄"),
+            ),
+            Section(
+                "リスク",
+                (
+                    Table(
+                        ("コード", "リスク", "スコア", "評価色"),
+                        risks,
+                        numeric=(2,),
+                        number_formats={2: "0.00"},
+                    ),
+                ),
+            ),
+            Section("課題", (Table(("コード", "課題"), (), empty="未解決の課題はありません。"),)),
+            Section(
+                "グラフ",
+                (Chart(s_curve(), title="Sカーブ"), Svg(GANTT, title="ガントチャート")),
+                new_page=True,
+            ),
+            Section(
+                "リンク", (Table(("プロジェクト",), ((Link("ALPHA", "https://kuroko.example/p/ALPHA"),),)),)
+            ),
+        ),
+    )
+
+
+def test_xlsx_sheets_colours_formats_and_japanese():
+    """The workbook has a summary sheet and a sheet per table section, RAG fills, number formats, a frozen
+    bold header and Japanese text."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(render_xlsx(document())))
+    assert book.sheetnames[:4] == ["Summary", "概要", "リスク", "課題"]
+    summary = book["Summary"]
+    assert summary["A1"].value == "週報 ALPHA 基幹システム更改"
+    assert "結合テストの遅れを取り戻しつつあります。" in [c.value for c in summary["B"]]
+    risks = book["リスク"]
+    assert [c.value for c in risks[1]] == ["コード", "リスク", "スコア", "評価色"]
+    assert risks["A1"].font.bold and risks.freeze_panes == "A2"
+    assert risks["C3"].value == 1.5 and risks["C3"].number_format == "0.00"
+    assert risks["D3"].value == "赤" and risks["D3"].fill.fgColor.rgb.endswith("DC2626")
+    assert risks["D2"].fill.fgColor.rgb.endswith("16A34A")
+    assert book["課題"]["A1"].value == "未解決の課題はありません。"
+    facts = book["概要"]
+    assert facts["B5"].value == datetime(2026, 12, 18) and facts["B5"].number_format == "yyyy-mm-dd"
+    assert book["リンク"]["A2"].hyperlink.target == "https://kuroko.example/p/ALPHA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=SUM(A1:A9)",  # a formula
+        "+81 3 1234",  # a plus sign (a phone number)
+        "-1 day",  # a minus sign
+        "@cmd",  # an at sign (a Lotus-style function)
+    ],
+)
+def test_xlsx_text_that_looks_like_a_formula_stays_text(text):
+    """A typed text starting with = + - @ is written as text, never as a formula."""
+    from openpyxl import load_workbook
+
+    doc = Document(title="t", sections=(Section("s", (Table(("a",), ((text,),)),)),))
+    cell = load_workbook(io.BytesIO(render_xlsx(doc)))["s"]["A2"]
+    assert cell.value == text and cell.data_type == "s"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=40), min_size=1, max_size=6))
+def test_sheet_names_are_valid_and_unique(titles):
+    """Any section titles give valid (≤ 31 characters, no []:*?/\\), distinct worksheet names."""
+    taken: set[str] = set()
+    names = [sheet_name(t, taken) for t in titles]
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(0 < len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def _pptx_texts(data: bytes) -> list[list[str]]:
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        texts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+        out.append(texts)
+    return out
+
+
+def test_pptx_title_slide_sections_pictures_and_east_asian_font():
+    """16:9, a title slide, a slide per section with its table, RAG cells filled, the charts as pictures,
+    and every run naming IPAexGothic as its East Asian font."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from kuroko.formats.report_pptx import render_pptx
+
+    data = render_pptx(document())
+    prs = Presentation(io.BytesIO(data))
+    assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
+    texts = _pptx_texts(data)
+    assert "週報 ALPHA 基幹システム更改" in texts[0]
+    assert any("概要" in t for t in texts[1]) and "黄" in " ".join(texts[1])
+    assert "ベンダー納期遅延 3" in texts[2]
+    assert "未解決の課題はありません。" in texts[3]
+    pictures = [s for s in prs.slides[4].shapes if s.shape_type == 13]
+    assert len(pictures) >= 1
+    xml = prs.slides[2].shapes[-1]._element.xml
+    assert 'typeface="IPAexGothic"' in xml and "<a:ea " in xml
+    table = next(s for s in prs.slides[2].shapes if s.has_table).table
+    assert table.cell(2, 3).fill.fore_color.rgb == (0xDC, 0x26, 0x26)
+
+
+def test_pptx_long_table_continues_on_further_slides():
+    """A table too long for one slide is split between rows, its header repeated, nothing lost."""
+    from kuroko.formats.report_pptx import render_pptx
+
+    texts = _pptx_texts(render_pptx(document(rows=60)))
+    risk_slides = [t for t in texts if "コード" in t and any(x.startswith("R-") for x in t)]
+    assert len(risk_slides) >= 3
+    codes = [x for t in risk_slides for x in t if x.startswith("R-")]
+    assert codes == [f"R-{n:03d}" for n in range(60)]
+    assert any("(続き)" in x for x in risk_slides[1])
+
+
+def test_pdf_holds_the_texts_in_japanese():
+    """The PDF's extracted text has the title, the Japanese sections and table cells, and page numbers."""
+    from pypdf import PdfReader
+
+    from kuroko.formats.report_pdf import render_pdf
+
+    reader = PdfReader(io.BytesIO(render_pdf(document(rows=3))))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "週報 ALPHA 基幹システム更改",
+        "リスク",
+        "ベンダー納期遅延 2",
+        "未解決の課題はありません。",
+    ):
+        assert expected in text
+    assert len(reader.pages) >= 2
+    assert "Page 1 of" in text
+
+
+def test_documents_render_without_optional_parts():
+    """An empty document still renders in every format."""
+    from kuroko.formats.report_pdf import render_pdf
+    from kuroko.formats.report_pptx import render_pptx
+
+    doc = Document(title="Empty", sections=())
+    assert render_xlsx(doc)[:2] == b"PK"
+    assert render_pptx(doc)[:2] == b"PK"
+    assert render_pdf(doc)[:4] == b"%PDF"
