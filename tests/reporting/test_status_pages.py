@@ -60,7 +60,9 @@ def test_html_flow(world):
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert b"Save narrative" not in pm.get(URL).content  # read-only once submitted
-    r = pmo.post(URL + "review/", {"version": report.version, "decision": "return", "comment": "追記してください"})
+    r = pmo.post(
+        URL + "review/", {"version": report.version, "decision": "return", "comment": "追記してください"}
+    )
     assert r.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
@@ -125,7 +127,11 @@ def test_api_flow(world, client):
     assert r.status_code == 200
     data = r.json()
     assert data["status"] == "draft" and set(data["colours"]) >= {"overall", "risk"}
-    body = {"version": data["version"], "summary": "順調", "overrides": {"cost": {"rag": "red", "justification": ""}}}
+    body = {
+        "version": data["version"],
+        "summary": "順調",
+        "overrides": {"cost": {"rag": "red", "justification": ""}},
+    }
     r = client.patch("/api/v1/projects/ALPHA/status-reports/2026-W47", json.dumps(body),
                      content_type="application/json", **pm)  # fmt: skip
     assert r.status_code == 422 and "justification" in json.dumps(r.json()["detail"])
@@ -134,11 +140,10 @@ def test_api_flow(world, client):
                      content_type="application/json", **pm)  # fmt: skip
     assert r.status_code == 200 and r.json()["rag_cost"] == "red"
     version = r.json()["version"]
-    r = client.post("/api/v1/projects/ALPHA/status-reports/2026-W47/submit", json.dumps({"version": version - 1}),
-                    content_type="application/json", **pm)  # fmt: skip
+    submit = "/api/v1/projects/ALPHA/status-reports/2026-W47/submit"
+    r = client.post(submit, json.dumps({"version": version - 1}), content_type="application/json", **pm)
     assert r.status_code == 409
-    r = client.post("/api/v1/projects/ALPHA/status-reports/2026-W47/submit", json.dumps({"version": version}),
-                    content_type="application/json", **pm)  # fmt: skip
+    r = client.post(submit, json.dumps({"version": version}), content_type="application/json", **pm)
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     r = client.post("/api/v1/projects/ALPHA/status-reports/2026-W47/review",
                     json.dumps({"version": r.json()["version"], "decision": "maybe"}),
@@ -174,11 +179,15 @@ def test_api_rule_errors(world, client, body, field):
 def test_api_levels(world, client):
     """The PMO sets the executive level; readers get it back; an unknown section is refused."""
     headers = bearer(world.pmo)
-    r = client.put("/api/v1/status-reports/levels", json.dumps({"audience": "executive", "sections": ["risks", "summary"]}),
-                   content_type="application/json", **headers)  # fmt: skip
+    body = {"audience": "executive", "sections": ["risks", "summary"]}
+    r = client.put(
+        "/api/v1/status-reports/levels", json.dumps(body), content_type="application/json", **headers
+    )
     assert r.status_code == 200
     executive = next(row for row in r.json() if row["audience"] == "executive")
     assert executive == {"audience": "executive", "sections": ["summary", "risks"], "source": "all"}
-    r = client.put("/api/v1/status-reports/levels", json.dumps({"audience": "executive", "sections": ["gossip"]}),
-                   content_type="application/json", **headers)  # fmt: skip
+    body = {"audience": "executive", "sections": ["gossip"]}
+    r = client.put(
+        "/api/v1/status-reports/levels", json.dumps(body), content_type="application/json", **headers
+    )
     assert r.status_code == 422 and "sections" in json.dumps(r.json()["detail"])

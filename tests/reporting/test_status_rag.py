@@ -78,7 +78,10 @@ def test_milestone_slip_reason_is_worded():
 
 def test_quality_bands():
     """Indicators outside their band colour quality; indicators without data do not."""
-    q = [QualityFact("defect_density", "Defect density", 12.0, "/KLOC", "red"), QualityFact("x", "X", None, "", "")]
+    q = [
+        QualityFact("defect_density", "Defect density", 12.0, "/KLOC", "red"),
+        QualityFact("x", "X", None, "", ""),
+    ]
     assert colour(facts(quality=q), "quality")["rag"] == "amber"
 
 
@@ -117,7 +120,7 @@ COLOURS = st.sampled_from(["green", "amber", "red"])
 
 @given(st.fixed_dictionaries({d: COLOURS for d in rag.DIMENSIONS}), st.integers(0, 5))
 def test_overall_is_never_better_than_worst_dimension(colours, limit):
-    """Overall is red when any dimension is red, never green when one is amber, and green only when all are."""
+    """Overall is never better than the worst dimension, and amber unless enough ambers make it red."""
     settings = rag.effective_settings(
         None, [SimpleNamespace(project_type_id=None, rule="overall.combine", enabled=True,
                                params={"amber_to_red": limit})]
@@ -148,7 +151,7 @@ def test_param_parse(value, ok):
     if ok:
         assert param.parse(value) == 3
     else:
-        with pytest.raises(ValueError, match="."):
+        with pytest.raises(ValueError, match=r"."):
             param.parse(value)
 
 

@@ -41,7 +41,7 @@ def test_outsider_cannot_draft(world):
 
 
 def test_facts_drive_colours(world):
-    """High risks, overdue actions, escalated issues and pending changes colour their dimensions with reasons."""
+    """High risks, overdue actions, escalated issues and pending changes colour their dimensions."""
     for n in range(3):
         RiskFactory(project=world.project, probability=5, impact_cost=5, title=f"Vendor {n}")
     ActionItemFactory(project=world.project, due_date=WEEK - timedelta(days=3), status="open")
@@ -76,7 +76,9 @@ def test_narrative_override_submit_review(world, report):
     assert "為替の影響" in world.project.rag_cost_reason
     assert Notification.objects.filter(kind="report_submitted", recipient=world.pmo).exists()
     with pytest.raises(ValidationError):  # read-only once submitted
-        services.report_update(actor=world.pm, report=report, version=report.version, narrative={"summary": "x"})
+        services.report_update(
+            actor=world.pm, report=report, version=report.version, narrative={"summary": "x"}
+        )
     with pytest.raises(ValidationError):  # returning needs a comment
         services.report_review(actor=world.pmo, report=report, version=report.version, decision="return")
     report = services.report_review(
@@ -94,7 +96,9 @@ def test_stale_version_is_refused(world, report):
     """An update with an old version raises ConflictError and changes nothing."""
     services.report_update(actor=world.pm, report=report, version=report.version, narrative={"summary": "a"})
     with pytest.raises(ConflictError):
-        services.report_update(actor=world.pm, report=report, version=report.version, narrative={"summary": "b"})
+        services.report_update(
+            actor=world.pm, report=report, version=report.version, narrative={"summary": "b"}
+        )
     report.refresh_from_db()
     assert report.summary == "a"
 
@@ -120,7 +124,9 @@ def test_member_and_executive_cannot_write(world, report):
     """Only who edits the project writes the report; only the PMO reviews."""
     for user in (world.member, world.executive):
         with pytest.raises(PermissionDenied):
-            services.report_update(actor=user, report=report, version=report.version, narrative={"summary": "x"})
+            services.report_update(
+                actor=user, report=report, version=report.version, narrative={"summary": "x"}
+            )
     report = services.report_submit(actor=world.pm, report=report, version=report.version)
     with pytest.raises(PermissionDenied):
         services.report_review(actor=world.pm, report=report, version=report.version, decision="accept")

@@ -110,7 +110,7 @@ def build(*, seed: int, today: date) -> None:
             report.accomplishments = rnd.choice(ACCOMPLISHMENTS).format(n=rnd.randint(2, 12))
             report.next_steps = rnd.choice(NEXT_STEPS)
             report.help_needed = rnd.choice(HELP) if overall != "green" else ""
-            pm_user = p.manager.user if p.manager_id and p.manager.user_id else None
+            pm_user = p.manager.user if p.manager is not None and p.manager.user_id else None
             if week == current:
                 report.status = ReportStatus.DRAFT
                 report.summary = report.accomplishments = report.next_steps = report.help_needed = ""

@@ -143,7 +143,7 @@ def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
                 "justification": c.justification,
             }
             for c in view.colours
-        },  # fmt: skip
+        },
         "computed": r.computed,
         "overrides": r.overrides,
         "facts": r.facts,
@@ -159,7 +159,7 @@ def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
                 "created_at": c.created_at,
             }
             for c in view.comments
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -257,7 +257,8 @@ register(RagRule(
 register(RagRule(
     "cost.eac_budget", "cost", _("Estimate at completion over budget"),
     _("EAC (BAC ÷ CPI) against the project's budget (else BAC), in percent over."),
-    {"amber_percent": Param(5, _("Amber from (% over)")), "red_percent": Param(10, _("Red from (% over)"))},
+    {"amber_percent": Param(5, _("Amber from (percent over)")),
+     "red_percent": Param(10, _("Red from (percent over)"))},
     _eac,
 ))  # fmt: skip
 register(RagRule(

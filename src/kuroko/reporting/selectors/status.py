@@ -358,3 +358,19 @@ def level_rows(project_type: ProjectType | None) -> list[dict[str, Any]]:
 
 def week_text(day: date) -> str:
     return week_label(day)
+
+
+def fact_labels() -> dict[str, dict[str, Any]]:
+    """Words for the keys stored in facts (risk levels, issue severities and priorities, finding
+    severities, gate states), in the active language."""
+    from kuroko.governance.models import Severity as FindingSeverity
+    from kuroko.governance.selectors.gates import STATE_LABELS
+    from kuroko.raid.models import Priority, RiskLevel, Severity
+
+    return {
+        "level_labels": dict(RiskLevel.choices),
+        "severity_labels": dict(Severity.choices),
+        "priority_labels": dict(Priority.choices),
+        "finding_labels": dict(FindingSeverity.choices),
+        "gate_labels": dict(STATE_LABELS),
+    }

@@ -117,8 +117,8 @@ def _base(p: Project, week: date, status_date: date, currency: str) -> ProjectFa
         code=p.code,
         name=p.name,
         manager=str(p.manager) if p.manager_id else "",
-        program=str(p.program.name) if p.program_id else "",
-        project_type=p.project_type.code if p.project_type_id else "",
+        program=p.program.name if p.program is not None else "",
+        project_type=p.project_type.code if p.project_type is not None else "",
         currency=currency,
         week=week,
         status_date=status_date,
@@ -313,7 +313,8 @@ def _issues(
         )
     )  # fmt: skip
     priority_rank = {"urgent": 4, "high": 3, "normal": 2, "low": 1}
-    rows.sort(key=lambda r: (r[1], -SEVERITY_RANK.get(r[4], 0), -priority_rank.get(r[5], 0), r[2]))
+    severity_rank: dict[str, int] = {str(k): v for k, v in SEVERITY_RANK.items()}
+    rows.sort(key=lambda r: (r[1], -severity_rank.get(r[4], 0), -priority_rank.get(r[5], 0), r[2]))
     names = _people(r[7] for r in rows)
     for (
         pk,
@@ -349,8 +350,8 @@ def _issues(
         if is_open and sum(1 for i in f.issues if i.change != "resolved") >= TOP_ISSUES:
             continue
         f.issues.append(
-            IssueFact(pk, f"I-{number:03d}", title, severity, priority, status, names.get(owner or 0, ""), due,
-                      change)
+            IssueFact(pk, f"I-{number:03d}", title, severity, priority, status, names.get(owner or 0, ""),
+                      due, change)
         )  # fmt: skip
 
 
@@ -368,7 +369,7 @@ def _actions(ids: list[int], facts: dict[int, ProjectFacts], status_date: date) 
     names = _people(r[4] for r in rows)
     for pk, pid, number, title, owner, due in rows:
         facts[pid].overdue_actions.append(
-            ActionFact(pk, f"A-{number:03d}", title, names.get(owner or 0, ""), due, (status_date - due).days)
+            ActionFact(pk, f"A-{number:03d}", title, names.get(owner or 0, ""), due, (status_date - due).days)  # type: ignore[operator]
         )
 
 

@@ -377,14 +377,11 @@ def reminders_send(*, week: date, today: date | None = None) -> int:
         if not users:
             continue
         code = project.code
-        notify(
-            users=users,
-            kind="report_due",
-            title=lambda code=code: (
-                _("Status report %(project)s %(week)s is due") % {"project": code, "week": label}
-            ),
-            url=reverse("status-report", args=[code, label]),
-        )
+
+        def title(code: str = code) -> str:
+            return _("Status report %(project)s %(week)s is due") % {"project": code, "week": label}
+
+        notify(users=users, kind="report_due", title=title, url=reverse("status-report", args=[code, label]))
         count += 1
     return count
 

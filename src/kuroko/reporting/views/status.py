@@ -96,6 +96,7 @@ def _context(request: HttpRequest, report: Any, **extra: Any) -> dict[str, Any]:
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
         "section_labels": selectors.section_labels(),
         "shown": set(view.sections),
+        **selectors.fact_labels(),
         **extra,
     }
 
@@ -137,8 +138,8 @@ def status_report_narrative(request: HttpRequest, code: str, week: str) -> HttpR
     require(perms.can_write_status_report(request.user, report.project))
     form = NarrativeForm(request.POST)
     if not form.is_valid():
-        return _failed(request, report, ValidationError(form.errors.get_json_data() and {
-            k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}), narrative_form=form)  # fmt: skip
+        errors = {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+        return _failed(request, report, ValidationError(errors), narrative_form=form)
     data = form.cleaned_data
     try:
         report = services.report_update(
@@ -273,8 +274,8 @@ def status_report_compare(request: HttpRequest, code: str) -> HttpResponse:
             else (weeks[1] if len(weeks) > 1 else previous_week(b))
         )
     except ValidationError as exc:
-        return render(request, "reporting/status_compare.html",
-                      {"project": project, "errors": _errors(exc), "weeks": weeks, "rows": []}, status=422)  # fmt: skip
+        context = {"project": project, "errors": _errors(exc), "weeks": weeks, "rows": []}
+        return render(request, "reporting/status_compare.html", context, status=422)
     data = selectors.compare(request.user, project, a, b)
     return render(
         request,
@@ -380,7 +381,7 @@ def status_rag_rules(request: HttpRequest) -> HttpResponse:
                     ("quality", _("Quality")),
                     ("risk", _("Risks and issues")),
                 ]
-            ),  # fmt: skip
+            ),
         },
         status=status,
     )
