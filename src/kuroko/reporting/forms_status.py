@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuroko.projects.models import Rag
 from kuroko.reporting.models import Dimension, ReportStatus
@@ -13,7 +14,7 @@ TEXT = {"rows": 4, "maxlength": 10000}
 
 class NarrativeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs=TEXT))
+    summary = forms.CharField(label=pgettext_lazy("status report", "Summary"), required=False, widget=forms.Textarea(attrs=TEXT))
     accomplishments = forms.CharField(
         label=_("Accomplishments this week"), required=False, widget=forms.Textarea(attrs=TEXT)
     )

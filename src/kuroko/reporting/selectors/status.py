@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kuroko.projects.models import Project, ProjectType
 from kuroko.projects.permissions import visible_projects
@@ -141,27 +142,11 @@ class CompareRow:
     label: Any
     a: Any
     b: Any
-    kind: str  # "rag", "number", "date", "text"
+    kind: str  # "rag", "number", "money", "date", "text"
 
     @property
     def differs(self) -> bool:
         return bool(self.a != self.b)
-
-
-FIGURES: tuple[tuple[str, Any, str], ...] = (
-    ("percent_complete", "% complete", "number"),
-    ("planned_percent", "% planned", "number"),
-    ("spi", "SPI", "number"),
-    ("cpi", "CPI", "number"),
-    ("eac", "EAC", "number"),
-    ("finish", "Forecast finish", "date"),
-    ("finish_variance_days", "Finish variance (working days)", "number"),
-    ("p80_finish", "P80 finish", "date"),
-    ("open_risks", "Open risks", "number"),
-    ("high_risks", "High risks", "number"),
-    ("open_issues", "Open issues", "number"),
-    ("health_score", "Health score", "number"),
-)
 
 
 def _figure_labels() -> dict[str, str]:
@@ -211,10 +196,10 @@ def compare(user: Any, project: Project, a: date, b: date) -> dict[str, Any]:
                 return round(v, 2)
             return v
 
-        kind = "date" if key in ("finish", "p80_finish") else "number"
+        kind = "date" if key in ("finish", "p80_finish") else ("money" if key == "eac" else "number")
         rows.append(CompareRow(key, label, value(fa), value(fb), kind))
     narrative_labels = {
-        "summary": _("Summary"),
+        "summary": pgettext("status report", "Summary"),
         "accomplishments": _("Accomplishments"),
         "next_steps": _("Next steps"),
         "help_needed": _("Help needed"),

@@ -16,8 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kuroko.projects.models import Baseline, BaselineTask, Project, Task
 from kuroko.reporting.facts import (
@@ -97,7 +98,9 @@ def facts_for(
     _issues(ids, facts, week, status_date, previous)
     _actions(ids, facts, status_date)
     _changes(ids, facts)
-    _governance(projects, facts, status_date)
+    # Findings are stored worded, in the organisation's language (as the project's RAG reasons are).
+    with translation.override(settings.LANGUAGE_CODE):
+        _governance(projects, facts, status_date)
     _quality(projects, facts, status_date)
     _overallocations(ids, facts, week)
     return facts
