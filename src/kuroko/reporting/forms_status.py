@@ -14,7 +14,9 @@ TEXT = {"rows": 4, "maxlength": 10000}
 
 class NarrativeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    summary = forms.CharField(label=pgettext_lazy("status report", "Summary"), required=False, widget=forms.Textarea(attrs=TEXT))
+    summary = forms.CharField(
+        label=pgettext_lazy("status report", "Summary"), required=False, widget=forms.Textarea(attrs=TEXT)
+    )
     accomplishments = forms.CharField(
         label=_("Accomplishments this week"), required=False, widget=forms.Textarea(attrs=TEXT)
     )
