@@ -154,3 +154,22 @@ def test_audit_source_counts_submitted_reports(world, report):
     services.report_submit(actor=world.pm, report=report, version=report.version)
     assert services.reported_projects([world.project.pk, world.other.pk], since=since) == {world.project.pk}
     assert week_start(since) == WEEK
+
+
+def test_hygiene_audit_reads_submitted_reports(world):
+    """The audit's "status reported" rule fires until the week's report is submitted."""
+    from kuroko.governance.models import Finding
+    from kuroko.governance.services.audits import audit_run
+
+    today = WEEK + timedelta(days=4)
+
+    def violated() -> bool:
+        audit_run(trigger="manual", today=today, projects=[world.project])
+        live = Finding.objects.filter(project=world.project, rule="hygiene.status_report")
+        return live.exclude(status="closed").exists()
+
+    assert violated()
+    report = services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    assert violated()  # a draft does not count
+    services.report_submit(actor=world.pm, report=report, version=report.version)
+    assert not violated()
