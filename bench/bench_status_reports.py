@@ -93,7 +93,8 @@ def main() -> None:
         with_ev = sum(1 for f in facts if f.get("spi") is not None)
         with_people = sum(1 for f in facts if f.get("overallocations"))
         print(
-            f"reports stored: {len(facts)}; with earned value: {with_ev}; with over-allocations: {with_people}; "
+            f"reports stored: {len(facts)}; with earned value: {with_ev}; "
+            f"with over-allocations: {with_people}; "
             f"milestones listed: {sum(len(f.get('milestones_this_week', [])) for f in facts)}"
         )
 
