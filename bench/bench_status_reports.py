@@ -7,7 +7,9 @@ runs `draft_all(week)` twice — the first run creates the drafts, the second re
 all projects whatever their status, and prints
 the seconds of each, per project, and the queries per batch. It asserts nothing.
 
-Run: `.venv/bin/python bench/bench_status_reports.py [--postgres] [--projects 500 --tasks-per-project 200]`.
+Run: `.venv/bin/python bench/bench_status_reports.py [--postgres] [--projects 500 --tasks-per-project 200]
+[--timesheet-days 30]` (time entries, rates, assignments and baselines, so that earned value and the
+over-allocations are computed).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=500)
     parser.add_argument("--tasks-per-project", type=int, default=200)
     parser.add_argument("--people", type=int, default=1000)
+    # Rates, assignments, baselines and this many days of time entries, so that earned value and the
+    # over-allocations are computed (0: the plain plans only).
+    parser.add_argument("--timesheet-days", type=int, default=30)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     if args.postgres and not os.environ.get("KUROKO_DATABASE_URL"):
@@ -62,6 +67,7 @@ def main() -> None:
             people=args.people,
             seed=1,
             today=today,
+            timesheet_days=args.timesheet_days,
         )
         seeded = time.perf_counter() - t0
         print(f"seeded {args.projects} projects × {args.tasks_per_project} tasks in {seeded:.1f} s")
