@@ -191,3 +191,13 @@ def test_api_levels(world, client):
         "/api/v1/status-reports/levels", json.dumps(body), content_type="application/json", **headers
     )
     assert r.status_code == 422 and "sections" in json.dumps(r.json()["detail"])
+
+
+def test_writes_never_draft(world, client):
+    """A write to a week without a report is a 404 (page and API) and drafts nothing."""
+    assert signed_in(world.member).post(URL + "submit/", {"version": 1}).status_code == 404
+    assert signed_in(world.pm).post(URL + "narrative/", {"version": 1, "summary": "x"}).status_code == 404
+    r = client.post("/api/v1/projects/ALPHA/status-reports/2026-W47/submit", json.dumps({"version": 1}),
+                    content_type="application/json", **bearer(world.pm))  # fmt: skip
+    assert r.status_code == 404
+    assert not StatusReport.objects.exists()

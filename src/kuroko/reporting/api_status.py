@@ -163,10 +163,14 @@ def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
     }
 
 
-def _report(request: HttpRequest, code: str, week: str) -> StatusReport:
+def _report(request: HttpRequest, code: str, week: str, *, draft: bool = False) -> StatusReport:
+    """The week's report; drafted when missing only by a read (`draft`), never by a write."""
     project = selectors.project_for(request.user, code)
     day = selectors.week_of(week)
-    report = services.report_get_or_draft(project=project, week=day, actor=request.user)
+    if draft:
+        report = services.report_get_or_draft(project=project, week=day, actor=request.user)
+    else:
+        report = selectors.existing_report(project, day)
     report.project = project
     return report
 
@@ -205,7 +209,7 @@ def _plain(value: Any) -> Any:
 @router.get("/projects/{code}/status-reports/{week}", response=ReportOut)
 def get_report(request: HttpRequest, code: str, week: str) -> dict[str, Any]:
     """One week's report (`week`: 2026-W47); drafted from the data when it does not exist yet."""
-    return _out(request, _report(request, code, week))
+    return _out(request, _report(request, code, week, draft=True))
 
 
 @router.patch("/projects/{code}/status-reports/{week}", response=ReportOut)

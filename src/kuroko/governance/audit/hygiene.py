@@ -270,9 +270,7 @@ register(
         ),
         severity="medium",
         check=_status,
-        message=lambda e: (
-            _("No status report submitted since %(since)s.") % {"since": e["since"]}
-        ),
+        message=lambda e: _("No status report submitted since %(since)s.") % {"since": e["since"]},
     )
 )
 

@@ -133,6 +133,16 @@ def report_view(user: Any, report: StatusReport) -> ReportView:
     )
 
 
+def existing_report(project: Project, week: date) -> StatusReport:
+    """The project's report of the week, or 404 (the caller checked the project is readable)."""
+    found = StatusReport.objects.filter(project=project, week=week).first()
+    if found is None:
+        raise Http404(
+            _("No status report of %(week)s yet: open the week to draft it.") % {"week": week_label(week)}
+        )
+    return found
+
+
 # --- compare ----------------------------------------------------------------------------------------
 
 

@@ -112,8 +112,9 @@ def status_report(request: HttpRequest, code: str, week: str) -> HttpResponse:
 
 
 def _report(request: HttpRequest, code: str, week: str) -> Any:
+    """The existing report of a week (a write never drafts one: opening the week does)."""
     project = selectors.project_for(request.user, code)
-    report = services.report_get_or_draft(project=project, week=_week(week), actor=request.user)
+    report = selectors.existing_report(project, _week(week))
     report.project = project
     return report
 
