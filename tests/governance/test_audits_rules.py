@@ -108,8 +108,10 @@ def test_effective_setting_layers(world):
 
 
 @pytest.mark.django_db
-def test_status_report_rule_reads_the_history(world):
-    """No RAG with a reason saved this week → finding; saving one fixes it."""
+def test_status_report_rule_reads_the_history(world, monkeypatch):
+    """No RAG with a reason saved this week → finding; saving one fixes it (the history source, which the
+    reporting app's weekly reports replace at start-up)."""
+    monkeypatch.setattr(hygiene, "STATUS_SOURCE", hygiene.status_saved_since)
     assert "hygiene.status_report" in violated(world.project)
     project = Project.objects.get(pk=world.project.pk)
     project.rag_overall, project.rag_overall_reason = "green", "On plan"
@@ -118,8 +120,9 @@ def test_status_report_rule_reads_the_history(world):
 
 
 @pytest.mark.django_db
-def test_status_report_rule_ignores_unrelated_edits(world):
+def test_status_report_rule_ignores_unrelated_edits(world, monkeypatch):
     """An edit that changes neither the RAG colour nor its reason does not report a status."""
+    monkeypatch.setattr(hygiene, "STATUS_SOURCE", hygiene.status_saved_since)
     from django.utils import timezone
 
     project = Project.objects.get(pk=world.project.pk)

@@ -144,6 +144,7 @@ class ProjectFacts:
     high_risks: int = 0
     issues: list[IssueFact] = field(default_factory=list)
     open_issues: int = 0
+    escalated_issues: int = 0  # open issues that were escalated
     overdue_actions: list[ActionFact] = field(default_factory=list)
     findings: list[FindingFact] = field(default_factory=list)  # open audit findings, worst first
     findings_by_severity: dict[str, int] = field(default_factory=dict)
@@ -151,6 +152,8 @@ class ProjectFacts:
     gate: dict[str, Any] = field(default_factory=dict)  # {"phase", "status", "due", "decision"} or {}
     quality: list[QualityFact] = field(default_factory=list)
     overallocations: list[OverallocationFact] = field(default_factory=list)
+    change_requests_pending: int = 0  # submitted, not yet approved or rejected
+    severe_defects: int = 0  # open defects of severity 1 (critical) or 2 (major)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO strings."""

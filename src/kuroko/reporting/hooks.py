@@ -5,9 +5,23 @@ own line to `connect` (and nothing else here)."""
 from __future__ import annotations
 
 
+def _status_reports() -> None:
+    """Weekly status reports: drafted and reminded on Friday morning; the audit's status source."""
+    from datetime import time
+
+    from kuroko.core.scheduler import register_periodic
+    from kuroko.governance.audit import hygiene
+    from kuroko.reporting.services.status import reported_projects
+    from kuroko.reporting.tasks_status import status_reports_weekly
+
+    register_periodic("reporting.status_reports", status_reports_weekly, at=time(9, 0), weekdays=[4])
+    hygiene.STATUS_SOURCE = reported_projects
+
+
 def connect() -> None:
     """Called once from ReportingConfig.ready()."""
     _connect_exports()
+    _status_reports()
 
 
 def _connect_exports() -> None:

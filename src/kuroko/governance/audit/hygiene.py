@@ -31,8 +31,8 @@ LIST_LIMIT = 20  # items named in a finding's evidence (the count says how many 
 def status_saved_since(project_ids: Iterable[int], *, since: date) -> set[int]:
     """The projects whose status (overall RAG colour and its reason) was saved on or after `since`, from
     the projects' history records: a record counts only when it has a colour and a reason and one of them
-    differs from the record before it (other edits of the project do not report a status). Issue 9's weekly
-    status reports replace this source: assign another function to `STATUS_SOURCE`."""
+    differs from the record before it (other edits of the project do not report a status). The reporting
+    app replaces this source with its weekly status reports (`reporting.hooks` assigns `STATUS_SOURCE`)."""
     from django.db.models import F, OuterRef, Subquery
 
     from kuroko.projects.models import Project
@@ -265,14 +265,12 @@ register(
         pack=PACK,
         title=gettext_lazy("Status reported this week"),
         description=gettext_lazy(
-            "An active project's status — its overall RAG colour with a reason — was saved in the last 7 "
-            "days. Until weekly status reports arrive, Kuroko reads this from the project's change history."
+            "An active project's weekly status report was submitted (or reviewed) for the week: a report of "
+            "a week that ends in the last 7 days."
         ),
         severity="medium",
         check=_status,
-        message=lambda e: (
-            _("No status (overall RAG with its reason) saved since %(since)s.") % {"since": e["since"]}
-        ),
+        message=lambda e: _("No status report submitted since %(since)s.") % {"since": e["since"]},
     )
 )
 

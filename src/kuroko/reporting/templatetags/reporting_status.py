@@ -1,0 +1,34 @@
+"""Template filters of the status-report pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+
+from kuroko.reporting.weeks import week_label
+
+register = template.Library()
+
+
+@register.filter
+def iso_week(day: date | None) -> str:
+    """The Monday of a week → "2026-W47"."""
+    return week_label(day) if day else ""
+
+
+@register.filter
+def signed(value: Any) -> str:
+    """A number with its sign (+3, −2, 0); empty for None."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    text = f"{abs(number):g}"
+    return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else "0")
+
+
+@register.filter
+def ratio(value: Any) -> str:
+    """An index such as SPI with two decimals; — for None."""
+    return "—" if value is None else f"{float(value):.2f}"

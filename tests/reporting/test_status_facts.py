@@ -1,0 +1,107 @@
+"""Gathering the facts of a project's week: milestones with their slip, earned value, changes since last
+week, working days, and a fixed number of queries whatever the number of projects."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kuroko.projects import services as project_services
+from kuroko.projects.services.baselines import baseline_capture
+from kuroko.projects.services.schedule import project_reschedule
+from kuroko.reporting.selectors.status_facts import facts_for, status_date_of, working_days
+from kuroko.reporting.services import status as services
+from tests.factories import ProjectFactory, RiskFactory
+
+WEEK = date(2026, 11, 16)  # a Monday
+FRIDAY = WEEK + timedelta(days=4)
+
+
+def test_working_days_skip_weekends_and_holidays():
+    """Working days leave out Saturdays, Sundays and Japanese public holidays (23 Nov 2026 is one)."""
+    assert working_days(date(2026, 11, 20), date(2026, 11, 27)) == 4  # Mon 23 Nov is 勤労感謝の日
+    assert working_days(date(2026, 11, 16), date(2026, 11, 16)) == 0
+    assert working_days(date(2026, 11, 18), date(2026, 11, 16)) == -2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dates(date(2025, 1, 1), date(2028, 12, 31)), st.dates(date(2025, 1, 1), date(2028, 12, 31)))
+def test_working_days_are_antisymmetric(a, b):
+    """Counting from b to a gives the negative of counting from a to b, and never more than the days."""
+    assert working_days(a, b) == -working_days(b, a)
+    assert abs(working_days(a, b)) <= abs((b - a).days)
+
+
+def test_status_date_is_friday_or_today():
+    """A past week is reported as of its Friday; the running week as of today (never before Monday)."""
+    assert status_date_of(WEEK, date(2026, 12, 1)) == FRIDAY
+    assert status_date_of(WEEK, WEEK + timedelta(days=2)) == WEEK + timedelta(days=2)
+    assert status_date_of(WEEK, WEEK - timedelta(days=3)) == WEEK
+
+
+def test_slipped_milestone_is_reported_in_working_days(world):
+    """A milestone moved a week later than its baseline is missed this week: 4 working days late, as
+    Monday 23 November is a public holiday."""
+    from kuroko.projects.models import Project
+
+    start = WEEK - timedelta(days=14)
+    Project.objects.filter(pk=world.project.pk).update(planned_start=start)
+    project = Project.objects.get(pk=world.project.pk)
+    milestone = project_services.task_create(
+        actor=world.admin,
+        project=project,
+        data={"name": "基本設計完了", "kind": "milestone", "planned_start": WEEK + timedelta(days=2)},
+    )
+    project_reschedule(project, today=start)
+    baseline_capture(actor=world.admin, project=project, number=0)
+    milestone.refresh_from_db()
+    project_services.task_update(
+        actor=world.admin,
+        task=milestone,
+        data={"planned_start": WEEK + timedelta(days=9)},
+        expected_version=milestone.version,
+    )
+    project_reschedule(project, today=start)
+    project.refresh_from_db()
+    facts = facts_for([project], WEEK, today=FRIDAY)[project.pk]
+    [fact] = facts.milestones_this_week
+    assert (fact.name, fact.state, fact.slip_days) == ("基本設計完了", "missed", 4)
+    colours = services.rule_settings([None])[None]
+    from kuroko.reporting import rag
+
+    schedule = rag.computed_colours(facts, colours)["schedule"]
+    assert schedule["rag"] == "amber"  # from 1 working day; red from 5
+    assert rag.reason_text(schedule["reasons"][0]) == "Milestone 基本設計完了 slipped 4 working days"
+
+
+def test_risk_changes_since_last_week(world):
+    """A risk is "new" after last week's report and "raised" when its score went up since."""
+    risk = RiskFactory(
+        project=world.project, probability=2, impact_cost=2, raised_on=WEEK - timedelta(days=20)
+    )
+    last = services.report_get_or_draft(project=world.project, week=WEEK - timedelta(days=7), actor=world.pm)
+    assert [r["change"] for r in last.facts["risks"]] == [""]  # the first report: nothing to compare with
+    new = RiskFactory(project=world.project, probability=1, impact_cost=1, raised_on=WEEK)
+    risk.probability = 5
+    from kuroko.raid.services import risk_score
+
+    risk_score(risk)
+    risk.save()
+    facts = facts_for([world.project], WEEK, today=FRIDAY)[world.project.pk]
+    changes = {r.id: r.change for r in facts.risks}
+    assert changes == {risk.pk: "raised", new.pk: "new"}
+
+
+def test_queries_do_not_grow_with_projects(world, django_assert_max_num_queries):
+    """Gathering the facts of 2 or 22 projects costs the same queries (one per kind of row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        facts_for([world.project, world.other], WEEK, today=FRIDAY)
+    projects = [world.project, world.other] + [ProjectFactory(status="active") for _n in range(20)]
+    with django_assert_max_num_queries(len(few) + 2):
+        facts = facts_for(projects, WEEK, today=FRIDAY)
+    assert len(facts) == 22
