@@ -297,7 +297,8 @@ def test_archive_page_lists_and_filters(world, django_assert_max_num_queries):
     client.get("/reports/archive/")  # warm the session and the language
     with django_assert_max_num_queries(12):
         html = client.get("/reports/archive/?format=xlsx").content.decode()
-    assert html.count("status-") == 0 and html.count("Status report ALPHA") == 2
+    assert html.count('<span class="chip">PDF</span>') == 0
+    assert html.count('<span class="chip">Excel</span>') == 2 and html.count("Status report ALPHA") == 2
 
 
 def schedule_data(world: Any, **extra: Any) -> dict[str, Any]:
