@@ -327,16 +327,18 @@ def series_top_up(*, series: MeetingSeries, today: date) -> list[Meeting]:
     if not series.active:
         return []
     meetings = series.meetings.all()
-    last = meetings.aggregate(last=Max("start"))["last"]
-    ahead = meetings.filter(start__date__gte=today).count()
+    ahead = meetings.filter(start__date__gte=today).exclude(status=MeetingStatus.CANCELLED).count()
     if ahead >= AHEAD:
         return []
-    after = max(timezone.localdate(last) if last else series.first_date - timedelta(days=1),
-                today - timedelta(days=1))  # fmt: skip
-    days = occurrence_dates(
-        frequency=series.frequency, first_date=series.first_date, until=series.until, after=after,
-        count=AHEAD - ahead,
-    )  # fmt: skip
+    taken = {timezone.localdate(start) for start in meetings.values_list("start", flat=True)}
+    candidates = occurrence_dates(
+        frequency=series.frequency,
+        first_date=series.first_date,
+        until=series.until,
+        after=today - timedelta(days=1),
+        count=AHEAD - ahead + len(taken),
+    )
+    days = [day for day in candidates if day not in taken][: AHEAD - ahead]
     attendees = _series_attendees(series)
     created = []
     for day in days:
