@@ -341,7 +341,7 @@ def test_distribute_after_held_emails_the_pdf(world, django_capture_on_commit_ca
         sent = services.minutes_distribute(actor=world.pm, meeting=meeting)
     assert sent == 2
     message = next(m for m in mail.outbox if m.to == ["member@example.com"])
-    name, content, mime = message.attachments[0]
+    _name, content, mime = message.attachments[0]
     assert mime == "application/pdf" and content.startswith(b"%PDF")
     assert "進捗報告" in message.body
     assert Meeting.objects.get(pk=meeting.pk).minutes_sent_at is not None

@@ -69,8 +69,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "can_organise": perms.can_organise_meetings(request.user),
-            "can_organise_any": perms.can_organise_meetings(request.user)
-            or role_of(request.user) == Role.PROJECT_MANAGER,
+            "can_organise_any": _may_organise_some(request.user),
         },
     )
 
@@ -96,6 +95,11 @@ def project_meetings(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _may_organise_some(user: Any) -> bool:
+    """The PMO, and project managers (for the projects they manage); the service checks the project."""
+    return perms.can_organise_meetings(user) or role_of(user) == Role.PROJECT_MANAGER
+
+
 def _initial_scope(request: HttpRequest) -> dict[str, Any]:
     code = request.GET.get("project", "")
     if code:
@@ -108,6 +112,7 @@ def _initial_scope(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def series_new(request: HttpRequest) -> HttpResponse:
     """A new meeting series (its first meetings are created and the attendees invited)."""
+    require(_may_organise_some(request.user))
     initial = {"kind": "progress", "frequency": "weekly", "duration_minutes": 60, "active": True,
                **_initial_scope(request)}  # fmt: skip
     form = SeriesForm(request.POST or None, user=request.user, initial=initial)
@@ -172,6 +177,7 @@ def series_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     """A one-off meeting."""
+    require(_may_organise_some(request.user))
     initial = {"kind": "other", "duration_minutes": 60, "start_time": "10:00", **_initial_scope(request)}
     form = MeetingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
