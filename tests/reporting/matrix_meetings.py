@@ -31,8 +31,9 @@ def _series_form(ids: dict[str, Any]) -> dict[str, Any]:
 
 def _meeting_form(ids: dict[str, Any]) -> dict[str, Any]:
     return {"title": "臨時会議", "kind": "other", "project": ids["mt_alpha"], "program": "",
-            "date": ids["mt_next_week"], "start_time": "15:00", "duration_minutes": 30, "location": "Teams",
-            "attendees": [ids["mt_member_user"]], "notes": "", "version": ids["mt_meeting_version"]}  # fmt: skip
+            "date": ids["mt_next_week"], "start_time": "15:00", "duration_minutes": 30,
+            "location": "Teams", "attendees": [ids["mt_member_user"]], "notes": "",
+            "version": ids["mt_meeting_version"]}  # fmt: skip
 
 
 # fmt: off
@@ -92,8 +93,8 @@ CASES: list[Case] = [
     api(API_READ, "GET", "/meetings/{meeting_id}", meeting_id="mt_meeting"),
     api(API_MANAGE, "PATCH", "/meetings/{meeting_id}",
         lambda ids: {"version": ids["mt_meeting_version"], "location": "Zoom"}, meeting_id="mt_meeting"),
-    api(API_MANAGE, "POST", "/meetings/{meeting_id}/cancel", lambda ids: {"version": ids["mt_meeting_version"]},
-        meeting_id="mt_meeting"),
+    api(API_MANAGE, "POST", "/meetings/{meeting_id}/cancel",
+        lambda ids: {"version": ids["mt_meeting_version"]}, meeting_id="mt_meeting"),
     api(API_READ, "GET", "/meetings/{meeting_id}/invitation.ics", meeting_id="mt_meeting"),
     api(API_READ, "GET", "/meetings/{meeting_id}/agenda", meeting_id="mt_meeting"),
     api(API_CREATED, "POST", "/meetings/{meeting_id}/agenda", lambda ids: {"title": "その他"},
