@@ -51,7 +51,7 @@ class _ScopeMixin(forms.Form):
 class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A meeting series: what, for which project (or program, or the portfolio), when and who."""
 
-    attendees = UserChoiceField(label=_("attendees"), queryset=User.objects.none(), required=False,
+    attendees = UserChoiceField(label=_("Attendees"), queryset=User.objects.none(), required=False,
                                 widget=forms.SelectMultiple(attrs={"size": 8}))  # fmt: skip
 
     class Meta:
@@ -79,22 +79,22 @@ class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]
 class MeetingForm(_ScopeMixin, forms.Form):
     """A one-off meeting, or one meeting of a series changed on its own."""
 
-    title = forms.CharField(label=_("title"), max_length=200)
-    kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
-    program = forms.ModelChoiceField(label=_("program"), queryset=Program.objects.none(), required=False)
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
-        label=_("starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration_minutes = forms.IntegerField(
-        label=_("duration (minutes)"), min_value=5, max_value=720, initial=60
+        label=_("Duration (minutes)"), min_value=5, max_value=720, initial=60
     )
-    location = forms.CharField(label=_("location"), max_length=200, required=False)
-    attendees = UserChoiceField(label=_("attendees"), queryset=User.objects.none(), required=False,
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    attendees = UserChoiceField(label=_("Attendees"), queryset=User.objects.none(), required=False,
                                 widget=forms.SelectMultiple(attrs={"size": 8}))  # fmt: skip
     notes = forms.CharField(
-        label=_("general notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("General notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, user: Any, meeting: Any = None, **kwargs: Any) -> None:
@@ -121,12 +121,12 @@ class MeetingForm(_ScopeMixin, forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300)
     duration_minutes = forms.IntegerField(
-        label=_("minutes allotted"), min_value=1, max_value=720, required=False
+        label=_("Minutes allotted"), min_value=1, max_value=720, required=False
     )
-    presenter = PresenterField(label=_("presenter"), queryset=User.objects.none(), required=False)
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    presenter = PresenterField(label=_("Presenter"), queryset=User.objects.none(), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,11 +134,11 @@ class AgendaItemForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    title = forms.CharField(label=_("decision"), max_length=255)
+    title = forms.CharField(label=_("Decision"), max_length=255)
     description = forms.CharField(
-        label=_("details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,12 +146,12 @@ class DecisionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("action"), max_length=255)
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=Person.objects.none(), required=False)
+    title = forms.CharField(label=_("Action"), max_length=255)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     due_date = forms.DateField(
-        label=_("due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,15 +169,15 @@ def _projects_of(meeting: Any) -> Any:
 
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False
+        label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False
     )
-    project = forms.CharField(label=_("project"), required=False, max_length=30)
+    project = forms.CharField(label=_("Project"), required=False, max_length=30)
     when = forms.ChoiceField(
-        label=_("when"),
+        label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("recent", _("Recent")), ("all", _("All"))],
         required=False,
     )
-    mine = forms.BooleanField(label=_("only mine"), required=False)
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
 
     def filters(self) -> MeetingFilter:
         if not self.is_valid():

@@ -32,6 +32,7 @@ from kuroko.reporting.models import (
 
 FEED_PAST_DAYS = 90
 FEED_FUTURE_DAYS = 365
+UPCOMING_DAYS = 35  # "upcoming" in the list: the next five weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def meetings_list(user: Any, filters: MeetingFilter, *, now: Any = None) -> QuerySet[Meeting]:
-    """The meetings the user may read, filtered: upcoming soonest first, otherwise newest first."""
+    """The meetings the user may read, filtered: upcoming (not ended, starting within five weeks) soonest
+    first, recent (the last 60 days) and all newest first."""
     now = now or timezone.now()
     qs = visible_meetings(user).select_related(
         "project", "program", "organizer", "organizer__person", "series"
@@ -73,7 +75,7 @@ def meetings_list(user: Any, filters: MeetingFilter, *, now: Any = None) -> Quer
         attends = MeetingAttendee.objects.filter(meeting=OuterRef("pk"), user_id=user.pk)
         qs = qs.filter(Q(organizer_id=user.pk) | Exists(attends))
     if filters.when == "upcoming":
-        return qs.filter(end__gte=now).order_by("start", "pk")
+        return qs.filter(end__gte=now, start__lte=now + timedelta(days=UPCOMING_DAYS)).order_by("start", "pk")
     if filters.when == "recent":
         return qs.filter(start__lt=now, start__gte=now - timedelta(days=60)).order_by("-start", "-pk")
     return qs.order_by("-start", "-pk")
