@@ -60,6 +60,7 @@ class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "title", "kind", "project", "program", "frequency", "first_date", "until", "start_time",
             "duration_minutes", "location", "attendees", "active",
         ]  # fmt: skip
+        labels = {"location": _("Place")}
         widgets = {
             "first_date": forms.DateInput(attrs={"type": "date"}),
             "until": forms.DateInput(attrs={"type": "date"}),
@@ -90,7 +91,7 @@ class MeetingForm(_ScopeMixin, forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=5, max_value=720, initial=60
     )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
     attendees = UserChoiceField(label=_("Attendees"), queryset=User.objects.none(), required=False,
                                 widget=forms.SelectMultiple(attrs={"size": 8}))  # fmt: skip
     notes = forms.CharField(

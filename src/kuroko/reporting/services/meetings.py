@@ -848,7 +848,7 @@ def minutes_document(meeting: Meeting) -> Any:
         (
             (_("Meeting"), meeting.get_kind_display()),
             (_("Date"), _when(meeting)),
-            (_("Location"), meeting.location or "—"),
+            (_("Place"), meeting.location or "—"),
             (_("Project"), f"{meeting.project.code} {meeting.project.name}" if meeting.project else
              str(meeting.program) if meeting.program else _("Portfolio")),
             (_("Organizer"), display_name(meeting.organizer)),
@@ -962,7 +962,7 @@ def minutes_text(meeting: Meeting) -> str:
     """The minutes as plain text (the e-mail's body), in the current language."""
     lines = [meeting.title, _when(meeting)]
     if meeting.location:
-        lines.append(_("Location") + f": {meeting.location}")
+        lines.append(_("Place") + f": {meeting.location}")
     lines.append("")
     present = [display_name(a.user) for a in meeting.attendees.all() if a.attendance == Attendance.PRESENT]
     if present:
