@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kuroko.core.models import Delivery, NotificationPreference, User
 from kuroko.core.notifications import notify
@@ -856,11 +857,11 @@ def minutes_document(meeting: Meeting) -> Any:
         )
     )  # fmt: skip
     people = Table(
-        (_("Attendee"), _("Attendance")),
+        (_("Attendee"), pgettext("meeting", "Attendance")),
         tuple((display_name(a.user), a.get_attendance_display()) for a in attendees),
         empty=_("No attendees."),
     )
-    sections = [Section(_("Meeting"), (facts,)), Section(_("Attendance"), (people,))]
+    sections = [Section(_("Meeting"), (facts,)), Section(pgettext("meeting", "Attendance"), (people,))]
     if meeting.notes:
         sections.append(Section(_("General notes"), (Text(meeting.notes),)))
     agenda_blocks: list[Any] = []
@@ -891,7 +892,7 @@ def minutes_document(meeting: Meeting) -> Any:
     )
     sections.append(
         Section(
-            _("Actions"),
+            pgettext("meeting", "Actions"),
             (
                 Table(
                     (_("Action"), _("Owner"), _("Due date")),
