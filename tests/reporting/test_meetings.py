@@ -17,6 +17,7 @@ from kuroko.raid.models import ActionItem, Decision
 from kuroko.raid.services.registers import Refused
 from kuroko.reporting.models import AgendaItem, Meeting, MeetingSeries
 from kuroko.reporting.services import meetings as services
+from kuroko.reporting.services import meetings_minutes as minutes
 
 TODAY = date(2026, 6, 8)  # a Monday
 
@@ -288,20 +289,20 @@ def test_minutes_record_decisions_actions_and_attendance(world):
     """Decisions and actions recorded on an item go into the project's logs, linked to the item."""
     meeting = _series(world).meetings.order_by("start").first()
     item = services.agenda_item_add(actor=world.pm, meeting=meeting, data={"title": "リリース判定"})
-    decision = services.minutes_decision_add(actor=world.pm, item=item, title="6月末リリース")
-    action = services.minutes_action_add(
+    decision = minutes.minutes_decision_add(actor=world.pm, item=item, title="6月末リリース")
+    action = minutes.minutes_action_add(
         actor=world.pm, item=item, title="移行手順書", owner=world.member.person.pk, due_date=TODAY
     )
     assert Decision.objects.get(pk=decision.pk).status == "decided"
     assert ActionItem.objects.get(pk=action.pk).owner_id == world.member.person.pk
     assert list(item.decisions.all()) == [decision] and list(item.actions.all()) == [action]
-    saved = services.minutes_save(
+    saved = minutes.minutes_save(
         actor=world.pm, meeting=meeting, expected_version=meeting.version, notes="全員出席",
         item_notes={item.pk: "承認"}, attendance={world.member.pk: "present"},
     )  # fmt: skip
     assert saved.attendees.get(user=world.member).attendance == "present"
     with pytest.raises(ValidationError) as caught:
-        services.minutes_save(
+        minutes.minutes_save(
             actor=world.pm,
             meeting=saved,
             expected_version=saved.version,
@@ -320,9 +321,9 @@ def test_portfolio_meeting_asks_for_the_project(world):
     )  # fmt: skip
     item = services.agenda_item_add(actor=world.pmo, meeting=meeting, data={"title": "予算"})
     with pytest.raises(ValidationError) as caught:
-        services.minutes_decision_add(actor=world.pmo, item=item, title="増額承認")
+        minutes.minutes_decision_add(actor=world.pmo, item=item, title="増額承認")
     assert "project" in caught.value.message_dict
-    decision = services.minutes_decision_add(
+    decision = minutes.minutes_decision_add(
         actor=world.pmo, item=item, title="増額承認", project=world.other.pk
     )
     assert decision.project_id == world.other.pk
@@ -334,11 +335,11 @@ def test_distribute_after_held_emails_the_pdf(world, django_capture_on_commit_ca
     meeting = _series(world).meetings.order_by("start").first()
     services.agenda_item_add(actor=world.pm, meeting=meeting, data={"title": "進捗報告"})
     with pytest.raises(Refused):
-        services.minutes_distribute(actor=world.pm, meeting=meeting)
+        minutes.minutes_distribute(actor=world.pm, meeting=meeting)
     meeting = services.meeting_hold(actor=world.pm, meeting=meeting, expected_version=meeting.version)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.minutes_distribute(actor=world.pm, meeting=meeting)
+        sent = minutes.minutes_distribute(actor=world.pm, meeting=meeting)
     assert sent == 2
     message = next(m for m in mail.outbox if m.to == ["member@example.com"])
     _name, content, mime = message.attachments[0]

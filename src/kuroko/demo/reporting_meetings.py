@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kuroko.core.models import User
 from kuroko.projects.models import Program, Project, ProjectMember, Status
@@ -71,6 +71,7 @@ def _attendees(project: Project, organizer: User, users: dict[str, User]) -> lis
 def _hold_past(meeting: Any, organizer: User, rng: random.Random, *, record: bool) -> None:
     """Agenda, minutes, attendance of a past meeting; decisions and actions when `record`."""
     from kuroko.reporting.services import meetings as services
+    from kuroko.reporting.services import meetings_minutes as minutes
 
     items = [
         services.agenda_item_add(actor=organizer, meeting=meeting, data={"title": t, "duration_minutes": m})
@@ -85,7 +86,7 @@ def _hold_past(meeting: Any, organizer: User, rng: random.Random, *, record: boo
     for attendee in meeting.attendees.all():
         attendance[attendee.user_id] = rng.choices(["present", "present", "present", "apologies"])[0]
     attendance[organizer.pk] = "present"
-    saved = services.minutes_save(
+    saved = minutes.minutes_save(
         actor=organizer,
         meeting=meeting,
         expected_version=meeting.version,
@@ -95,12 +96,12 @@ def _hold_past(meeting: Any, organizer: User, rng: random.Random, *, record: boo
     )
     if record:
         title, text = rng.choice(DECISIONS)
-        services.minutes_decision_add(actor=organizer, item=items[2], title=title, description=text)
+        minutes.minutes_decision_add(actor=organizer, item=items[2], title=title, description=text)
         owners = [
             a.user.person for a in saved.attendees.select_related("user__person") if hasattr(a.user, "person")
         ]
         for _ in range(2):
-            services.minutes_action_add(
+            minutes.minutes_action_add(
                 actor=organizer,
                 item=items[2],
                 title=rng.choice(ACTIONS),
@@ -172,7 +173,9 @@ def build(*, seed: int, today: date) -> None:
     if "pmo" not in users:
         return
     rng = random.Random(seed * 13 + 3)
-    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+    # Agenda titles are written in the builder's language: the demo's meetings are held in Japanese.
+    dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    with override_settings(MAILERS=dummy), translation.override("ja"):
         _build(users, rng, today)
 
 
@@ -254,6 +257,7 @@ def _series_program(
     """The program's monthly steering committee; its decisions go to the program's first project."""
     from kuroko.reporting.models import MeetingSeries, MeetingStatus
     from kuroko.reporting.services import meetings as services
+    from kuroko.reporting.services import meetings_minutes as minutes
 
     pmo = users["pmo"]
     series = MeetingSeries.objects.create(
@@ -284,7 +288,7 @@ def _series_program(
                 )
             ]
             if target is not None:
-                services.minutes_decision_add(
+                minutes.minutes_decision_add(
                     actor=pmo,
                     item=items[2],
                     title="要員の再配置を承認する",
@@ -292,7 +296,7 @@ def _series_program(
                     description="プログラム内で要員2名を再配置し、クリティカルな案件を優先する。",
                 )
             attendance = {a.user_id: "present" for a in meeting.attendees.all()}
-            saved = services.minutes_save(
+            saved = minutes.minutes_save(
                 actor=pmo,
                 meeting=meeting,
                 expected_version=meeting.version,

@@ -29,6 +29,7 @@ from kuroko.raid.models import (
     DecisionStatus,
     Issue,
     Risk,
+    RiskLevel,
     RiskMatrix,
 )
 from kuroko.raid.selectors.risks import overdue_q
@@ -68,7 +69,7 @@ SOURCES_BY_KIND: dict[str, tuple[str, ...]] = {
         "milestone_upcoming",
         "gate_review_open",
         "decision_pending",
-        "risk_review",
+        "risk_review_high",
     ),
     MeetingKind.GATE_REVIEW: ("gate_review_open", "decision_pending", "issue_due", "action_overdue"),
     MeetingKind.RISK_REVIEW: ("risk_review", "issue_due", "action_overdue"),
@@ -187,11 +188,13 @@ def _issues(projects: list[Project], day: date, many: bool) -> list[Proposal]:
     return out
 
 
-def _risks(projects: list[Project], day: date, many: bool) -> list[Proposal]:
+def _risks(projects: list[Project], day: date, many: bool, *, high_only: bool = False) -> list[Proposal]:
     matrix = RiskMatrix.current()
+    rows = Risk.objects.filter(project__in=projects)
+    if high_only:  # a steering committee discusses the high and critical risks only
+        rows = rows.filter(level__in=(RiskLevel.HIGH, RiskLevel.CRITICAL))
     rows = (
-        Risk.objects.filter(project__in=projects)
-        .filter(overdue_q(day, matrix.review_days))
+        rows.filter(overdue_q(day, matrix.review_days))
         .select_related("project")
         .order_by("-score", "project__code", "number")
     )
@@ -256,6 +259,7 @@ BUILDERS: dict[str, Callable[[list[Project], date, bool], list[Proposal]]] = {
     "action_overdue": _actions,
     "issue_due": _issues,
     "risk_review": _risks,
+    "risk_review_high": lambda projects, day, many: _risks(projects, day, many, high_only=True),
     "decision_pending": _decisions,
     "gate_review_open": _gates,
 }

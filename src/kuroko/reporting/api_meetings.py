@@ -19,6 +19,7 @@ from kuroko.raid.services.registers import Refused
 from kuroko.reporting.models import MeetingStatus
 from kuroko.reporting.selectors import meetings as selectors
 from kuroko.reporting.services import meetings as services
+from kuroko.reporting.services import meetings_minutes as minutes
 
 router = Router(tags=["meetings"])
 
@@ -416,7 +417,7 @@ def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> A
     """Save general notes, notes per agenda item and attendance; `held` marks the meeting held."""
     meeting = selectors.meeting_get(request.user, meeting_id)
     try:
-        saved = services.minutes_save(
+        saved = minutes.minutes_save(
             actor=request.user,
             meeting=meeting,
             expected_version=payload.version,
@@ -460,7 +461,7 @@ def add_decision(request: HttpRequest, item_id: int, payload: DecisionIn) -> Any
     """Record a decision of the item in the project's decision log."""
     item = selectors.agenda_item_get(request.user, item_id)
     try:
-        decision = services.minutes_decision_add(
+        decision = minutes.minutes_decision_add(
             actor=request.user, item=item, title=payload.title, description=payload.description,
             project=payload.project_id,
         )  # fmt: skip
@@ -474,7 +475,7 @@ def add_action(request: HttpRequest, item_id: int, payload: ActionIn) -> Any:
     """Record an action of the item, with its owner and due date, in the project's action log."""
     item = selectors.agenda_item_get(request.user, item_id)
     try:
-        action = services.minutes_action_add(
+        action = minutes.minutes_action_add(
             actor=request.user, item=item, title=payload.title, owner=payload.owner_id,
             due_date=payload.due_date, project=payload.project_id,
         )  # fmt: skip
@@ -493,7 +494,7 @@ def distribute(request: HttpRequest, meeting_id: int) -> Any:
     """E-mail the minutes (text and PDF) to the attendees of a held meeting."""
     meeting = selectors.meeting_get(request.user, meeting_id)
     try:
-        sent = services.minutes_distribute(actor=request.user, meeting=meeting)
+        sent = minutes.minutes_distribute(actor=request.user, meeting=meeting)
     except Refused as exc:
         return _refused(exc)
     meeting.refresh_from_db()

@@ -33,6 +33,7 @@ from kuroko.reporting.forms_meetings import (
 from kuroko.reporting.models import Attendance, MeetingStatus
 from kuroko.reporting.selectors import meetings as selectors
 from kuroko.reporting.services import meetings as services
+from kuroko.reporting.services import meetings_minutes as minutes_services
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -328,7 +329,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         a.user_id: request.POST.get(f"attendance-{a.user_id}", a.attendance) for a in row.attendees.all()
     }
     try:
-        saved = services.minutes_save(
+        saved = minutes_services.minutes_save(
             actor=request.user, meeting=row, expected_version=_version(request),
             notes=request.POST.get("notes", row.notes), item_notes=item_notes, attendance=attendance,
         )  # fmt: skip
@@ -353,7 +354,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(item.meeting_id, f"#item-{item.pk}")
     d = form.cleaned_data
     try:
-        decision = services.minutes_decision_add(
+        decision = minutes_services.minutes_decision_add(
             actor=request.user,
             item=item,
             title=d["title"],
@@ -379,7 +380,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(item.meeting_id, f"#item-{item.pk}")
     d = form.cleaned_data
     try:
-        action = services.minutes_action_add(
+        action = minutes_services.minutes_action_add(
             actor=request.user, item=item, title=d["title"], owner=d["owner"], due_date=d["due_date"],
             project=d["project"],
         )  # fmt: skip
@@ -410,7 +411,7 @@ def meeting_distribute(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail the minutes (with the PDF) to the attendees."""
     row = selectors.meeting_get(request.user, pk)
     try:
-        sent = services.minutes_distribute(actor=request.user, meeting=row)
+        sent = minutes_services.minutes_distribute(actor=request.user, meeting=row)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -423,7 +424,7 @@ def meeting_distribute(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as PDF."""
     row = selectors.meeting_get(request.user, pk)
-    response = HttpResponse(services.minutes_pdf(row), content_type="application/pdf")
+    response = HttpResponse(minutes_services.minutes_pdf(row), content_type="application/pdf")
     day = timezone.localtime(row.start).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="minutes-{day}-{row.pk}.pdf"'
     return response
