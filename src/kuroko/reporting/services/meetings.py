@@ -66,7 +66,7 @@ INVITATION_FIELDS = ("title", "start", "end", "location")
 ITEM_FIELDS = ("title", "duration_minutes", "presenter", "notes", "url")
 
 
-def today() -> date:
+def local_today() -> date:
     return timezone.localdate()
 
 
@@ -365,7 +365,7 @@ def series_create(*, actor: Any, data: Mapping[str, Any], today: date | None = N
     series.full_clean()
     series.save()
     series.attendees.set(attendees)
-    created = series_top_up(series=series, today=today or globals()["today"]())
+    created = series_top_up(series=series, today=today or local_today())
     _send_invitations(created)
     return series
 
@@ -376,9 +376,10 @@ def series_update(
 ) -> MeetingSeries:
     """Change a series; its planned meetings from today on follow (time, place, title, attendees), those
     no longer on the schedule are cancelled and the next ones created. Held and past meetings stay."""
-    _require_organise(actor, series.project)
-    day = today or globals()["today"]()
+    day = today or local_today()
+    # The stored row decides who may change it (a form may have set new values on the instance given).
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    _require_organise(actor, series.project)
     values = dict(data)
     attendees = _users(values.pop("attendees")) if "attendees" in values else None
     if "project" in values or "program" in values:
@@ -444,7 +445,7 @@ def series_delete(*, actor: Any, series: MeetingSeries, today: date | None = Non
     """End a series: its planned meetings from today on are cancelled (and the attendees told); held
     meetings and their minutes stay."""
     _require_organise(actor, series.project)
-    day = today or globals()["today"]()
+    day = today or local_today()
     cancelled = []
     for meeting in series.meetings.filter(status=MeetingStatus.PLANNED, start__date__gte=day):
         meeting.status = MeetingStatus.CANCELLED
@@ -458,7 +459,7 @@ def series_delete(*, actor: Any, series: MeetingSeries, today: date | None = Non
 
 def meetings_top_up(*, today: date | None = None) -> int:
     """Top up every active series (the daily job); returns how many meetings were created."""
-    day = today or globals()["today"]()
+    day = today or local_today()
     total = 0
     for series in MeetingSeries.objects.filter(active=True).select_related("organizer"):
         with transaction.atomic():
