@@ -155,3 +155,19 @@ def test_api_flow_minutes_and_refusals(world):
     )
     assert cancel.status_code == 409 and cancel.json()["code"] == "refused"
     assert client.post(f"/api/v1/meetings/{meeting.pk}/distribute").json()["emailed"] >= 0
+
+
+def test_meeting_and_project_pages_queries_are_bounded(world, django_assert_max_num_queries):
+    """The meeting page (agenda with decisions and actions) and a project's meetings read a bounded
+    number of queries, whatever the number of items."""
+    from kuroko.reporting.services import meetings_minutes as minutes
+
+    meeting = _series(world).meetings.order_by("start").first()
+    for n in range(6):
+        item = services.agenda_item_add(actor=world.pm, meeting=meeting, data={"title": f"議題 {n}"})
+        minutes.minutes_decision_add(actor=world.pm, item=item, title=f"決定 {n}")
+    client = signed_in(world.pm)
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/projects/ALPHA/meetings/").status_code == 200

@@ -168,6 +168,17 @@ def _projects_of(meeting: Any) -> Any:
     return qs.filter(program_id=meeting.program_id) if meeting.program_id is not None else qs
 
 
+def owner_choices() -> list[tuple[int, str]]:
+    """(id, name) of the people an action may be given to (one query)."""
+    people = Person.objects.filter(is_active=True).order_by("family_name", "given_name")
+    return [(p.pk, str(p)) for p in people]
+
+
+def project_choices(meeting: Any) -> list[tuple[int, str]]:
+    """(id, code and name) of the projects a decision or action of this meeting may belong to."""
+    return [(p.pk, f"{p.code} {p.name}") for p in _projects_of(meeting)]
+
+
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False

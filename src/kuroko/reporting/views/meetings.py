@@ -29,6 +29,8 @@ from kuroko.reporting.forms_meetings import (
     MeetingFilterForm,
     MeetingForm,
     SeriesForm,
+    owner_choices,
+    project_choices,
 )
 from kuroko.reporting.models import Attendance, MeetingStatus
 from kuroko.reporting.selectors import meetings as selectors
@@ -231,8 +233,9 @@ def _meeting_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
         "editable": can_manage and meeting.status != MeetingStatus.CANCELLED,
         "agenda_open": can_manage and meeting.status == MeetingStatus.PLANNED,
         "item_form": AgendaItemForm(),
-        "decision_form": DecisionForm(meeting=meeting),
-        "action_form": ActionForm(meeting=meeting),
+        # Choices read once: the decision and action forms repeat under every agenda item.
+        "owner_choices": owner_choices() if can_manage else [],
+        "project_choices": project_choices(meeting) if can_manage and meeting.project_id is None else [],
         "needs_project": meeting.project_id is None,
         "total_minutes": sum(i.duration_minutes or 0 for i in items),
         **extra,
