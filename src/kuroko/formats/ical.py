@@ -38,10 +38,18 @@ class FeedEvent:
     sequence: int = 0
     last_modified: datetime | None = None
     categories: tuple[str, ...] = ()
+    # A timed event (a meeting): its start and end as aware datetimes; the days are then only its dates.
+    start: datetime | None = None
+    end: datetime | None = None
+    location: str = ""
 
     def __post_init__(self) -> None:
         if not self.uid or any(c in self.uid for c in "\r\n"):
             raise ValueError("An event needs a UID on one line.")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("A timed event needs both a start and an end.")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("A timed event must end after it starts.")
         if self.last_day < self.first_day:
             raise ValueError("An event cannot end before it starts.")
         if self.sequence < 0:
@@ -102,10 +110,17 @@ def feed_calendar(*, name: str, events: Iterable[FeedEvent], stamp: datetime, de
         if item.last_modified is not None:
             event.add("last-modified", _utc(item.last_modified).replace(microsecond=0))
         event.add("summary", clean_text(item.summary))
-        # All-day: DTSTART;VALUE=DATE and an exclusive DTEND on the day after the last one.
-        event.add("dtstart", item.first_day)
-        event.add("dtend", item.last_day + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")  # a task is not a meeting: it does not block free/busy time
+        if item.start is not None and item.end is not None:  # a meeting: timed, in UTC, blocks the time
+            event.add("dtstart", _utc(item.start).replace(microsecond=0))
+            event.add("dtend", _utc(item.end).replace(microsecond=0))
+            event.add("transp", "OPAQUE")
+        else:
+            # All-day: DTSTART;VALUE=DATE and an exclusive DTEND on the day after the last one.
+            event.add("dtstart", item.first_day)
+            event.add("dtend", item.last_day + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")  # a task is not a meeting: it does not block free/busy time
+        if item.location:
+            event.add("location", clean_text(item.location))
         if item.description:
             event.add("description", clean_text(item.description))
         if item.url:
@@ -113,5 +128,100 @@ def feed_calendar(*, name: str, events: Iterable[FeedEvent], stamp: datetime, de
         if item.categories:
             event.add("categories", [clean_text(c) for c in item.categories])
         cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+# --- Meeting invitations (iTIP, RFC 5546) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """An attendee of an invitation: name, e-mail address and whether attending is required."""
+
+    name: str
+    email: str
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInvite:
+    """One meeting as an invitation: a timed event from `start` to `end` (aware datetimes).
+
+    `uid` stays the same for the life of the meeting and `sequence` rises with every change sent, so a
+    calendar client updates (or, with `cancelled`, removes) the event it already has.
+    """
+
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    organizer_name: str
+    organizer_email: str
+    attendees: tuple[Invitee, ...] = ()
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    sequence: int = 0
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.uid or any(c in self.uid for c in "\r\n"):
+            raise ValueError("An invitation needs a UID on one line.")
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("A meeting's start and end need a time zone.")
+        if self.end <= self.start:
+            raise ValueError("A meeting must end after it starts.")
+        if self.sequence < 0:
+            raise ValueError("An invitation's sequence is a whole number from 0.")
+
+
+def meeting_uid(pk: int, site: str) -> str:
+    """The stable UID of a meeting: `meeting-<pk>@<site>` (see `task_uid` for the site name)."""
+    return f"meeting-{pk}@{site if _SITE.fullmatch(site) else 'kuroko'}"
+
+
+def _mailto(email: str) -> str:
+    return f"mailto:{email}" if email else "mailto:noreply@invalid"
+
+
+def invitation(invite: MeetingInvite, *, stamp: datetime) -> bytes:
+    """A VCALENDAR with METHOD:REQUEST (or METHOD:CANCEL when the meeting is cancelled) and one timed
+    VEVENT with ORGANIZER and an ATTENDEE per invitee, as UTF-8 bytes with CRLF line ends."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "CANCEL" if invite.cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", invite.uid)
+    event.add("dtstamp", _utc(stamp).replace(microsecond=0))
+    event.add("sequence", invite.sequence)
+    event.add("summary", clean_text(invite.summary))
+    event.add("dtstart", _utc(invite.start).replace(microsecond=0))
+    event.add("dtend", _utc(invite.end).replace(microsecond=0))
+    event.add("status", "CANCELLED" if invite.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add(
+        "organizer", _mailto(invite.organizer_email), parameters={"CN": clean_text(invite.organizer_name)}
+    )
+    for person in invite.attendees:
+        event.add(
+            "attendee",
+            _mailto(person.email),
+            parameters={
+                "CN": clean_text(person.name),
+                "ROLE": "REQ-PARTICIPANT" if person.required else "OPT-PARTICIPANT",
+                "PARTSTAT": "NEEDS-ACTION",
+                "RSVP": "TRUE",
+            },
+        )
+    if invite.location:
+        event.add("location", clean_text(invite.location))
+    if invite.description:
+        event.add("description", clean_text(invite.description))
+    if invite.url:
+        event.add("url", clean_text(invite.url))
+    cal.add_component(event)
     data: bytes = cal.to_ical()
     return data

@@ -18,10 +18,24 @@ def _status_reports() -> None:
     hygiene.STATUS_SOURCE = reported_projects
 
 
+def _connect_meetings() -> None:
+    """Meetings: the daily top-up of series and the meetings in project calendar feeds."""
+    from datetime import time
+
+    from kuroko.core.scheduler import register_periodic
+    from kuroko.projects.selectors.feeds import register_project_feed_source
+    from kuroko.reporting.selectors.meetings import meeting_feed_events
+    from kuroko.reporting.tasks_meetings import meetings_top_up_in_background
+
+    register_periodic("reporting.meetings_top_up", meetings_top_up_in_background, at=time(0, 30))
+    register_project_feed_source(meeting_feed_events)
+
+
 def connect() -> None:
     """Called once from ReportingConfig.ready()."""
     _connect_exports()
     _status_reports()
+    _connect_meetings()
 
 
 def _connect_exports() -> None:
