@@ -229,7 +229,11 @@ def _hotspots(user: Any, *, today: date, people: LoadFilter | None = None) -> tu
         if not over:
             continue
         worst = max(over, key=lambda c: c.percent or 0)
-        url = _url("resource-heatmap", query={"start": worst.start.isoformat()}) + f"#person-{row.person.pk}"
+        query = {
+            "start": worst.start.isoformat(),
+            **({"team": row.person.team_id} if row.person.team_id else {}),
+        }
+        url = _url("resource-heatmap", query=query)
         found.append(Hotspot(row.person, worst.start, worst.percent or 0.0, len(over), url))
     found.sort(key=lambda h: (-h.percent, h.week, h.person.pk))
     return found, grid
