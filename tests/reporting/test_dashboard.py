@@ -17,6 +17,7 @@ from kuroko.reporting.weeks import week_start
 from kuroko.tracking.models import EvmSnapshot, TimeEntry
 from tests.conftest import signed_in
 from tests.factories import ActionItemFactory, ChangeRequestFactory, ProjectFactory
+from tests.tracking.test_evm import measured  # noqa: F401  (the fixture)
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 WEEK = week_start(TODAY)
@@ -156,7 +157,8 @@ def test_member_actions_are_their_open_ones(world):
 
 
 def test_executive_sees_late_milestones_and_the_budget(world):
-    """A milestone due before today and unfinished is at risk; without a baseline no cost is measured."""
+    """A milestone due before today and unfinished is at risk; without a baseline no cost is measured but
+    the approved budgets are summed."""
     Project.objects.filter(pk=world.project.pk).update(budget=1000)
     late = Task.objects.create(project=world.project, name="Go-live", kind=TaskKind.MILESTONE)
     _dates(late, TODAY - timedelta(days=3), TODAY - timedelta(days=3))
@@ -280,3 +282,20 @@ def test_outsider_sees_nothing_of_other_projects(world):
     board = boards.member_board(world.outsider, today=TODAY)
     assert board.actions == [] and board.late == [] and board.in_progress == []
     assert ActionItem.objects.count() == 1 and ChangeRequest.objects.count() == 0
+
+
+def test_earned_value_feeds_the_pm_indices_and_the_executive_financials(world, measured):  # noqa: F811
+    """EVM1 measured on 7 April 2027: the PM sees its SPI and CPI; the executive its BAC, actual cost and
+    EAC (budget at completion ÷ CPI), the variance BAC − EAC, and all approved budgets."""
+    status = date(2027, 4, 7)
+    Project.objects.filter(code="ALPHA").update(budget=1000)
+    mine = {m.project.code: m for m in boards.pm_board(world.pm, today=status).projects}
+    assert mine["EVM1"].spi == pytest.approx(224000 / 216000)
+    assert mine["EVM1"].cpi == pytest.approx(224000 / 210000)
+    assert mine["ALPHA"].spi is None  # no baseline
+    money = boards.executive_board(world.executive, today=status).financials
+    assert money.measured == 1
+    assert money.bac == pytest.approx(520000) and money.actual == pytest.approx(210000)
+    assert money.eac == pytest.approx(520000 * 210000 / 224000)
+    assert money.variance == pytest.approx(520000 - 520000 * 210000 / 224000)
+    assert money.budget == 1000

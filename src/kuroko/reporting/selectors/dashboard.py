@@ -658,16 +658,20 @@ def member_board(user: Any, *, today: date) -> MemberBoard:
 
 @dataclass
 class Financials:
+    """The money of the live projects: their approved budgets, and for those measured by earned value the
+    budget at completion (the baseline's cost), actual cost and estimate at completion."""
+
     currency: str
-    budget: Decimal
-    actual: float | None  # AC of the measured projects
+    budget: Decimal  # the approved budgets of all live projects
+    bac: float | None  # of the measured projects
+    actual: float | None
     eac: float | None
     measured: int  # projects with earned value
 
     @property
     def variance(self) -> float | None:
-        """Budget minus EAC of the measured projects (negative: forecast over budget)."""
-        return None if self.eac is None else float(self.budget) - self.eac
+        """Variance at completion, BAC − EAC (negative: forecast over the baseline budget)."""
+        return None if self.eac is None or self.bac is None else self.bac - self.eac
 
 
 @dataclass
@@ -694,20 +698,22 @@ class ExecutiveBoard:
 
 
 def _financials(projects: list[Project], today: date) -> Financials:
-    """Budget, actual cost and EAC of the projects measured by earned value (live, in bulk); the budget
-    of all projects when none is measured."""
+    """Approved budgets of all the projects; BAC, actual cost and EAC of those measured by earned value
+    (live, in bulk)."""
+    currency = Organisation.current().currency
+    budget = sum((p.budget for p in projects), Decimal(0))
     totals = live_totals(projects, today)
-    budget = sum((p.budget for p in projects if not totals or p.pk in totals), Decimal(0))
     if not totals:
-        return Financials(Organisation.current().currency, budget, None, None, 0)
+        return Financials(currency, budget, None, None, None, 0)
     eacs = [
         f.eac
         for t in totals.values()
         if (f := evm_figures(bac=t.bac, pv=t.pv, ev=t.ev, ac=t.ac)).eac is not None
     ]
     return Financials(
-        Organisation.current().currency,
+        currency,
         budget,
+        sum(t.bac for t in totals.values()),
         sum(t.ac for t in totals.values()),
         sum(eacs) if eacs else None,
         len(totals),
