@@ -64,10 +64,12 @@ def test_login_wrong_password_then_right_one_then_logout(site: Site, world) -> N
     expect(page.locator("#id_username")).to_have_value("pm")
 
     site.login_with_form("pm")
-    expect(page).to_have_url(site.url("/"))
-    expect(page.locator("h1")).to_have_text("Portfolio")
+    # Signing in lands on the home page (the role's dashboard).
+    expect(page).to_have_url(site.url("/home/"))
+    expect(page.locator("h1")).to_have_text("Home")
     expect(page.locator("details.usermenu summary")).to_contain_text(str(world.pm.person))
     # A project manager sees the projects they manage, not the others.
+    site.goto("/")
     expect(result_codes(page)).to_have_text(["ALPHA"])
 
     site.logout()
@@ -355,10 +357,10 @@ def test_language_switch_is_remembered_on_the_account(site: Site, world) -> None
     page.locator("#lang-select").select_option("ja")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.locator("#lang-select")).to_have_value("ja")
-    expect(page).to_have_url(site.url("/"))
-    portfolio_ja = translated("Portfolio")
-    if portfolio_ja != "Portfolio":  # the catalogue may not be complete yet
-        expect(page.locator("nav.mainnav a").first).to_have_text(portfolio_ja)
+    expect(page).to_have_url(site.url("/home/"))
+    home_ja = translated("Home")
+    if home_ja != "Home":  # the catalogue may not be complete yet
+        expect(page.locator("nav.mainnav a").first).to_have_text(home_ja)
     world.pm.refresh_from_db()
     assert world.pm.language == "ja"
 
@@ -369,13 +371,13 @@ def test_language_switch_is_remembered_on_the_account(site: Site, world) -> None
     site.goto("/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     site.login_with_form("pm")
-    expect(page).to_have_url(site.url("/"))
+    expect(page).to_have_url(site.url("/home/"))
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.locator("#lang-select")).to_have_value("ja")
 
     page.locator("#lang-select").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("nav.mainnav a").first).to_have_text("Portfolio")
+    expect(page.locator("nav.mainnav a").first).to_have_text("Home")
 
 
 # --- 5. API tokens --------------------------------------------------------------------------------

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from kuroko.reporting.views import dashboard
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("home/", dashboard.dashboard, name="dashboard"),
+]
