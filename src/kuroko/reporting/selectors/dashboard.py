@@ -291,11 +291,9 @@ def pmo_board(user: Any, *, today: date, program: Any = None) -> PmoBoard:
     reports: dict[str, int] = defaultdict(int)
     for ln in lines:
         reports[ln.report_status or "missing"] += 1
-    home = _url("reports-home")
     report_figures = {
         key: Figure(
-            reports.get(key, 0),
-            _url("reports-home", query={"week": week_label(week), "status": key}) if home else "",
+            reports.get(key, 0), _url("status-reports-week", query={"week": week_label(week), "status": key})
         )
         for key in ("submitted", "reviewed", "draft", "returned", "missing")
     }
@@ -441,7 +439,7 @@ def meetings_of(user: Any, *, first: date, days: int = 7) -> list[Meeting]:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return _first_url(("meeting-detail", meeting.pk), ("meetings",))
+    return _first_url(("meeting", meeting.pk), ("meetings",))
 
 
 def pm_board(user: Any, *, today: date) -> PmBoard:
