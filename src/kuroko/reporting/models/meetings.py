@@ -72,7 +72,7 @@ class MeetingSeries(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
 
