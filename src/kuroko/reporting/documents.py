@@ -345,7 +345,13 @@ def project_sections(
             title = _("Over-allocations")
             blocks.append(
                 Table(
-                    (_("Person"), _("From"), _("To"), _("Peak load"), _("Tasks")),
+                    (
+                        _("Person"),
+                        pgettext("date range", "From"),
+                        pgettext("date range", "To"),
+                        _("Peak load"),
+                        _("Tasks"),
+                    ),
                     tuple(
                         (o.person, o.start, o.end, _percent(o.peak_percent), ", ".join(o.tasks))
                         for o in f.overallocations
