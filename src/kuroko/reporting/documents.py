@@ -29,6 +29,7 @@ from kuroko.formats.report_doc import (
     Text,
 )
 from kuroko.reporting.facts import MilestoneFact, ProjectFacts
+from kuroko.reporting.levels import quality_label, quality_unit
 from kuroko.reporting.models import Audience, Dimension, StatusReport
 from kuroko.reporting.rag import reason_text
 from kuroko.reporting.selectors.portfolio import PortfolioSummary, portfolio_summary
@@ -335,7 +336,15 @@ def project_sections(
             blocks.append(
                 Table(
                     (_("Indicator"), _("Value"), _("Unit"), _("Colour")),
-                    tuple((q.label, q.value, q.unit, rag_cell(q.rag)) for q in f.quality),
+                    tuple(
+                        (
+                            quality_label(q.indicator, q.label),
+                            q.value,
+                            quality_unit(q.indicator, q.unit),
+                            rag_cell(q.rag),
+                        )
+                        for q in f.quality
+                    ),
                     numeric=(1,),
                     number_formats={1: INDEX},
                     empty=_("No quality indicator."),

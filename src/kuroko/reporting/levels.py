@@ -39,3 +39,20 @@ def audience_for(user: Any, project: Any = None) -> str:
     if is_pmo(user):
         return Audience.PMO
     return Audience.TEAM
+
+
+def quality_label(indicator: str, stored: str) -> str:
+    """A quality indicator's name in the reader's language (the facts keep the name in the language they
+    were drafted in); the stored name for a metric no longer registered."""
+    from kuroko.governance.metrics import METRICS
+
+    metric = METRICS.get(indicator)
+    return str(metric.label) if metric is not None else stored
+
+
+def quality_unit(indicator: str, stored: str) -> str:
+    """A quality indicator's unit in the reader's language."""
+    from kuroko.governance.metrics import METRICS
+
+    metric = METRICS.get(indicator)
+    return str(metric.unit) if metric is not None else stored

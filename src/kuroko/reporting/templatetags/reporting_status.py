@@ -32,3 +32,19 @@ def signed(value: Any) -> str:
 def ratio(value: Any) -> str:
     """An index such as SPI with two decimals; — for None."""
     return "—" if value is None else f"{float(value):.2f}"
+
+
+@register.filter
+def quality_label(fact: Any) -> str:
+    """A quality fact's indicator name in the reader's language."""
+    from kuroko.reporting.levels import quality_label as label
+
+    return label(fact.indicator, fact.label)
+
+
+@register.filter
+def quality_unit(fact: Any) -> str:
+    """A quality fact's unit in the reader's language."""
+    from kuroko.reporting.levels import quality_unit as unit
+
+    return unit(fact.indicator, fact.unit)
