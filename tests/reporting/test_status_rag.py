@@ -158,3 +158,16 @@ def test_param_parse(value, ok):
 def test_unknown_reason_code_shows_code():
     """A reason of a rule since removed shows its code instead of failing."""
     assert rag.reason_text({"code": "gone", "params": {}}) == "gone"
+
+
+def test_counted_reasons_agree_with_their_count():
+    """A reason with a count reads "1 action overdue" and "3 actions overdue", and is worded in Japanese."""
+    from django.utils import translation
+
+    from kuroko.reporting.rag import reason_text
+
+    with translation.override("en"):
+        assert reason_text({"code": "overdue_actions", "params": {"count": 1}}) == "1 action overdue"
+        assert reason_text({"code": "overdue_actions", "params": {"count": 3}}) == "3 actions overdue"
+    with translation.override("ja"):
+        assert reason_text({"code": "overdue_actions", "params": {"count": 3}}) == "期限超過のアクション 3 件"

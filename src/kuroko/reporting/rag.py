@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.reporting.facts import ProjectFacts
@@ -31,8 +31,9 @@ DIMENSIONS = ("schedule", "cost", "scope", "quality", "risk")  # overall is comb
 ALL_DIMENSIONS = ("overall", *DIMENSIONS)
 RANK = {"": 0, "green": 1, "amber": 2, "red": 3}
 
-# code → message template with %(name)s parameters (marked with gettext_noop where defined).
-REASONS: dict[str, str] = {
+# code → message template with %(name)s parameters (marked with gettext_noop where defined); a reason
+# with a count is a plural form chosen by its "count" parameter (ngettext_lazy with a named number).
+REASONS: dict[str, Any] = {
     "milestone_slipped": gettext_noop("Milestone %(name)s slipped %(days)s working days"),
     "finish_late": gettext_noop("Forecast finish %(days)s working days after the baseline"),
     "spi_low": gettext_noop("SPI %(value)s (below %(threshold)s)"),
@@ -41,13 +42,25 @@ REASONS: dict[str, str] = {
     "gate_failed": gettext_noop("Gate of %(phase)s was not passed (no-go)"),
     "cpi_low": gettext_noop("CPI %(value)s (below %(threshold)s)"),
     "eac_over_budget": gettext_noop("EAC %(eac)s is %(percent)s%% over the budget %(budget)s"),
-    "change_requests_pending": gettext_noop("%(count)s change requests await a decision"),
-    "quality_out_of_band": gettext_noop("%(count)s quality indicators outside their band: %(names)s"),
-    "severe_defects": gettext_noop("%(count)s open critical or major defects"),
-    "high_risks": gettext_noop("%(count)s high or critical risks open"),
-    "overdue_actions": gettext_noop("%(count)s actions overdue"),
-    "escalated_issues": gettext_noop("%(count)s escalated issues open"),
-    "ambers": gettext_noop("%(count)s dimensions are amber"),
+    "change_requests_pending": ngettext_lazy(
+        "%(count)s change request awaits a decision", "%(count)s change requests await a decision", "count"
+    ),
+    "quality_out_of_band": ngettext_lazy(
+        "%(count)s quality indicator outside its band: %(names)s",
+        "%(count)s quality indicators outside their band: %(names)s",
+        "count",
+    ),
+    "severe_defects": ngettext_lazy(
+        "%(count)s open critical or major defect", "%(count)s open critical or major defects", "count"
+    ),
+    "high_risks": ngettext_lazy(
+        "%(count)s high or critical risk open", "%(count)s high or critical risks open", "count"
+    ),
+    "overdue_actions": ngettext_lazy("%(count)s action overdue", "%(count)s actions overdue", "count"),
+    "escalated_issues": ngettext_lazy(
+        "%(count)s escalated issue open", "%(count)s escalated issues open", "count"
+    ),
+    "ambers": ngettext_lazy("%(count)s dimension is amber", "%(count)s dimensions are amber", "count"),
 }
 
 
@@ -59,9 +72,11 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     if template is None:
         return code
     try:
-        return gettext(template) % params
+        if isinstance(template, str):
+            return gettext(template) % params
+        return str(template % params)  # a plural: the form is chosen by params["count"]
     except (KeyError, TypeError, ValueError):
-        return gettext(template)
+        return gettext(template) if isinstance(template, str) else code
 
 
 @dataclass(frozen=True, slots=True)
