@@ -34,12 +34,12 @@ def _schedule_json(ids: dict[str, Any]) -> dict[str, Any]:
 CASES: list[Case] = [
     #     admn pmo  pm   mmbr exec outs anon
     page(ALL, "reports-home", "GET", "/reports/"),
-    page(ALL, "reports-home", "GET", "/reports/?week=2026-W47&program=PG1", label="week, program"),
-    page(ALL, "portfolio-export", "GET", "/reports/export/xlsx/?week=2026-W47"),
+    page(ALL, "reports-home", "GET", "/reports/?week=2026-W45&program=PG1", label="week, program"),
+    page(ALL, "portfolio-export", "GET", "/reports/export/xlsx/?week=2026-W45"),
     page(READ_ALPHA, "project-status-report-export", "GET",
-         "/projects/ALPHA/status-reports/2026-W47/export/xlsx/"),
+         "/projects/ALPHA/status-reports/2026-W45/export/xlsx/"),
     page((200, 200, 403, 403, 200, 403, 302), "project-status-report-export", "GET",
-         "/projects/BETA/status-reports/2026-W47/export/xlsx/", label="BETA"),
+         "/projects/BETA/status-reports/2026-W45/export/xlsx/", label="BETA"),
     page(ALL, "report-archive", "GET", "/reports/archive/?kind=project&format=xlsx"),
     page(READ_ALPHA, "report-archive-download", "GET", "/reports/archive/{alpha_file}/download/"),
     page(ALL, "report-schedules", "GET", "/reports/schedules/"),
@@ -55,10 +55,10 @@ CASES: list[Case] = [
     page((302, 302, 404, 404, 403, 404, 302), "report-schedule-run", "POST",
          "/reports/schedules/{pmo_schedule}/run/"),
     # --- API ---
-    api((200, 200, 200, 200, 200, 200, 401), "GET", "/reports/portfolio", query="week=2026-W47"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/reports/portfolio", query="week=2026-W45"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/projects/{code}/status-reports/{week}/export/{fmt}",
-        code="alpha", week="w47", fmt="xlsx_format"),
-    api((200, 200, 200, 200, 200, 200, 401), "GET", "/reports/portfolio/export/{fmt}", query="week=2026-W47",
+        code="alpha", week="export_week", fmt="xlsx_format"),
+    api((200, 200, 200, 200, 200, 200, 401), "GET", "/reports/portfolio/export/{fmt}", query="week=2026-W45",
         fmt="xlsx_format"),
     api((200, 200, 200, 200, 200, 200, 401), "GET", "/reports/archive"),
     api((200, 200, 200, 200, 200, 403, 401), "GET", "/reports/archive/{pk}/download", pk="alpha_file"),
@@ -74,13 +74,13 @@ CASES: list[Case] = [
 
 
 def matrix_ids(world: Any, ids: dict[str, Any]) -> dict[str, Any]:
-    """Reports of ALPHA and BETA for 2026-W47, an archived ALPHA file, the PM's ALPHA schedule (the member
+    """Reports of ALPHA and BETA for 2026-W45, an archived ALPHA file, the PM's ALPHA schedule (the member
     subscribed) and the PMO's portfolio schedule (the executive subscribed)."""
     from kuroko.reporting.models import ReportSchedule, StatusReport
     from kuroko.reporting.services.exports import project_report_export
     from tests.reporting.test_exports import make_facts
 
-    week = date(2026, 11, 16)
+    week = date(2026, 11, 2)
     for project in (world.project, world.other):
         StatusReport.objects.create(
             project=project, week=week, status="submitted", facts=make_facts(project, week).to_dict(),
@@ -101,6 +101,6 @@ def matrix_ids(world: Any, ids: dict[str, Any]) -> dict[str, Any]:
         "alpha_file": alpha_file.pk,
         "pm_schedule": pm_schedule.pk,
         "pmo_schedule": pmo_schedule.pk,
-        "w47": "2026-W47",
+        "export_week": "2026-W45",
         "xlsx_format": "xlsx",
     }
