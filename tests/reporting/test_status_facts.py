@@ -94,6 +94,20 @@ def test_risk_changes_since_last_week(world):
     assert changes == {risk.pk: "raised", new.pk: "new"}
 
 
+def test_old_risk_moving_into_the_top_is_not_new(world):
+    """A risk open for a month that moves into the top risks when another closes is not "new"."""
+    risks = [
+        RiskFactory(project=world.project, probability=5 - n // 2, impact_cost=5 - n // 2 if n < 5 else 1,
+                    raised_on=WEEK - timedelta(days=30))
+        for n in range(6)
+    ]  # fmt: skip
+    services.report_get_or_draft(project=world.project, week=WEEK - timedelta(days=7), actor=world.pm)
+    risks[0].status, risks[0].closed_on = "closed", WEEK - timedelta(days=1)
+    risks[0].save()
+    changes = {r.id: r.change for r in facts_for([world.project], WEEK, today=FRIDAY)[world.project.pk].risks}
+    assert changes[risks[5].pk] == ""
+
+
 def test_queries_do_not_grow_with_projects(world, django_assert_max_num_queries):
     """Gathering the facts of 2 or 22 projects costs the same queries (one per kind of row)."""
     from django.db import connection

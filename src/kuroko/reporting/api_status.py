@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from kuroko.core.permissions import require
@@ -261,7 +262,7 @@ def _type(code: str | None, field: str = "project_type") -> ProjectType | None:
         return None
     found = ProjectType.objects.filter(code=code).first()
     if found is None:
-        raise ValidationError({field: f"No project type {code}."})
+        raise ValidationError({field: _("No project type %(code)s.") % {"code": code}})
     return found
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -219,8 +220,9 @@ def _counts(attribute: str, code: str) -> Callable[[ProjectFacts, Mapping[str, f
 
 def _thresholds(amber: float, red: float, label: Any, *, maximum: float = 1000) -> dict[str, Param]:
     return {
-        "amber_at": Param(amber, _("Amber from (%(what)s)") % {"what": label}, maximum=maximum),
-        "red_at": Param(red, _("Red from (%(what)s)") % {"what": label}, maximum=maximum),
+        # Worded when shown (format_lazy), not at import: the reader's language, not the server's.
+        "amber_at": Param(amber, format_lazy(_("Amber from ({what})"), what=label), maximum=maximum),
+        "red_at": Param(red, format_lazy(_("Red from ({what})"), what=label), maximum=maximum),
     }
 
 
@@ -401,7 +403,8 @@ def effective_colours(
     settings: Mapping[str, Effective],
 ) -> dict[str, dict[str, Any]]:
     """{dimension: {"rag", "reasons", "overridden", "justification", "computed"}} for all six dimensions:
-    overrides applied, overall combined from the dimensions in effect (unless itself overridden)."""
+    overrides applied, overall combined from the dimensions in effect (unless itself overridden) or, when
+    `computed` holds an "overall", that one."""
     out: dict[str, dict[str, Any]] = {}
     for d in DIMENSIONS:
         base = dict(computed.get(d) or {"rag": "", "reasons": []})
@@ -413,7 +416,10 @@ def effective_colours(
             "justification": over.get("justification", "") if over else "",
             "computed": base.get("rag", ""),
         }
-    overall = combine(out, settings)
+    # Overall as stored when the report was last written (a later change of the rules does not recolour
+    # a submitted report); combined now only for a report stored without it.
+    stored = computed.get("overall")
+    overall = dict(stored) if stored else combine(out, settings)
     over = overrides.get("overall")
     out["overall"] = {
         "rag": over["rag"] if over else overall["rag"],

@@ -277,7 +277,10 @@ def _risks(
         if not is_open:
             change = "closed"
         elif last is None:
-            change = "new" if (pid in previous or week <= raised <= week_end) else ""
+            # Not listed last week: new only when raised after last week's figures (else it was open but
+            # outside the top risks then); without last week's report, when raised this week.
+            since = _as_of(previous.get(pid))
+            change = "new" if (raised > since if since else week <= raised <= week_end) else ""
         elif float(score) > float(last.get("score") or 0):
             change = "raised"
         elif float(score) < float(last.get("score") or 0):
@@ -294,6 +297,12 @@ def _risks(
         )
     for f in facts.values():
         f.risks.sort(key=lambda r: (r.change == "closed", -r.score))
+
+
+def _as_of(data: dict[str, Any] | None) -> date | None:
+    """The status date of stored facts (None when there are none)."""
+    text = (data or {}).get("status_date")
+    return date.fromisoformat(str(text)[:10]) if text else None
 
 
 def _issues(

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,10 +51,8 @@ def _errors(exc: ValidationError) -> list[str]:
 def _week(text: str) -> date:
     try:
         return selectors.week_of(text)
-    except ValidationError:
-        from django.http import Http404
-
-        raise Http404(_("%(week)s is not an ISO week such as 2026-W47.") % {"week": text}) from None
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from None
 
 
 @login_required
@@ -106,7 +104,10 @@ def _context(request: HttpRequest, report: Any, **extra: Any) -> dict[str, Any]:
 def status_report(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """One week's report (drafted from the data when it does not exist yet)."""
     project = selectors.project_for(request.user, code)
-    report = services.report_get_or_draft(project=project, week=_week(week), actor=request.user)
+    try:
+        report = services.report_get_or_draft(project=project, week=_week(week), actor=request.user)
+    except ValidationError as exc:  # a week that has not started
+        raise Http404(" ".join(exc.messages)) from None
     report.project = project
     return render(request, PAGE, _context(request, report))
 
