@@ -201,3 +201,34 @@ def test_writes_never_draft(world, client):
                     content_type="application/json", **bearer(world.pm))  # fmt: skip
     assert r.status_code == 404
     assert not StatusReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/projects/ALPHA/status-reports/9999-W52/", 404),  # a year past 2100
+        ("/projects/ALPHA/status-reports/0001-W01/", 404),  # a year before 2000
+        ("/status-reports/?week=9999-W52", 422),  # the PMO's week page names the field
+        ("/projects/ALPHA/status-reports/compare/?b=0001-W01", 422),  # compare names b
+        ("/api/v1/projects/ALPHA/status-reports/9999-W52", 422),  # the API names the week
+        ("/api/v1/projects/ALPHA/status-reports/compare?a=0001-W01&b=2026-W47", 422),
+        ("/projects/ALPHA/status-reports/2099-W01/", 404),  # a week that has not started
+        ("/api/v1/projects/ALPHA/status-reports/2099-W01", 422),
+    ],
+)
+def test_edge_and_future_weeks_are_4xx(world, url, status):
+    """Weeks of years out of range or after the current week are refused with a 4xx, never a 500."""
+    client = signed_in(world.pm)
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == status
+    if url.startswith("/api/"):
+        assert response.json()["detail"][0]["loc"][-1] in ("week", "a")
+    assert not StatusReport.objects.exists()
+
+
+def test_reader_opening_a_week_without_report_gets_404(world):
+    """A member opening a week nobody drafted sees a 404 saying there is no report yet; no row appears."""
+    response = signed_in(world.member).get(URL)
+    assert response.status_code == 404
+    assert not StatusReport.objects.exists()
