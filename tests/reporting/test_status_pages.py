@@ -232,3 +232,27 @@ def test_reader_opening_a_week_without_report_gets_404(world):
     response = signed_in(world.member).get(URL)
     assert response.status_code == 404
     assert not StatusReport.objects.exists()
+
+
+def test_report_levels_apply_to_api_and_compare(world):
+    """An executive's API output and compare page carry only the sections of the executive level."""
+    from tests.factories import ActionItemFactory
+
+    ActionItemFactory(project=world.project, status="open", due_date=WEEK, title="SECRET-ACTION")
+    report = services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    services.report_update(
+        actor=world.pm, report=report, version=report.version, narrative={"summary": "順調", "help_needed": "x"}
+    )
+    client = signed_in(world.executive)
+    data = client.get("/api/v1/projects/ALPHA/status-reports/2026-W47").json()
+    assert "actions" not in data["sections"]
+    assert "overdue_actions" not in data["facts"] and "health_score" not in data["facts"]
+    assert data["facts"]["code"] == "ALPHA" and "risks" in data["facts"]
+    assert data["summary"] == "順調"
+    body = client.get("/projects/ALPHA/status-reports/compare/?a=2026-W46&b=2026-W47").content.decode()
+    assert "Overdue actions" not in body and "Health score" not in body and "Open issues" not in body
+    assert "Open risks" in body
+    rows = client.get("/api/v1/projects/ALPHA/status-reports/compare?a=2026-W46&b=2026-W47").json()["rows"]
+    assert {"overdue_actions", "open_issues", "health_score"}.isdisjoint(r["key"] for r in rows)
+    pmo_rows = signed_in(world.pmo).get("/api/v1/projects/ALPHA/status-reports/compare?a=2026-W46&b=2026-W47")
+    assert "overdue_actions" in {r["key"] for r in pmo_rows.json()["rows"]}
