@@ -256,3 +256,29 @@ def test_report_levels_apply_to_api_and_compare(world):
     assert {"overdue_actions", "open_issues", "health_score"}.isdisjoint(r["key"] for r in rows)
     pmo_rows = signed_in(world.pmo).get("/api/v1/projects/ALPHA/status-reports/compare?a=2026-W46&b=2026-W47")
     assert "overdue_actions" in {r["key"] for r in pmo_rows.json()["rows"]}
+
+
+def test_type_tab_prefills_only_its_own_thresholds(world):
+    """On a type's tab a rule's form shows inherited thresholds as placeholders: saving it as shown keeps
+    inheriting them."""
+    import re
+
+    from kuroko.projects.models import ProjectType
+
+    kind = ProjectType.objects.create(code="SI", name="SI")
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
+        params={"amber_at": 2, "red_at": 6},
+    )  # fmt: skip
+    pmo = signed_in(world.pmo)
+    body = pmo.get("/status-reports/rules/?type=SI").content.decode()
+    row = body[body.index('id="rule-risk.high_risks"') :]
+    row = row[: row.index("</form>")]
+    values = dict(re.findall(r'name="(amber_at|red_at)" value="([^"]*)"', row))
+    assert values == {"amber_at": "", "red_at": ""} and 'placeholder="2"' in row
+    assert pmo.post("/status-reports/rules/", {"rule": "risk.high_risks", "type": "SI", **values}).status_code == 302
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
+        params={"amber_at": 4, "red_at": 8},
+    )  # fmt: skip
+    assert services.rule_settings([kind.pk])[kind.pk]["risk.high_risks"].params == {"amber_at": 4, "red_at": 8}

@@ -284,7 +284,8 @@ class RuleRow:
     effective: rag.Effective
     own: RagRuleSetting | None  # this level's row
     inherited: rag.Effective | None  # what applies without this level's row (a type's page)
-    params: list[tuple[str, Any, Any, Any]]  # name, label, value in force, inherited value
+    # name, label, value in force, inherited value, this level's own value ("" when inherited)
+    params: list[tuple[str, Any, Any, Any, str]]
 
 
 def rule_rows(project_type: ProjectType | None) -> list[RuleRow]:
@@ -302,12 +303,14 @@ def rule_rows(project_type: ProjectType | None) -> list[RuleRow]:
     for key, rule in rag.RULES.items():
         eff = effective[key]
         inh = inherited[key] if inherited else None
+        own_params = (own[key].params or {}) if key in own else {}
         params = [
             (
                 name,
                 p.label,
                 _number(eff.params[name]),
                 _number(inh.params[name]) if inh else _number(p.default),
+                _number(own_params[name]) if name in own_params else "",
             )
             for name, p in rule.params.items()
         ]
