@@ -90,3 +90,20 @@ def quality_unit(indicator: str, stored: str) -> str:
 
     metric = METRICS.get(indicator)
     return str(metric.unit) if metric is not None else stored
+
+
+def finding_text(rule: str, stored: str) -> str:
+    """A stored audit finding in the reader's language: the message as stored when the reader reads the
+    organisation's language (the facts are drafted in it), else the audit rule's title (the evidence is
+    not kept in the facts, so the message cannot be worded again); the stored message for an unknown
+    rule."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from kuroko.governance.audit.registry import RULES
+
+    found = RULES.get(rule)
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if found is None or (stored and language == settings.LANGUAGE_CODE.split("-")[0]):
+        return stored
+    return str(found.title)

@@ -72,6 +72,13 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     params = reason.get("params") or {}
     if template is None:
         return code
+    if params.get("metrics"):  # quality indicators: their names in the reader's language
+        from kuroko.reporting.levels import quality_label
+
+        stored = str(params.get("names", "")).split(", ")
+        metrics = list(params["metrics"])
+        labels = [quality_label(m, stored[n] if n < len(stored) else m) for n, m in enumerate(metrics)]
+        params = {**params, "names": ", ".join(labels)}
     try:
         if isinstance(template, str):
             return gettext(template) % params
@@ -207,7 +214,10 @@ def _eac(f: ProjectFacts, p: Mapping[str, float]) -> Result | None:
 
 def _quality(f: ProjectFacts, p: Mapping[str, float]) -> Result | None:
     out = [q for q in f.quality if q.rag == "red"]
-    return _at_least(len(out), p, "quality_out_of_band", names=", ".join(q.label for q in out))
+    # The metric keys are kept so that the names are worded when shown, in the reader's language.
+    return _at_least(
+        len(out), p, "quality_out_of_band", names=", ".join(q.label for q in out), metrics=[q.indicator for q in out]
+    )
 
 
 def _counts(attribute: str, code: str) -> Callable[[ProjectFacts, Mapping[str, float]], Result | None]:

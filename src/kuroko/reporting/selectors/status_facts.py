@@ -98,10 +98,11 @@ def facts_for(
     _issues(ids, facts, week, status_date, previous)
     _actions(ids, facts, status_date)
     _changes(ids, facts)
-    # Findings are stored worded, in the organisation's language (as the project's RAG reasons are).
+    # Findings and indicator names are stored worded, in the organisation's language whoever drafts (as
+    # the project's RAG reasons are); pages word them again in the reader's language by their keys.
     with translation.override(settings.LANGUAGE_CODE):
         _governance(projects, facts, status_date)
-    _quality(projects, facts, status_date)
+        _quality(projects, facts, status_date)
     _overallocations(ids, facts, week)
     return facts
 
