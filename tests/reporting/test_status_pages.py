@@ -241,7 +241,10 @@ def test_report_levels_apply_to_api_and_compare(world):
     ActionItemFactory(project=world.project, status="open", due_date=WEEK, title="SECRET-ACTION")
     report = services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
     services.report_update(
-        actor=world.pm, report=report, version=report.version, narrative={"summary": "順調", "help_needed": "x"}
+        actor=world.pm,
+        report=report,
+        version=report.version,
+        narrative={"summary": "順調", "help_needed": "x"},
     )
     client = signed_in(world.executive)
     data = client.get("/api/v1/projects/ALPHA/status-reports/2026-W47").json()
@@ -276,9 +279,15 @@ def test_type_tab_prefills_only_its_own_thresholds(world):
     row = row[: row.index("</form>")]
     values = dict(re.findall(r'name="(amber_at|red_at)" value="([^"]*)"', row))
     assert values == {"amber_at": "", "red_at": ""} and 'placeholder="2"' in row
-    assert pmo.post("/status-reports/rules/", {"rule": "risk.high_risks", "type": "SI", **values}).status_code == 302
+    assert (
+        pmo.post("/status-reports/rules/", {"rule": "risk.high_risks", "type": "SI", **values}).status_code
+        == 302
+    )
     services.rag_rule_save(
         actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
         params={"amber_at": 4, "red_at": 8},
     )  # fmt: skip
-    assert services.rule_settings([kind.pk])[kind.pk]["risk.high_risks"].params == {"amber_at": 4, "red_at": 8}
+    assert services.rule_settings([kind.pk])[kind.pk]["risk.high_risks"].params == {
+        "amber_at": 4,
+        "red_at": 8,
+    }

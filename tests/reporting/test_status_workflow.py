@@ -185,7 +185,9 @@ def test_submitting_an_older_week_keeps_the_projects_current_colours(world):
         overrides={"cost": {"rag": "red", "justification": "予算超過"}},
     )  # fmt: skip
     services.report_submit(actor=world.pm, report=newer, version=newer.version)
-    older = services.report_get_or_draft(project=world.project, week=WEEK - timedelta(days=14), actor=world.pm)
+    older = services.report_get_or_draft(
+        project=world.project, week=WEEK - timedelta(days=14), actor=world.pm
+    )
     services.report_submit(actor=world.pm, report=older, version=older.version)
     project = Project.objects.get(pk=world.project.pk)
     assert project.rag_cost == "red" and project.rag_cost_reason.startswith("予算超過")
@@ -235,7 +237,7 @@ def test_red_at_least_amber_across_inherited_settings(world):
 
 
 def test_weekly_job_refresh_is_a_new_version(world, report):
-    """The weekly job's refresh of a draft bumps its version (a stale submit is a conflict) and its history."""
+    """The weekly job's refresh of a draft is a new version (a stale submit is a conflict) with history."""
     seen, rows = report.version, report.history.count()
     for _n in range(5):
         ActionItemFactory(project=world.project, status="open", due_date=WEEK - timedelta(days=3))

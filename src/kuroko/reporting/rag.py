@@ -216,7 +216,11 @@ def _quality(f: ProjectFacts, p: Mapping[str, float]) -> Result | None:
     out = [q for q in f.quality if q.rag == "red"]
     # The metric keys are kept so that the names are worded when shown, in the reader's language.
     return _at_least(
-        len(out), p, "quality_out_of_band", names=", ".join(q.label for q in out), metrics=[q.indicator for q in out]
+        len(out),
+        p,
+        "quality_out_of_band",
+        names=", ".join(q.label for q in out),
+        metrics=[q.indicator for q in out],
     )
 
 

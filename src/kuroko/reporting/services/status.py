@@ -94,8 +94,10 @@ def _require_started(week: date, today: date) -> None:
     """A week after the current one has no figures yet: refuse it, naming the week."""
     if week > week_start(today):
         raise ValidationError(
-            {"week": _("%(week)s has not started yet: a report covers the current week or an earlier one.")
-             % {"week": week_label(week)}}
+            {
+                "week": _("%(week)s has not started yet: a report covers the current week or an earlier one.")
+                % {"week": week_label(week)}
+            }
         )
 
 
