@@ -291,3 +291,18 @@ def test_type_tab_prefills_only_its_own_thresholds(world):
         "amber_at": 4,
         "red_at": 8,
     }
+
+
+def test_week_page_keeps_the_week_with_a_bad_status_filter(world):
+    """An unknown status filter is a 422 naming it, and the chosen week is kept."""
+    response = signed_in(world.pmo).get("/status-reports/?week=2026-W40&status=bogus")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "status:" in body and "2026-W40" in body
+
+
+def test_compare_keeps_a_week_without_report_in_the_picker(world):
+    """Comparing with a week that has no report keeps that week choosable and says it has none."""
+    services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    body = signed_in(world.pm).get("/projects/ALPHA/status-reports/compare/?a=2026-W40&b=2026-W47").content
+    assert b'<option value="2026-W40" selected>' in body and b"no report" in body

@@ -279,10 +279,11 @@ def status_report_compare(request: HttpRequest, code: str) -> HttpResponse:
         context = {"project": project, "errors": _errors(exc), "weeks": weeks, "rows": []}
         return render(request, "reporting/status_compare.html", context, status=422)
     data = selectors.compare(request.user, project, a, b)
+    picker = sorted({*weeks, a, b}, reverse=True)  # a chosen week without a report stays choosable
     return render(
         request,
         "reporting/status_compare.html",
-        {"project": project, "weeks": weeks, "label_a": week_label(a), "label_b": week_label(b), **data},
+        {"project": project, "weeks": picker, "label_a": week_label(a), "label_b": week_label(b), **data},
     )
 
 
@@ -292,8 +293,8 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
     """All readable active projects for one week: submitted, draft, returned, reviewed or missing."""
     form = WeekFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data if form.is_valid() else {}
-    errors: list[str] = []
+    data = form.cleaned_data  # the valid fields: an unknown status does not drop the chosen week
+    errors: list[str] = [f"{name}: {m}" for name, ms in form.errors.items() for m in ms]
     week = week_start(timezone.localdate())
     if data.get("week"):
         try:
