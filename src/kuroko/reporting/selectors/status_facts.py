@@ -199,10 +199,13 @@ def _milestones(
         slip = working_days(base, current, country=country) if base else None
         in_week = week <= current <= week_end or (base is not None and week <= base <= week_end)
         done = actual is not None
+        # Late is judged on the dates: a milestone baselined on a weekend and finished the Monday after
+        # slipped 0 working days yet was not met.
+        late = base is not None and current > base
         if in_week:
             if done:
-                state = "met" if slip is None or slip <= 0 else "missed"
-            elif current < status_date or (base is not None and base < status_date and (slip or 0) > 0):
+                state = "missed" if late else "met"
+            elif current < status_date or (base is not None and base < status_date and late):
                 state = "missed"
             else:
                 state = "due"
