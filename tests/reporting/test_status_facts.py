@@ -94,6 +94,20 @@ def test_risk_changes_since_last_week(world):
     assert changes == {risk.pk: "raised", new.pk: "new"}
 
 
+def test_old_risk_moving_into_the_top_is_not_new(world):
+    """A risk open for a month that moves into the top risks when another closes is not "new"."""
+    risks = [
+        RiskFactory(project=world.project, probability=5 - n // 2, impact_cost=5 - n // 2 if n < 5 else 1,
+                    raised_on=WEEK - timedelta(days=30))
+        for n in range(6)
+    ]  # fmt: skip
+    services.report_get_or_draft(project=world.project, week=WEEK - timedelta(days=7), actor=world.pm)
+    risks[0].status, risks[0].closed_on = "closed", WEEK - timedelta(days=1)
+    risks[0].save()
+    changes = {r.id: r.change for r in facts_for([world.project], WEEK, today=FRIDAY)[world.project.pk].risks}
+    assert changes[risks[5].pk] == ""
+
+
 def test_queries_do_not_grow_with_projects(world, django_assert_max_num_queries):
     """Gathering the facts of 2 or 22 projects costs the same queries (one per kind of row)."""
     from django.db import connection
@@ -105,3 +119,30 @@ def test_queries_do_not_grow_with_projects(world, django_assert_max_num_queries)
     with django_assert_max_num_queries(len(few) + 2):
         facts = facts_for(projects, WEEK, today=FRIDAY)
     assert len(facts) == 22
+
+
+def test_milestone_baselined_on_a_weekend_and_finished_later_is_missed(world):
+    """A milestone baselined on a Saturday and finished the Monday after (0 working days) is missed."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from kuroko.projects.models import BaselineTask, Project, Task
+
+    start = WEEK - timedelta(days=14)
+    Project.objects.filter(pk=world.project.pk).update(planned_start=start)
+    project = Project.objects.get(pk=world.project.pk)
+    milestone = project_services.task_create(
+        actor=world.admin,
+        project=project,
+        data={"name": "受入", "kind": "milestone", "planned_start": WEEK + timedelta(days=2)},
+    )
+    project_reschedule(project, today=start)
+    baseline_capture(actor=world.admin, project=project, number=0)
+    saturday = timezone.make_aware(datetime(2026, 11, 14, 17, 0))
+    BaselineTask.objects.filter(task=milestone).update(finish=saturday)
+    monday = timezone.make_aware(datetime(2026, 11, 16, 17, 0))
+    Task.objects.filter(pk=milestone.pk).update(actual_finish=monday, finish=monday)
+    facts = facts_for([project], WEEK, today=FRIDAY)[project.pk]
+    [fact] = [m for m in facts.milestones_this_week if m.name == "受入"]
+    assert (fact.state, fact.slip_days) == ("missed", 0)

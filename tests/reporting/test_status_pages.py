@@ -201,3 +201,108 @@ def test_writes_never_draft(world, client):
                     content_type="application/json", **bearer(world.pm))  # fmt: skip
     assert r.status_code == 404
     assert not StatusReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/projects/ALPHA/status-reports/9999-W52/", 404),  # a year past 2100
+        ("/projects/ALPHA/status-reports/0001-W01/", 404),  # a year before 2000
+        ("/status-reports/?week=9999-W52", 422),  # the PMO's week page names the field
+        ("/projects/ALPHA/status-reports/compare/?b=0001-W01", 422),  # compare names b
+        ("/api/v1/projects/ALPHA/status-reports/9999-W52", 422),  # the API names the week
+        ("/api/v1/projects/ALPHA/status-reports/compare?a=0001-W01&b=2026-W47", 422),
+        ("/projects/ALPHA/status-reports/2099-W01/", 404),  # a week that has not started
+        ("/api/v1/projects/ALPHA/status-reports/2099-W01", 422),
+    ],
+)
+def test_edge_and_future_weeks_are_4xx(world, url, status):
+    """Weeks of years out of range or after the current week are refused with a 4xx, never a 500."""
+    client = signed_in(world.pm)
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == status
+    if url.startswith("/api/"):
+        assert response.json()["detail"][0]["loc"][-1] in ("week", "a")
+    assert not StatusReport.objects.exists()
+
+
+def test_reader_opening_a_week_without_report_gets_404(world):
+    """A member opening a week nobody drafted sees a 404 saying there is no report yet; no row appears."""
+    response = signed_in(world.member).get(URL)
+    assert response.status_code == 404
+    assert not StatusReport.objects.exists()
+
+
+def test_report_levels_apply_to_api_and_compare(world):
+    """An executive's API output and compare page carry only the sections of the executive level."""
+    from tests.factories import ActionItemFactory
+
+    ActionItemFactory(project=world.project, status="open", due_date=WEEK, title="SECRET-ACTION")
+    report = services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    services.report_update(
+        actor=world.pm,
+        report=report,
+        version=report.version,
+        narrative={"summary": "順調", "help_needed": "x"},
+    )
+    client = signed_in(world.executive)
+    data = client.get("/api/v1/projects/ALPHA/status-reports/2026-W47").json()
+    assert "actions" not in data["sections"]
+    assert "overdue_actions" not in data["facts"] and "health_score" not in data["facts"]
+    assert data["facts"]["code"] == "ALPHA" and "risks" in data["facts"]
+    assert data["summary"] == "順調"
+    body = client.get("/projects/ALPHA/status-reports/compare/?a=2026-W46&b=2026-W47").content.decode()
+    assert "Overdue actions" not in body and "Health score" not in body and "Open issues" not in body
+    assert "Open risks" in body
+    rows = client.get("/api/v1/projects/ALPHA/status-reports/compare?a=2026-W46&b=2026-W47").json()["rows"]
+    assert {"overdue_actions", "open_issues", "health_score"}.isdisjoint(r["key"] for r in rows)
+    pmo_rows = signed_in(world.pmo).get("/api/v1/projects/ALPHA/status-reports/compare?a=2026-W46&b=2026-W47")
+    assert "overdue_actions" in {r["key"] for r in pmo_rows.json()["rows"]}
+
+
+def test_type_tab_prefills_only_its_own_thresholds(world):
+    """On a type's tab a rule's form shows inherited thresholds as placeholders: saving it as shown keeps
+    inheriting them."""
+    import re
+
+    from kuroko.projects.models import ProjectType
+
+    kind = ProjectType.objects.create(code="SI", name="SI")
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
+        params={"amber_at": 2, "red_at": 6},
+    )  # fmt: skip
+    pmo = signed_in(world.pmo)
+    body = pmo.get("/status-reports/rules/?type=SI").content.decode()
+    row = body[body.index('id="rule-risk.high_risks"') :]
+    row = row[: row.index("</form>")]
+    values = dict(re.findall(r'name="(amber_at|red_at)" value="([^"]*)"', row))
+    assert values == {"amber_at": "", "red_at": ""} and 'placeholder="2"' in row
+    assert (
+        pmo.post("/status-reports/rules/", {"rule": "risk.high_risks", "type": "SI", **values}).status_code
+        == 302
+    )
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
+        params={"amber_at": 4, "red_at": 8},
+    )  # fmt: skip
+    assert services.rule_settings([kind.pk])[kind.pk]["risk.high_risks"].params == {
+        "amber_at": 4,
+        "red_at": 8,
+    }
+
+
+def test_week_page_keeps_the_week_with_a_bad_status_filter(world):
+    """An unknown status filter is a 422 naming it, and the chosen week is kept."""
+    response = signed_in(world.pmo).get("/status-reports/?week=2026-W40&status=bogus")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "status:" in body and "2026-W40" in body
+
+
+def test_compare_keeps_a_week_without_report_in_the_picker(world):
+    """Comparing with a week that has no report keeps that week choosable and says it has none."""
+    services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    body = signed_in(world.pm).get("/projects/ALPHA/status-reports/compare/?a=2026-W40&b=2026-W47").content
+    assert b'<option value="2026-W40" selected>' in body and b"no report" in body

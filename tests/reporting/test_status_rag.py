@@ -125,13 +125,23 @@ def test_overall_is_never_better_than_worst_dimension(colours, limit):
         None, [SimpleNamespace(project_type_id=None, rule="overall.combine", enabled=True,
                                params={"amber_to_red": limit})]
     )  # fmt: skip
-    dims = {d: {"rag": c, "reasons": []} for d, c in colours.items()}
-    overall = rag.combine(dims, settings)["rag"]
+    dims = {d: {"rag": c, "reasons": [{"code": "x", "params": {"d": d}}]} for d, c in colours.items()}
+    result = rag.combine(dims, settings)
+    overall = result["rag"]
     worst = max(colours.values(), key=lambda c: rag.RANK[c])
     assert rag.RANK[overall] >= rag.RANK[worst]
     ambers = sum(1 for c in colours.values() if c == "amber")
     if worst == "amber" and not (limit and ambers >= limit):
         assert overall == "amber"
+    # Its reasons are those of the dimensions that made it: the reds, else the ambers (after the count).
+    made_it = [d for d in rag.DIMENSIONS if colours[d] == "red"] or [
+        d for d in rag.DIMENSIONS if colours[d] == "amber"
+    ]
+    own = [r["params"]["d"] for r in result["reasons"] if r["code"] == "x"]
+    assert own == made_it
+    assert [r["code"] for r in result["reasons"] if r["code"] != "x"] == (
+        ["ambers"] if overall == "red" and "red" not in colours.values() else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,3 +181,28 @@ def test_counted_reasons_agree_with_their_count():
         assert reason_text({"code": "overdue_actions", "params": {"count": 3}}) == "3 actions overdue"
     with translation.override("ja"):
         assert reason_text({"code": "overdue_actions", "params": {"count": 3}}) == "期限超過のアクション 3 件"
+
+
+def test_threshold_labels_follow_the_readers_language():
+    """A count rule's threshold labels are worded when shown, in the reader's language."""
+    from django.utils import translation
+
+    label = rag.RULES["risk.high_risks"].params["amber_at"].label
+    with translation.override("ja"):
+        ja = str(label)
+    with translation.override("en"):
+        en = str(label)
+    assert en == "Amber from (risks)"
+    assert ja != en and "risks" not in ja
+
+
+def test_stored_overall_is_read_as_stored():
+    """A stored overall is read as it is: a later change of the combining rule does not recolour it."""
+    dims = {d: {"rag": "amber", "reasons": []} for d in ("schedule", "cost", "scope")}
+    stored = {**dims, "overall": {"rag": "red", "reasons": [{"code": "ambers", "params": {"count": 3}}]}}
+    off = rag.effective_settings(
+        None, [SimpleNamespace(project_type_id=None, rule="overall.combine", enabled=True,
+                               params={"amber_to_red": 0})]
+    )  # fmt: skip
+    assert rag.effective_colours(dims, {}, off)["overall"]["rag"] == "amber"
+    assert rag.effective_colours(stored, {}, off)["overall"]["rag"] == "red"

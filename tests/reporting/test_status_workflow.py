@@ -30,7 +30,7 @@ def test_draft_is_created_once(world):
     assert first.week == WEEK
     assert first.status == ReportStatus.DRAFT
     assert first.facts["code"] == "ALPHA"
-    assert set(first.computed) == {"schedule", "cost", "scope", "quality", "risk"}
+    assert set(first.computed) == {"overall", "schedule", "cost", "scope", "quality", "risk"}
 
 
 def test_outsider_cannot_draft(world):
@@ -173,3 +173,93 @@ def test_hygiene_audit_reads_submitted_reports(world):
     assert violated()  # a draft does not count
     services.report_submit(actor=world.pm, report=report, version=report.version)
     assert not violated()
+
+
+def test_submitting_an_older_week_keeps_the_projects_current_colours(world):
+    """Submitting an older week after a later one leaves the project's RAG fields to the later week."""
+    from kuroko.projects.models import Project
+
+    newer = services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
+    newer = services.report_update(
+        actor=world.pm, report=newer, version=newer.version,
+        overrides={"cost": {"rag": "red", "justification": "予算超過"}},
+    )  # fmt: skip
+    services.report_submit(actor=world.pm, report=newer, version=newer.version)
+    older = services.report_get_or_draft(
+        project=world.project, week=WEEK - timedelta(days=14), actor=world.pm
+    )
+    services.report_submit(actor=world.pm, report=older, version=older.version)
+    project = Project.objects.get(pk=world.project.pk)
+    assert project.rag_cost == "red" and project.rag_cost_reason.startswith("予算超過")
+
+
+def test_future_weeks_are_refused(world):
+    """A week after the current one is refused, naming the week; the weekly job refuses it too."""
+    later = week_start(date.today()) + timedelta(days=14)
+    with pytest.raises(ValidationError) as info:
+        services.report_get_or_draft(project=world.project, week=later, actor=world.pm)
+    assert "week" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        services.draft_all(later, today=later - timedelta(days=7))
+    assert not StatusReport.objects.exists()
+
+
+def test_readers_do_not_draft(world):
+    """A member or an executive opening a week without a report gets a 404, and no row is created."""
+    from django.http import Http404
+
+    for user in (world.member, world.executive):
+        with pytest.raises(Http404):
+            services.report_get_or_draft(project=world.project, week=WEEK, actor=user)
+    assert not StatusReport.objects.exists()
+
+
+def test_audit_source_ignores_reports_of_later_weeks(world):
+    """A submitted report of a week after the audit's week does not count as reported this week."""
+    StatusReport.objects.create(project=world.project, week=date(2099, 1, 5), status=ReportStatus.SUBMITTED)
+    assert services.reported_projects([world.project.pk], since=WEEK + timedelta(days=1)) == set()
+
+
+def test_red_at_least_amber_across_inherited_settings(world):
+    """A type's red threshold below the amber one it inherits from all projects is refused."""
+    from kuroko.projects.models import ProjectType
+
+    kind = ProjectType.objects.create(code="SI", name="SI")
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
+        params={"amber_at": 4, "red_at": 6},
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        services.rag_rule_save(
+            actor=world.pmo, project_type=kind, rule="risk.high_risks", enabled=True, params={"red_at": 2}
+        )
+    assert "red_at" in info.value.message_dict
+
+
+def test_weekly_job_refresh_is_a_new_version(world, report):
+    """The weekly job's refresh of a draft is a new version (a stale submit is a conflict) with history."""
+    seen, rows = report.version, report.history.count()
+    for _n in range(5):
+        ActionItemFactory(project=world.project, status="open", due_date=WEEK - timedelta(days=3))
+    services.draft_all(WEEK, today=WEEK + timedelta(days=4))
+    report.refresh_from_db()
+    assert report.version == seen + 1 and report.history.count() == rows + 1
+    with pytest.raises(ConflictError):
+        services.report_submit(actor=world.pm, report=report, version=seen)
+
+
+def test_reviewed_overall_survives_a_rule_change(world, report):
+    """A reviewed report's overall colour stays as stored when the combining rule changes later."""
+    from kuroko.reporting.selectors.status import colours_of
+
+    ambers = {d: {"rag": "amber", "justification": "j"} for d in ("schedule", "cost", "scope")}
+    report = services.report_update(actor=world.pm, report=report, version=report.version, overrides=ambers)
+    report = services.report_submit(actor=world.pm, report=report, version=report.version)
+    report = services.report_review(actor=world.pmo, report=report, version=report.version, decision="accept")
+    assert report.rag_overall == "red"
+    services.rag_rule_save(
+        actor=world.pmo, project_type=None, rule="overall.combine", enabled=True, params={"amber_to_red": 0}
+    )
+    report.refresh_from_db()
+    overall = next(c for c in colours_of(report) if c.key == "overall")
+    assert overall.rag == "red" and overall.reasons

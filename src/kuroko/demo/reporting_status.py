@@ -103,6 +103,8 @@ def build(*, seed: int, today: date) -> None:
                 dimension, colour, why = overridden[p.pk]
                 report.overrides = {dimension: {"rag": colour, "justification": why}}
             colours = rag.effective_colours(report.computed, report.overrides, settings[p.project_type_id])
+            report.computed["overall"] = {"rag": colours["overall"]["computed"],
+                                          "reasons": colours["overall"]["reasons"]}  # fmt: skip
             for d in rag.ALL_DIMENSIONS:
                 setattr(report, f"rag_{d}", colours[d]["rag"])
             overall = colours["overall"]["rag"] or "green"

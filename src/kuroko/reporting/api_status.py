@@ -7,12 +7,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from kuroko.core.permissions import require
 from kuroko.projects.models import ProjectType
 from kuroko.reporting import permissions as perms
 from kuroko.reporting import rag
+from kuroko.reporting.levels import shown, visible_facts
 from kuroko.reporting.models import StatusReport
 from kuroko.reporting.selectors import status as selectors
 from kuroko.reporting.services import status as services
@@ -131,6 +133,7 @@ def _summary(r: StatusReport) -> dict[str, Any]:
 
 def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
     view = selectors.report_view(request.user, r)
+    sections = set(view.sections)
     return {
         **_summary(r),
         "project": r.project.code,
@@ -143,14 +146,13 @@ def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
                 "justification": c.justification,
             }
             for c in view.colours
+            if "summary" in sections
         },
-        "computed": r.computed,
-        "overrides": r.overrides,
-        "facts": r.facts,
-        "summary": r.summary,
-        "accomplishments": r.accomplishments,
-        "next_steps": r.next_steps,
-        "help_needed": r.help_needed,
+        "computed": r.computed if "summary" in sections else {},
+        "overrides": r.overrides if "summary" in sections else {},
+        # Only the facts and narrative of the sections the reader's report level shows.
+        "facts": visible_facts(r.facts or {}, sections),
+        **{n: (getattr(r, n) if shown(n, sections) else "") for n in services.NARRATIVE},
         "sections": list(view.sections),
         "comments": [
             {
@@ -261,7 +263,7 @@ def _type(code: str | None, field: str = "project_type") -> ProjectType | None:
         return None
     found = ProjectType.objects.filter(code=code).first()
     if found is None:
-        raise ValidationError({field: f"No project type {code}."})
+        raise ValidationError({field: _("No project type %(code)s.") % {"code": code}})
     return found
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,13 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     params = reason.get("params") or {}
     if template is None:
         return code
+    if params.get("metrics"):  # quality indicators: their names in the reader's language
+        from kuroko.reporting.levels import quality_label
+
+        stored = str(params.get("names", "")).split(", ")
+        metrics = list(params["metrics"])
+        labels = [quality_label(m, stored[n] if n < len(stored) else m) for n, m in enumerate(metrics)]
+        params = {**params, "names": ", ".join(labels)}
     try:
         if isinstance(template, str):
             return gettext(template) % params
@@ -206,7 +214,14 @@ def _eac(f: ProjectFacts, p: Mapping[str, float]) -> Result | None:
 
 def _quality(f: ProjectFacts, p: Mapping[str, float]) -> Result | None:
     out = [q for q in f.quality if q.rag == "red"]
-    return _at_least(len(out), p, "quality_out_of_band", names=", ".join(q.label for q in out))
+    # The metric keys are kept so that the names are worded when shown, in the reader's language.
+    return _at_least(
+        len(out),
+        p,
+        "quality_out_of_band",
+        names=", ".join(q.label for q in out),
+        metrics=[q.indicator for q in out],
+    )
 
 
 def _counts(attribute: str, code: str) -> Callable[[ProjectFacts, Mapping[str, float]], Result | None]:
@@ -219,8 +234,9 @@ def _counts(attribute: str, code: str) -> Callable[[ProjectFacts, Mapping[str, f
 
 def _thresholds(amber: float, red: float, label: Any, *, maximum: float = 1000) -> dict[str, Param]:
     return {
-        "amber_at": Param(amber, _("Amber from (%(what)s)") % {"what": label}, maximum=maximum),
-        "red_at": Param(red, _("Red from (%(what)s)") % {"what": label}, maximum=maximum),
+        # Worded when shown (format_lazy), not at import: the reader's language, not the server's.
+        "amber_at": Param(amber, format_lazy(_("Amber from ({what})"), what=label), maximum=maximum),
+        "red_at": Param(red, format_lazy(_("Red from ({what})"), what=label), maximum=maximum),
     }
 
 
@@ -401,7 +417,8 @@ def effective_colours(
     settings: Mapping[str, Effective],
 ) -> dict[str, dict[str, Any]]:
     """{dimension: {"rag", "reasons", "overridden", "justification", "computed"}} for all six dimensions:
-    overrides applied, overall combined from the dimensions in effect (unless itself overridden)."""
+    overrides applied, overall combined from the dimensions in effect (unless itself overridden) or, when
+    `computed` holds an "overall", that one."""
     out: dict[str, dict[str, Any]] = {}
     for d in DIMENSIONS:
         base = dict(computed.get(d) or {"rag": "", "reasons": []})
@@ -413,7 +430,10 @@ def effective_colours(
             "justification": over.get("justification", "") if over else "",
             "computed": base.get("rag", ""),
         }
-    overall = combine(out, settings)
+    # Overall as stored when the report was last written (a later change of the rules does not recolour
+    # a submitted report); combined now only for a report stored without it.
+    stored = computed.get("overall")
+    overall = dict(stored) if stored else combine(out, settings)
     over = overrides.get("overall")
     out["overall"] = {
         "rag": over["rag"] if over else overall["rag"],

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # reports name weeks of these years only
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$")
 
 
@@ -17,12 +20,16 @@ def parse_week(text: str) -> date:
     """ "2026-W47" (or "2026W47") → the Monday of that ISO week. ValueError with a message otherwise."""
     match = _WEEK.match(text.strip().upper())
     if not match:
-        raise ValueError(f"{text!r} is not an ISO week such as 2026-W47.")
+        raise ValueError(_("%(week)s is not an ISO week such as 2026-W47.") % {"week": text.strip()[:20]})
     year, week = int(match.group(1)), int(match.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            _("Choose a week of the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     try:
         return date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise ValueError(f"{year} has no week {week}.") from None
+        raise ValueError(_("%(year)s has no week %(week)s.") % {"year": year, "week": week}) from None
 
 
 def week_label(monday: date) -> str:

@@ -18,7 +18,7 @@ from kuroko.projects.permissions import visible_projects
 from kuroko.reporting import permissions as perms
 from kuroko.reporting import rag
 from kuroko.reporting.facts import SECTIONS, ProjectFacts
-from kuroko.reporting.levels import DEFAULT_SECTIONS, audience_for, sections_for
+from kuroko.reporting.levels import DEFAULT_SECTIONS, audience_for, sections_for, shown
 from kuroko.reporting.models import (
     Audience,
     Dimension,
@@ -179,7 +179,8 @@ def _figure_labels() -> dict[str, str]:
 
 def compare(user: Any, project: Project, a: date, b: date) -> dict[str, Any]:
     """Two weeks' reports side by side: colours, key figures and narrative, each row saying whether the
-    weeks differ. A week without a report is shown empty."""
+    weeks differ; only the rows of the sections `user`'s report level shows. A week without a report is
+    shown empty."""
     reports = {
         r.week: r
         for r in StatusReport.objects.filter(project=project, week__in=[a, b]).select_related("project")
@@ -220,6 +221,12 @@ def compare(user: Any, project: Project, a: date, b: date) -> dict[str, Any]:
                 key, label, getattr(ra, key, "") if ra else "", getattr(rb, key, "") if rb else "", "text"
             )
         )
+    # Only the rows of the sections the reader's report level shows (colours belong to the summary).
+    sections = sections_for(project, audience_for(user, project))
+    rows = [
+        row for row in rows if (row.kind == "rag" and "summary" in sections) or (
+            row.kind != "rag" and shown(row.key, sections))
+    ]  # fmt: skip
     return {"a": a, "b": b, "report_a": ra, "report_b": rb, "rows": rows}
 
 
@@ -277,7 +284,8 @@ class RuleRow:
     effective: rag.Effective
     own: RagRuleSetting | None  # this level's row
     inherited: rag.Effective | None  # what applies without this level's row (a type's page)
-    params: list[tuple[str, Any, Any, Any]]  # name, label, value in force, inherited value
+    # name, label, value in force, inherited value, this level's own value ("" when inherited)
+    params: list[tuple[str, Any, Any, Any, str]]
 
 
 def rule_rows(project_type: ProjectType | None) -> list[RuleRow]:
@@ -295,12 +303,14 @@ def rule_rows(project_type: ProjectType | None) -> list[RuleRow]:
     for key, rule in rag.RULES.items():
         eff = effective[key]
         inh = inherited[key] if inherited else None
+        own_params = (own[key].params or {}) if key in own else {}
         params = [
             (
                 name,
                 p.label,
                 _number(eff.params[name]),
                 _number(inh.params[name]) if inh else _number(p.default),
+                _number(own_params[name]) if name in own_params else "",
             )
             for name, p in rule.params.items()
         ]

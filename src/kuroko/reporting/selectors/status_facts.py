@@ -98,10 +98,11 @@ def facts_for(
     _issues(ids, facts, week, status_date, previous)
     _actions(ids, facts, status_date)
     _changes(ids, facts)
-    # Findings are stored worded, in the organisation's language (as the project's RAG reasons are).
+    # Findings and indicator names are stored worded, in the organisation's language whoever drafts (as
+    # the project's RAG reasons are); pages word them again in the reader's language by their keys.
     with translation.override(settings.LANGUAGE_CODE):
         _governance(projects, facts, status_date)
-    _quality(projects, facts, status_date)
+        _quality(projects, facts, status_date)
     _overallocations(ids, facts, week)
     return facts
 
@@ -198,10 +199,13 @@ def _milestones(
         slip = working_days(base, current, country=country) if base else None
         in_week = week <= current <= week_end or (base is not None and week <= base <= week_end)
         done = actual is not None
+        # Late is judged on the dates: a milestone baselined on a weekend and finished the Monday after
+        # slipped 0 working days yet was not met.
+        late = base is not None and current > base
         if in_week:
             if done:
-                state = "met" if slip is None or slip <= 0 else "missed"
-            elif current < status_date or (base is not None and base < status_date and (slip or 0) > 0):
+                state = "missed" if late else "met"
+            elif current < status_date or (base is not None and base < status_date and late):
                 state = "missed"
             else:
                 state = "due"
@@ -277,7 +281,10 @@ def _risks(
         if not is_open:
             change = "closed"
         elif last is None:
-            change = "new" if (pid in previous or week <= raised <= week_end) else ""
+            # Not listed last week: new only when raised after last week's figures (else it was open but
+            # outside the top risks then); without last week's report, when raised this week.
+            since = _as_of(previous.get(pid))
+            change = "new" if (raised > since if since else week <= raised <= week_end) else ""
         elif float(score) > float(last.get("score") or 0):
             change = "raised"
         elif float(score) < float(last.get("score") or 0):
@@ -294,6 +301,12 @@ def _risks(
         )
     for f in facts.values():
         f.risks.sort(key=lambda r: (r.change == "closed", -r.score))
+
+
+def _as_of(data: dict[str, Any] | None) -> date | None:
+    """The status date of stored facts (None when there are none)."""
+    text = (data or {}).get("status_date")
+    return date.fromisoformat(str(text)[:10]) if text else None
 
 
 def _issues(

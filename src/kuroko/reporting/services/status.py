@@ -10,10 +10,11 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kuroko.core.models import Role, User
 from kuroko.core.notifications import notify
@@ -70,7 +71,12 @@ def _apply(
 
 
 def _columns(report: StatusReport, settings: Mapping[str, rag.Effective]) -> None:
-    colours = rag.effective_colours(report.computed, report.overrides or {}, settings)
+    """Combine overall from the dimensions in effect and store it in `computed` (read as stored from then
+    on), and the colours in effect as columns."""
+    base = {d: v for d, v in (report.computed or {}).items() if d != "overall"}
+    colours = rag.effective_colours(base, report.overrides or {}, settings)
+    report.computed = {**base, "overall": {k: colours["overall"][k] for k in ("rag", "reasons")}}
+    report.computed["overall"]["rag"] = colours["overall"]["computed"]
     for d in rag.ALL_DIMENSIONS:
         setattr(report, f"rag_{d}", colours[d]["rag"])
 
@@ -84,15 +90,30 @@ def _require_read(actor: Any, project: Project) -> None:
         raise PermissionDenied(_("You may not read this project."))
 
 
+def _require_started(week: date, today: date) -> None:
+    """A week after the current one has no figures yet: refuse it, naming the week."""
+    if week > week_start(today):
+        raise ValidationError(
+            {
+                "week": _("%(week)s has not started yet: a report covers the current week or an earlier one.")
+                % {"week": week_label(week)}
+            }
+        )
+
+
 def report_get_or_draft(*, project: Any, week: date, actor: Any = None) -> StatusReport:
     """The project's report of the ISO week starting `week` (a Monday): the existing one, else a new draft
     gathered from the data now. Raises PermissionDenied when `actor` (None = the system) may not read the
     project."""
     _require_read(actor, project)
     week = week_start(week)
+    _require_started(week, _today())
     found = StatusReport.objects.filter(project=project, week=week).first()
     if found is not None:
         return found
+    if actor is not None and not perms.can_write_status_report(actor, project):
+        # A reader sees reports; only who writes the report drafts one.
+        raise Http404(_("No status report of %(week)s yet.") % {"week": week_label(week)})
     with transaction.atomic():
         facts = gather_facts(project, week, today=_today())
         settings = rule_settings([project.project_type_id])[project.project_type_id]
@@ -117,6 +138,7 @@ def draft_all(
     each read in a fixed number of queries and written in one transaction. Returns counts."""
     today = today or _today()
     week = week_start(week)
+    _require_started(week, today)
     if projects is None:
         projects = list(
             Project.objects.filter(status="active").select_related("manager", "program", "project_type")
@@ -147,8 +169,21 @@ def draft_all(
             if new:
                 bulk_create_with_history(new, StatusReport, batch_size=500, ignore_conflicts=False)
             if changed:
-                StatusReport.objects.bulk_update(
-                    changed, ["facts", "computed", "drafted_at", *(f"rag_{d}" for d in rag.ALL_DIMENSIONS)]
+                # A refresh is a new version (a page opened before it gets a conflict on submit), with a
+                # history row; reports submitted meanwhile are left alone.
+                locked = dict(
+                    StatusReport.objects.select_for_update()
+                    .filter(pk__in=[r.pk for r in changed], status__in=EDITABLE)
+                    .values_list("pk", "version")
+                )
+                changed = [r for r in changed if r.pk in locked]
+                for r in changed:
+                    r.version = locked[r.pk] + 1
+                bulk_update_with_history(
+                    changed,
+                    StatusReport,
+                    ["facts", "computed", "drafted_at", "version", *(f"rag_{d}" for d in rag.ALL_DIMENSIONS)],
+                    batch_size=500,
                 )
         created += len(new)
         refreshed += len(changed)
@@ -271,25 +306,8 @@ def _manager_users(project: Project) -> list[User]:
     return list(User.objects.filter(is_active=True, person__in=person_ids))
 
 
-def report_url(report: StatusReport) -> str:
-    return reverse("status-report", args=[report.project.code, week_label(report.week)])
-
-
-@transaction.atomic
-def report_submit(*, actor: Any, report: StatusReport, version: int | None) -> StatusReport:
-    """Submit a draft or returned report: it becomes read-only for the PM, the project's RAG fields take
-    its colours and worded reasons, and the PMO is notified."""
-    report = _locked(report, version)
-    _require_editable(actor, report)
-    project = Project.objects.select_for_update().get(pk=report.project_id)
-    settings = rule_settings([project.project_type_id])[project.project_type_id]
-    colours = rag.effective_colours(report.computed, report.overrides or {}, settings)
-    _columns(report, settings)
-    report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
-    _save(report, actor)
-    # The project's own status fields, worded in the organisation's language.
+def _project_rag(project: Project, colours: Mapping[str, Mapping[str, Any]], actor: Any) -> None:
+    """The project's own status fields take a report's colours, worded in the organisation's language."""
     with translation.override(django_settings.LANGUAGE_CODE):
         for d in rag.ALL_DIMENSIONS:
             setattr(project, f"rag_{d}", colours[d]["rag"])
@@ -298,6 +316,29 @@ def report_submit(*, actor: Any, report: StatusReport, version: int | None) -> S
     if getattr(actor, "is_authenticated", False):
         project._history_user = actor  # type: ignore[attr-defined]
     project.save()
+
+
+def report_url(report: StatusReport) -> str:
+    return reverse("status-report", args=[report.project.code, week_label(report.week)])
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: StatusReport, version: int | None) -> StatusReport:
+    """Submit a draft or returned report: it becomes read-only for the PM, the project's RAG fields take
+    its colours and worded reasons (unless a later week was already submitted), and the PMO is notified."""
+    report = _locked(report, version)
+    _require_editable(actor, report)
+    project = Project.objects.select_for_update().get(pk=report.project_id)
+    settings = rule_settings([project.project_type_id])[project.project_type_id]
+    _columns(report, settings)
+    colours = rag.effective_colours(report.computed, report.overrides or {}, settings)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    _save(report, actor)
+    later = StatusReport.objects.filter(project=project, status__in=DONE, week__gt=report.week).exists()
+    if not later:
+        _project_rag(project, colours, actor)
     code, label, url = project.code, week_label(report.week), report_url(report)
     notify(
         users=[u for u in _pmo_users() if u.pk != getattr(actor, "pk", None)],
@@ -388,10 +429,14 @@ def reminders_send(*, week: date, today: date | None = None) -> int:
 
 def reported_projects(project_ids: Iterable[int], *, since: date) -> set[int]:
     """The audit's "status reported this week" source: projects with a submitted or reviewed report of a
-    week that ends on or after `since`."""
+    week that ends on or after `since` and starts no later than the week of `since` + 6 days (the audit's
+    today: a report of a later week does not count)."""
     return set(
         StatusReport.objects.filter(
-            project_id__in=list(project_ids), status__in=DONE, week__gte=week_start(since)
+            project_id__in=list(project_ids),
+            status__in=DONE,
+            week__gte=week_start(since),
+            week__lte=week_start(since + timedelta(days=6)),
         ).values_list("project_id", flat=True)
     )
 
@@ -427,7 +472,9 @@ def rag_rule_save(
             errors[name] = str(exc)
     if errors:
         raise ValidationError(errors)
-    merged = {n: cleaned.get(n, p.default) for n, p in found.params.items()}
+    # Checked against what the row will inherit: the all-projects row (for a type) or the defaults.
+    parent = rule_settings([None])[None][rule].params if project_type is not None else {}
+    merged = {n: cleaned.get(n, parent.get(n, p.default)) for n, p in found.params.items()}
     for amber, red in (("amber_at", "red_at"), ("amber_days", "red_days"), ("amber_percent", "red_percent")):
         if merged.get(amber) and merged.get(red) and merged[red] < merged[amber]:
             raise ValidationError({red: _("The red threshold must be at least as severe as the amber one.")})

@@ -48,3 +48,11 @@ def quality_unit(fact: Any) -> str:
     from kuroko.reporting.levels import quality_unit as unit
 
     return unit(fact.indicator, fact.unit)
+
+
+@register.filter
+def finding_text(fact: Any) -> str:
+    """A stored audit finding in the reader's language."""
+    from kuroko.reporting.levels import finding_text as text
+
+    return text(fact.rule, fact.message)

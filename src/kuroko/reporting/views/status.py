@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,10 +51,8 @@ def _errors(exc: ValidationError) -> list[str]:
 def _week(text: str) -> date:
     try:
         return selectors.week_of(text)
-    except ValidationError:
-        from django.http import Http404
-
-        raise Http404(_("%(week)s is not an ISO week such as 2026-W47.") % {"week": text}) from None
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from None
 
 
 @login_required
@@ -106,7 +104,10 @@ def _context(request: HttpRequest, report: Any, **extra: Any) -> dict[str, Any]:
 def status_report(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """One week's report (drafted from the data when it does not exist yet)."""
     project = selectors.project_for(request.user, code)
-    report = services.report_get_or_draft(project=project, week=_week(week), actor=request.user)
+    try:
+        report = services.report_get_or_draft(project=project, week=_week(week), actor=request.user)
+    except ValidationError as exc:  # a week that has not started
+        raise Http404(" ".join(exc.messages)) from None
     report.project = project
     return render(request, PAGE, _context(request, report))
 
@@ -278,10 +279,11 @@ def status_report_compare(request: HttpRequest, code: str) -> HttpResponse:
         context = {"project": project, "errors": _errors(exc), "weeks": weeks, "rows": []}
         return render(request, "reporting/status_compare.html", context, status=422)
     data = selectors.compare(request.user, project, a, b)
+    picker = sorted({*weeks, a, b}, reverse=True)  # a chosen week without a report stays choosable
     return render(
         request,
         "reporting/status_compare.html",
-        {"project": project, "weeks": weeks, "label_a": week_label(a), "label_b": week_label(b), **data},
+        {"project": project, "weeks": picker, "label_a": week_label(a), "label_b": week_label(b), **data},
     )
 
 
@@ -291,8 +293,8 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
     """All readable active projects for one week: submitted, draft, returned, reviewed or missing."""
     form = WeekFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data if form.is_valid() else {}
-    errors: list[str] = []
+    data = form.cleaned_data  # the valid fields: an unknown status does not drop the chosen week
+    errors: list[str] = [f"{name}: {m}" for name, ms in form.errors.items() for m in ms]
     week = week_start(timezone.localdate())
     if data.get("week"):
         try:
