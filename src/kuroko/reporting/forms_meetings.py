@@ -16,6 +16,7 @@ from kuroko.projects import permissions as project_perms
 from kuroko.projects.models import Program, Project
 from kuroko.reporting.models import Frequency, MeetingKind, MeetingSeries
 from kuroko.reporting.selectors.meetings import MeetingFilter
+from kuroko.reporting.services.meetings import LAST_YEAR
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -110,6 +111,14 @@ class MeetingForm(_ScopeMixin, forms.Form):
             }  # fmt: skip
         super().__init__(*args, **kwargs)
         self._scope(user)
+
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        if day is not None and day.year > LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date up to the year %(year)s."), params={"year": LAST_YEAR}
+            )
+        return day
 
     def data_for_service(self) -> dict[str, Any]:
         d = self.cleaned_data
