@@ -263,3 +263,16 @@ def test_meeting_page_action_chip_reads_akushon(world):
     world.pm.save(update_fields=["language"])
     body = signed_in(world.pm).get(f"/meetings/{meeting.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert '<span class="chip">アクション</span>' in body
+
+
+@pytest.mark.parametrize("url", ["/meetings/new/", "/meetings/series/new/"])
+def test_pm_choosing_a_program_gets_a_form_error_not_a_refusal(world, url):
+    """A PM who picks a program (PMO only) sees the form again with the error and what they typed."""
+    data = {"title": "PG 会議", "kind": "steering", "program": world.project.program_id, "date": "2026-06-10",
+            "first_date": "2026-06-10", "start_time": "10:00", "duration_minutes": 60, "frequency": "weekly",
+            "active": "on"}  # fmt: skip
+    response = signed_in(world.pm).post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Only the PMO organises program and portfolio meetings." in body and "PG 会議" in body
+    assert not Meeting.objects.exists()
