@@ -610,3 +610,26 @@ def test_minutes_action_reads_akushon_in_japanese(world):
     with translation.override("ja"):
         text = minutes.minutes_text(Meeting.objects.get(pk=meeting.pk))
     assert "アクション" in text and "処理" not in text
+
+
+def test_agenda_of_an_early_week_meeting_lists_last_weeks_report(world):
+    """A Wednesday 定例 lists the report submitted the Friday before (last week's), one per project."""
+    from kuroko.reporting.models import StatusReport
+
+    monday = TODAY  # the meeting is on Wednesday TODAY + 2
+    StatusReport.objects.create(project=world.project, week=monday - timedelta(weeks=1), status="submitted")
+    StatusReport.objects.create(project=world.project, week=monday - timedelta(weeks=2), status="submitted")
+    meeting = _series(world).meetings.order_by("start").first()
+    titles = [
+        i.title
+        for i in services.agenda_build(actor=world.pm, meeting=meeting)
+        if i.source == "report_submitted"
+    ]
+    assert len(titles) == 1 and (monday - timedelta(weeks=1)).isoformat() in titles[0]
+    StatusReport.objects.create(project=world.project, week=monday, status="submitted")
+    titles = [
+        i.title
+        for i in services.agenda_build(actor=world.pm, meeting=meeting)
+        if i.source == "report_submitted"
+    ]
+    assert len(titles) == 1 and monday.isoformat() in titles[0]
