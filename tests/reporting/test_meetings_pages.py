@@ -120,6 +120,8 @@ def test_api_bad_series_input_names_the_field(world, payload, field):
 def test_api_flow_minutes_and_refusals(world):
     """Through the API: rebuild, add an item, record an action, save minutes, distribute; cancelling a held
     meeting is refused with 409."""
+    world.member.email = "member@example.com"
+    world.member.save(update_fields=["email"])
     meeting = _series(world).meetings.order_by("start").first()
     client = signed_in(world.pm)
     assert client.post(f"/api/v1/meetings/{meeting.pk}/distribute").status_code == 409
@@ -154,7 +156,7 @@ def test_api_flow_minutes_and_refusals(world):
         content_type="application/json",
     )
     assert cancel.status_code == 409 and cancel.json()["code"] == "refused"
-    assert client.post(f"/api/v1/meetings/{meeting.pk}/distribute").json()["emailed"] >= 0
+    assert client.post(f"/api/v1/meetings/{meeting.pk}/distribute").json()["emailed"] == 1
 
 
 def test_meeting_and_project_pages_queries_are_bounded(world, django_assert_max_num_queries):
@@ -171,3 +173,106 @@ def test_meeting_and_project_pages_queries_are_bounded(world, django_assert_max_
         assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/projects/ALPHA/meetings/").status_code == 200
+
+
+def test_agenda_htmx_edits_redraw_the_minutes_out_of_band(world):
+    """Adding or moving an agenda item by htmx also redraws the minutes (its notes box, its number)."""
+    meeting = _series(world).meetings.order_by("start").first()
+    first = services.agenda_item_add(actor=world.pm, meeting=meeting, data={"title": "最初"})
+    client = signed_in(world.pm)
+    body = client.post(
+        f"/meetings/{meeting.pk}/agenda/add/", {"title": "課題の確認"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    minutes_part = body.split('id="minutes"', 1)[1]
+    assert 'hx-swap-oob="true"' in body.split('id="minutes"', 1)[1][:40]
+    assert "2. 課題の確認" in minutes_part
+    body = client.post(
+        f"/meetings/agenda/{first.pk}/", {"op": "down"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "1. 課題の確認" in body.split('id="minutes"', 1)[1]
+
+
+def test_agenda_item_javascript_link_refused_by_the_api(world):
+    """The API answers 422 naming `url` for a javascript: or over-long link; the page shows none."""
+    meeting = _series(world).meetings.order_by("start").first()
+    client = signed_in(world.pm)
+    for url in ("javascript:alert(document.cookie)", "https://example.com/" + "x" * 500):
+        response = client.post(
+            f"/api/v1/meetings/{meeting.pk}/agenda", {"title": "click", "url": url},
+            content_type="application/json",
+        )  # fmt: skip
+        assert response.status_code == 422 and "url" in response.content.decode()
+    assert "javascript:" not in signed_in(world.member).get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [("2026-06-10T10:00:00", "2026-06-10T11:00:00"), ("2026-06-10T10:00:00+09:00", "2026-06-10T11:00:00")],
+)
+def test_api_meeting_without_time_zone_is_local_time(world, start, end):
+    """A naive start or end is read as local time (201, not 500)."""
+    response = signed_in(world.pm).post(
+        "/api/v1/meetings",
+        {"title": "x", "project_id": world.project.pk, "start": start, "end": end,
+         "attendee_ids": [world.member.pk]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert Meeting.objects.get().end - Meeting.objects.get().start == timedelta(hours=1)
+
+
+def test_api_and_form_refuse_far_dates(world):
+    """Dates after 2100: 422 naming first_date in the API, a form error on the date in the page."""
+    client = signed_in(world.pm)
+    response = client.post(
+        "/api/v1/meeting-series",
+        {"title": "x", "project_id": world.project.pk, "first_date": "9999-12-20", "start_time": "10:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "first_date" in response.content.decode()
+    response = client.post(
+        "/meetings/new/",
+        {"title": "x", "kind": "other", "project": world.project.pk, "date": "9999-12-31",
+         "start_time": "23:30", "duration_minutes": 60},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "2100" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_api_refuses_an_attendee_who_cannot_read_the_project(world):
+    """422 naming the attendee; nobody is invited."""
+    response = signed_in(world.pm).post(
+        "/api/v1/meetings",
+        {"title": "x", "project_id": world.project.pk, "start": "2026-06-10T10:00:00+09:00",
+         "end": "2026-06-10T11:00:00+09:00", "attendee_ids": [world.outsider.pk]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 422 and "attendees" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_page_action_chip_reads_akushon(world):
+    """On the meeting page a recorded action reads アクション in Japanese."""
+    from kuroko.reporting.services import meetings_minutes as minutes
+
+    meeting = _series(world).meetings.order_by("start").first()
+    item = services.agenda_item_add(actor=world.pm, meeting=meeting, data={"title": "議題"})
+    minutes.minutes_action_add(actor=world.pm, item=item, title="資料を送る")
+    world.pm.language = "ja"
+    world.pm.save(update_fields=["language"])
+    body = signed_in(world.pm).get(f"/meetings/{meeting.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert '<span class="chip">アクション</span>' in body
+
+
+@pytest.mark.parametrize("url", ["/meetings/new/", "/meetings/series/new/"])
+def test_pm_choosing_a_program_gets_a_form_error_not_a_refusal(world, url):
+    """A PM who picks a program (PMO only) sees the form again with the error and what they typed."""
+    data = {"title": "PG 会議", "kind": "steering", "program": world.project.program_id, "date": "2026-06-10",
+            "first_date": "2026-06-10", "start_time": "10:00", "duration_minutes": 60, "frequency": "weekly",
+            "active": "on"}  # fmt: skip
+    response = signed_in(world.pm).post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Only the PMO organises program and portfolio meetings." in body and "PG 会議" in body
+    assert not Meeting.objects.exists()

@@ -103,21 +103,29 @@ def _limit(qs: QuerySet[Any], many: bool) -> Iterable[Any]:
 
 
 def _reports(projects: list[Project], day: date, many: bool) -> list[Proposal]:
+    """Each project's latest report of the meeting's week or the week before (a report is submitted at the
+    end of its week, so a meeting early in the week discusses last week's)."""
     monday = day - timedelta(days=day.weekday())
     rows = StatusReport.objects.filter(
-        project__in=projects, week=monday, status__in=(ReportStatus.SUBMITTED, ReportStatus.REVIEWED)
+        project__in=projects,
+        week__in=(monday - timedelta(weeks=1), monday),
+        status__in=(ReportStatus.SUBMITTED, ReportStatus.REVIEWED),
     ).select_related("project")
+    latest: dict[int, StatusReport] = {}
+    for r in rows.order_by("project__code", "-week"):
+        latest.setdefault(r.project_id, r)
+    chosen = list(latest.values())[:PER_SOURCE_LIMIT] if many else list(latest.values())
     return [
         Proposal(
             "report_submitted",
             f"report:{r.pk}",
             _("Status report of %(project)s (week of %(week)s): %(rag)s")
-            % {"project": f"{r.project.code} {r.project.name}", "week": monday.isoformat(),
+            % {"project": f"{r.project.code} {r.project.name}", "week": r.week.isoformat(),
                "rag": r.get_rag_overall_display() if r.rag_overall else _("not rated")},
             _url("project-status-reports", r.project.code),
             10 if not many else 5,
         )
-        for r in _limit(rows.order_by("project__code"), many)
+        for r in chosen
     ]  # fmt: skip
 
 

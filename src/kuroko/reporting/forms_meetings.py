@@ -14,8 +14,10 @@ from kuroko.core.models import User
 from kuroko.people.models import Person
 from kuroko.projects import permissions as project_perms
 from kuroko.projects.models import Program, Project
+from kuroko.reporting import permissions as perms
 from kuroko.reporting.models import Frequency, MeetingKind, MeetingSeries
 from kuroko.reporting.selectors.meetings import MeetingFilter
+from kuroko.reporting.services.meetings import LAST_YEAR
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -43,9 +45,27 @@ def _users() -> Any:
 
 class _ScopeMixin(forms.Form):
     def _scope(self, user: Any) -> None:
+        self._user = user
         self.fields["project"].queryset = project_perms.visible_projects(user).order_by("code")  # type: ignore[attr-defined]
         self.fields["program"].queryset = Program.objects.order_by("code")  # type: ignore[attr-defined]
         self.fields["attendees"].queryset = _users()  # type: ignore[attr-defined]
+
+    def _check_organiser(self, cleaned: dict[str, Any]) -> None:
+        """A scope the user may not organise is a form error on that field (not a refused page that loses
+        what was typed)."""
+        project, program = cleaned.get("project"), cleaned.get("program")
+        if self.errors.get("project") or self.errors.get("program") or (project and program):
+            return
+        if not perms.can_organise_meetings(self._user, project):
+            if project is not None:
+                self.add_error(
+                    "project", _("Only the project's manager or the PMO may organise its meetings.")
+                )
+            else:
+                self.add_error(
+                    "program" if program is not None else "project",
+                    _("Only the PMO organises program and portfolio meetings."),
+                )
 
 
 class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -70,6 +90,11 @@ class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._scope(user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._check_organiser(cleaned)
+        return cleaned
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -110,6 +135,19 @@ class MeetingForm(_ScopeMixin, forms.Form):
             }  # fmt: skip
         super().__init__(*args, **kwargs)
         self._scope(user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._check_organiser(cleaned)
+        return cleaned
+
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        if day is not None and day.year > LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date up to the year %(year)s."), params={"year": LAST_YEAR}
+            )
+        return day
 
     def data_for_service(self) -> dict[str, Any]:
         d = self.cleaned_data

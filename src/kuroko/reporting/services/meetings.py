@@ -9,7 +9,7 @@ first meeting in the last days of a month (the 29th to the 31st) recurs on the l
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -23,11 +23,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kuroko.core.models import Delivery, NotificationPreference, User
-from kuroko.core.notifications import notify
+from kuroko.core.models import Delivery, User
+from kuroko.core.notifications import absolute, deliveries, notify
 from kuroko.core.permissions import require
 from kuroko.core.versioning import check_version
 from kuroko.formats import ical
+from kuroko.projects import permissions as project_perms
 from kuroko.projects.models import Program, Project
 from kuroko.raid.services.registers import Refused
 from kuroko.reporting import agenda as agenda_builder
@@ -64,6 +65,11 @@ MEETING_FIELDS = ("title", "kind", "project", "program", "start", "end", "locati
 # A change of one of these is sent to the attendees again as a new revision of the invitation.
 INVITATION_FIELDS = ("title", "start", "end", "location")
 ITEM_FIELDS = ("title", "duration_minutes", "presenter", "notes", "url")
+LAST_YEAR = 2100  # meetings are planned up to this year (far dates would overflow the calendar)
+URL_MAX = 500
+# The history's change reason of a meeting cancelled because it fell off its series' schedule: such a
+# meeting is planned again when its date is back on the schedule.
+SERIES_CANCEL_REASON = "series schedule"
 
 
 def local_today() -> date:
@@ -109,22 +115,33 @@ def occurrence(frequency: str, first_date: date, index: int) -> date:
     return first_date
 
 
+def _occurrences(frequency: str, first_date: date, until: date | None) -> Iterator[date]:
+    """The meeting dates of a series in order, up to `until` and the year `LAST_YEAR`."""
+    index = 0
+    while True:
+        try:
+            day = occurrence(frequency, first_date, index)
+        except (OverflowError, ValueError):  # past the end of the calendar
+            return
+        if day.year > LAST_YEAR or (until is not None and day > until):
+            return
+        yield day
+        if frequency == Frequency.ONCE:
+            return
+        index += 1
+
+
 def occurrence_dates(
     *, frequency: str, first_date: date, until: date | None, after: date | None = None, count: int
 ) -> list[date]:
     """Up to `count` meeting dates of a series, in order, later than `after` (when given) and not later
     than `until`. A one-off series has its first date only."""
     out: list[date] = []
-    index = 0
-    while len(out) < count:
-        day = occurrence(frequency, first_date, index)
-        if until is not None and day > until:
+    for day in _occurrences(frequency, first_date, until):
+        if len(out) >= count:
             break
         if after is None or day > after:
             out.append(day)
-        if frequency == Frequency.ONCE:
-            break
-        index += 1
     return out
 
 
@@ -167,7 +184,11 @@ def _check_series(series: MeetingSeries) -> None:
     errors: dict[str, str] = {}
     if not series.title.strip():
         errors["title"] = _("Give the meeting a title.")
-    if series.until is not None and series.until < series.first_date:
+    if series.first_date.year > LAST_YEAR:
+        errors["first_date"] = _year_error()
+    if series.until is not None and series.until.year > LAST_YEAR:
+        errors["until"] = _year_error()
+    elif series.until is not None and series.until < series.first_date:
         errors["until"] = _("The last date cannot be before the first meeting.")
     if not 5 <= series.duration_minutes <= MAX_DURATION:
         errors["duration_minutes"] = _("A meeting lasts from 5 minutes to 12 hours.")
@@ -179,11 +200,27 @@ def _check_series(series: MeetingSeries) -> None:
         raise ValidationError(errors)
 
 
+def _year_error() -> str:
+    return _("Choose a date up to the year %(year)s.") % {"year": LAST_YEAR}
+
+
+def _aware(value: Any) -> Any:
+    """A time given without a time zone is read as local time."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _check_meeting(meeting: Meeting) -> None:
     errors: dict[str, str] = {}
+    meeting.start, meeting.end = _aware(meeting.start), _aware(meeting.end)
     if not meeting.title.strip():
         errors["title"] = _("Give the meeting a title.")
-    if meeting.end <= meeting.start:
+    if meeting.start.year > LAST_YEAR:
+        errors["start"] = _year_error()
+    elif meeting.end.year > LAST_YEAR:
+        errors["end"] = _year_error()
+    elif meeting.end <= meeting.start:
         errors["end"] = _("A meeting must end after it starts.")
     elif meeting.end - meeting.start > timedelta(minutes=MAX_DURATION):
         errors["end"] = _("A meeting lasts from 5 minutes to 12 hours.")
@@ -205,6 +242,20 @@ def _users(values: Iterable[Any], field: str = "attendees") -> list[User]:
     return sorted(found, key=lambda u: u.pk)
 
 
+def _check_readers(users: Iterable[User], project: Project | None) -> None:
+    """Everyone invited to a project's meeting must be able to read the project (and so the meeting)."""
+    if project is None:
+        return
+    blind = [u for u in users if not project_perms.can_view_project(u, project)]
+    if blind:
+        raise ValidationError(
+            {
+                "attendees": _("%(names)s cannot read the project %(project)s.")
+                % {"names": ", ".join(display_name(u) for u in blind), "project": project.code}
+            }
+        )
+
+
 def _require_organise(actor: Any, project: Project | None) -> None:
     require(
         perms.can_organise_meetings(actor, project),
@@ -218,8 +269,9 @@ def _require_organise(actor: Any, project: Project | None) -> None:
 
 
 def _wants_email(user: User) -> bool:
-    pref = NotificationPreference.objects.filter(user=user, kind=NOTIFY_KIND).first()
-    return bool(user.email) and (pref is None or pref.delivery != Delivery.INBOX)
+    """Whether the user receives meeting e-mails (.ics, minutes) at once: only with the "immediate"
+    delivery; with the daily digest they are listed there, with "inbox only" they stay in the inbox."""
+    return bool(user.email) and deliveries([user.pk], NOTIFY_KIND)[user.pk] == Delivery.IMMEDIATE
 
 
 def meeting_invite(meeting: Meeting, *, cancelled: bool | None = None) -> ical.MeetingInvite:
@@ -235,10 +287,17 @@ def meeting_invite(meeting: Meeting, *, cancelled: bool | None = None) -> ical.M
         attendees=tuple(ical.Invitee(display_name(a.user), a.user.email, a.required) for a in attendees),
         location=meeting.location,
         description=meeting.notes if meeting.status == MeetingStatus.PLANNED else "",
-        url=reverse("meeting", args=[meeting.pk]),
+        url=_absolute_url(meeting),
         sequence=meeting.sequence,
         cancelled=meeting.status == MeetingStatus.CANCELLED if cancelled is None else cancelled,
     )
+
+
+def _absolute_url(meeting: Meeting) -> str:
+    """The meeting page's full address (KUROKO_BASE_URL + path); empty when no base address is set,
+    as an invitation's URL must be absolute."""
+    url = absolute(reverse("meeting", args=[meeting.pk]))
+    return url if url.startswith(("http://", "https://")) else ""
 
 
 def meeting_ics(meeting: Meeting) -> bytes:
@@ -251,16 +310,20 @@ def _when(meeting: Meeting) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
-def _send_invitations(meetings: Sequence[Meeting], *, to: Iterable[User] | None = None) -> None:
+def _send_invitations(
+    meetings: Sequence[Meeting], *, to: Iterable[User] | None = None, actor: Any = None
+) -> None:
     """E-mail each attendee one message with an .ics file per meeting (REQUEST or CANCEL) and put a
-    "meeting" notification in their inbox. Sent after the transaction commits."""
+    "meeting" notification in their inbox. Sent after the transaction commits. The organiser and the
+    person who acted (`actor`) are left out: nobody is told of what they just did."""
     if not meetings:
         return
+    actor_pk = getattr(actor, "pk", None)
     by_user: dict[int, tuple[User, list[Meeting]]] = {}
     for meeting in meetings:
         recipients = to if to is not None else [a.user for a in meeting.attendees.all()]
         for user in recipients:
-            if user.pk != meeting.organizer_id and user.is_active:
+            if user.pk not in (meeting.organizer_id, actor_pk) and user.is_active:
                 by_user.setdefault(user.pk, (user, []))[1].append(meeting)
     for user, items in by_user.values():
         files = [(m.pk, ical.invitation(meeting_invite(m), stamp=timezone.now())) for m in items]
@@ -269,6 +332,8 @@ def _send_invitations(meetings: Sequence[Meeting], *, to: Iterable[User] | None 
         first = items[0]
 
         def title(first: Meeting = first, n: int = len(items), cancelled: bool = cancelled) -> str:
+            if cancelled and n > 1:
+                return _("Meetings cancelled: %(title)s and %(n)s more") % {"title": first.title, "n": n - 1}
             if cancelled:
                 return _("Meeting cancelled: %(title)s") % {"title": first.title}
             if n == 1:
@@ -316,24 +381,61 @@ def _series_attendees(series: MeetingSeries) -> list[User]:
     return sorted(users.values(), key=lambda u: u.pk)
 
 
+def _cutoff(day: date) -> datetime:
+    """From when a series' meetings are still to come: now on the current day (a meeting earlier today
+    took place even if nobody marked it held), else the start of `day` (back-dated runs)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return max(start, timezone.now()) if day == local_today() else start
+
+
+def _slots(meetings: Iterable[Meeting]) -> dict[int, date]:
+    """Each meeting's date on its series' schedule: the date it was created for (its first history
+    record), which it keeps when moved on its own."""
+    rows = list(meetings)
+    created = dict(
+        Meeting.history.filter(id__in=[m.pk for m in rows], history_type="+").values_list("id", "start")
+    )
+    return {m.pk: timezone.localdate(created.get(m.pk, m.start)) for m in rows}
+
+
+def _cancelled_by_series(meetings: Iterable[Meeting]) -> set[int]:
+    """The meetings whose last change is their cancellation by a series edit (not one by one)."""
+    last: dict[int, str | None] = {}
+    rows = Meeting.history.filter(id__in=[m.pk for m in meetings]).order_by("history_date", "history_id")
+    for pk, reason in rows.values_list("id", "history_change_reason"):
+        last[pk] = reason
+    return {pk for pk, reason in last.items() if reason == SERIES_CANCEL_REASON}
+
+
 def series_top_up(*, series: MeetingSeries, today: date) -> list[Meeting]:
-    """Create the series' next meetings so that `AHEAD` are planned from `today` on; returns them.
-    A cancelled meeting keeps its date (it is not created again)."""
+    """Create the series' meetings on its schedule from `today` on, so that `AHEAD` are planned and no
+    date of the schedule is left out before the last of them; returns them. A meeting keeps its date on
+    the schedule when cancelled or moved on its own (that date is not given a second meeting)."""
     if not series.active:
         return []
-    meetings = series.meetings.all()
-    ahead = meetings.filter(start__date__gte=today).exclude(status=MeetingStatus.CANCELLED).count()
-    if ahead >= AHEAD:
-        return []
-    taken = {timezone.localdate(start) for start in meetings.values_list("start", flat=True)}
-    candidates = occurrence_dates(
-        frequency=series.frequency,
-        first_date=series.first_date,
-        until=series.until,
-        after=today - timedelta(days=1),
-        count=AHEAD - ahead + len(taken),
-    )
-    days = [day for day in candidates if day not in taken][: AHEAD - ahead]
+    meetings = list(series.meetings.all())
+    slots = _slots(meetings)
+    taken = set(slots.values())
+    kept = {slots[m.pk] for m in meetings if m.status != MeetingStatus.CANCELLED}
+    on_schedule = [
+        d
+        for d in kept
+        if d >= today
+        and is_occurrence(frequency=series.frequency, first_date=series.first_date, until=series.until, day=d)
+    ]
+    last = max(on_schedule, default=None)
+    days: list[date] = []
+    count = 0
+    for day in _occurrences(series.frequency, series.first_date, series.until):
+        if count >= AHEAD and (last is None or day > last):
+            break
+        if day < today:
+            continue
+        if day in kept:
+            count += 1
+        elif day not in taken:
+            days.append(day)
+            count += 1
     attendees = _series_attendees(series)
     created = []
     for day in days:
@@ -356,6 +458,7 @@ def series_create(*, actor: Any, data: Mapping[str, Any], today: date | None = N
     attendees = _users(values.pop("attendees", []))
     project, program = _clean_scope(values.pop("project", None), values.pop("program", None))
     _require_organise(actor, project)
+    _check_readers(attendees, project)
     unknown = sorted(set(values) - set(SERIES_FIELDS))
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
@@ -366,7 +469,7 @@ def series_create(*, actor: Any, data: Mapping[str, Any], today: date | None = N
     series.save()
     series.attendees.set(attendees)
     created = series_top_up(series=series, today=today or local_today())
-    _send_invitations(created)
+    _send_invitations(created, actor=actor)
     return series
 
 
@@ -374,15 +477,19 @@ def series_create(*, actor: Any, data: Mapping[str, Any], today: date | None = N
 def series_update(
     *, actor: Any, series: MeetingSeries, data: Mapping[str, Any], today: date | None = None
 ) -> MeetingSeries:
-    """Change a series; its planned meetings from today on follow (time, place, title, attendees), those
-    no longer on the schedule are cancelled and the next ones created. Held and past meetings stay."""
+    """Change a series; its planned meetings still to come follow (time, place, title, attendees), those
+    no longer on the schedule are cancelled, those it cancelled are planned again once their date is back
+    on the schedule, and the next ones are created. A meeting moved on its own keeps its time and is
+    never cancelled by a series edit. Held and past meetings stay."""
     day = today or local_today()
     # The stored row decides who may change it (a form may have set new values on the instance given).
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     _require_organise(actor, series.project)
+    old_time, old_minutes = series.start_time, series.duration_minutes
     values = dict(data)
     attendees = _users(values.pop("attendees")) if "attendees" in values else None
-    if "project" in values or "program" in values:
+    scope_changed = "project" in values or "program" in values
+    if scope_changed:
         project, program = _clean_scope(
             values.pop("project", series.project), values.pop("program", series.program)
         )
@@ -391,6 +498,8 @@ def series_update(
     unknown = sorted(set(values) - set(SERIES_FIELDS))
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    if attendees is not None or scope_changed:
+        _check_readers(attendees if attendees is not None else series.attendees.all(), series.project)
     for name, value in values.items():
         setattr(series, name, value)
     series.title = series.title.strip()
@@ -402,34 +511,59 @@ def series_update(
     wanted = _series_attendees(series)
     changed: list[Meeting] = []
     cancelled: list[Meeting] = []
-    future = series.meetings.filter(status=MeetingStatus.PLANNED, start__date__gte=day).select_related(
-        "organizer"
+    removed_for: dict[int, tuple[User, list[Meeting]]] = {}
+    future = list(
+        series.meetings.filter(
+            status__in=(MeetingStatus.PLANNED, MeetingStatus.CANCELLED), start__gte=_cutoff(day)
+        ).select_related("organizer")
     )
+    slots = _slots(future)
+    by_series = _cancelled_by_series([m for m in future if m.status == MeetingStatus.CANCELLED])
     for meeting in future:
-        local = timezone.localdate(meeting.start)
-        if not series.active or not is_occurrence(
-            frequency=series.frequency, first_date=series.first_date, until=series.until, day=local
-        ):
+        slot = slots[meeting.pk]
+        scheduled = series.active and is_occurrence(
+            frequency=series.frequency, first_date=series.first_date, until=series.until, day=slot
+        )
+        restored = meeting.status == MeetingStatus.CANCELLED
+        if restored and (meeting.pk not in by_series or not scheduled):
+            continue
+        detached = not restored and (meeting.start, meeting.end) != _moment(slot, old_time, old_minutes)
+        meeting._history_user = actor  # type: ignore[attr-defined]
+        if not detached and not scheduled:
             meeting.status = MeetingStatus.CANCELLED
             meeting.sequence += 1
             meeting.version += 1
+            meeting._change_reason = SERIES_CANCEL_REASON  # type: ignore[attr-defined]
             meeting.save()
             cancelled.append(meeting)
             continue
-        start, end = _moment(local, series.start_time, series.duration_minutes)
+        if detached:
+            start, end = meeting.start, meeting.end
+        else:
+            start, end = _moment(slot, series.start_time, series.duration_minutes)
+        meeting.status = MeetingStatus.PLANNED
         before = (meeting.title, meeting.start, meeting.end, meeting.location)
         meeting.title, meeting.kind, meeting.start, meeting.end = series.title, series.kind, start, end
         meeting.location, meeting.project, meeting.program = series.location, series.project, series.program
         added, removed = _set_attendees(meeting, wanted)
-        if before != (meeting.title, meeting.start, meeting.end, meeting.location) or added or removed:
+        if (
+            restored
+            or before != (meeting.title, meeting.start, meeting.end, meeting.location)
+            or added
+            or removed
+        ):
             meeting.sequence += 1
             meeting.version += 1
             changed.append(meeting)
         meeting.save()
-        if removed:
-            _send_invitations([_as_cancelled(meeting)], to=removed)
+        if removed and not restored:
+            copy = _as_cancelled(meeting)
+            for user in removed:
+                removed_for.setdefault(user.pk, (user, []))[1].append(copy)
     created = series_top_up(series=series, today=day)
-    _send_invitations([*changed, *cancelled, *created])
+    _send_invitations([*changed, *cancelled, *created], actor=actor)
+    for user, items in removed_for.values():  # one cancellation e-mail per person taken off the list
+        _send_invitations(items, to=[user], actor=actor)
     return series
 
 
@@ -442,18 +576,19 @@ def _as_cancelled(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def series_delete(*, actor: Any, series: MeetingSeries, today: date | None = None) -> None:
-    """End a series: its planned meetings from today on are cancelled (and the attendees told); held
+    """End a series: its planned meetings still to come are cancelled (and the attendees told); held
     meetings and their minutes stay."""
     _require_organise(actor, series.project)
     day = today or local_today()
     cancelled = []
-    for meeting in series.meetings.filter(status=MeetingStatus.PLANNED, start__date__gte=day):
+    for meeting in series.meetings.filter(status=MeetingStatus.PLANNED, start__gte=_cutoff(day)):
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.version += 1
+        meeting._history_user = actor  # type: ignore[attr-defined]
         meeting.save()
         cancelled.append(meeting)
-    _send_invitations(cancelled)
+    _send_invitations(cancelled, actor=actor)
     series.delete()
 
 
@@ -485,6 +620,7 @@ def meeting_create(*, actor: Any, data: Mapping[str, Any]) -> Meeting:
     attendees = _users(values.pop("attendees", []))
     project, program = _clean_scope(values.pop("project", None), values.pop("program", None))
     _require_organise(actor, project)
+    _check_readers(attendees, project)
     unknown = sorted(set(values) - set(MEETING_FIELDS))
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
@@ -495,7 +631,7 @@ def meeting_create(*, actor: Any, data: Mapping[str, Any]) -> Meeting:
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting.save()
     _set_attendees(meeting, sorted({u.pk: u for u in [actor, *attendees]}.values(), key=lambda u: u.pk))
-    _send_invitations([meeting])
+    _send_invitations([meeting], actor=actor)
     return meeting
 
 
@@ -509,12 +645,16 @@ def meeting_update(
     meeting = _locked(meeting, expected_version)
     values = dict(data)
     attendees = _users(values.pop("attendees")) if "attendees" in values else None
-    if "project" in values or "program" in values:
+    scope_changed = "project" in values or "program" in values
+    if scope_changed:
         project, program = _clean_scope(
             values.pop("project", meeting.project), values.pop("program", meeting.program)
         )
         _require_organise(actor, project)
         meeting.project, meeting.program = project, program
+    if attendees is not None or scope_changed:
+        current = [a.user for a in meeting.attendees.select_related("user")]
+        _check_readers(attendees if attendees is not None else current, meeting.project)
     unknown = sorted(set(values) - set(MEETING_FIELDS))
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
@@ -540,9 +680,9 @@ def meeting_update(
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting.save()
     if resend:
-        _send_invitations([meeting])
+        _send_invitations([meeting], actor=actor)
         if removed:
-            _send_invitations([_as_cancelled(meeting)], to=removed)
+            _send_invitations([_as_cancelled(meeting)], to=removed, actor=actor)
     return meeting
 
 
@@ -558,7 +698,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int | None
     meeting.version += 1
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting.save()
-    _send_invitations([meeting])
+    _send_invitations([meeting], actor=actor)
     return meeting
 
 
@@ -639,6 +779,20 @@ def _renumber(meeting: Meeting) -> None:
     AgendaItem.objects.bulk_update(items, ["position"])
 
 
+def _clean_url(value: Any) -> str:
+    """An agenda item's link: a page of the site ("/…", not "//…") or an http(s) address, at most
+    `URL_MAX` characters; anything else (javascript:, data:, …) is refused."""
+    url = str(value).strip()
+    if len(url) > URL_MAX:
+        raise ValidationError({"url": _("At most %(n)s characters.") % {"n": URL_MAX}})
+    lowered = url.lower()
+    site_path = url.startswith("/") and not url.startswith("//") and "\\" not in url
+    web = lowered.startswith(("http://", "https://")) and len(url.split("//", 1)[1]) > 0
+    if not (site_path or web) or any(c.isspace() or ord(c) < 32 for c in url):
+        raise ValidationError({"url": _("Give a page of this site (starting with /) or an http(s) address.")})
+    return url
+
+
 def _item_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(data)
     unknown = sorted(set(values) - set(ITEM_FIELDS))
@@ -656,6 +810,8 @@ def _item_values(data: Mapping[str, Any]) -> dict[str, Any]:
         and not isinstance(values["presenter"], User)
     ):
         values["presenter"] = _users([values["presenter"]], "presenter")[0]
+    if values.get("url"):
+        values["url"] = _clean_url(values["url"])
     minutes = values.get("duration_minutes")
     if minutes is not None and not 0 < minutes <= MAX_DURATION:
         raise ValidationError({"duration_minutes": _("A meeting lasts from 5 minutes to 12 hours.")})

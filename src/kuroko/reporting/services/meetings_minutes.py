@@ -225,7 +225,7 @@ def minutes_document(meeting: Meeting) -> Any:
             pgettext("meeting", "Actions"),
             (
                 Table(
-                    (_("Action"), _("Owner"), _("Due date")),
+                    (pgettext("meeting", "Action"), _("Owner"), _("Due date")),
                     tuple((f"{a.code} {a.title}", str(a.owner or "—"), a.due_date) for a in actions),
                     empty=_("No actions recorded."),
                 ),
@@ -255,8 +255,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 @transaction.atomic
 def minutes_distribute(*, actor: Any, meeting: Meeting) -> int:
-    """E-mail the minutes of a held meeting to its attendees (a text body and the minutes as PDF, in each
-    recipient's language) and notify them; returns how many were e-mailed."""
+    """E-mail the minutes of a held meeting to its attendees but the sender (a text body and the minutes
+    as PDF, in each recipient's language; only to those whose meeting delivery is "immediate") and notify
+    them; returns how many were e-mailed."""
     require(perms.can_manage_meeting(actor, meeting))
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -265,8 +266,10 @@ def minutes_distribute(*, actor: Any, meeting: Meeting) -> int:
     )
     if meeting.status != MeetingStatus.HELD:
         raise Refused(_("Mark the meeting held before distributing its minutes."))
-    recipients = [
-        a.user for a in meeting.attendees.select_related("user", "user__person") if a.user.is_active
+    recipients = [  # not the sender: nobody is told of what they just did
+        a.user
+        for a in meeting.attendees.select_related("user", "user__person")
+        if a.user.is_active and a.user.pk != actor.pk
     ]
     sent = 0
     url = reverse("meeting", args=[meeting.pk])
@@ -308,5 +311,7 @@ def minutes_text(meeting: Meeting) -> str:
             lines.append("   " + _("Decision") + f" {d.code}: {d.title}")
         for a in item.actions.all():
             due = a.due_date.isoformat() if a.due_date else "—"
-            lines.append("   " + _("Action") + f" {a.code}: {a.title} ({a.owner or '—'}, {due})")
+            lines.append(
+                "   " + pgettext("meeting", "Action") + f" {a.code}: {a.title} ({a.owner or '—'}, {due})"
+            )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -252,8 +253,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _agenda_done(request: HttpRequest, pk: int, **extra: Any) -> HttpResponse:
     if request.htmx:
+        # The minutes list the agenda's items too: redrawn out of band so that both agree.
         row = selectors.meeting_get(request.user, pk)
-        return render(request, "reporting/meeting.html#agenda", _meeting_context(request, row, **extra))
+        context = _meeting_context(request, row, **extra)
+        agenda = render_to_string("reporting/meeting.html#agenda", context, request=request)
+        notes = render_to_string("reporting/meeting.html#minutes", {**context, "oob": True}, request=request)
+        return HttpResponse(agenda + notes)
     if "error" in extra:
         messages.error(request, extra["error"])
     return _back(pk, "#agenda")
