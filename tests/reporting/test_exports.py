@@ -531,3 +531,50 @@ def test_interval_job_is_queued_once_per_slot(monkeypatch):
     assert scheduler.periodic_enqueue_due(at.replace(minute=9)) == []
     assert scheduler.periodic_enqueue_due(at.replace(minute=10)) == ["test.every5"]
     assert len(queued) == 2
+
+
+# --- review fixes --------------------------------------------------------------------------------------
+
+
+def test_subscriber_reads_only_the_schedule_file_made_for_them(world):
+    """A portfolio schedule's copy made for the PMO (all projects) is not readable by a member subscriber."""
+    make_report(world.project)
+    make_report(world.other)
+    schedule = exports.schedule_create(
+        actor=world.pmo,
+        data=schedule_data(
+            world, kind="portfolio", project=None, formats=["xlsx"], subscribers=[world.pmo, world.member]
+        ),
+    )
+    files = exports.schedule_run(schedule=schedule, now=timezone.make_aware(datetime(2026, 11, 20, 17, 5)))
+    pmo_file = next(g for g in files if g.created_by == world.pmo)
+    member_file = next(g for g in files if g.created_by == world.member)
+    assert set(archive_list(world.member)) == {member_file}
+    client = signed_in(world.member)
+    assert client.get(f"/api/v1/reports/archive/{pmo_file.pk}/download").status_code == 403
+    assert client.get(f"/reports/archive/{member_file.pk}/download/").status_code == 200
+
+
+def test_a_failing_schedule_does_not_stop_the_others_and_is_retried(world, monkeypatch):
+    """When a schedule's files all fail, the next schedule still runs and the failed one runs again later."""
+    make_report(world.project)
+    data = {"kind": "portfolio", "project": None, "subscribers": [world.pmo]}
+    broken = exports.schedule_create(actor=world.pmo, data=schedule_data(world, name="A", **data))
+    fine = exports.schedule_create(actor=world.pmo, data=schedule_data(world, name="B", **data))
+    real = exports.render
+
+    calls: list[str] = []
+
+    def render(doc: Any, fmt: str) -> bytes:
+        calls.append(fmt)
+        if len(calls) <= 2:  # the first schedule's two formats
+            raise RuntimeError("renderer crashed")
+        return real(doc, fmt)
+
+    monkeypatch.setattr(exports, "render", render)
+    friday = timezone.make_aware(datetime(2026, 11, 20, 17, 5))
+    assert exports.schedules_run_due(now=friday) == [fine.pk]
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.last_run_at is None and fine.last_run_at == friday
+    assert exports.schedules_run_due(now=friday.replace(minute=10)) == [broken.pk]
