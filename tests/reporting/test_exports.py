@@ -172,6 +172,8 @@ def test_reports_home_queries_do_not_grow_with_projects(world, portfolio):
         "week=2026-W99",  # no such week
         "week=yesterday",  # not a week
         "program=NOPE",  # unknown program
+        "week=9999-W52",  # after the years reported (no next week)
+        "week=0001-01-01",  # before them (no previous week)
     ],
 )
 def test_reports_home_bad_filters_are_said_not_500(world, query):
@@ -471,6 +473,8 @@ def test_cli_writes_the_portfolio_in_japanese(world, kuroko, tmp_path):
     [
         (["NOPE", "--week", "2026-W47"], "There is no project 'NOPE'"),  # unknown project
         (["ALPHA", "--week", "2026-W60"], "not an ISO week"),  # bad week
+        (["--portfolio", "--week", "0001-01-01"], "outside the years"),  # a week no report can have
+        (["--portfolio", "--week", "9999-W52"], "outside the years"),
         (["ALPHA", "--format", "docx"], "--format"),  # bad format
         (["ALPHA", "--lang", "fr"], "--lang"),  # bad language
         (["--portfolio", "--program", "NOPE"], "no program NOPE"),  # unknown program
@@ -578,3 +582,11 @@ def test_a_failing_schedule_does_not_stop_the_others_and_is_retried(world, monke
     fine.refresh_from_db()
     assert broken.last_run_at is None and fine.last_run_at == friday
     assert exports.schedules_run_due(now=friday.replace(minute=10)) == [broken.pk]
+
+
+@pytest.mark.parametrize("url", ["/reports/export/pdf/?week=0001-01-01", "/reports/export/xlsx/?week=9999-W52"])
+def test_portfolio_export_of_an_edge_week_is_refused_not_500(world, url):
+    """A week outside 2000–2100 is said on the summary page; nothing is archived."""
+    response = signed_in(world.pmo).get(url, follow=True)
+    assert response.status_code == 200 and b"outside the years" in response.content
+    assert GeneratedReport.objects.count() == 0

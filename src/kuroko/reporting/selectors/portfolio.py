@@ -86,21 +86,36 @@ class PortfolioSummary:
         return out
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the weeks a report may be asked for
+
+
 def parse_week_param(value: str | None, *, today: date) -> date:
-    """A "2026-W47" (or a date) from a form or query; empty means this week. ValidationError naming the
-    field otherwise."""
+    """A "2026-W47" (or a date) from a form or query, in the years 2000–2100; empty means this week.
+    ValidationError naming the field otherwise."""
     if not value:
         return week_start(today)
     try:
-        return parse_week(value)
+        monday = parse_week(value)
     except ValueError:
-        pass
-    try:
-        return week_start(date.fromisoformat(value))
-    except ValueError:
+        try:
+            monday = week_start(date.fromisoformat(value))
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                {"week": _("%(value)s is not an ISO week such as 2026-W47.") % {"value": value}}
+            ) from None
+    return check_week_year(monday, value)
+
+
+def check_week_year(monday: date, value: str) -> date:
+    """`monday` when its week lies in the years 2000–2100; ValidationError naming "week" otherwise."""
+    if not FIRST_YEAR <= monday.isocalendar()[0] <= LAST_YEAR:
         raise ValidationError(
-            {"week": _("%(value)s is not an ISO week such as 2026-W47.") % {"value": value}}
-        ) from None
+            {
+                "week": _("%(value)s is outside the years %(first)s–%(last)s.")
+                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
+    return monday
 
 
 def program_param(value: str | None) -> Program | None:
