@@ -590,3 +590,10 @@ def test_portfolio_export_of_an_edge_week_is_refused_not_500(world, url):
     response = signed_in(world.pmo).get(url, follow=True)
     assert response.status_code == 200 and b"outside the years" in response.content
     assert GeneratedReport.objects.count() == 0
+
+
+def test_summary_variance_is_the_reported_vac_not_budget_minus_eac(world):
+    """The financials' variance is the report's VAC (BAC − EAC); the approved budget is shown beside it."""
+    make_report(world.project, facts={"budget": 50_000_000.0, "vac": -1_000_000.0})
+    financial = portfolio_summary(world.pmo, week=WEEK).financials[0]
+    assert financial.budget == 50_000_000.0 and financial.variance == -1_000_000.0

@@ -190,7 +190,11 @@ def _summarise(rows: list[ProjectRow], *, week: date, program: Program | None) -
             if row.project.code not in spot.projects:
                 spot.projects.append(row.project.code)
         budget = facts.budget if facts.budget is not None else facts.bac
-        variance = None if budget is None or facts.eac is None else budget - facts.eac
+        # Variance at completion (BAC − EAC) as reported, like the executive dashboard: the EAC forecasts
+        # the baseline's cost, not the approved budget, which is shown beside it.
+        variance = facts.vac
+        if variance is None and facts.bac is not None and facts.eac is not None:
+            variance = facts.bac - facts.eac
         if budget is not None or facts.ac is not None or facts.eac is not None:
             financials.append(Financial(row.project, facts.currency, budget, facts.ac, facts.eac, variance))
         if facts.gate and not facts.gate.get("decision"):
