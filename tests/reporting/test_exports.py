@@ -597,3 +597,20 @@ def test_summary_variance_is_the_reported_vac_not_budget_minus_eac(world):
     make_report(world.project, facts={"budget": 50_000_000.0, "vac": -1_000_000.0})
     financial = portfolio_summary(world.pmo, week=WEEK).financials[0]
     assert financial.budget == 50_000_000.0 and financial.variance == -1_000_000.0
+
+
+def test_drafts_do_not_count_as_reported_and_are_marked(world):
+    """A draft report is not counted in "N of M projects reported" (page, files) and is marked in the matrix."""
+    make_report(world.project)
+    make_report(world.other)
+    StatusReport.objects.filter(project=world.other).update(status="draft")
+    summary = portfolio_summary(world.pmo, week=WEEK)
+    assert summary.reported == 1 and summary.counts()["red"] == 1
+    from kuroko.reporting import documents
+
+    doc = documents.portfolio_document(world.pmo, week=WEEK)
+    assert "1 of 2 projects reported" in doc.sections[0].blocks[0].text
+    matrix = next(b for b in doc.sections[0].blocks if hasattr(b, "rows"))
+    assert any("BETA Beta (Draft)" in str(cell) for row in matrix.rows for cell in row)
+    html = signed_in(world.pmo).get("/reports/?week=2026-W47").content.decode()
+    assert "1 of 2 projects reported" in html and 'chip" title="Not submitted yet' in html

@@ -442,7 +442,9 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
             (
                 row.program_name,
                 _link(
-                    f"{row.project.code} {row.project.name}", _url("project-status-reports", row.project.code)
+                    f"{row.project.code} {row.project.name}"
+                    + (f" ({row.report.get_status_display()})" if row.report and row.draft else ""),
+                    _url("project-status-reports", row.project.code),
                 ),
                 str(row.project.manager or ""),
                 *[

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from kuroko.projects.models import Program, Project
 from kuroko.projects.permissions import visible_projects
 from kuroko.reporting.facts import MilestoneFact, ProjectFacts, RiskFact
-from kuroko.reporting.models import Dimension, StatusReport
+from kuroko.reporting.models import Dimension, ReportStatus, StatusReport
 from kuroko.reporting.weeks import parse_week, previous_week, week_start
 
 DIMENSIONS = tuple(d.value for d in Dimension)
 RANK = {"green": 0, "amber": 1, "red": 2}
 REPORTED_STATUSES = ("active", "on_hold")
+SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)  # a report that counts as reported
 
 
 @dataclass(slots=True)
@@ -36,6 +37,16 @@ class ProjectRow:
     @property
     def program_name(self) -> str:
         return self.project.program.name if self.project.program else ""
+
+    @property
+    def reported(self) -> bool:
+        """The week's report was submitted (or reviewed); a draft or a returned report is not reported."""
+        return self.report is not None and self.report.status in SUBMITTED_STATUSES
+
+    @property
+    def draft(self) -> bool:
+        """The week has a report that is still being written (a draft, or returned for rework)."""
+        return self.report is not None and not self.reported
 
 
 @dataclass(slots=True)
@@ -69,7 +80,8 @@ class PortfolioSummary:
 
     @property
     def reported(self) -> int:
-        return sum(1 for row in self.rows if row.report is not None)
+        """Projects whose report of the week was submitted or reviewed (drafts do not count)."""
+        return sum(1 for row in self.rows if row.reported)
 
     def groups(self) -> list[tuple[str, list[ProjectRow]]]:
         """The rows grouped by program (in order of program name, projects without one last)."""
@@ -79,10 +91,11 @@ class PortfolioSummary:
         return sorted(out.items(), key=lambda item: (item[0] == "", item[0]))
 
     def counts(self) -> dict[str, int]:
-        """Projects by overall colour this week ("" = not rated or not reported)."""
+        """Reported projects by overall colour this week ("" = not rated, not reported or a draft)."""
         out = {"red": 0, "amber": 0, "green": 0, "": 0}
         for row in self.rows:
-            out[row.rags.get("overall", "")] = out.get(row.rags.get("overall", ""), 0) + 1
+            colour = row.rags.get("overall", "") if row.reported else ""
+            out[colour] = out.get(colour, 0) + 1
         return out
 
 
