@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from kuroko import cli
 from kuroko.reporting.facts import (
+    FindingFact,
+    IssueFact,
     MilestoneFact,
     OverallocationFact,
     ProjectFacts,
@@ -614,3 +616,52 @@ def test_drafts_do_not_count_as_reported_and_are_marked(world):
     assert any("BETA Beta (Draft)" in str(cell) for row in matrix.rows for cell in row)
     html = signed_in(world.pmo).get("/reports/?week=2026-W47").content.decode()
     assert "1 of 2 projects reported" in html and 'chip" title="Not submitted yet' in html
+
+
+def _workbook_values(generated: GeneratedReport) -> set[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(exports.archive_path(generated))
+    return {str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_japanese_files_and_page_name_the_stored_keys_in_japanese(world):
+    """Risk levels, issue severity/priority/status, gate states and finding severities read in Japanese in
+    the project and portfolio files and on the summary page, not as the stored English keys."""
+    keys = {"high", "medium", "critical", "urgent", "open", "in_review", "upcoming"}
+    make_report(
+        world.project,
+        facts={
+            "issues": [IssueFact(1, "I-001", "API 仕様差異", "critical", "urgent", "open", "佐藤", None, "")],
+            "findings": [FindingFact("dcma.logic", "high", "論理の欠落", None)],
+            "gate": {"phase": "詳細設計", "status": "in_review", "due": "2026-11-27", "decision": ""},
+        },
+    )
+    project = exports.project_report_export(
+        actor=world.pmo, project=world.project, week=WEEK, fmt="xlsx", language="ja"
+    )
+    portfolio = exports.portfolio_export(actor=world.pmo, week=WEEK, fmt="xlsx", language="ja")
+    assert not keys & _workbook_values(project)
+    assert not keys & _workbook_values(portfolio)
+    assert "判定中" in _workbook_values(portfolio)
+    html = signed_in(world.pmo).get("/reports/?week=2026-W47", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">high<" not in html and ">in_review<" not in html
+
+
+def test_executive_slide_top_risks_leave_out_closed_risks(world):
+    """A project's slide lists its open risks only, with scores to one place."""
+    from kuroko.reporting import documents
+
+    make_report(
+        world.project,
+        facts={
+            "risks": [
+                RiskFact(1, "R-001", "Open one", "high", 16.0, "A", None, ""),
+                RiskFact(2, "R-009", "Closed last week", "high", 20.0, "B", None, "closed"),
+            ]
+        },
+    )
+    doc = documents.executive_pack(world.pmo, week=WEEK)
+    slide = next(sec for sec in doc.sections if sec.title.startswith("ALPHA"))
+    table = next(b for b in slide.blocks if hasattr(b, "rows"))
+    assert [row[0] for row in table.rows] == ["R-001"]

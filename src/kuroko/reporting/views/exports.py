@@ -38,6 +38,7 @@ from kuroko.reporting.selectors.portfolio import (
     program_param,
 )
 from kuroko.reporting.services import exports as services
+from kuroko.reporting.selectors.status import fact_labels
 from kuroko.reporting.weeks import parse_week, previous_week, week_label
 
 
@@ -107,6 +108,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         ],
         "can_schedule": can_create_schedules(request.user),
         "nav": "reports",
+        **fact_labels(),
     }
     template = "reporting/portfolio_summary.html"
     if request.htmx and not request.htmx.boosted:
