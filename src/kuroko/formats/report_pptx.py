@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kuroko.formats import fonts
+from kuroko.formats.report_pdf import number_text
 from kuroko.formats.report_doc import (
     Block,
     Bullets,
@@ -292,7 +293,7 @@ class _Deck:
                 self.fill(cell, value.rag)
                 rgb, bold = (0xFF, 0xFF, 0xFF), True
             else:
-                run.text = cell_text(value)
+                run.text = number_text(value, table.number_formats.get(c, "") if not header or r > 0 else "")
                 if not header or r > 0:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # type: ignore[no-untyped-call]
