@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kuroko.formats.report_doc import Chart
 from kuroko.projects.models import Project, Task, TaskKind
-from kuroko.raid.models import ActionItem, ChangeRequest
+from kuroko.raid.models import ActionItem
 from kuroko.reporting.models import Meeting, MeetingAttendee, StatusReport
 from kuroko.reporting.selectors import dashboard as boards
 from kuroko.reporting.selectors import dashboard_charts, dashboard_trends
@@ -332,7 +332,9 @@ def test_findings_count_equals_the_findings_page_it_links_to(world):
     closed = ProjectFactory(code="OLD", name="Old", status="closed", program=world.project.program)
     now = timezone.now()
     for project in (world.project, closed):
-        Finding.objects.create(project=project, rule="dcma.logic", severity="high", opened_at=now, last_seen_at=now)
+        Finding.objects.create(
+            project=project, rule="dcma.logic", severity="high", opened_at=now, last_seen_at=now
+        )
     board = boards.pmo_board(world.pmo, today=TODAY)
     high = next(figure for severity, _label, figure in board.findings if severity == "high")
     page = signed_in(world.pmo).get(high.url)

@@ -586,7 +586,9 @@ def test_a_failing_schedule_does_not_stop_the_others_and_is_retried(world, monke
     assert exports.schedules_run_due(now=friday.replace(minute=10)) == [broken.pk]
 
 
-@pytest.mark.parametrize("url", ["/reports/export/pdf/?week=0001-01-01", "/reports/export/xlsx/?week=9999-W52"])
+@pytest.mark.parametrize(
+    "url", ["/reports/export/pdf/?week=0001-01-01", "/reports/export/xlsx/?week=9999-W52"]
+)
 def test_portfolio_export_of_an_edge_week_is_refused_not_500(world, url):
     """A week outside 2000–2100 is said on the summary page; nothing is archived."""
     response = signed_in(world.pmo).get(url, follow=True)
@@ -602,7 +604,7 @@ def test_summary_variance_is_the_reported_vac_not_budget_minus_eac(world):
 
 
 def test_drafts_do_not_count_as_reported_and_are_marked(world):
-    """A draft report is not counted in "N of M projects reported" (page, files) and is marked in the matrix."""
+    """A draft is not counted in "N of M projects reported" (page, files) and is marked in the matrix."""
     make_report(world.project)
     make_report(world.other)
     StatusReport.objects.filter(project=world.other).update(status="draft")

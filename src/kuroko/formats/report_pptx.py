@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kuroko.formats import fonts
-from kuroko.formats.report_pdf import number_text
 from kuroko.formats.report_doc import (
     Block,
     Bullets,
@@ -28,6 +27,7 @@ from kuroko.formats.report_doc import (
     Text,
     cell_text,
 )
+from kuroko.formats.report_pdf import number_text
 
 RAG_RGB = {"red": (0xDC, 0x26, 0x26), "amber": (0xF5, 0x9E, 0x0B), "green": (0x16, 0xA3, 0x4A)}
 GREY = (0x6B, 0x72, 0x80)

@@ -334,14 +334,20 @@ def project_sections(
             if f.health_score is not None:
                 items.append((_("Health score"), f.health_score))
             if f.gate:
-                gate = {**f.gate, **{k: _key(keys["gate_labels"], f.gate.get(k, "")) for k in ("status", "decision")}}
+                gate = {
+                    **f.gate,
+                    **{k: _key(keys["gate_labels"], f.gate.get(k, "")) for k in ("status", "decision")},
+                }
                 items.append((_("Gate"), " · ".join(str(v) for v in gate.values() if v)))
             if items:
                 blocks.append(KeyValues(tuple(items)))
             blocks.append(
                 Table(
                     (_("Rule"), _("Severity"), _("Finding"), _("Due")),
-                    tuple((x.rule, _key(keys["finding_labels"], x.severity), x.message, x.due) for x in f.findings),
+                    tuple(
+                        (x.rule, _key(keys["finding_labels"], x.severity), x.message, x.due)
+                        for x in f.findings
+                    ),
                     empty=_("No open finding."),
                 )
             )
@@ -529,7 +535,15 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
                         _("Response due"),
                     ),
                     tuple(
-                        (p.code, r.code, r.title, _key(keys["level_labels"], r.level), r.score, r.owner, r.response_due)
+                        (
+                            p.code,
+                            r.code,
+                            r.title,
+                            _key(keys["level_labels"], r.level),
+                            r.score,
+                            r.owner,
+                            r.response_due,
+                        )
                         for p, r in summary.risks
                     ),
                     numeric=(4,),
@@ -557,7 +571,12 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
                 Table(
                     (_("Project"), _("Phase"), _("Status"), _("Due")),
                     tuple(
-                        (p.code, g.get("phase", ""), _key(keys["gate_labels"], g.get("status", "")), g.get("due", ""))
+                        (
+                            p.code,
+                            g.get("phase", ""),
+                            _key(keys["gate_labels"], g.get("status", "")),
+                            g.get("due", ""),
+                        )
                         for p, g in summary.gates
                     ),
                     empty=_("No gate decision pending."),

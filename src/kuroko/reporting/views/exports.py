@@ -37,8 +37,8 @@ from kuroko.reporting.selectors.portfolio import (
     portfolio_summary,
     program_param,
 )
-from kuroko.reporting.services import exports as services
 from kuroko.reporting.selectors.status import fact_labels
+from kuroko.reporting.services import exports as services
 from kuroko.reporting.weeks import parse_week, previous_week, week_label
 
 
