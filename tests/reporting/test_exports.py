@@ -667,3 +667,16 @@ def test_executive_slide_top_risks_leave_out_closed_risks(world):
     slide = next(sec for sec in doc.sections if sec.title.startswith("ALPHA"))
     table = next(b for b in slide.blocks if hasattr(b, "rows"))
     assert [row[0] for row in table.rows] == ["R-001"]
+
+
+def test_a_project_schedule_refuses_subscribers_who_cannot_read_the_project(world):
+    """Subscribing the outsider to ALPHA's report is refused on "subscribers", naming them; nothing saved."""
+    with pytest.raises(ValidationError) as caught:
+        exports.schedule_create(
+            actor=world.pm, data=schedule_data(world, subscribers=[world.pm, world.outsider])
+        )
+    assert "outsider" in caught.value.message_dict["subscribers"][0]
+    schedule = exports.schedule_create(actor=world.pm, data=schedule_data(world))
+    with pytest.raises(ValidationError):
+        exports.schedule_update(actor=world.pm, schedule=schedule, data={"subscribers": [world.outsider]})
+    assert set(schedule.subscribers.all()) == {world.pm, world.member}

@@ -273,6 +273,22 @@ def schedule_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_subscribers(data: Mapping[str, Any]) -> None:
+    """A project report's subscribers must read the project (else they would get nothing yet see the
+    schedule); ValidationError on "subscribers" naming them."""
+    project = data.get("project")
+    if data.get("kind") != ReportKind.PROJECT or project is None:
+        return
+    blind = [str(u) for u in data.get("subscribers") or [] if not can_view_project(u, project)]
+    if blind:
+        raise ValidationError(
+            {
+                "subscribers": _("%(names)s cannot read project %(code)s.")
+                % {"names": ", ".join(blind), "code": project.code}
+            }
+        )
+
+
 def _schedule_write(schedule: ReportSchedule, data: dict[str, Any]) -> ReportSchedule:
     for name in ("name", "kind", "formats", "audience", "project", "program", "weekday", "at", "enabled"):
         if name in data:
@@ -292,6 +308,7 @@ def schedule_create(*, actor: Any, data: Mapping[str, Any]) -> ReportSchedule:
         can_schedule_for(actor, kind=clean["kind"], project=clean.get("project")),
         _("You may schedule only the reports of projects you manage."),
     )
+    _check_subscribers(clean)
     return _schedule_write(ReportSchedule(owner=actor), clean)
 
 
@@ -309,12 +326,14 @@ def schedule_update(*, actor: Any, schedule: ReportSchedule, data: Mapping[str, 
         "weekday": schedule.weekday,
         "at": schedule.at,
         "enabled": schedule.enabled,
+        "subscribers": list(schedule.subscribers.all()),
     }
     clean = schedule_clean({**current, **data})
     require(
         can_schedule_for(actor, kind=clean["kind"], project=clean.get("project")),
         _("You may schedule only the reports of projects you manage."),
     )
+    _check_subscribers(clean)
     locked = ReportSchedule.objects.select_for_update().get(pk=schedule.pk)
     return _schedule_write(locked, clean)
 
