@@ -221,3 +221,31 @@ def test_documents_render_without_optional_parts():
     assert render_xlsx(doc)[:2] == b"PK"
     assert render_pptx(doc)[:2] == b"PK"
     assert render_pdf(doc)[:4] == b"%PDF"
+
+
+def test_pdf_and_pptx_write_numbers_in_their_column_formats():
+    """A table's number formats ("0.0", "#,##0", "0%") shape the numbers in PDF and PowerPoint as in Excel."""
+    from pypdf import PdfReader
+
+    from kuroko.formats.report_pdf import number_text, render_pdf
+    from kuroko.formats.report_pptx import render_pptx
+
+    assert number_text(16.0, "0.0") == "16.0" and number_text(1234567.4, "#,##0") == "1,234,567"
+    assert number_text(0.126, "0%") == "13%" and number_text("16", "0.0") == "16"
+    doc = Document(
+        title="Scores",
+        subtitle="",
+        generated_at=datetime(2026, 11, 20, 17, 0),
+        language="en",
+        sections=(
+            Section(
+                "Risks",
+                (Table(("Code", "Score"), (("R-001", 16.0), ("R-002", 7.25)), numeric=(1,),
+                       number_formats={1: "0.0"}),),
+            ),
+        ),
+    )  # fmt: skip
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(doc))).pages)
+    assert "16.0" in text and "16.00" not in text and "7.2" in text
+    slides = " ".join(x for t in _pptx_texts(render_pptx(doc)) for x in t)
+    assert "16.0" in slides and "16.00" not in slides

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kuroko.formats.report_doc import Chart
 from kuroko.projects.models import Project, Task, TaskKind
-from kuroko.raid.models import ActionItem, ChangeRequest
+from kuroko.raid.models import ActionItem
 from kuroko.reporting.models import Meeting, MeetingAttendee, StatusReport
 from kuroko.reporting.selectors import dashboard as boards
 from kuroko.reporting.selectors import dashboard_charts, dashboard_trends
@@ -55,17 +55,22 @@ def test_each_role_gets_its_own_board_first(world, role, tabs):
     assert boards.dashboard_tabs(world.user(role)) == tabs
 
 
-def test_pmo_counts_colours_from_this_weeks_reports_else_the_projects_own(world):
-    """A submitted report's colour wins over the project's field; without a report the project's counts."""
-    Project.objects.filter(pk=world.project.pk).update(rag_overall="green")
+def test_pmo_counts_the_projects_colours_as_the_linked_portfolio_filters(world):
+    """The colour counts are the projects' own overall RAG (set when a report is submitted), so each count
+    equals the rows of the portfolio page it links to; a report's colour not on the project is not counted."""
+    Project.objects.filter(pk=world.project.pk).update(rag_overall="red")
     Project.objects.filter(pk=world.other.pk).update(rag_overall="amber")
     _report(world.project, "red")
+    _report(world.other, "red", status="draft")  # a draft's colour is not official yet
     board = boards.pmo_board(world.pmo, today=TODAY)
     assert {k: f.value for k, f in board.by_rag.items()} == {"red": 1, "amber": 1, "green": 0, "none": 0}
     assert [ln.project.code for ln in board.attention] == ["ALPHA", "BETA"]  # red first
-    assert board.reports["submitted"].value == 1 and board.reports["missing"].value == 1
+    assert board.reports["submitted"].value == 1 and board.reports["draft"].value == 1
     assert [ln.project.code for ln in board.missing] == ["BETA"]
-    assert "rag=red" in board.by_rag["red"].url
+    client = signed_in(world.pmo)
+    for colour, codes in (("red", {"ALPHA"}), ("amber", {"BETA"})):
+        page = client.get(board.by_rag[colour].url)
+        assert {p.code for p in page.context["page"].object_list} == codes
 
 
 def test_a_draft_or_returned_report_is_still_to_submit(world):
@@ -277,11 +282,20 @@ def test_dashboard_charts_have_a_text_alternative(world):
 
 
 def test_outsider_sees_nothing_of_other_projects(world):
-    """A team member of no project sees no tasks, actions or meetings of the others."""
-    ActionItemFactory(project=world.project, owner=world.member.person, status="open")
+    """An action and task assignments given to the outsider's person in a project they cannot read (owning
+    a task would make it readable) do not show on their board."""
+    from kuroko.projects.models import Assignment
+
+    person = world.outsider.person
+    ActionItemFactory(project=world.project, owner=person, status="open")
+    _dates(world.plain_task, TODAY - timedelta(days=10), TODAY - timedelta(days=1), percent=50)
+    _dates(world.owned_task, TODAY - timedelta(days=2), TODAY + timedelta(days=3), percent=20)
+    for task in (world.plain_task, world.owned_task):
+        Assignment.objects.create(task=task, person=person)
+    assert not boards.perms.can_view_project(world.outsider, world.project)
     board = boards.member_board(world.outsider, today=TODAY)
     assert board.actions == [] and board.late == [] and board.in_progress == []
-    assert ActionItem.objects.count() == 1 and ChangeRequest.objects.count() == 0
+    assert ActionItem.objects.filter(owner=person).count() == 1
 
 
 def test_earned_value_feeds_the_pm_indices_and_the_executive_financials(world, measured):  # noqa: F811
@@ -299,3 +313,29 @@ def test_earned_value_feeds_the_pm_indices_and_the_executive_financials(world, m
     assert money.eac == pytest.approx(520000 * 210000 / 224000)
     assert money.variance == pytest.approx(520000 - 520000 * 210000 / 224000)
     assert money.budget == 1000
+
+
+def test_report_counts_are_of_active_projects_like_the_week_list(world, portfolio):
+    """The "not drafted" count leaves out proposed and on-hold projects, as the week's list it links to."""
+    from kuroko.reporting.selectors.status import week_overview
+
+    board = boards.pmo_board(world.pmo, today=TODAY)
+    _rows, counts = week_overview(world.pmo, WEEK)
+    assert board.reports["missing"].value == counts["missing"] == 4
+    assert "status=missing" in board.reports["missing"].url
+
+
+def test_findings_count_equals_the_findings_page_it_links_to(world):
+    """Open findings are counted over every readable project, closed ones too, as the findings page lists."""
+    from kuroko.governance.models import Finding
+
+    closed = ProjectFactory(code="OLD", name="Old", status="closed", program=world.project.program)
+    now = timezone.now()
+    for project in (world.project, closed):
+        Finding.objects.create(
+            project=project, rule="dcma.logic", severity="high", opened_at=now, last_seen_at=now
+        )
+    board = boards.pmo_board(world.pmo, today=TODAY)
+    high = next(figure for severity, _label, figure in board.findings if severity == "high")
+    page = signed_in(world.pmo).get(high.url)
+    assert high.value == page.context["page"].paginator.count == 2

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from kuroko import cli
 from kuroko.reporting.facts import (
+    FindingFact,
+    IssueFact,
     MilestoneFact,
     OverallocationFact,
     ProjectFacts,
@@ -172,6 +174,8 @@ def test_reports_home_queries_do_not_grow_with_projects(world, portfolio):
         "week=2026-W99",  # no such week
         "week=yesterday",  # not a week
         "program=NOPE",  # unknown program
+        "week=9999-W52",  # after the years reported (no next week)
+        "week=0001-01-01",  # before them (no previous week)
     ],
 )
 def test_reports_home_bad_filters_are_said_not_500(world, query):
@@ -471,6 +475,8 @@ def test_cli_writes_the_portfolio_in_japanese(world, kuroko, tmp_path):
     [
         (["NOPE", "--week", "2026-W47"], "There is no project 'NOPE'"),  # unknown project
         (["ALPHA", "--week", "2026-W60"], "not an ISO week"),  # bad week
+        (["--portfolio", "--week", "0001-01-01"], "outside the years"),  # a week no report can have
+        (["--portfolio", "--week", "9999-W52"], "outside the years"),
         (["ALPHA", "--format", "docx"], "--format"),  # bad format
         (["ALPHA", "--lang", "fr"], "--lang"),  # bad language
         (["--portfolio", "--program", "NOPE"], "no program NOPE"),  # unknown program
@@ -531,3 +537,146 @@ def test_interval_job_is_queued_once_per_slot(monkeypatch):
     assert scheduler.periodic_enqueue_due(at.replace(minute=9)) == []
     assert scheduler.periodic_enqueue_due(at.replace(minute=10)) == ["test.every5"]
     assert len(queued) == 2
+
+
+# --- review fixes --------------------------------------------------------------------------------------
+
+
+def test_subscriber_reads_only_the_schedule_file_made_for_them(world):
+    """A portfolio schedule's copy made for the PMO (all projects) is not readable by a member subscriber."""
+    make_report(world.project)
+    make_report(world.other)
+    schedule = exports.schedule_create(
+        actor=world.pmo,
+        data=schedule_data(
+            world, kind="portfolio", project=None, formats=["xlsx"], subscribers=[world.pmo, world.member]
+        ),
+    )
+    files = exports.schedule_run(schedule=schedule, now=timezone.make_aware(datetime(2026, 11, 20, 17, 5)))
+    pmo_file = next(g for g in files if g.created_by == world.pmo)
+    member_file = next(g for g in files if g.created_by == world.member)
+    assert set(archive_list(world.member)) == {member_file}
+    client = signed_in(world.member)
+    assert client.get(f"/api/v1/reports/archive/{pmo_file.pk}/download").status_code == 403
+    assert client.get(f"/reports/archive/{member_file.pk}/download/").status_code == 200
+
+
+def test_a_failing_schedule_does_not_stop_the_others_and_is_retried(world, monkeypatch):
+    """When a schedule's files all fail, the next schedule still runs and the failed one runs again later."""
+    make_report(world.project)
+    data = {"kind": "portfolio", "project": None, "subscribers": [world.pmo]}
+    broken = exports.schedule_create(actor=world.pmo, data=schedule_data(world, name="A", **data))
+    fine = exports.schedule_create(actor=world.pmo, data=schedule_data(world, name="B", **data))
+    real = exports.render
+
+    calls: list[str] = []
+
+    def render(doc: Any, fmt: str) -> bytes:
+        calls.append(fmt)
+        if len(calls) <= 2:  # the first schedule's two formats
+            raise RuntimeError("renderer crashed")
+        return real(doc, fmt)
+
+    monkeypatch.setattr(exports, "render", render)
+    friday = timezone.make_aware(datetime(2026, 11, 20, 17, 5))
+    assert exports.schedules_run_due(now=friday) == [fine.pk]
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.last_run_at is None and fine.last_run_at == friday
+    assert exports.schedules_run_due(now=friday.replace(minute=10)) == [broken.pk]
+
+
+@pytest.mark.parametrize(
+    "url", ["/reports/export/pdf/?week=0001-01-01", "/reports/export/xlsx/?week=9999-W52"]
+)
+def test_portfolio_export_of_an_edge_week_is_refused_not_500(world, url):
+    """A week outside 2000–2100 is said on the summary page; nothing is archived."""
+    response = signed_in(world.pmo).get(url, follow=True)
+    assert response.status_code == 200 and b"outside the years" in response.content
+    assert GeneratedReport.objects.count() == 0
+
+
+def test_summary_variance_is_the_reported_vac_not_budget_minus_eac(world):
+    """The financials' variance is the report's VAC (BAC − EAC); the approved budget is shown beside it."""
+    make_report(world.project, facts={"budget": 50_000_000.0, "vac": -1_000_000.0})
+    financial = portfolio_summary(world.pmo, week=WEEK).financials[0]
+    assert financial.budget == 50_000_000.0 and financial.variance == -1_000_000.0
+
+
+def test_drafts_do_not_count_as_reported_and_are_marked(world):
+    """A draft is not counted in "N of M projects reported" (page, files) and is marked in the matrix."""
+    make_report(world.project)
+    make_report(world.other)
+    StatusReport.objects.filter(project=world.other).update(status="draft")
+    summary = portfolio_summary(world.pmo, week=WEEK)
+    assert summary.reported == 1 and summary.counts()["red"] == 1
+    from kuroko.reporting import documents
+
+    doc = documents.portfolio_document(world.pmo, week=WEEK)
+    assert "1 of 2 projects reported" in doc.sections[0].blocks[0].text
+    matrix = next(b for b in doc.sections[0].blocks if hasattr(b, "rows"))
+    assert any("BETA Beta (Draft)" in str(cell) for row in matrix.rows for cell in row)
+    html = signed_in(world.pmo).get("/reports/?week=2026-W47").content.decode()
+    assert "1 of 2 projects reported" in html and 'chip" title="Not submitted yet' in html
+
+
+def _workbook_values(generated: GeneratedReport) -> set[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(exports.archive_path(generated))
+    return {str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_japanese_files_and_page_name_the_stored_keys_in_japanese(world):
+    """Risk levels, issue severity/priority/status, gate states and finding severities read in Japanese in
+    the project and portfolio files and on the summary page, not as the stored English keys."""
+    keys = {"high", "medium", "critical", "urgent", "open", "in_review", "upcoming"}
+    make_report(
+        world.project,
+        facts={
+            "issues": [IssueFact(1, "I-001", "API 仕様差異", "critical", "urgent", "open", "佐藤", None, "")],
+            "findings": [FindingFact("dcma.logic", "high", "論理の欠落", None)],
+            "gate": {"phase": "詳細設計", "status": "in_review", "due": "2026-11-27", "decision": ""},
+        },
+    )
+    project = exports.project_report_export(
+        actor=world.pmo, project=world.project, week=WEEK, fmt="xlsx", language="ja"
+    )
+    portfolio = exports.portfolio_export(actor=world.pmo, week=WEEK, fmt="xlsx", language="ja")
+    assert not keys & _workbook_values(project)
+    assert not keys & _workbook_values(portfolio)
+    assert "判定中" in _workbook_values(portfolio)
+    html = signed_in(world.pmo).get("/reports/?week=2026-W47", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">high<" not in html and ">in_review<" not in html
+
+
+def test_executive_slide_top_risks_leave_out_closed_risks(world):
+    """A project's slide lists its open risks only, with scores to one place."""
+    from kuroko.reporting import documents
+
+    make_report(
+        world.project,
+        facts={
+            "risks": [
+                RiskFact(1, "R-001", "Open one", "high", 16.0, "A", None, ""),
+                RiskFact(2, "R-009", "Closed last week", "high", 20.0, "B", None, "closed"),
+            ]
+        },
+    )
+    doc = documents.executive_pack(world.pmo, week=WEEK)
+    slide = next(sec for sec in doc.sections if sec.title.startswith("ALPHA"))
+    table = next(b for b in slide.blocks if hasattr(b, "rows"))
+    assert [row[0] for row in table.rows] == ["R-001"]
+
+
+def test_a_project_schedule_refuses_subscribers_who_cannot_read_the_project(world):
+    """Subscribing the outsider to ALPHA's report is refused on "subscribers", naming them; nothing saved."""
+    with pytest.raises(ValidationError) as caught:
+        exports.schedule_create(
+            actor=world.pm, data=schedule_data(world, subscribers=[world.pm, world.outsider])
+        )
+    assert "outsider" in caught.value.message_dict["subscribers"][0]
+    schedule = exports.schedule_create(actor=world.pm, data=schedule_data(world))
+    with pytest.raises(ValidationError):
+        exports.schedule_update(actor=world.pm, schedule=schedule, data={"subscribers": [world.outsider]})
+    assert set(schedule.subscribers.all()) == {world.pm, world.member}

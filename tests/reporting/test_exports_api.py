@@ -37,6 +37,10 @@ def test_portfolio_summary_json(world):
         ("/api/v1/reports/portfolio/export/docx", "format"),  # unknown format
         ("/api/v1/reports/portfolio/export/pdf?lang=fr", "lang"),  # unknown language
         ("/api/v1/projects/ALPHA/status-reports/2026-W99/export/pdf", "week"),  # bad week in the path
+        ("/api/v1/reports/portfolio?week=0001-01-01", "week"),  # before the years reported
+        ("/api/v1/reports/portfolio?week=9999-W52", "week"),  # after them
+        ("/api/v1/reports/portfolio/export/pdf?week=9999-12-31", "week"),
+        ("/api/v1/projects/ALPHA/status-reports/9999-W52/export/pdf", "week"),
     ],
 )
 def test_bad_input_is_422_naming_the_field(world, url, field):

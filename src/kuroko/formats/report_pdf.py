@@ -6,6 +6,7 @@ when a PDF is asked for (it takes about a second to load)."""
 from __future__ import annotations
 
 import base64
+from decimal import Decimal
 from html import escape
 
 from kuroko.formats import charts, fonts
@@ -57,13 +58,26 @@ def _rag(value: RagValue) -> str:
     return f'<span class="rag" style="background:{colour}">{escape(value.text or value.rag or "–")}</span>'
 
 
-def _cell(value: Cell, doc: Document) -> str:
+def number_text(value: Cell, number_format: str = "") -> str:
+    """A cell as text, a number written as its column's Excel number format says ("0.0" → one place,
+    "#,##0" → thousands without places, "0%" → a percentage), as the workbook shows it."""
+    if not number_format or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return cell_text(value)
+    body = number_format.split(";")[0]
+    places = len(body.split(".", 1)[1].rstrip("%")) if "." in body else 0
+    grouping = "," if "," in body else ""
+    if body.endswith("%"):
+        return f"{float(value) * 100:{grouping}.{places}f}%"
+    return f"{value:{grouping}.{places}f}"
+
+
+def _cell(value: Cell, doc: Document, number_format: str = "") -> str:
     if isinstance(value, RagValue):
         return _rag(value)
     if isinstance(value, Link):
         url = doc.base_url + value.url if value.url.startswith("/") else value.url
         return f'<a href="{escape(url)}">{escape(value.text)}</a>'
-    return escape(cell_text(value)).replace("\n", "<br>")
+    return escape(number_text(value, number_format)).replace("\n", "<br>")
 
 
 def _svg_img(svg: str, css_class: str = "chart") -> str:
@@ -86,7 +100,9 @@ def _block(block: Block, doc: Document) -> str:
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td class="num">{_cell(c, doc)}</td>' if i in block.numeric else f"<td>{_cell(c, doc)}</td>"
+                f'<td class="num">{_cell(c, doc, block.number_formats.get(i, ""))}</td>'
+                if i in block.numeric
+                else f"<td>{_cell(c, doc, block.number_formats.get(i, ''))}</td>"
                 for i, c in enumerate(row)
             )
             + "</tr>"

@@ -27,6 +27,7 @@ from kuroko.formats.report_doc import (
     Text,
     cell_text,
 )
+from kuroko.formats.report_pdf import number_text
 
 RAG_RGB = {"red": (0xDC, 0x26, 0x26), "amber": (0xF5, 0x9E, 0x0B), "green": (0x16, 0xA3, 0x4A)}
 GREY = (0x6B, 0x72, 0x80)
@@ -292,7 +293,7 @@ class _Deck:
                 self.fill(cell, value.rag)
                 rgb, bold = (0xFF, 0xFF, 0xFF), True
             else:
-                run.text = cell_text(value)
+                run.text = number_text(value, table.number_formats.get(c, "") if not header or r > 0 else "")
                 if not header or r > 0:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # type: ignore[no-untyped-call]

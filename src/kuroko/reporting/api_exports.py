@@ -113,7 +113,7 @@ def portfolio(request: HttpRequest, week: str = "", program: str = "") -> dict[s
                 "name": r.project.name,
                 "program": r.program_name,
                 "manager": str(r.project.manager or ""),
-                "reported": r.report is not None,
+                "reported": r.reported,
                 "status": r.report.status if r.report else "",
                 "rags": r.rags,
                 "previous": r.previous,

@@ -86,6 +86,19 @@ def _changes() -> dict[str, str]:
     }
 
 
+def _keys() -> dict[str, dict[str, Any]]:
+    """Words for the keys stored in facts (risk levels, issue severities, priorities and states, finding
+    severities, gate states and decisions) in the active language, as the status report page shows them."""
+    from kuroko.raid.models import IssueStatus
+    from kuroko.reporting.selectors.status import fact_labels
+
+    return {**fact_labels(), "issue_status_labels": dict(IssueStatus.choices)}
+
+
+def _key(labels: dict[str, Any], value: str) -> str:
+    return str(labels.get(value, value)) if value else ""
+
+
 def _states() -> dict[str, str]:
     return {"met": _("met"), "missed": _("missed"), "due": _("due this week"), "upcoming": _("upcoming")}
 
@@ -203,7 +216,7 @@ def project_sections(
 ) -> list[Section]:
     """The report's sections (keys of `facts.SECTIONS`) in the active language."""
     f = ProjectFacts.from_dict(report.facts)
-    changes = _changes()
+    changes, keys = _changes(), _keys()
     out: list[Section] = []
     for key in sections:
         blocks: list[Block] = []
@@ -262,7 +275,7 @@ def project_sections(
                         (
                             r.code,
                             r.title,
-                            r.level,
+                            _key(keys["level_labels"], r.level),
                             r.score,
                             r.owner,
                             r.response_due,
@@ -293,9 +306,9 @@ def project_sections(
                         (
                             i.code,
                             i.title,
-                            i.severity,
-                            i.priority,
-                            i.status,
+                            _key(keys["severity_labels"], i.severity),
+                            _key(keys["priority_labels"], i.priority),
+                            _key(keys["issue_status_labels"], i.status),
                             i.owner,
                             i.due,
                             changes.get(i.change, i.change),
@@ -321,13 +334,20 @@ def project_sections(
             if f.health_score is not None:
                 items.append((_("Health score"), f.health_score))
             if f.gate:
-                items.append((_("Gate"), " · ".join(str(v) for v in f.gate.values() if v)))
+                gate = {
+                    **f.gate,
+                    **{k: _key(keys["gate_labels"], f.gate.get(k, "")) for k in ("status", "decision")},
+                }
+                items.append((_("Gate"), " · ".join(str(v) for v in gate.values() if v)))
             if items:
                 blocks.append(KeyValues(tuple(items)))
             blocks.append(
                 Table(
                     (_("Rule"), _("Severity"), _("Finding"), _("Due")),
-                    tuple((x.rule, x.severity, x.message, x.due) for x in f.findings),
+                    tuple(
+                        (x.rule, _key(keys["finding_labels"], x.severity), x.message, x.due)
+                        for x in f.findings
+                    ),
                     empty=_("No open finding."),
                 )
             )
@@ -442,7 +462,9 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
             (
                 row.program_name,
                 _link(
-                    f"{row.project.code} {row.project.name}", _url("project-status-reports", row.project.code)
+                    f"{row.project.code} {row.project.name}"
+                    + (f" ({row.report.get_status_display()})" if row.report and row.draft else ""),
+                    _url("project-status-reports", row.project.code),
                 ),
                 str(row.project.manager or ""),
                 *[
@@ -467,7 +489,7 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
         "amber": counts["amber"],
         "green": counts["green"],
     }
-    states = _states()
+    states, keys = _states(), _keys()
     sections = [
         Section(_("RAG matrix"), (Text(lead, "lead"), matrix), sheet=_("RAG matrix")),
         Section(
@@ -513,7 +535,15 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
                         _("Response due"),
                     ),
                     tuple(
-                        (p.code, r.code, r.title, r.level, r.score, r.owner, r.response_due)
+                        (
+                            p.code,
+                            r.code,
+                            r.title,
+                            _key(keys["level_labels"], r.level),
+                            r.score,
+                            r.owner,
+                            r.response_due,
+                        )
                         for p, r in summary.risks
                     ),
                     numeric=(4,),
@@ -541,7 +571,12 @@ def portfolio_sections(summary: PortfolioSummary, *, charts: list[Chart] | None 
                 Table(
                     (_("Project"), _("Phase"), _("Status"), _("Due")),
                     tuple(
-                        (p.code, g.get("phase", ""), g.get("status", ""), g.get("due", ""))
+                        (
+                            p.code,
+                            g.get("phase", ""),
+                            _key(keys["gate_labels"], g.get("status", "")),
+                            g.get("due", ""),
+                        )
                         for p, g in summary.gates
                     ),
                     empty=_("No gate decision pending."),
@@ -629,12 +664,15 @@ def _project_slide(row: Any) -> Section:
         ("SPI / CPI", " / ".join("" if v is None else f"{v:.2f}" for v in (f.spi, f.cpi))),
     ]
     blocks.append(KeyValues(tuple((k, v) for k, v in figures if v not in (None, "", " / "))))
-    if f.risks:
+    keys = _keys()
+    top = [r for r in f.risks if r.change != "closed"][:3]
+    if top:
         blocks.append(
             Table(
                 (_("Code"), _("Risk"), _("Level"), _("Score")),
-                tuple((r.code, r.title, r.level, r.score) for r in f.risks[:3]),
+                tuple((r.code, r.title, _key(keys["level_labels"], r.level), r.score) for r in top),
                 numeric=(3,),
+                number_formats={3: ONE_PLACE},
                 caption=_("Top risks"),
             )
         )

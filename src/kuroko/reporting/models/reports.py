@@ -298,6 +298,10 @@ class GeneratedReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who a schedule's run made this file for (and e-mailed it to): they may download it again.
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipients"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("generated report")

@@ -133,8 +133,9 @@ class Colour:
 
 
 def colours(projects: list[Project], week: date) -> dict[int, Colour]:
-    """The overall colour in effect for each project in `week`: its status report's (override, else
-    computed), else the project's own `rag_overall` (one query)."""
+    """The overall colour of each project with its status report of `week` (one query): the project's own
+    `rag_overall`, which submitting the week's report sets to the report's colour, so that the counts
+    agree with the portfolio list filtered by colour (a draft's colour is not official yet)."""
     reports = {
         r.project_id: r
         for r in StatusReport.objects.filter(project__in=[p.pk for p in projects], week=week).only(
@@ -143,11 +144,7 @@ def colours(projects: list[Project], week: date) -> dict[int, Colour]:
     }
     out = {}
     for p in projects:
-        report = reports.get(p.pk)
-        if report is not None and report.rag_overall:
-            out[p.pk] = Colour(report.rag_overall, report)
-        else:
-            out[p.pk] = Colour(p.rag_overall, report)
+        out[p.pk] = Colour(p.rag_overall, reports.get(p.pk))
     return out
 
 
@@ -272,8 +269,10 @@ def pmo_board(user: Any, *, today: date, program: Any = None) -> PmoBoard:
         else None
     )
     weakest = sorted(scored, key=lambda ln: (ln.health, ln.project.code))[:5]
+    # Over every project the user reads (closed ones too), as the findings page the counts link to lists.
+    readable = visible_ids(perms.visible_projects(user), program=program)
     counts = dict(
-        Finding.objects.filter(project__in=[p.pk for p in projects], status=FindingStatus.OPEN)
+        Finding.objects.filter(project__in=readable.values("pk"), status=FindingStatus.OPEN)
         .order_by()
         .values_list("severity")
         .annotate(n=Count("pk"))
@@ -289,8 +288,9 @@ def pmo_board(user: Any, *, today: date, program: Any = None) -> PmoBoard:
         for s in SEVERITY_ORDER
     ]
     reports: dict[str, int] = defaultdict(int)
-    for ln in lines:
-        reports[ln.report_status or "missing"] += 1
+    for ln in lines:  # active projects only, as the week's report list the counts link to
+        if ln.project.status == Status.ACTIVE:
+            reports[ln.report_status or "missing"] += 1
     report_figures = {
         key: Figure(
             reports.get(key, 0), _url("status-reports-week", query={"week": week_label(week), "status": key})
@@ -586,9 +586,9 @@ class MemberBoard:
     meetings: list[Any] = field(default_factory=list)
 
 
-def my_tasks(person: Person, today: date) -> tuple[list[Task], list[Task], list[Task]]:
-    """The person's unfinished work tasks (owned or assigned) in readable projects: in progress, starting in
-    the next two weeks, and late (should have finished before today), in one query."""
+def my_tasks(person: Person, today: date, user: Any = None) -> tuple[list[Task], list[Task], list[Task]]:
+    """The person's unfinished work tasks (owned or assigned) in the projects `user` reads: in progress,
+    starting in the next two weeks, and late (should have finished before today), in one query."""
     start = timezone.make_aware(datetime.combine(today, time.min))
     soon = start + timedelta(days=SOON)
     assigned = Assignment.objects.filter(person=person).values("task_id")
@@ -596,6 +596,7 @@ def my_tasks(person: Person, today: date) -> tuple[list[Task], list[Task], list[
         Task.objects.filter(Q(owner=person) | Q(pk__in=assigned))
         .exclude(kind=TaskKind.SUMMARY)
         .filter(percent_complete__lt=100, project__status__in=LIVE, start__lt=soon)
+        .filter(project__in=perms.visible_projects(user if user is not None else person.user))
         .select_related("project")
         .order_by("finish", "project__code", "row")
     )
@@ -639,7 +640,7 @@ def member_board(user: Any, *, today: date) -> MemberBoard:
     board = MemberBoard(today, person, meetings=meetings_of(user, first=week_start(today)))
     if person is None:
         return board
-    board.in_progress, board.upcoming, board.late = my_tasks(person, today)
+    board.in_progress, board.upcoming, board.late = my_tasks(person, today, user)
     board.timesheet = timesheet_week(person, today)
     board.actions = list(
         ActionItem.objects.filter(owner=person, status__in=OPEN_ACTION_STATUSES)

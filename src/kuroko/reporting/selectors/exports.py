@@ -33,13 +33,13 @@ def archive_list(user: Any, filters: ArchiveFilter | None = None) -> QuerySet[Ge
     if role_of(user) is None:
         return qs.none()
     if not is_pmo(user):
-        subscribed = ReportSchedule.subscribers.through.objects.filter(
-            reportschedule_id=OuterRef("schedule_id"), user_id=user.pk
+        sent_to = GeneratedReport.recipients.through.objects.filter(
+            generatedreport_id=OuterRef("pk"), user_id=user.pk
         )
         qs = qs.filter(
             Q(project__in=visible_projects(user))
             | Q(project__isnull=True, created_by=user)
-            | Q(project__isnull=True) & Exists(subscribed)
+            | Q(project__isnull=True) & Exists(sent_to)
         )
     f = filters or ArchiveFilter()
     if f.kind:

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from kuroko.projects.models import Program, Project
 from kuroko.projects.permissions import visible_projects
 from kuroko.reporting.facts import MilestoneFact, ProjectFacts, RiskFact
-from kuroko.reporting.models import Dimension, StatusReport
+from kuroko.reporting.models import Dimension, ReportStatus, StatusReport
 from kuroko.reporting.weeks import parse_week, previous_week, week_start
 
 DIMENSIONS = tuple(d.value for d in Dimension)
 RANK = {"green": 0, "amber": 1, "red": 2}
 REPORTED_STATUSES = ("active", "on_hold")
+SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)  # a report that counts as reported
 
 
 @dataclass(slots=True)
@@ -36,6 +37,16 @@ class ProjectRow:
     @property
     def program_name(self) -> str:
         return self.project.program.name if self.project.program else ""
+
+    @property
+    def reported(self) -> bool:
+        """The week's report was submitted (or reviewed); a draft or a returned report is not reported."""
+        return self.report is not None and self.report.status in SUBMITTED_STATUSES
+
+    @property
+    def draft(self) -> bool:
+        """The week has a report that is still being written (a draft, or returned for rework)."""
+        return self.report is not None and not self.reported
 
 
 @dataclass(slots=True)
@@ -69,7 +80,8 @@ class PortfolioSummary:
 
     @property
     def reported(self) -> int:
-        return sum(1 for row in self.rows if row.report is not None)
+        """Projects whose report of the week was submitted or reviewed (drafts do not count)."""
+        return sum(1 for row in self.rows if row.reported)
 
     def groups(self) -> list[tuple[str, list[ProjectRow]]]:
         """The rows grouped by program (in order of program name, projects without one last)."""
@@ -79,28 +91,44 @@ class PortfolioSummary:
         return sorted(out.items(), key=lambda item: (item[0] == "", item[0]))
 
     def counts(self) -> dict[str, int]:
-        """Projects by overall colour this week ("" = not rated or not reported)."""
+        """Reported projects by overall colour this week ("" = not rated, not reported or a draft)."""
         out = {"red": 0, "amber": 0, "green": 0, "": 0}
         for row in self.rows:
-            out[row.rags.get("overall", "")] = out.get(row.rags.get("overall", ""), 0) + 1
+            colour = row.rags.get("overall", "") if row.reported else ""
+            out[colour] = out.get(colour, 0) + 1
         return out
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the weeks a report may be asked for
+
+
 def parse_week_param(value: str | None, *, today: date) -> date:
-    """A "2026-W47" (or a date) from a form or query; empty means this week. ValidationError naming the
-    field otherwise."""
+    """A "2026-W47" (or a date) from a form or query, in the years 2000–2100; empty means this week.
+    ValidationError naming the field otherwise."""
     if not value:
         return week_start(today)
     try:
-        return parse_week(value)
+        monday = parse_week(value)
     except ValueError:
-        pass
-    try:
-        return week_start(date.fromisoformat(value))
-    except ValueError:
+        try:
+            monday = week_start(date.fromisoformat(value))
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                {"week": _("%(value)s is not an ISO week such as 2026-W47.") % {"value": value}}
+            ) from None
+    return check_week_year(monday, value)
+
+
+def check_week_year(monday: date, value: str) -> date:
+    """`monday` when its week lies in the years 2000–2100; ValidationError naming "week" otherwise."""
+    if not FIRST_YEAR <= monday.isocalendar()[0] <= LAST_YEAR:
         raise ValidationError(
-            {"week": _("%(value)s is not an ISO week such as 2026-W47.") % {"value": value}}
-        ) from None
+            {
+                "week": _("%(value)s is outside the years %(first)s–%(last)s.")
+                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
+    return monday
 
 
 def program_param(value: str | None) -> Program | None:
@@ -175,7 +203,11 @@ def _summarise(rows: list[ProjectRow], *, week: date, program: Program | None) -
             if row.project.code not in spot.projects:
                 spot.projects.append(row.project.code)
         budget = facts.budget if facts.budget is not None else facts.bac
-        variance = None if budget is None or facts.eac is None else budget - facts.eac
+        # Variance at completion (BAC − EAC) as reported, like the executive dashboard: the EAC forecasts
+        # the baseline's cost, not the approved budget, which is shown beside it.
+        variance = facts.vac
+        if variance is None and facts.bac is not None and facts.eac is not None:
+            variance = facts.bac - facts.eac
         if budget is not None or facts.ac is not None or facts.eac is not None:
             financials.append(Financial(row.project, facts.currency, budget, facts.ac, facts.eac, variance))
         if facts.gate and not facts.gate.get("decision"):

@@ -273,6 +273,22 @@ def schedule_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_subscribers(data: Mapping[str, Any]) -> None:
+    """A project report's subscribers must read the project (else they would get nothing yet see the
+    schedule); ValidationError on "subscribers" naming them."""
+    project = data.get("project")
+    if data.get("kind") != ReportKind.PROJECT or project is None:
+        return
+    blind = [str(u) for u in data.get("subscribers") or [] if not can_view_project(u, project)]
+    if blind:
+        raise ValidationError(
+            {
+                "subscribers": _("%(names)s cannot read project %(code)s.")
+                % {"names": ", ".join(blind), "code": project.code}
+            }
+        )
+
+
 def _schedule_write(schedule: ReportSchedule, data: dict[str, Any]) -> ReportSchedule:
     for name in ("name", "kind", "formats", "audience", "project", "program", "weekday", "at", "enabled"):
         if name in data:
@@ -292,6 +308,7 @@ def schedule_create(*, actor: Any, data: Mapping[str, Any]) -> ReportSchedule:
         can_schedule_for(actor, kind=clean["kind"], project=clean.get("project")),
         _("You may schedule only the reports of projects you manage."),
     )
+    _check_subscribers(clean)
     return _schedule_write(ReportSchedule(owner=actor), clean)
 
 
@@ -309,12 +326,14 @@ def schedule_update(*, actor: Any, schedule: ReportSchedule, data: Mapping[str, 
         "weekday": schedule.weekday,
         "at": schedule.at,
         "enabled": schedule.enabled,
+        "subscribers": list(schedule.subscribers.all()),
     }
     clean = schedule_clean({**current, **data})
     require(
         can_schedule_for(actor, kind=clean["kind"], project=clean.get("project")),
         _("You may schedule only the reports of projects you manage."),
     )
+    _check_subscribers(clean)
     locked = ReportSchedule.objects.select_for_update().get(pk=schedule.pk)
     return _schedule_write(locked, clean)
 
@@ -331,6 +350,10 @@ def _recipients(schedule: ReportSchedule) -> list[Any]:
     return users or ([schedule.owner] if schedule.owner.is_active else [])
 
 
+class ScheduleRunFailed(Exception):
+    """Every file of a schedule's run failed (logged); the run is tried again at the next check."""
+
+
 def schedule_run(
     *, schedule: ReportSchedule, actor: Any = None, now: datetime | None = None
 ) -> list[GeneratedReport]:
@@ -343,6 +366,7 @@ def schedule_run(
     week = week_start(timezone.localtime(now).date())
     made: dict[tuple[Any, ...], list[GeneratedReport]] = {}
     out: list[GeneratedReport] = []
+    failed = 0
     for user in _recipients(schedule):
         lang = check_language(None, user)
         audience = schedule.audience if is_pmo(user) else audience_for(user)
@@ -387,10 +411,17 @@ def schedule_run(
                         )
                 except (ValidationError, PermissionDenied) as exc:
                     log.warning("Schedule %s could not generate %s for %s: %s", schedule.pk, fmt, user, exc)
+                except Exception:  # one failing file must not stop the other formats and subscribers
+                    log.exception("Schedule %s failed to generate %s for %s", schedule.pk, fmt, user)
+                    failed += 1
             made[key] = files
             out.extend(files)
+        for generated in files:
+            generated.recipients.add(user)
         if files and user.email:
             _mail(schedule, user, files, week, lang)
+    if failed and not out:
+        raise ScheduleRunFailed(f"Schedule {schedule.pk} generated no file ({failed} failed).")
     ReportSchedule.objects.filter(pk=schedule.pk).update(last_run_at=now)
     schedule.last_run_at = now
     return out
@@ -436,7 +467,8 @@ def schedule_due_slot(schedule: ReportSchedule, now: datetime) -> datetime | Non
 
 def schedules_run_due(*, now: datetime | None = None) -> list[int]:
     """Run every enabled schedule whose slot has come since its last run (not one missed by more than
-    six hours); each is locked while it is checked so that two workers run it once. Returns their ids."""
+    six hours); each is locked while it is checked so that two workers run it once. A run that fails is
+    logged, does not stop the others and is tried again at the next check. Returns the ids that ran."""
     now = now or timezone.now()
     ran = []
     for pk in ReportSchedule.objects.filter(enabled=True).values_list("pk", flat=True):
@@ -449,7 +481,14 @@ def schedules_run_due(*, now: datetime | None = None) -> list[int]:
                 continue
             if schedule.last_run_at is not None and schedule.last_run_at >= slot:
                 continue
+            previous = schedule.last_run_at
+            # Claimed while locked so that another worker does not run it too; given back if the run fails.
             ReportSchedule.objects.filter(pk=pk).update(last_run_at=now)
-        schedule_run(schedule=schedule, now=now)
+        try:
+            schedule_run(schedule=schedule, now=now)
+        except Exception:
+            log.exception("Schedule %s failed; it is tried again at the next check", pk)
+            ReportSchedule.objects.filter(pk=pk, last_run_at=now).update(last_run_at=previous)
+            continue
         ran.append(pk)
     return ran

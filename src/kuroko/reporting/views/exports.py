@@ -31,7 +31,13 @@ from kuroko.reporting.forms_exports import (
 from kuroko.reporting.models import GeneratedReport, ReportKind
 from kuroko.reporting.permissions import can_create_schedules, can_manage_schedule
 from kuroko.reporting.selectors import exports as selectors
-from kuroko.reporting.selectors.portfolio import parse_week_param, portfolio_summary, program_param
+from kuroko.reporting.selectors.portfolio import (
+    check_week_year,
+    parse_week_param,
+    portfolio_summary,
+    program_param,
+)
+from kuroko.reporting.selectors.status import fact_labels
 from kuroko.reporting.services import exports as services
 from kuroko.reporting.weeks import parse_week, previous_week, week_label
 
@@ -102,6 +108,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         ],
         "can_schedule": can_create_schedules(request.user),
         "nav": "reports",
+        **fact_labels(),
     }
     template = "reporting/portfolio_summary.html"
     if request.htmx and not request.htmx.boosted:
@@ -141,9 +148,11 @@ def project_report_export(
     """A project's status report of a week as PDF, Excel or PowerPoint (archived, then downloaded)."""
     project = project_selectors.project_get(request.user, code)
     try:
-        monday = parse_week(week)
+        monday = check_week_year(parse_week(week), week)
     except ValueError as exc:
         raise Http404(str(exc)) from None
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from None
     try:
         generated = services.project_report_export(
             actor=request.user,
