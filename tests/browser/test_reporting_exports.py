@@ -25,6 +25,10 @@ def test_summary_week_filter_pack_download_and_schedule(site: Site, world, setti
     page = site.goto("/reports/?week=2026-W47")
     expect(page.locator("#matrix-ALPHA")).to_contain_text("Red")
     expect(page.locator("#matrix-ALPHA .rag-worse").first).to_be_visible()
+    # The trend charts are drawn across the card (a "container" width once shrank them to nothing).
+    charts = page.locator("[data-chart][data-rendered=true]")
+    expect(charts.first).to_be_visible(timeout=20_000)
+    assert all((c.bounding_box() or {"width": 0})["width"] > 300 for c in charts.all())
     site.mark()
     page.locator("#id_program").select_option("PG1")
     expect(page).to_have_url(re.compile(r"program=PG1"))
