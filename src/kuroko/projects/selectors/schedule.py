@@ -201,7 +201,9 @@ def gantt_data(user: Any, project: Project, *, today: Any, baseline: int | None 
         [index[p], index[s], link_type, lag, pk]
         for pk, p, s, link_type, lag in Dependency.objects.filter(
             successor__project=project, predecessor__project=project
-        ).values_list("pk", "predecessor_id", "successor_id", "type", "lag_minutes")
+        )
+        .order_by("pk")  # a stable order: PostgreSQL returns unordered rows in any order
+        .values_list("pk", "predecessor_id", "successor_id", "type", "lag_minutes")
         if p in index and s in index
     ]
     calendar = work_calendar(project)
