@@ -22,7 +22,10 @@ def test_project_from_template_then_saved_as_template(site: Site, world) -> None
     page = site.goto("/")
     page.get_by_role("link", name="From a template").click()
     page.locator("#id_version").select_option(label="Template WF · v2 (System integration)")
-    expect(page.locator("#id_role_se")).to_be_visible()  # the roles of the chosen version (htmx)
+    # Choosing a version swaps the form in (htmx) with that version's roles; wait for the swap, or
+    # the fields filled next are wiped by it and the form is posted empty.
+    expect(page.locator("#from-template a[href$='/v2/']")).to_be_visible()
+    expect(page.locator("#id_role_se")).to_be_visible()
     page.locator("#id_code").fill("TPL-1")
     page.locator("#id_name").fill("From the template")
     page.locator("#id_start").fill("2026-04-06")
