@@ -132,109 +132,142 @@ def _failed(request: HttpRequest, report: Any, exc: Exception, **forms: Any) -> 
     return render(request, PAGE, _context(request, report, errors=errors, **forms), status=status)
 
 
+def _form_errors(form: Any) -> ValidationError:
+    return ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
+
+
+def _write(
+    request: HttpRequest,
+    code: str,
+    week: str,
+    *,
+    form_class: Any,
+    form_name: str | None,
+    perform: Any,
+    message: str,
+    allowed: Any = None,
+) -> HttpResponse:
+    """Every write on the report page has this shape: read the report, check the form, call the service
+    with the posted version, then redirect with a message or show the page again with the error (422 for
+    bad input, 409 when someone else saved first). The services check permissions; `allowed` checks them
+    before the form is read, where the page needs it."""
+    report = _report(request, code, week)
+    if allowed is not None:
+        require(allowed(request.user, report.project))
+    form = form_class(request.POST)
+    forms = {form_name: form} if form_name else {}
+    if not form.is_valid():
+        return _failed(request, report, _form_errors(form), **forms)
+    try:
+        report = perform(report, form.cleaned_data)
+    except (ValidationError, ConflictError) as exc:
+        return _failed(request, report, exc, **forms)
+    messages.success(request, message)
+    return redirect(services.report_url(report))
+
+
 @login_required
 @require_POST
 def status_report_narrative(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """Save the PM's narrative (summary, accomplishments, next steps, help needed)."""
-    report = _report(request, code, week)
-    require(perms.can_write_status_report(request.user, report.project))
-    form = NarrativeForm(request.POST)
-    if not form.is_valid():
-        errors = {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
-        return _failed(request, report, ValidationError(errors), narrative_form=form)
-    data = form.cleaned_data
-    try:
-        report = services.report_update(
+    return _write(
+        request,
+        code,
+        week,
+        form_class=NarrativeForm,
+        form_name="narrative_form",
+        allowed=perms.can_write_status_report,
+        perform=lambda report, data: services.report_update(
             actor=request.user,
             report=report,
             version=data["version"],
             narrative={n: data[n] for n in services.NARRATIVE},
-        )
-    except (ValidationError, ConflictError) as exc:
-        return _failed(request, report, exc, narrative_form=form)
-    messages.success(request, _("The narrative was saved."))
-    return redirect(services.report_url(report))
+        ),
+        message=_("The narrative was saved."),
+    )
+
+
+def _override(data: dict[str, Any]) -> dict[str, Any]:
+    value = {"rag": data["rag"], "justification": data["justification"]} if data["rag"] else None
+    return {data["dimension"]: value}
 
 
 @login_required
 @require_POST
 def status_report_override(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """Override (or stop overriding) one dimension's colour, with a justification."""
-    report = _report(request, code, week)
-    require(perms.can_write_status_report(request.user, report.project))
-    form = OverrideForm(request.POST)
-    if not form.is_valid():
-        errors = {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
-        return _failed(request, report, ValidationError(errors), override_form=form)
-    data = form.cleaned_data
-    value = {"rag": data["rag"], "justification": data["justification"]} if data["rag"] else None
-    try:
-        report = services.report_update(
-            actor=request.user, report=report, version=data["version"], overrides={data["dimension"]: value}
-        )
-    except (ValidationError, ConflictError) as exc:
-        return _failed(request, report, exc, override_form=form)
-    messages.success(request, _("The colour was saved."))
-    return redirect(services.report_url(report))
-
-
-def _version(request: HttpRequest) -> int | None:
-    form = VersionForm(request.POST)
-    return form.cleaned_data["version"] if form.is_valid() else None
+    return _write(
+        request,
+        code,
+        week,
+        form_class=OverrideForm,
+        form_name="override_form",
+        allowed=perms.can_write_status_report,
+        perform=lambda report, data: services.report_update(
+            actor=request.user, report=report, version=data["version"], overrides=_override(data)
+        ),
+        message=_("The colour was saved."),
+    )
 
 
 @login_required
 @require_POST
 def status_report_refresh(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """Gather the facts of a draft or returned report again."""
-    report = _report(request, code, week)
-    try:
-        report = services.report_refresh(actor=request.user, report=report, version=_version(request))
-    except (ValidationError, ConflictError) as exc:
-        return _failed(request, report, exc)
-    messages.success(request, _("The facts were gathered again."))
-    return redirect(services.report_url(report))
+    return _write(
+        request,
+        code,
+        week,
+        form_class=VersionForm,
+        form_name=None,
+        perform=lambda report, data: services.report_refresh(
+            actor=request.user, report=report, version=data["version"]
+        ),
+        message=_("The facts were gathered again."),
+    )
 
 
 @login_required
 @require_POST
 def status_report_submit(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """Submit the report to the PMO."""
-    report = _report(request, code, week)
-    try:
-        report = services.report_submit(actor=request.user, report=report, version=_version(request))
-    except (ValidationError, ConflictError) as exc:
-        return _failed(request, report, exc)
-    messages.success(request, _("The report was submitted to the PMO."))
-    return redirect(services.report_url(report))
+    return _write(
+        request,
+        code,
+        week,
+        form_class=VersionForm,
+        form_name=None,
+        perform=lambda report, data: services.report_submit(
+            actor=request.user, report=report, version=data["version"]
+        ),
+        message=_("The report was submitted to the PMO."),
+    )
 
 
 @login_required
 @require_POST
 def status_report_review(request: HttpRequest, code: str, week: str) -> HttpResponse:
     """The PMO accepts or returns a submitted report."""
-    report = _report(request, code, week)
-    require(perms.can_review_status_report(request.user))
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        errors = {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
-        return _failed(request, report, ValidationError(errors), review_form=form)
-    data = form.cleaned_data
-    try:
-        report = services.report_review(
+    if request.POST.get("decision") == "return":
+        message = _("The report was returned to the project manager.")
+    else:
+        message = _("The report was accepted.")
+    return _write(
+        request,
+        code,
+        week,
+        form_class=ReviewForm,
+        form_name="review_form",
+        allowed=lambda user, _project: perms.can_review_status_report(user),
+        perform=lambda report, data: services.report_review(
             actor=request.user,
             report=report,
             version=data["version"],
             decision=data["decision"],
             comment=data["comment"],
-        )
-    except (ValidationError, ConflictError) as exc:
-        return _failed(request, report, exc, review_form=form)
-    if data["decision"] == "accept":
-        messages.success(request, _("The report was accepted."))
-    else:
-        messages.success(request, _("The report was returned to the project manager."))
-    return redirect(services.report_url(report))
+        ),
+        message=message,
+    )
 
 
 @login_required
