@@ -516,6 +516,10 @@ def test_removed_attendee_gets_one_grouped_cancellation(world, django_capture_on
     mails = [m for m in mail.outbox if "pmo@example.com" in m.to]
     assert len(mails) == 1 and len(mails[0].attachments) == 8
     assert all("method=CANCEL" in mime for _name, _data, mime in mails[0].attachments)
+    # RFC 5546 §3.2.5: the CANCEL names the people removed, not those who stay.
+    ics = str(mails[0].attachments[0][1]).replace("\r\n ", "")
+    attendees = [line for line in ics.splitlines() if line.startswith("ATTENDEE")]
+    assert len(attendees) == 1 and "pmo@example.com" in attendees[0]
     assert Notification.objects.filter(recipient=world.pmo).count() == 1
 
 

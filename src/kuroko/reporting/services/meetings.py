@@ -275,8 +275,17 @@ def _wants_email(user: User) -> bool:
 
 
 def meeting_invite(meeting: Meeting, *, cancelled: bool | None = None) -> ical.MeetingInvite:
-    """The meeting as an iCalendar invitation (its attendees and organiser)."""
-    attendees = [a for a in meeting.attendees.all() if a.user_id != meeting.organizer_id]
+    """The meeting as an iCalendar invitation (its attendees and organiser). The cancellation sent to
+    people taken off the list names them, not those who stay (RFC 5546 §3.2.5)."""
+    removed = getattr(meeting, "removed_attendees", None)
+    if removed is not None:
+        invitees = tuple(ical.Invitee(display_name(u), u.email, True) for u in removed)
+    else:
+        invitees = tuple(
+            ical.Invitee(display_name(a.user), a.user.email, a.required)
+            for a in meeting.attendees.all()
+            if a.user_id != meeting.organizer_id
+        )
     return ical.MeetingInvite(
         uid=ical.meeting_uid(meeting.pk, settings.KUROKO_SITE_HOST),
         summary=meeting.title,
@@ -284,7 +293,7 @@ def meeting_invite(meeting: Meeting, *, cancelled: bool | None = None) -> ical.M
         end=meeting.end,
         organizer_name=display_name(meeting.organizer),
         organizer_email=meeting.organizer.email,
-        attendees=tuple(ical.Invitee(display_name(a.user), a.user.email, a.required) for a in attendees),
+        attendees=invitees,
         location=meeting.location,
         description=meeting.notes if meeting.status == MeetingStatus.PLANNED else "",
         url=_absolute_url(meeting),
@@ -557,7 +566,7 @@ def series_update(
             changed.append(meeting)
         meeting.save()
         if removed and not restored:
-            copy = _as_cancelled(meeting)
+            copy = _as_cancelled(meeting, removed)
             for user in removed:
                 removed_for.setdefault(user.pk, (user, []))[1].append(copy)
     created = series_top_up(series=series, today=day)
@@ -567,10 +576,11 @@ def series_update(
     return series
 
 
-def _as_cancelled(meeting: Meeting) -> Meeting:
-    """A copy of the meeting marked cancelled: the CANCEL sent to people taken off its list."""
+def _as_cancelled(meeting: Meeting, removed: Sequence[User]) -> Meeting:
+    """A copy of the meeting marked cancelled: the CANCEL sent to the people taken off its list."""
     copy = Meeting.objects.get(pk=meeting.pk)
     copy.status = MeetingStatus.CANCELLED
+    copy.removed_attendees = list(removed)  # type: ignore[attr-defined]
     return copy
 
 
@@ -682,7 +692,7 @@ def meeting_update(
     if resend:
         _send_invitations([meeting], actor=actor)
         if removed:
-            _send_invitations([_as_cancelled(meeting)], to=removed, actor=actor)
+            _send_invitations([_as_cancelled(meeting, removed)], to=removed, actor=actor)
     return meeting
 
 
