@@ -54,14 +54,20 @@ AUTH = [BearerToken(), HeaderToken(), django_auth]
 def validation_errors(exc: ValidationError, sent: set[str] | None = None) -> list[dict[str, Any]]:
     """Django validation errors as a list of {loc, msg} naming each field, like pydantic's 422s.
 
-    Services speak of model fields (`program`); a client that sent `program_id` gets its own name back.
+    Services speak of model fields (`program`, `attendees`); a client that sent `program_id` or
+    `attendee_ids` gets its own name back.
     """
     sent = sent or set()
 
     def name(field: str) -> str:
         if field == "__all__":
             return "non_field"
-        return f"{field}_id" if field not in sent and f"{field}_id" in sent else field
+        if field in sent:
+            return field
+        for alias in (f"{field}_id", f"{field.removesuffix('s')}_ids"):
+            if alias in sent:
+                return alias
+        return field
 
     if hasattr(exc, "error_dict"):
         return [
