@@ -69,6 +69,10 @@ bench: env
 	$(RUN)/python bench/bench_leveling_app.py
 	$(RUN)/python bench/bench_tracking.py
 	$(RUN)/python bench/bench_tracking.py --postgres
+	$(RUN)/python bench/bench_audit.py
+	$(RUN)/python bench/bench_status_reports.py
+	$(RUN)/python bench/bench_exports.py
+	$(RUN)/python bench/bench_dashboard.py
 
 clean:
 	rm -rf .venv .tools var build

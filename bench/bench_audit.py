@@ -12,54 +12,21 @@ Run: `.venv/bin/python bench/bench_audit.py [--postgres] [--projects 500 --tasks
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import seeded
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=500)
-    parser.add_argument("--tasks-per-project", type=int, default=200)
-    parser.add_argument("--people", type=int, default=1000)
-    parser.add_argument("--postgres", action="store_true")
+    seeded.add_arguments(parser)
     args = parser.parse_args()
-    if args.postgres and not os.environ.get("KUROKO_DATABASE_URL"):
-        script = ROOT / "scripts" / "with-postgres"
-        sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
-    with tempfile.TemporaryDirectory(prefix="kuroko-bench-audit-") as data_dir:
-        os.environ.update({"KUROKO_DATA_DIR": data_dir, "KUROKO_DEMO": "1"})
-        os.environ.pop("KUROKO_DEBUG", None)
-        if not args.postgres:
-            os.environ.pop("KUROKO_DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuroko.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", "--no-input", "--verbosity", "0")
-        from kuroko.demo.generator import build_synthetic
+    today = date(2026, 6, 10)
+    with seeded.seeded_database(args, "audit", today=today):
         from kuroko.governance.models import Finding
         from kuroko.governance.services.audits import RunStats, audit_run, audited_projects
 
-        today = date(2026, 6, 10)
-        t0 = time.perf_counter()
-        build_synthetic(
-            projects=args.projects,
-            tasks_per_project=args.tasks_per_project,
-            people=args.people,
-            seed=1,
-            today=today,
-        )
-        seeded = time.perf_counter() - t0
-        print(f"seeded {args.projects} projects × {args.tasks_per_project} tasks in {seeded:.1f} s")
         targets = audited_projects()
         for label in ("first run (opens findings)", "second run (reconciles)"):
             stats = RunStats()

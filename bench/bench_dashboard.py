@@ -13,18 +13,13 @@ Run: `.venv/bin/python bench/bench_dashboard.py [--postgres] [--projects 500 --t
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+import seeded
 
 
 def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, int]:
@@ -43,31 +38,14 @@ def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=500)
-    parser.add_argument("--tasks-per-project", type=int, default=200)
-    parser.add_argument("--people", type=int, default=1000)
+    seeded.add_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    if args.postgres and not os.environ.get("KUROKO_DATABASE_URL"):
-        script = ROOT / "scripts" / "with-postgres"
-        sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
-    with tempfile.TemporaryDirectory(prefix="kuroko-bench-dashboard-") as data_dir:
-        os.environ.update({"KUROKO_DATA_DIR": data_dir, "KUROKO_DEMO": "1"})
-        os.environ.pop("KUROKO_DEBUG", None)
-        if not args.postgres:
-            os.environ.pop("KUROKO_DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuroko.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", "--no-input", "--verbosity", "0")
+    today = date(2026, 6, 10)
+    with seeded.seeded_database(args, "dashboard", today=today, schedule=True):
         from django.db.models import Count
 
         from kuroko.core.models import Role, User
-        from kuroko.demo.generator import build_synthetic
         from kuroko.people.models import Person
         from kuroko.projects.models import Project
         from kuroko.reporting.models import StatusReport
@@ -75,17 +53,6 @@ def main() -> None:
         from kuroko.reporting.selectors import dashboard_charts
         from kuroko.reporting.weeks import week_start
 
-        today = date(2026, 6, 10)
-        t0 = time.perf_counter()
-        build_synthetic(
-            projects=args.projects,
-            tasks_per_project=args.tasks_per_project,
-            people=args.people,
-            seed=1,
-            today=today,
-        )
-        seeded = time.perf_counter() - t0
-        print(f"seeded {args.projects} projects × {args.tasks_per_project} tasks in {seeded:.1f} s")
         colours = ("green", "amber", "red")
         StatusReport.objects.bulk_create(
             StatusReport(project=p, week=week_start(today), status="submitted", rag_overall=colours[k % 3])

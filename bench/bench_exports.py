@@ -15,11 +15,11 @@ Run: `.venv/bin/python bench/bench_exports.py [--projects 50 --tasks-per-project
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 from datetime import date, timedelta
+
+import seeded
 
 REPEAT = 3
 
@@ -105,33 +105,18 @@ def _facts(project, week: date, n: int):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=50)
-    parser.add_argument("--tasks-per-project", type=int, default=200)
+    seeded.add_arguments(parser, projects=50, people=200, postgres=False)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kuroko-bench-exports-") as data_dir:
-        os.environ.update({"KUROKO_DATA_DIR": data_dir, "KUROKO_DEMO": "1"})
-        os.environ.pop("KUROKO_DEBUG", None)
-        os.environ.pop("KUROKO_DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuroko.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", "--no-input", "--verbosity", "0")
+    today = date(2026, 6, 10)
+    with seeded.seeded_database(args, "exports", today=today, schedule=True):
         from kuroko.core.models import Role, User
-        from kuroko.demo.generator import build_synthetic
         from kuroko.projects.models import Project
         from kuroko.reporting.models import StatusReport
         from kuroko.reporting.services.exports import portfolio_export, project_report_export
         from kuroko.reporting.weeks import week_start
 
-        today = date(2026, 6, 10)
         week = week_start(today)
         t0 = time.perf_counter()
-        build_synthetic(
-            projects=args.projects, tasks_per_project=args.tasks_per_project, people=200, seed=1, today=today
-        )
         projects = list(Project.objects.select_related("program", "manager").order_by("code"))
         for n, project in enumerate(projects):
             StatusReport.objects.create(
@@ -143,10 +128,7 @@ def main() -> None:
                 rag_schedule=("amber", "red", "green")[n % 3],
                 summary="結合テストの進捗が計画より遅れていますが、要員追加で回復の見込みです。",
             )
-        print(
-            f"seeded {len(projects)} projects × {args.tasks_per_project} tasks with reports in "
-            f"{time.perf_counter() - t0:.1f} s"
-        )
+        print(f"status reports of {len(projects)} projects written in {time.perf_counter() - t0:.1f} s")
         admin = User.objects.create_superuser("bench", "bench@example.com", "x", role=Role.PMO_ADMIN)
 
         def timed(label: str, target: float, run) -> None:  # type: ignore[no-untyped-def]

@@ -15,62 +15,31 @@ over-allocations are computed).
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import seeded
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=500)
-    parser.add_argument("--tasks-per-project", type=int, default=200)
-    parser.add_argument("--people", type=int, default=1000)
+    seeded.add_arguments(parser)
     # Rates, assignments, baselines and this many days of time entries, so that earned value and the
     # over-allocations are computed (0: the plain plans only).
     parser.add_argument("--timesheet-days", type=int, default=30)
-    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    if args.postgres and not os.environ.get("KUROKO_DATABASE_URL"):
-        script = ROOT / "scripts" / "with-postgres"
-        sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
-    with tempfile.TemporaryDirectory(prefix="kuroko-bench-status-") as data_dir:
-        os.environ.update({"KUROKO_DATA_DIR": data_dir, "KUROKO_DEMO": "1"})
-        os.environ.pop("KUROKO_DEBUG", None)
-        if not args.postgres:
-            os.environ.pop("KUROKO_DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuroko.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    today = date(2026, 6, 12)  # a Friday
+    with seeded.seeded_database(
+        args, "status", today=today, schedule=True, timesheet_days=args.timesheet_days
+    ):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        call_command("migrate", "--no-input", "--verbosity", "0")
-        from kuroko.demo.generator import build_synthetic
         from kuroko.projects.models import Project
         from kuroko.reporting.models import StatusReport
         from kuroko.reporting.services.status import BATCH, draft_all
         from kuroko.reporting.weeks import week_start
 
-        today = date(2026, 6, 12)  # a Friday
-        t0 = time.perf_counter()
-        build_synthetic(
-            projects=args.projects,
-            tasks_per_project=args.tasks_per_project,
-            people=args.people,
-            seed=1,
-            today=today,
-            timesheet_days=args.timesheet_days,
-        )
-        seeded = time.perf_counter() - t0
-        print(f"seeded {args.projects} projects × {args.tasks_per_project} tasks in {seeded:.1f} s")
         active = Project.objects.filter(status="active").count()
         batches = -(-active // BATCH)
         for label in ("first run (drafts)", "second run (refreshes)"):
