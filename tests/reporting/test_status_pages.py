@@ -306,3 +306,21 @@ def test_compare_keeps_a_week_without_report_in_the_picker(world):
     services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)
     body = signed_in(world.pm).get("/projects/ALPHA/status-reports/compare/?a=2026-W40&b=2026-W47").content
     assert b'<option value="2026-W40" selected>' in body and b"no report" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/status-reports/rules/", {"rule": "cost.cpi", "enabled": "on", "amber_below": "0.5"}),
+        ("/status-reports/levels/", {"audience": "executive", "sections": ["summary"]}),
+    ],
+)
+def test_settings_pages_refuse_an_unknown_project_type(world, url, data):
+    """A mistyped `type` is a 404 naming it, never a change to the settings of every project."""
+    from kuroko.reporting.models import RagRuleSetting, ReportLevel
+
+    pmo = signed_in(world.pmo)
+    response = pmo.post(url + "?type=NOPE", {**data, "type": "NOPE"})
+    assert response.status_code == 404 and "NOPE" in response.content.decode()
+    assert pmo.get(url + "?type=NOPE").status_code == 404
+    assert not RagRuleSetting.objects.exists() and not ReportLevel.objects.exists()

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from kuroko.core.permissions import require
@@ -259,12 +257,7 @@ def review_report(request: HttpRequest, code: str, week: str, payload: ReviewIn)
 
 
 def _type(code: str | None, field: str = "project_type") -> ProjectType | None:
-    if not code:
-        return None
-    found = ProjectType.objects.filter(code=code).first()
-    if found is None:
-        raise ValidationError({field: _("No project type %(code)s.") % {"code": code}})
-    return found
+    return selectors.project_type_by_code(code, field)
 
 
 @router.get("/status-reports/rag-rules", response=list[RuleOut])

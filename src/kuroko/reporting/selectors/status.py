@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -41,6 +41,21 @@ def project_for(user: Any, code: str) -> Project:
     if not perms.can_read_status_report(user, project):
         raise PermissionDenied(_("You may not read this project."))
     return project
+
+
+def project_type_by_code(code: str | None, field: str = "project_type") -> ProjectType | None:
+    """The project type of a code (none: all projects); an unknown code is refused naming the field, so
+    that a typo never edits the settings of every project."""
+    if not code:
+        return None
+    found = ProjectType.objects.filter(code=code).first()
+    if found is None:
+        raise ValidationError({field: _("No project type %(code)s.") % {"code": code}})
+    return found
+
+
+def project_types() -> QuerySet[ProjectType]:
+    return ProjectType.objects.order_by("code")
 
 
 def week_of(text: str, field: str = "week") -> date:

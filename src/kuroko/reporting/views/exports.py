@@ -28,7 +28,7 @@ from kuroko.reporting.forms_exports import (
     ScheduleForm,
     schedule_initial,
 )
-from kuroko.reporting.models import GeneratedReport, ReportKind
+from kuroko.reporting.models import Dimension, GeneratedReport, ReportKind
 from kuroko.reporting.permissions import can_create_schedules, can_manage_schedule
 from kuroko.reporting.selectors import exports as selectors
 from kuroko.reporting.selectors.portfolio import (
@@ -98,14 +98,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         "query": query,
         "trend": trend,
         "chart_version": chart_formats.bundle_version(),
-        "dimensions": [
-            ("overall", _("Overall")),
-            ("schedule", _("Schedule")),
-            ("cost", _("Cost")),
-            ("scope", _("Scope")),
-            ("quality", _("Quality")),
-            ("risk", _("Risks and issues")),
-        ],
+        "dimensions": Dimension.choices,
         "can_schedule": can_create_schedules(request.user),
         "nav": "reports",
         **fact_labels(),

@@ -4,7 +4,7 @@ settings. Thin: the selectors read, the services write."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
 from kuroko.core.versioning import ConflictError
-from kuroko.projects.models import Program, ProjectType
+from kuroko.projects import selectors as project_selectors
+from kuroko.projects.models import ProjectType
 from kuroko.reporting import permissions as perms
 from kuroko.reporting import rag
 from kuroko.reporting.facts import SECTIONS
@@ -32,7 +33,7 @@ from kuroko.reporting.forms_status import (
     VersionForm,
     WeekFilterForm,
 )
-from kuroko.reporting.models import Audience, ReportStatus
+from kuroko.reporting.models import Dimension
 from kuroko.reporting.selectors import status as selectors
 from kuroko.reporting.services import status as services
 from kuroko.reporting.weeks import previous_week, week_label, week_start
@@ -70,7 +71,6 @@ def project_status_reports(request: HttpRequest, code: str) -> HttpResponse:
             "reports": reports,
             "this_week": week_label(this_week),
             "has_this_week": any(r.week == this_week for r in reports),
-            "dimensions": rag.ALL_DIMENSIONS,
             "can_write": perms.can_write_status_report(request.user, project),
         },
     )
@@ -346,13 +346,12 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
             "week": week,
             "label": week_label(week),
             "previous": week_label(previous_week(week)),
-            "following": week_label(week_start(week.fromordinal(week.toordinal() + 7))),
+            "following": week_label(week + timedelta(days=7)),
             "rows": rows,
             "counts": counts,
             "errors": errors,
-            "programs": Program.objects.order_by("code"),
-            "types": ProjectType.objects.order_by("code"),
-            "dimensions": rag.ALL_DIMENSIONS,
+            "programs": project_selectors.programs().order_by("code"),
+            "types": selectors.project_types(),
             "is_pmo": perms.can_configure_status_reports(request.user),
         },
         status=422 if errors else 200,
@@ -360,8 +359,13 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
 
 
 def _type(request: HttpRequest) -> ProjectType | None:
+    """The project type the settings page is about (`?type=`); an unknown one is a page that does not
+    exist, never the settings of all projects."""
     code = request.POST.get("type", request.GET.get("type", ""))
-    return ProjectType.objects.filter(code=code).first() if code else None
+    try:
+        return selectors.project_type_by_code(code, "type")
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from None
 
 
 @login_required
@@ -406,18 +410,9 @@ def status_rag_rules(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "errors": errors,
             "project_type": project_type,
-            "types": ProjectType.objects.order_by("code"),
+            "types": selectors.project_types(),
             "can_edit": can_edit,
-            "dimension_labels": dict(
-                [
-                    ("overall", _("Overall")),
-                    ("schedule", _("Schedule")),
-                    ("cost", _("Cost")),
-                    ("scope", _("Scope")),
-                    ("quality", _("Quality")),
-                    ("risk", _("Risks and issues")),
-                ]
-            ),
+            "dimension_labels": dict(Dimension.choices),
         },
         status=status,
     )
@@ -458,10 +453,8 @@ def status_report_levels(request: HttpRequest) -> HttpResponse:
             "section_labels": selectors.section_labels(),
             "errors": errors,
             "project_type": project_type,
-            "types": ProjectType.objects.order_by("code"),
+            "types": selectors.project_types(),
             "can_edit": can_edit,
-            "audiences": Audience.choices,
-            "statuses": ReportStatus.choices,
         },
         status=status,
     )
