@@ -120,13 +120,25 @@ def test_digest_groups_by_kind_in_the_users_language_and_marks_digested(world):
     assert digest_send() == 1
     (message,) = mail.outbox
     assert message.to == [world.pm.email]
-    assert "ダイジェスト" in message.subject
+    assert message.subject == "Kuroko 日次ダイジェスト: 通知 2 件"
     body = message.body
     assert body.index("Task 1.1 overdue") < body.index("Action A-001 overdue")
     assert "/projects/ALPHA/#task-1" in body and "Escalated now" not in body
     assert Notification.objects.filter(recipient=world.pm, digested_at__isnull=False).count() == 2
     mail.outbox.clear()
     assert digest_send() == 0 and mail.outbox == []
+
+
+def test_digest_subject_counts_in_the_plural_form(world):
+    """"1 notification", "2 notifications": the subject is a plural form, not "notification(s)"."""
+    from django.utils import translation
+
+    from kuroko.core.notifications import digest_text
+
+    notes = notify(users=[world.pm, world.member], kind="raid.action_overdue", title="Late")
+    with translation.override("en"):
+        assert digest_text(notes[:1])[0] == "Kuroko daily digest: 1 notification"
+        assert digest_text(notes)[0] == "Kuroko daily digest: 2 notifications"
 
 
 def test_digest_follows_the_users_choice_over_the_default(world):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kuroko.core.models import Delivery, Notification, NotificationPreference, User
@@ -391,9 +391,9 @@ def digest_pending(now: datetime | None = None) -> Any:
     )
 
 
-def digest_text(user: Any, notes: list[Notification]) -> tuple[str, str]:
-    """The digest e-mail's subject and body for `user` (in the active language), grouped by kind in the
-    registry's order, each notification with its link."""
+def digest_text(notes: list[Notification]) -> tuple[str, str]:
+    """The digest e-mail's subject and body of a user's notifications (in the active language), grouped
+    by kind in the registry's order, each notification with its link."""
     by_kind: dict[str, list[Notification]] = defaultdict(list)
     for note in notes:
         by_kind[note.kind].append(note)
@@ -413,7 +413,9 @@ def digest_text(user: Any, notes: list[Notification]) -> tuple[str, str]:
         gettext("Choose what reaches you and how: %(url)s")
         % {"url": absolute(reverse("notification-preferences"))}
     )
-    subject = gettext("Kuroko daily digest: %(n)s notification(s)") % {"n": len(notes)}
+    subject = ngettext(
+        "Kuroko daily digest: %(n)s notification", "Kuroko daily digest: %(n)s notifications", len(notes)
+    ) % {"n": len(notes)}
     return subject, "\n".join(lines)
 
 
@@ -432,7 +434,7 @@ def digest_send(*, now: datetime | None = None) -> int:
         if not user.email:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject, text = digest_text(user, group)
+            subject, text = digest_text(group)
         try:
             send_mail(subject, text, None, [user.email])
         except OSError:

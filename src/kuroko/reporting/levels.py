@@ -63,12 +63,13 @@ def sections_for(project: Any, audience: str) -> tuple[str, ...]:
     return tuple(key for key in SECTIONS if key in chosen)
 
 
-def audience_for(user: Any, project: Any = None) -> str:
+def audience_for(user: Any) -> str:
     """The audience a reader belongs to: executives read the executive level, the PMO (and admins) the
     PMO level, everyone else the project team's."""
-    from kuroko.core.permissions import is_pmo
+    from kuroko.core.models import Role
+    from kuroko.core.permissions import is_pmo, role_of
 
-    if getattr(user, "role", "") == "executive":
+    if role_of(user) == Role.EXECUTIVE:
         return Audience.EXECUTIVE
     if is_pmo(user):
         return Audience.PMO

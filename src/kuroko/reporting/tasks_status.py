@@ -18,5 +18,5 @@ def status_reports_weekly(today: str | None = None) -> dict[str, int]:
 
     day = date.fromisoformat(today) if today else timezone.localdate()
     counts = draft_all(week_start(day), today=day)
-    counts["reminded"] = reminders_send(week=week_start(day), today=day)
+    counts["reminded"] = reminders_send(week=week_start(day))
     return counts

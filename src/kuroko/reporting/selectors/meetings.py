@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -156,10 +156,6 @@ def project_meetings(user: Any, project: Project) -> tuple[list[MeetingSeries], 
     return series, meetings
 
 
-def kinds() -> list[tuple[str, str]]:
-    return [(str(v), str(label)) for v, label in MeetingKind.choices]
-
-
 def meeting_feed_events(project: Project, context: Any) -> Iterable[FeedEvent]:
     """The project's meetings (not cancelled) around today as timed events of its calendar feed."""
     first = context.today - timedelta(days=FEED_PAST_DAYS)
@@ -188,18 +184,3 @@ def meeting_feed_events(project: Project, context: Any) -> Iterable[FeedEvent]:
             )
         )
     return out
-
-
-def upcoming_for(user: Any, *, days: int = 14, today: date | None = None) -> list[Meeting]:
-    """The user's own meetings (organised or attended) of the next `days` days, for dashboards."""
-    start = timezone.now()
-    attends = MeetingAttendee.objects.filter(meeting=OuterRef("pk"), user_id=user.pk)
-    return list(
-        visible_meetings(user)
-        .filter(
-            Q(organizer_id=user.pk) | Exists(attends), end__gte=start, start__lte=start + timedelta(days=days)
-        )
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("project")
-        .order_by("start")[:20]
-    )

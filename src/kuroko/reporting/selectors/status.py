@@ -138,7 +138,7 @@ def report_view(user: Any, report: StatusReport) -> ReportView:
         report=report,
         facts=ProjectFacts.from_dict(report.facts or {}),
         colours=colours_of(report),
-        sections=sections_for(project, audience_for(user, project)),
+        sections=sections_for(project, audience_for(user)),
         comments=list(report.comments.select_related("author__person").order_by("created_at", "pk")),
         can_edit=can_write and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
         can_review=can_review and report.status == ReportStatus.SUBMITTED,
@@ -237,7 +237,7 @@ def compare(user: Any, project: Project, a: date, b: date) -> dict[str, Any]:
             )
         )
     # Only the rows of the sections the reader's report level shows (colours belong to the summary).
-    sections = sections_for(project, audience_for(user, project))
+    sections = sections_for(project, audience_for(user))
     rows = [
         row for row in rows if (row.kind == "rag" and "summary" in sections) or (
             row.kind != "rag" and shown(row.key, sections))
@@ -374,10 +374,6 @@ def level_rows(project_type: ProjectType | None) -> list[dict[str, Any]]:
         out.append({"audience": audience, "label": label, "sections": [s for s in SECTIONS if s in chosen],
                     "source": source})  # fmt: skip
     return out
-
-
-def week_text(day: date) -> str:
-    return week_label(day)
 
 
 def fact_labels() -> dict[str, dict[str, Any]]:

@@ -406,7 +406,7 @@ def report_comment(*, actor: Any, report: StatusReport, text: str) -> ReportComm
     return ReportComment.objects.create(report=report, author=actor, text=text)
 
 
-def reminders_send(*, week: date, today: date | None = None) -> int:
+def reminders_send(*, week: date) -> int:
     """Remind the managers of active projects whose report of `week` is not submitted ("report_due");
     returns how many projects were reminded."""
     week = week_start(week)
