@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.models import Role, User
-from kuroko.core.notifications import notify, users_with_roles
+from kuroko.core.notifications import notify_others, users_with_roles
 from kuroko.core.services import apply_changes, save_validated
 from kuroko.core.versioning import check_version
 from kuroko.people.models import Person
@@ -90,10 +90,8 @@ def tell(
     body: Callable[[], str] | str = "",
     url: str = "",
 ) -> int:
-    """Notify each user except the one who acted (nobody needs telling what they just did)."""
-    actor_pk = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    recipients = [u for u in users if u is not None and u.pk != actor_pk]
-    return len(notify(users=recipients, kind=kind, title=title, body=body, url=url))
+    """Notify each user except the one who acted; returns how many were told."""
+    return len(notify_others(actor=actor, users=users, kind=kind, title=title, body=body, url=url))
 
 
 def _not_here(field: str, pk: Any) -> ValidationError:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kuroko.core.models import Role, User
-from kuroko.core.notifications import notify
+from kuroko.core.notifications import notify, notify_others, users_with_roles
 from kuroko.core.permissions import require
 from kuroko.core.versioning import check_version
 from kuroko.projects.models import Project, ProjectType, Rag
@@ -288,10 +288,6 @@ def report_update(
     return report
 
 
-def _pmo_users() -> list[User]:
-    return list(User.objects.filter(is_active=True, role__in=[Role.PMO_ADMIN, Role.PMO_MEMBER]))
-
-
 def _manager_users(project: Project) -> list[User]:
     from kuroko.projects.models import ProjectMember
     from kuroko.projects.permissions import MANAGING_ROLES
@@ -340,8 +336,9 @@ def report_submit(*, actor: Any, report: StatusReport, version: int | None) -> S
     if not later:
         _project_rag(project, colours, actor)
     code, label, url = project.code, week_label(report.week), report_url(report)
-    notify(
-        users=[u for u in _pmo_users() if u.pk != getattr(actor, "pk", None)],
+    notify_others(
+        actor=actor,
+        users=users_with_roles(Role.PMO_ADMIN, Role.PMO_MEMBER),
         kind="report_submitted",
         title=lambda: _("Status report %(project)s %(week)s submitted") % {"project": code, "week": label},
         url=url,
@@ -387,7 +384,14 @@ def report_review(
                 "week": label,
             }
 
-    notify(users=_manager_users(report.project), kind=kind, title=title, body=comment, url=report_url(report))
+    notify_others(
+        actor=actor,
+        users=_manager_users(report.project),
+        kind=kind,
+        title=title,
+        body=comment,
+        url=report_url(report),
+    )
     return report
 
 
