@@ -1,5 +1,6 @@
 """Forms of the meeting pages: series, one-off meeting, agenda item, decision, action and the list filter.
-They only parse input; the services check the rules."""
+They parse input; the services check the rules (the organiser check is also a form error, so that a
+refused scope keeps what was typed)."""
 
 from __future__ import annotations
 
@@ -17,22 +18,17 @@ from kuroko.projects.models import Program, Project
 from kuroko.reporting import permissions as perms
 from kuroko.reporting.models import Frequency, MeetingKind, MeetingSeries
 from kuroko.reporting.selectors.meetings import MeetingFilter
-from kuroko.reporting.services.meetings import LAST_YEAR
+from kuroko.reporting.services.meetings import LAST_YEAR, display_name
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return _user_label(obj)
-
-
-def _user_label(obj: Any) -> str:
-    person = getattr(obj, "person", None)
-    return str(person) if person is not None else str(obj.get_full_name() or obj.get_username())
+        return display_name(obj)
 
 
 class PresenterField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return _user_label(obj)
+        return display_name(obj)
 
 
 def _users() -> Any:
@@ -52,20 +48,13 @@ class _ScopeMixin(forms.Form):
 
     def _check_organiser(self, cleaned: dict[str, Any]) -> None:
         """A scope the user may not organise is a form error on that field (not a refused page that loses
-        what was typed)."""
+        what was typed); the service refuses it too."""
         project, program = cleaned.get("project"), cleaned.get("program")
         if self.errors.get("project") or self.errors.get("program") or (project and program):
             return
-        if not perms.can_organise_meetings(self._user, project):
-            if project is not None:
-                self.add_error(
-                    "project", _("Only the project's manager or the PMO may organise its meetings.")
-                )
-            else:
-                self.add_error(
-                    "program" if program is not None else "project",
-                    _("Only the PMO organises program and portfolio meetings."),
-                )
+        refusal = perms.organise_refusal(self._user, project)
+        if refusal is not None:
+            self.add_error("program" if project is None and program is not None else "project", refusal)
 
 
 class SeriesForm(_ScopeMixin, forms.ModelForm):  # type: ignore[type-arg]

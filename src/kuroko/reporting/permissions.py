@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kuroko.core.models import Role
 from kuroko.core.permissions import is_pmo, reads_everything, role_of
 from kuroko.projects import permissions as project_perms
@@ -88,6 +90,16 @@ def can_organise_meetings(user: Any, project: Any = None) -> bool:
     if project is None:
         return is_pmo(user)
     return project_perms.can_edit_project(user, project)
+
+
+def organise_refusal(user: Any, project: Any = None) -> str | None:
+    """Why the user may not organise meetings of this project (None: for the portfolio or a program), or
+    None when they may: the one message the service's refusal and the form's error share."""
+    if can_organise_meetings(user, project):
+        return None
+    if project is not None:
+        return _("Only the project's manager or the PMO may organise its meetings.")
+    return _("Only the PMO organises program and portfolio meetings.")
 
 
 def can_view_meeting(user: Any, meeting: Any) -> bool:

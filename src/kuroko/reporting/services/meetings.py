@@ -257,12 +257,8 @@ def _check_readers(users: Iterable[User], project: Project | None) -> None:
 
 
 def _require_organise(actor: Any, project: Project | None) -> None:
-    require(
-        perms.can_organise_meetings(actor, project),
-        _("Only the project's manager or the PMO may organise its meetings.")
-        if project is not None
-        else _("Only the PMO organises program and portfolio meetings."),
-    )
+    refusal = perms.organise_refusal(actor, project)
+    require(refusal is None, refusal)
 
 
 # --- Invitations and e-mail -------------------------------------------------------------------------------
