@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import is_pmo, require
 from kuroko.governance import permissions as perms
@@ -36,15 +37,6 @@ from kuroko.raid.services.registers import Refused
 
 def _today() -> Any:
     return services.today()
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _form_problem(form: Any) -> ValidationError:
@@ -173,7 +165,7 @@ def phase_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             phase = services.phase_create(actor=request.user, project=project, data=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if request.htmx:
                 return redirect_htmx(project, phase)
@@ -201,7 +193,7 @@ def phase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.phase_update(actor=request.user, phase=phase, data=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _done(request, phase, phase.project, _("Phase saved."))
     problem = _form_problem(form)
@@ -243,7 +235,7 @@ def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.criterion_create(actor=request.user, phase=phase, data=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _done(request, phase, phase.project, _("Criterion added."))
     problem = _form_problem(form)
@@ -261,7 +253,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.criterion_update(actor=request.user, criterion=criterion, data=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _done(request, phase, phase.project, _("Criterion saved."))
     problem = _form_problem(form)
@@ -295,7 +287,7 @@ def deliverable_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.deliverable_create(actor=request.user, project=project, data=form.changes())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _done(request, phase, project, _("Deliverable added."))
     problem = _form_problem(form)
@@ -315,7 +307,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, deliverable=deliverable, data=form.changes()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             # Moved to another phase: the whole page changes.
             if saved.phase_id != (phase.pk if phase else None):
@@ -402,7 +394,7 @@ def gate_review_open(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
             return redirect("project-gates", project.code)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Gate review of %(phase)s opened.") % {"phase": phase.name})
             return redirect("gate-review", review.pk)
@@ -502,7 +494,7 @@ def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, " ".join(exc.messages))
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             status = 422
         else:
             messages.success(request, _("Decision recorded."))

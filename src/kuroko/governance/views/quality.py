@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
 from kuroko.formats import charts
@@ -40,15 +41,6 @@ from kuroko.projects.models import ProjectType
 from kuroko.projects.permissions import visible_projects
 
 DEFECT_PAGE = 200  # rows shown on the register page (the export has them all)
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """A service's errors onto the form, next to their fields where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Project quality -----------------------------------------------------------------------------
@@ -181,7 +173,7 @@ def project_quality_record(request: HttpRequest, code: str, phase: int) -> HttpR
                 user=request.user, project=project, phase=the_phase, values=values
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if not request.htmx:
                 return redirect("project-quality", project.code)
@@ -231,7 +223,7 @@ def project_defects(request: HttpRequest, code: str) -> HttpResponse:
                     user=request.user, project=project, values=add_form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(add_form, exc)
+                add_errors(add_form, exc)
             else:
                 messages.success(request, _("Defect recorded: %(title)s") % {"title": defect.title})
                 return redirect("project-defects", project.code)
@@ -309,7 +301,7 @@ def defect_row(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             saved = services.defect_update(user=request.user, defect=defect, values=values)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             saved = selectors.defect_get(request.user, saved.pk)
             return render(
@@ -343,7 +335,7 @@ def defect_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.defect_update(user=request.user, defect=defect, values=dict(form.cleaned_data))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Defect saved."))
                 return redirect("defect-detail", pk)
@@ -458,7 +450,7 @@ def lessons(request: HttpRequest) -> HttpResponse:
             try:
                 lesson = services.lesson_create(user=request.user, values=add_form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(add_form, exc)
+                add_errors(add_form, exc)
             else:
                 messages.success(request, _("Lesson recorded."))
                 return redirect("lesson-detail", lesson.pk)
@@ -503,7 +495,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.lesson_update(user=request.user, lesson=lesson, values=form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Lesson saved."))
                 return redirect("lesson-detail", pk)

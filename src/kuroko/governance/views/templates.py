@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kuroko.core import permissions as core_perms
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import require
 from kuroko.formats.project_template import TemplateError, document_diff, document_from_json
@@ -130,9 +131,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
         try:
             template = services.template_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         else:
             return redirect("template-draft", template.code)
     return render(request, "governance/template_create.html", {"nav": "governance", "form": form})
@@ -370,9 +369,7 @@ def project_create_from_template(request: HttpRequest) -> HttpResponse:
                 manager=form.cleaned_data.get("manager"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -410,9 +407,7 @@ def project_save_as_template(request: HttpRequest, code: str) -> HttpResponse:
                 project_type=form.cleaned_data["project_type"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, readable_path(error))
+            add_errors(form, exc, word=readable_path)
         else:
             messages.success(
                 request,

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kuroko.core import permissions as core_perms
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.projects import permissions as perms
 from kuroko.projects import selectors
@@ -121,8 +122,7 @@ def who_is_free(request: HttpRequest) -> HttpResponse:
                 min_free_percent=data["min_free_percent"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
     template = "projects/who_is_free.html#results" if request.htmx else "projects/who_is_free.html"
     context = {"form": form, "result": result, "units": selectors.duration_units(), "nav": "resources"}
     return render(request, template, context, status=200 if form.is_valid() else 422)

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import is_pmo
 from kuroko.formats import charts as chart_formats
@@ -230,21 +231,11 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
         try:
             schedule = services.schedule_create(actor=request.user, data=_form_data(form))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Schedule %(name)s saved.") % {"name": schedule.name})
             return redirect("report-schedules")
     return render(request, "reporting/schedule_form.html", {"form": form, "schedule": None, "nav": "reports"})
-
-
-def _errors_to_form(form: ScheduleForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @login_required
@@ -258,7 +249,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.schedule_update(actor=request.user, schedule=schedule, data=_form_data(form))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Schedule %(name)s saved.") % {"name": schedule.name})
             return redirect("report-schedules")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kuroko.core.forms import add_errors
 from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.models import Role
 from kuroko.core.permissions import require, role_of
@@ -37,15 +38,6 @@ from kuroko.reporting.models import Attendance, MeetingStatus
 from kuroko.reporting.selectors import meetings as selectors
 from kuroko.reporting.services import meetings as services
 from kuroko.reporting.services import meetings_minutes as minutes_services
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -124,7 +116,7 @@ def series_new(request: HttpRequest) -> HttpResponse:
         try:
             series = services.series_create(actor=request.user, data=form.data_for_service())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Meeting series created; the attendees were invited."))
             first = series.meetings.order_by("start").first()
@@ -150,7 +142,7 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.series_update(actor=request.user, series=series, data=data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Meeting series saved; its planned meetings were updated."))
             target = (
@@ -188,7 +180,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=request.user, data=form.data_for_service())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Meeting created; the attendees were invited."))
             return redirect("meeting", meeting.pk)
@@ -210,7 +202,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=_version(request),
             )  # fmt: skip
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return _back(meeting.pk)
