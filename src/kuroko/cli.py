@@ -1205,12 +1205,13 @@ def report_cmd(
     from django.utils import timezone
 
     from kuroko.projects import selectors
-    from kuroko.reporting.selectors.portfolio import parse_week_param, program_param
+    from kuroko.reporting import weeks
+    from kuroko.reporting.selectors.portfolio import program_param
     from kuroko.reporting.services import exports
 
     user = _acting_user(acting)
     try:
-        monday = parse_week_param(week, today=timezone.localdate())
+        monday = weeks.week_param(week, today=timezone.localdate())
         if project is not None:
             found = selectors.project_get(user, project)
             generated = exports.project_report_export(

@@ -474,7 +474,7 @@ def test_cli_writes_the_portfolio_in_japanese(world, kuroko, tmp_path):
     ("args", "message"),
     [
         (["NOPE", "--week", "2026-W47"], "There is no project 'NOPE'"),  # unknown project
-        (["ALPHA", "--week", "2026-W60"], "not an ISO week"),  # bad week
+        (["ALPHA", "--week", "2026-W60"], "2026 has no week 60"),  # bad week
         (["--portfolio", "--week", "0001-01-01"], "outside the years"),  # a week no report can have
         (["--portfolio", "--week", "9999-W52"], "outside the years"),
         (["ALPHA", "--format", "docx"], "--format"),  # bad format

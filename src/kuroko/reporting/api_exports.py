@@ -13,10 +13,11 @@ from ninja import Router, Schema
 from ninja import Status as HttpStatus
 
 from kuroko.projects.selectors import project_get
+from kuroko.reporting import weeks
 from kuroko.reporting.forms_exports import ScheduleForm, schedule_initial
 from kuroko.reporting.models import GeneratedReport, ReportKind, ReportSchedule
 from kuroko.reporting.selectors import exports as selectors
-from kuroko.reporting.selectors.portfolio import parse_week_param, portfolio_summary, program_param
+from kuroko.reporting.selectors.portfolio import portfolio_summary, program_param
 from kuroko.reporting.services import exports as services
 from kuroko.reporting.weeks import week_label
 
@@ -102,7 +103,7 @@ def _financial(f: Any, project: str) -> dict[str, Any]:
 @router.get("/reports/portfolio", response=PortfolioOut)
 def portfolio(request: HttpRequest, week: str = "", program: str = "") -> dict[str, Any]:
     """The executive summary of an ISO week (default this week) over the projects you read."""
-    monday = parse_week_param(week, today=timezone.localdate())
+    monday = weeks.week_param(week, today=timezone.localdate())
     s = portfolio_summary(request.user, week=monday, program=program_param(program))
     return {
         "week": week_label(s.week),
@@ -179,7 +180,7 @@ def project_export(
 ) -> FileResponse:
     """A project's status report of a week ("2026-W47") as pdf, xlsx or pptx; archived."""
     project = project_get(request.user, code)
-    monday = parse_week_param(week, today=timezone.localdate())
+    monday = weeks.week_param(week, today=timezone.localdate())
     generated = services.project_report_export(
         actor=request.user,
         project=project,
@@ -204,7 +205,7 @@ def portfolio_export(
     """The portfolio summary, or with kind=executive_pack the executive pack, as pdf, xlsx or pptx."""
     generated = services.portfolio_export(
         actor=request.user,
-        week=parse_week_param(week, today=timezone.localdate()),
+        week=weeks.week_param(week, today=timezone.localdate()),
         fmt=fmt,
         kind=kind,
         program=program_param(program),
@@ -264,7 +265,7 @@ def archive(
         kind=kind,
         format=format,
         project=project.upper(),
-        week=parse_week_param(week, today=timezone.localdate()) if week else None,
+        week=weeks.week_param(week, today=timezone.localdate()) if week else None,
     )
     rows = selectors.archive_list(request.user, filters)[: max(1, min(limit, 500))]
     return [_generated(g) for g in rows]

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from kuroko.core.permissions import require
 from kuroko.projects.models import ProjectType
 from kuroko.reporting import permissions as perms
-from kuroko.reporting import rag
+from kuroko.reporting import rag, weeks
 from kuroko.reporting.levels import shown, visible_facts
 from kuroko.reporting.models import StatusReport
 from kuroko.reporting.selectors import status as selectors
@@ -166,7 +166,7 @@ def _out(request: HttpRequest, r: StatusReport) -> dict[str, Any]:
 def _report(request: HttpRequest, code: str, week: str, *, draft: bool = False) -> StatusReport:
     """The week's report; drafted when missing only by a read (`draft`), never by a write."""
     project = selectors.project_for(request.user, code)
-    day = selectors.week_of(week)
+    day = weeks.week_from(week)
     if draft:
         report = services.report_get_or_draft(project=project, week=day, actor=request.user)
     else:
@@ -191,7 +191,7 @@ def compare_reports(request: HttpRequest, code: str, a: str, b: str) -> dict[str
     """Two weeks side by side (`a`, `b`: ISO weeks such as 2026-W47): each row with both values and
     whether they differ."""
     project = _project(request, code)
-    data = selectors.compare(request.user, project, selectors.week_of(a, "a"), selectors.week_of(b, "b"))
+    data = selectors.compare(request.user, project, weeks.week_from(a, "a"), weeks.week_from(b, "b"))
     return {
         "a": week_label(data["a"]),
         "b": week_label(data["b"]),

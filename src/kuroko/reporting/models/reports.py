@@ -94,8 +94,9 @@ class StatusReport(Versioned):
         indexes = [models.Index(fields=["week", "status"], name="status_report_week")]
 
     def __str__(self) -> str:
-        year, week, _day = self.week.isocalendar()
-        return f"{self.project.code} {year}-W{week:02d}"
+        from kuroko.reporting.weeks import week_label
+
+        return f"{self.project.code} {week_label(self.week)}"
 
 
 class ReportComment(models.Model):

@@ -15,7 +15,7 @@ from kuroko.projects.models import Program, Project
 from kuroko.projects.permissions import visible_projects
 from kuroko.reporting.facts import MilestoneFact, ProjectFacts, RiskFact
 from kuroko.reporting.models import Dimension, ReportStatus, StatusReport
-from kuroko.reporting.weeks import parse_week, previous_week, week_start
+from kuroko.reporting.weeks import previous_week, week_start
 
 DIMENSIONS = tuple(d.value for d in Dimension)
 RANK = {"green": 0, "amber": 1, "red": 2}
@@ -97,38 +97,6 @@ class PortfolioSummary:
             colour = row.rags.get("overall", "") if row.reported else ""
             out[colour] = out.get(colour, 0) + 1
         return out
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # the weeks a report may be asked for
-
-
-def parse_week_param(value: str | None, *, today: date) -> date:
-    """A "2026-W47" (or a date) from a form or query, in the years 2000–2100; empty means this week.
-    ValidationError naming the field otherwise."""
-    if not value:
-        return week_start(today)
-    try:
-        monday = parse_week(value)
-    except ValueError:
-        try:
-            monday = week_start(date.fromisoformat(value))
-        except (ValueError, OverflowError):
-            raise ValidationError(
-                {"week": _("%(value)s is not an ISO week such as 2026-W47.") % {"value": value}}
-            ) from None
-    return check_week_year(monday, value)
-
-
-def check_week_year(monday: date, value: str) -> date:
-    """`monday` when its week lies in the years 2000–2100; ValidationError naming "week" otherwise."""
-    if not FIRST_YEAR <= monday.isocalendar()[0] <= LAST_YEAR:
-        raise ValidationError(
-            {
-                "week": _("%(value)s is outside the years %(first)s–%(last)s.")
-                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR}
-            }
-        )
-    return monday
 
 
 def program_param(value: str | None) -> Program | None:

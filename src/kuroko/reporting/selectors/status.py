@@ -28,7 +28,7 @@ from kuroko.reporting.models import (
     ReportStatus,
     StatusReport,
 )
-from kuroko.reporting.weeks import parse_week, week_label
+from kuroko.reporting.weeks import week_label
 
 HISTORY_WEEKS = 26
 
@@ -56,16 +56,6 @@ def project_type_by_code(code: str | None, field: str = "project_type") -> Proje
 
 def project_types() -> QuerySet[ProjectType]:
     return ProjectType.objects.order_by("code")
-
-
-def week_of(text: str, field: str = "week") -> date:
-    """An ISO week ("2026-W47") → its Monday, or ValidationError naming the field."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        return parse_week(text)
-    except ValueError as exc:
-        raise ValidationError({field: str(exc)}) from None
 
 
 def project_reports(user: Any, project: Project, *, limit: int = HISTORY_WEEKS) -> list[StatusReport]:

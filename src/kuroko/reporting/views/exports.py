@@ -3,7 +3,6 @@ export, the archive and the report schedules."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from kuroko.core.http import HtmxHttpRequest as HttpRequest
 from kuroko.core.permissions import is_pmo
 from kuroko.formats import charts as chart_formats
 from kuroko.projects import selectors as project_selectors
+from kuroko.reporting import weeks
 from kuroko.reporting.forms_exports import (
     ArchiveFilterForm,
     PortfolioFilterForm,
@@ -33,14 +33,12 @@ from kuroko.reporting.models import Dimension, GeneratedReport, ReportKind
 from kuroko.reporting.permissions import can_create_schedules, can_manage_schedule
 from kuroko.reporting.selectors import exports as selectors
 from kuroko.reporting.selectors.portfolio import (
-    check_week_year,
-    parse_week_param,
     portfolio_summary,
     program_param,
 )
 from kuroko.reporting.selectors.status import fact_labels
 from kuroko.reporting.services import exports as services
-from kuroko.reporting.weeks import parse_week, previous_week, week_label
+from kuroko.reporting.weeks import previous_week, week_label
 
 
 def _download(generated: GeneratedReport) -> FileResponse:
@@ -59,10 +57,10 @@ def _download(generated: GeneratedReport) -> FileResponse:
 def _week_and_program(request: HttpRequest) -> tuple[Any, Any, list[str]]:
     """The week and program asked for; a bad value is reported and the default used."""
     errors = []
-    week = parse_week_param(None, today=timezone.localdate())
+    week = weeks.week_param(None, today=timezone.localdate())
     program = None
     try:
-        week = parse_week_param(request.GET.get("week"), today=timezone.localdate())
+        week = weeks.week_param(request.GET.get("week"), today=timezone.localdate())
     except ValidationError as exc:
         errors.extend(exc.messages)
     try:
@@ -95,7 +93,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "week_label": week_label(week),
         "previous_week": week_label(previous_week(week)),
-        "next_week": week_label(week + timedelta(days=7)),
+        "next_week": week_label(weeks.next_week(week)),
         "query": query,
         "trend": trend,
         "chart_version": chart_formats.bundle_version(),
@@ -142,9 +140,7 @@ def project_report_export(
     """A project's status report of a week as PDF, Excel or PowerPoint (archived, then downloaded)."""
     project = project_selectors.project_get(request.user, code)
     try:
-        monday = check_week_year(parse_week(week), week)
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
+        monday = weeks.week_from(week)
     except ValidationError as exc:
         raise Http404(" ".join(exc.messages)) from None
     try:
@@ -172,7 +168,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         week = None
         if form.cleaned_data["week"]:
             try:
-                week = parse_week_param(form.cleaned_data["week"], today=timezone.localdate())
+                week = weeks.week_param(form.cleaned_data["week"], today=timezone.localdate())
             except ValidationError as exc:
                 form.add_error("week", exc.messages[0])
         filters = selectors.ArchiveFilter(

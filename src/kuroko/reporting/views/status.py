@@ -4,7 +4,7 @@ settings. Thin: the selectors read, the services write."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +23,7 @@ from kuroko.core.versioning import ConflictError
 from kuroko.projects import selectors as project_selectors
 from kuroko.projects.models import ProjectType
 from kuroko.reporting import permissions as perms
-from kuroko.reporting import rag
+from kuroko.reporting import rag, weeks
 from kuroko.reporting.facts import SECTIONS
 from kuroko.reporting.forms_status import (
     CommentForm,
@@ -51,7 +51,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 def _week(text: str) -> date:
     try:
-        return selectors.week_of(text)
+        return weeks.week_from(text)
     except ValidationError as exc:
         raise Http404(" ".join(exc.messages)) from None
 
@@ -296,23 +296,23 @@ def status_report_compare(request: HttpRequest, code: str) -> HttpResponse:
     """Two weeks side by side (?a=2026-W46&b=2026-W47; default: the last two reports)."""
     project = selectors.project_for(request.user, code)
     reports = selectors.project_reports(request.user, project, limit=60)
-    weeks = [r.week for r in reports]
+    reported = [r.week for r in reports]
     try:
         b = (
-            selectors.week_of(request.GET["b"], "b")
+            weeks.week_from(request.GET["b"], "b")
             if request.GET.get("b")
-            else (weeks[0] if weeks else week_start(timezone.localdate()))
+            else (reported[0] if reported else week_start(timezone.localdate()))
         )
         a = (
-            selectors.week_of(request.GET["a"], "a")
+            weeks.week_from(request.GET["a"], "a")
             if request.GET.get("a")
-            else (weeks[1] if len(weeks) > 1 else previous_week(b))
+            else (reported[1] if len(reported) > 1 else previous_week(b))
         )
     except ValidationError as exc:
-        context = {"project": project, "errors": _errors(exc), "weeks": weeks, "rows": []}
+        context = {"project": project, "errors": _errors(exc), "weeks": reported, "rows": []}
         return render(request, "reporting/status_compare.html", context, status=422)
     data = selectors.compare(request.user, project, a, b)
-    picker = sorted({*weeks, a, b}, reverse=True)  # a chosen week without a report stays choosable
+    picker = sorted({*reported, a, b}, reverse=True)  # a chosen week without a report stays choosable
     return render(
         request,
         "reporting/status_compare.html",
@@ -331,7 +331,7 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
     week = week_start(timezone.localdate())
     if data.get("week"):
         try:
-            week = selectors.week_of(data["week"])
+            week = weeks.week_from(data["week"])
         except ValidationError as exc:
             errors = _errors(exc)
     f = selectors.WeekFilter(
@@ -346,7 +346,7 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
             "week": week,
             "label": week_label(week),
             "previous": week_label(previous_week(week)),
-            "following": week_label(week + timedelta(days=7)),
+            "following": week_label(weeks.next_week(week)),
             "rows": rows,
             "counts": counts,
             "errors": errors,
