@@ -1,5 +1,6 @@
 """Notifications: a message in each recipient's inbox, in their language, and by e-mail where they have an
-address and want it. Services of every app call `notify` after their transaction commits.
+address and want it. Services of every app call `notify` inside their transaction; the e-mail leaves
+only once it commits.
 
 Every kind of notification the code raises is registered in `KINDS` with a label, a description and a
 default delivery; each user may choose another delivery per kind (`NotificationPreference`): at once by

@@ -1,4 +1,4 @@
-"""Demo data of the reporting exports part (issue 9): two report schedules — the weekly portfolio PDF to
+"""Demo data of report exports: two report schedules — the weekly portfolio PDF to
 the PMO and the executives on Fridays at 17:00, and the weekly status report of the demo PM's first
 project to its PM (PDF and Excel, Fridays at 16:00). No file is generated at build time: the PDF engine
 alone takes a second to load, and the archive fills on the first "run now" or Friday run."""

@@ -1,4 +1,4 @@
-"""Demo data of the reporting meetings part (issue 9): a weekly 定例会議 for the active demo projects (the
+"""Demo data of meetings: a weekly 定例会議 for the active demo projects (the
 past five held, with minutes, decisions, actions and attendance; the next ones planned, the next one with
 its agenda built from the data), a monthly ステアリングコミッティ of the largest program and a biweekly
 リスクレビュー. Nothing is e-mailed while the demo is built."""

@@ -1,4 +1,4 @@
-"""Demo data of the reporting notifications part (issue 9): notification preferences of the demo logins,
+"""Demo data of notifications: notification preferences of the demo logins,
 and the morning's overdue checks (so the inbox shows what became overdue)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Demo data of the reporting status part (issue 9): weekly status reports (週報) of the active projects for
+"""Demo data of status reporting: weekly status reports (週報) of the active projects for
 the last six weeks and this week.
 
 The facts of each week are gathered from the demo's data as the weekly job would (one batch per week);

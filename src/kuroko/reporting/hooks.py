@@ -1,6 +1,6 @@
 """What the reporting app plugs into the apps below it when Django starts: periodic jobs, the project
-calendar feed's meeting events and the audit's "status reported this week" source. Each part adds its
-own line to `connect` (and nothing else here)."""
+calendar feed's meeting events and the audit's "status reported this week" source. The apps below
+cannot import reporting (the layers forbid it), so they offer hooks and reporting connects to them."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def connect() -> None:
 
 
 def _connect_exports() -> None:
-    """Report schedules: check every five minutes for the ones due (part B)."""
+    """Report schedules: check every five minutes for the ones due."""
     from kuroko.core.scheduler import register_interval
     from kuroko.reporting.tasks_exports import schedules_run_due_task
 

@@ -1,5 +1,5 @@
-"""Who may read and change the reporting app's rows (status reports, schedules, meetings). Each part adds
-its own functions; they build on `kuroko.core.permissions` and `kuroko.projects.permissions`."""
+"""Who may read and change the reporting app's rows (status reports, schedules, meetings), built on
+`kuroko.core.permissions` and `kuroko.projects.permissions`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from kuroko.core.permissions import is_pmo, reads_everything, role_of
 from kuroko.projects import permissions as project_perms
 from kuroko.projects.permissions import can_view_project, manages
 
-# --- exports, schedules and the archive (part B) ------------------------------------------------------
+# --- exports, schedules and the archive ------------------------------------------------------------------
 
 
 def can_create_schedules(user: Any) -> bool:
@@ -79,7 +79,7 @@ def can_configure_status_reports(user: Any) -> bool:
     return is_pmo(user)
 
 
-# --- Meetings (part C) --------------------------------------------------------------------------------
+# --- Meetings ----------------------------------------------------------------------------------------
 
 
 def can_organise_meetings(user: Any, project: Any = None) -> bool:
@@ -115,8 +115,10 @@ def can_view_meeting(user: Any, meeting: Any) -> bool:
 
 
 def _attendee_filter(row: Any, user: Any) -> dict[str, Any]:
+    from kuroko.reporting.models import Meeting
+
     # A Meeting's attendees are MeetingAttendee rows; a series' are users.
-    return {"user_id": user.pk} if hasattr(row, "minutes_sent_at") else {"pk": user.pk}
+    return {"user_id": user.pk} if isinstance(row, Meeting) else {"pk": user.pk}
 
 
 def can_manage_meeting(user: Any, meeting: Any) -> bool:

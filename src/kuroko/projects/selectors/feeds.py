@@ -4,7 +4,7 @@ A feed is fetched without a login, by a calendar client holding the secret URL. 
 that the URL is not revoked, that its owner's account is active and — for a project feed — that the owner
 may still read the project; a person feed shows only tasks of projects its owner may read.
 
-Extension point: other apps add events to project feeds (meetings, issue 9) with
+Extension point: other apps add events to project feeds (the meetings of reporting) with
 `register_project_feed_source`, called from their `AppConfig.ready()`: the projects app cannot import
 them, so they register a function that returns the `FeedEvent`s of one project.
 """

@@ -1,7 +1,7 @@
 """Dashboards: what each role's home page shows — the PMO's portfolio health, the project manager's
 projects and what needs them this week, the team member's tasks, timesheet, actions and meetings, and the
 executive's summary and trends — and the portfolio trend charts that the portfolio report embeds
-(`portfolio_charts`, a contract the exports part calls).
+(`portfolio_charts`).
 
 Every read is limited to what the user may see, and each board reads its rows in a fixed number of
 queries (no query per project). Every figure carries the address of the page it comes from.
@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -99,20 +99,9 @@ def _check_tab(user: Any, tab: str) -> None:
 
 
 def _url(name: str, *args: Any, query: dict[str, Any] | None = None) -> str:
-    """The address of a page, with a query; "" when the page does not exist (a part not installed)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """The address of a page, with a query."""
+    url = reverse(name, args=args)
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
-
-
-def _first_url(*candidates: tuple[Any, ...]) -> str:
-    for name, *args in candidates:
-        url = _url(name, *args)
-        if url:
-            return url
-    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +428,7 @@ def meetings_of(user: Any, *, first: date, days: int = 7) -> list[Meeting]:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return _first_url(("meeting", meeting.pk), ("meetings",))
+    return _url("meeting", meeting.pk)
 
 
 def pm_board(user: Any, *, today: date) -> PmBoard:

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from kuroko.projects.models import Program, Project
 from kuroko.projects.permissions import visible_projects
 from kuroko.reporting.facts import MilestoneFact, ProjectFacts, RiskFact
-from kuroko.reporting.models import Dimension, ReportStatus, StatusReport
+from kuroko.reporting.models import ReportStatus, StatusReport
+from kuroko.reporting.rag import ALL_DIMENSIONS, RANK
 from kuroko.reporting.weeks import previous_week, week_start
 
-DIMENSIONS = tuple(d.value for d in Dimension)
-RANK = {"green": 0, "amber": 1, "red": 2}
 REPORTED_STATUSES = ("active", "on_hold")
 SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)  # a report that counts as reported
 
@@ -121,8 +120,8 @@ def portfolio_projects(user: Any, *, program: Program | None = None) -> list[Pro
 
 def _rags(report: StatusReport | None) -> dict[str, str]:
     if report is None:
-        return dict.fromkeys(DIMENSIONS, "")
-    return {d: getattr(report, f"rag_{d}") or "" for d in DIMENSIONS}
+        return dict.fromkeys(ALL_DIMENSIONS, "")
+    return {d: getattr(report, f"rag_{d}") or "" for d in ALL_DIMENSIONS}
 
 
 def _change(now: str, before: str) -> str:
@@ -146,7 +145,7 @@ def portfolio_summary(user: Any, *, week: date, program: Program | None = None) 
         before = reports.get((project.pk, previous_week(week)))
         facts = ProjectFacts.from_dict(report.facts) if report is not None and report.facts else None
         rags, previous = _rags(report), _rags(before)
-        changes = {d: _change(rags[d], previous[d]) for d in DIMENSIONS}
+        changes = {d: _change(rags[d], previous[d]) for d in ALL_DIMENSIONS}
         rows.append(ProjectRow(project, report, facts, rags, previous, changes))
     return _summarise(rows, week=week, program=program)
 
