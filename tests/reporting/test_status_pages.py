@@ -9,6 +9,7 @@ import pytest
 
 from kuroko.core.services import api_token_create
 from kuroko.reporting.models import ReportComment, ReportStatus, StatusReport
+from kuroko.reporting.selectors.status import settings_for
 from kuroko.reporting.services import status as services
 from tests.conftest import signed_in
 from tests.factories import ProjectFactory
@@ -287,7 +288,7 @@ def test_type_tab_prefills_only_its_own_thresholds(world):
         actor=world.pmo, project_type=None, rule="risk.high_risks", enabled=True,
         params={"amber_at": 4, "red_at": 8},
     )  # fmt: skip
-    assert services.rule_settings([kind.pk])[kind.pk]["risk.high_risks"].params == {
+    assert settings_for(kind.pk)["risk.high_risks"].params == {
         "amber_at": 4,
         "red_at": 8,
     }

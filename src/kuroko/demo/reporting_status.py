@@ -22,8 +22,8 @@ from kuroko.core.models import Role, User
 from kuroko.projects.models import Project, Status
 from kuroko.reporting import rag
 from kuroko.reporting.models import ReportComment, ReportStatus, StatusReport
+from kuroko.reporting.selectors.status import rule_settings
 from kuroko.reporting.selectors.status_facts import facts_for
-from kuroko.reporting.services.status import rule_settings
 from kuroko.reporting.weeks import week_start
 
 WEEKS = 6

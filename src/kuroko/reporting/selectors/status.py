@@ -3,6 +3,7 @@ by side, the PMO's week overview, and the RAG rule and report-level settings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -81,12 +82,24 @@ class Colour:
     justification: str
 
 
+def rule_settings(type_ids: Iterable[int | None]) -> dict[int | None, dict[str, rag.Effective]]:
+    """project type id (None: no type) → the rules in force, in one query."""
+    wanted = set(type_ids)
+    rows = list(
+        RagRuleSetting.objects.filter(project_type__isnull=True)
+        | RagRuleSetting.objects.filter(project_type_id__in=[t for t in wanted if t is not None])
+    )
+    return {t: rag.effective_settings(t, rows) for t in wanted}
+
+
+def settings_for(project_type_id: int | None) -> dict[str, rag.Effective]:
+    """The rules in force for projects of one type (None: no type)."""
+    return rule_settings([project_type_id])[project_type_id]
+
+
 def colours_of(report: StatusReport) -> list[Colour]:
     """The six dimensions in effect with their reasons in the active language."""
-    from kuroko.reporting.services.status import rule_settings
-
-    type_id = report.project.project_type_id
-    settings = rule_settings([type_id])[type_id]
+    settings = settings_for(report.project.project_type_id)
     effective = rag.effective_colours(report.computed or {}, report.overrides or {}, settings)
     labels = dict(Dimension.choices)
     return [

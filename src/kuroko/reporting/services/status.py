@@ -32,6 +32,7 @@ from kuroko.reporting.models import (
     ReportStatus,
     StatusReport,
 )
+from kuroko.reporting.selectors.status import rule_settings, settings_for
 from kuroko.reporting.selectors.status_facts import facts_for
 from kuroko.reporting.weeks import week_label, week_start
 
@@ -48,16 +49,6 @@ def gather_facts(project: Project, week: date, *, today: date) -> ProjectFacts:
 
 
 # --- settings of the rules ------------------------------------------------------------------------
-
-
-def rule_settings(type_ids: Iterable[int | None]) -> dict[int | None, dict[str, rag.Effective]]:
-    """project type id (None: no type) → the rules in force, in one query."""
-    wanted = set(type_ids)
-    rows = list(
-        RagRuleSetting.objects.filter(project_type__isnull=True)
-        | RagRuleSetting.objects.filter(project_type_id__in=[t for t in wanted if t is not None])
-    )
-    return {t: rag.effective_settings(t, rows) for t in wanted}
 
 
 def _apply(
@@ -116,7 +107,7 @@ def report_get_or_draft(*, project: Any, week: date, actor: Any = None) -> Statu
         raise Http404(_("No status report of %(week)s yet.") % {"week": week_label(week)})
     with transaction.atomic():
         facts = gather_facts(project, week, today=_today())
-        settings = rule_settings([project.project_type_id])[project.project_type_id]
+        settings = settings_for(project.project_type_id)
         report = StatusReport(project=project, week=week)
         _apply(report, facts, settings, now=timezone.now())
         try:
@@ -221,9 +212,7 @@ def report_refresh(*, actor: Any, report: StatusReport, version: int | None = No
     _require_editable(actor, report)
     project = report.project
     facts = gather_facts(project, report.week, today=_today())
-    _apply(
-        report, facts, rule_settings([project.project_type_id])[project.project_type_id], now=timezone.now()
-    )
+    _apply(report, facts, settings_for(project.project_type_id), now=timezone.now())
     _save(report, actor)
     return report
 
@@ -283,7 +272,7 @@ def report_update(
         current.update(cleaned)
         report.overrides = current
         project = report.project
-        _columns(report, rule_settings([project.project_type_id])[project.project_type_id])
+        _columns(report, settings_for(project.project_type_id))
     _save(report, actor)
     return report
 
@@ -325,7 +314,7 @@ def report_submit(*, actor: Any, report: StatusReport, version: int | None) -> S
     report = _locked(report, version)
     _require_editable(actor, report)
     project = Project.objects.select_for_update().get(pk=report.project_id)
-    settings = rule_settings([project.project_type_id])[project.project_type_id]
+    settings = settings_for(project.project_type_id)
     _columns(report, settings)
     colours = rag.effective_colours(report.computed, report.overrides or {}, settings)
     report.status = ReportStatus.SUBMITTED
@@ -477,7 +466,7 @@ def rag_rule_save(
     if errors:
         raise ValidationError(errors)
     # Checked against what the row will inherit: the all-projects row (for a type) or the defaults.
-    parent = rule_settings([None])[None][rule].params if project_type is not None else {}
+    parent = settings_for(None)[rule].params if project_type is not None else {}
     merged = {n: cleaned.get(n, parent.get(n, p.default)) for n, p in found.params.items()}
     for amber, red in (("amber_at", "red_at"), ("amber_days", "red_days"), ("amber_percent", "red_percent")):
         if merged.get(amber) and merged.get(red) and merged[red] < merged[amber]:
