@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from kuroko.core.services import api_token_create
-from kuroko.reporting.models import ReportComment, ReportStatus, StatusReport
+from kuroko.reporting.levels import DEFAULT_SECTIONS
+from kuroko.reporting.models import Audience, ReportComment, ReportStatus, StatusReport
 from kuroko.reporting.services import status as services
 from tests.conftest import signed_in
 from tests.factories import ProjectFactory
@@ -32,8 +33,15 @@ def test_report_page_drafts_and_shows_sections(world):
 
 
 def test_executive_sees_the_executive_level(world):
-    """An executive reads the executive sections only (no resources section, no forms)."""
-    body = signed_in(world.executive).get(URL).content.decode()
+    """An executive reads the executive sections only (progress, forecast, risks, narrative; no resources
+    or governance section, no forms)."""
+    services.report_get_or_draft(project=world.project, week=WEEK, actor=world.pm)  # readers do not draft
+    response = signed_in(world.executive).get(URL)
+    assert response.status_code == 200
+    assert response.context["shown"] == set(DEFAULT_SECTIONS[Audience.EXECUTIVE])
+    body = response.content.decode()
+    assert "Progress and earned value" in body and "Risk-adjusted forecast" in body
+    assert 'id="risks-h"' in body and 'id="narr-h"' in body
     assert "Over-allocations" not in body and "Audit findings and gates" not in body
     assert "Save narrative" not in body
 
