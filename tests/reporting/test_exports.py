@@ -4,7 +4,7 @@ worker and e-mailed, and `kuroko report`."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def make_facts(project: Any, week: date = WEEK, **extra: Any) -> ProjectFacts:
         "project_type": "",
         "currency": "JPY",
         "week": week,
-        "status_date": week.replace(day=week.day + 4),
+        "status_date": week + timedelta(days=4),
         "percent_complete": 42.0,
         "planned_percent": 50.0,
         "start": date(2026, 4, 1),
