@@ -1,4 +1,4 @@
-"""Notifications (issue 9): the kinds registry, deliveries by preference, the daily digest, preferences."""
+"""Notifications: the kinds registry, deliveries by preference, the daily digest, preferences."""
 
 from __future__ import annotations
 

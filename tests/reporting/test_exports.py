@@ -542,7 +542,7 @@ def test_interval_job_is_queued_once_per_slot(monkeypatch):
     assert len(queued) == 2
 
 
-# --- review fixes --------------------------------------------------------------------------------------
+# --- Who reads which file, failing schedules, edge weeks and what the files say ------------------------
 
 
 def test_subscriber_reads_only_the_schedule_file_made_for_them(world):
