@@ -96,6 +96,13 @@ class Site:
         menu.locator("summary").click()
         menu.locator("form[action$='/logout/'] button").click()
 
+    def screenshot(self, name: str) -> None:
+        """A full-page screenshot of the page as `name` (e.g. "inbox.png") in $KUROKO_SCREENSHOT_DIR when
+        that is set; nothing otherwise."""
+        folder = os.environ.get("KUROKO_SCREENSHOT_DIR")
+        if folder:
+            self.page.screenshot(path=str(Path(folder) / name), full_page=True)
+
     def mark(self) -> None:
         """Remember this document; `assert_same_document` fails after a full page load."""
         self.page.evaluate("window.__kurokoSameDocument = true")

@@ -4,7 +4,6 @@ project; then export it, edit the sheet, see the diff and apply it."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ from tests.formats.test_excel_wbs import levels_sheet
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _shot(page, name: str) -> None:
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / name), full_page=True)
-
-
 def test_upload_map_preview_create(site: Site, world, tmp_path: Path) -> None:
     """Upload → the detected mapping and preview → fix a problem by mapping → create the project."""
     file = tmp_path / "計画.xlsx"
@@ -37,7 +30,7 @@ def test_upload_map_preview_create(site: Site, world, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", name="6 tasks read")).to_be_visible()
     expect(page.locator("table.tree")).to_contain_text("画面設計")
     expect(page.get_by_label("Hierarchy")).to_have_value("levels")
-    _shot(page, "excel-preview.png")
+    site.screenshot("excel-preview.png")
     # Map the start column onto the notes: "初版" does not read as a date, so the report names the row
     # and column and nothing can be created.
     page.get_by_label("Notes").select_option("")
@@ -46,7 +39,7 @@ def test_upload_map_preview_create(site: Site, world, tmp_path: Path) -> None:
     report = page.locator("section.excel-report")
     expect(report).to_contain_text("備考")
     expect(report.locator("tbody tr").first).to_contain_text("6")
-    _shot(page, "excel-report.png")
+    site.screenshot("excel-report.png")
     page.get_by_label("Planned start").select_option("予定開始")
     page.get_by_role("button", name="Check the rows").click()
     page.get_by_label("Code of the new project").fill("XLB")
@@ -70,7 +63,7 @@ def test_reimport_diff_and_apply(site: Site, world, tmp_path: Path) -> None:
     page.get_by_role("button", name="Upload").click()
     diff = page.locator("section.import-diff")
     expect(diff.locator("table.diff-changed")).to_contain_text("Screens and forms")
-    _shot(page, "excel-reimport.png")
+    site.screenshot("excel-reimport.png")
     assert not world.project.tasks.filter(name="Screens and forms").exists()
     page.get_by_role("button", name="Apply these changes").click()
     expect(page).to_have_url(site.url(f"/projects/{world.project.code}/"))

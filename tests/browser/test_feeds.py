@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -27,9 +24,7 @@ def test_member_creates_fetches_and_revokes_a_feed(site: Site, world) -> None:
     assert url.startswith(site.url("/feeds/")) and url.endswith(".ics")
     page.get_by_role("button", name="Copy").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "calendar-feeds.png"), full_page=True)
+    site.screenshot("calendar-feeds.png")
 
     # A calendar client fetches it without a session.
     response = page.context.request.get(url, headers={"Cookie": ""})

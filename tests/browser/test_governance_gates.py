@@ -4,9 +4,7 @@ conditional go with an action; the project page's card and the portfolio gates p
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,12 +16,6 @@ from kuroko.raid.models import ActionItem
 from tests.browser.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page, name: str) -> None:
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / name), full_page=True)
 
 
 def test_gate_review_decided_conditional_go_shows_on_project_and_portfolio(site: Site, world) -> None:
@@ -79,7 +71,7 @@ def test_gate_review_decided_conditional_go_shows_on_project_and_portfolio(site:
     expect(page.locator("#review-decision")).to_have_text("Conditional go")
     expect(page.locator("#review-actions")).to_contain_text("Get the design document approved")
     assert ActionItem.objects.get().owner == world.pm.person
-    _shot(page, "gate-review.png")
+    site.screenshot("gate-review.png")
 
     site.login(world.pm)
     page = site.goto("/projects/ALPHA/")
@@ -89,4 +81,4 @@ def test_gate_review_decided_conditional_go_shows_on_project_and_portfolio(site:
     decided = page.locator("#gates-decided")
     expect(decided).to_contain_text("ALPHA")
     expect(decided.locator(".gate-conditional")).to_have_text("conditional")
-    _shot(page, "portfolio-gates.png")
+    site.screenshot("portfolio-gates.png")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -27,9 +24,7 @@ def test_project_manager_levels_a_project_and_applies_the_proposal(site: Site, w
     expect(moves).to_contain_text("Screens")
     expect(page.locator("#over-before")).to_have_text("2")
     expect(page.locator("#over-after")).to_have_text("0")
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "leveling-proposal.png"), full_page=True)
+    site.screenshot("leveling-proposal.png")
     review.refresh_from_db()
     assert review.level_start is None  # nothing changes before "Apply"
     page.get_by_role("button", name="Apply").click()

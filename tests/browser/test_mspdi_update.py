@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,7 @@ def test_project_manager_updates_a_project_from_a_later_file(site: Site, world, 
     expect(diff.get_by_role("heading", name="1 task added")).to_be_visible()
     expect(diff.locator("table.diff-changed")).to_contain_text("Analyse deeply")
     expect(diff.locator("ul.diff-removed")).to_contain_text("Write")
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "mspdi-update.png"), full_page=True)
+    site.screenshot("mspdi-update.png")
     assert not project.tasks.filter(name="Test").exists()
     page.get_by_role("button", name="Apply these changes").click()
     expect(page).to_have_url(site.url("/projects/IMP/"))

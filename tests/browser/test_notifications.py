@@ -4,9 +4,6 @@ digest on the preferences page reached from the user menu."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,12 +12,6 @@ from kuroko.core.notifications import notify
 from tests.browser.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page, name: str) -> None:
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / name), full_page=True)
 
 
 def test_member_filters_marks_opens_and_sets_preferences(site: Site, world) -> None:
@@ -43,7 +34,7 @@ def test_member_filters_marks_opens_and_sets_preferences(site: Site, world) -> N
     expect(page.locator("#unread-count")).to_have_text("1")
     site.assert_same_document()
     assert Notification.objects.get(pk=overdue.pk).read_at is not None
-    _shot(page, "inbox.png")
+    site.screenshot("inbox.png")
 
     page.locator("#id_kind").select_option("")
     page.get_by_role("link", name="I-001 escalated to PMO").click()
@@ -59,4 +50,4 @@ def test_member_filters_marks_opens_and_sets_preferences(site: Site, world) -> N
     expect(page.locator("#pref-raid\\.escalation input[value=inbox]")).to_be_checked()
     expect(page.locator("#digest-summary")).to_contain_text("My task is overdue")
     assert NotificationPreference.objects.get(user=world.member).delivery == "inbox"
-    _shot(page, "notification-preferences.png")
+    site.screenshot("notification-preferences.png")

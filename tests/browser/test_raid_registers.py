@@ -4,9 +4,6 @@ approval waiting in the PM's inbox."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,12 +11,6 @@ from kuroko.raid.models import ChangeRequest, Issue
 from tests.browser.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page, name: str) -> None:
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / name), full_page=True)
 
 
 def test_pm_raises_and_resolves_an_issue_in_its_row(site: Site, world) -> None:
@@ -48,7 +39,7 @@ def test_pm_raises_and_resolves_an_issue_in_its_row(site: Site, world) -> None:
     site.assert_same_document()
     saved = Issue.objects.get()
     assert (saved.status, saved.resolution, saved.version) == ("resolved", "Restarted the database", 2)
-    _shot(page, "issues.png")
+    site.screenshot("issues.png")
 
 
 def test_change_request_submitted_by_the_pm_approved_by_the_pmo_reaches_the_pm_inbox(
@@ -76,7 +67,7 @@ def test_change_request_submitted_by_the_pm_approved_by_the_pmo_reaches_the_pm_i
     page.locator("#cr-approve button").click()
     expect(page.locator("#change-status")).to_have_text("Approved")
     expect(page.locator("#change-note")).to_have_text("Within the reserve")
-    _shot(page, "change-request.png")
+    site.screenshot("change-request.png")
 
     site.login(world.pm)
     page = site.goto("/")
@@ -84,7 +75,7 @@ def test_change_request_submitted_by_the_pm_approved_by_the_pmo_reaches_the_pm_i
     page.locator("#inbox-bell").click()
     note = page.locator("#notifications li.unread a")
     expect(note).to_have_text("Change request ALPHA CR-001 approved: Add single sign-on")
-    _shot(page, "inbox.png")
+    site.screenshot("inbox.png")
     note.click()
     expect(page.locator("#change-status")).to_have_text("Approved")
     expect(page.locator("#unread-count")).to_have_count(0)

@@ -3,7 +3,6 @@ preview (nothing written yet), import, and see the register changed."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -50,9 +49,7 @@ def test_export_edit_and_import_issues(site: Site, world, tmp_path: Path) -> Non
     expect(preview).to_contain_text("Update: 1")
     expect(preview.locator("tr.row-update")).to_contain_text("Title, Severity")
     expect(preview.locator("tr.row-add")).to_contain_text("I-002")
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "issues-import-preview.png"), full_page=True)
+    site.screenshot("issues-import-preview.png")
     assert Issue.objects.get(number=1).title == "Vendor is late" and Issue.objects.count() == 1
 
     page.get_by_role("button", name="Import these rows").click()

@@ -3,9 +3,6 @@ and compares two runs."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,12 +11,6 @@ from tests.browser.conftest import Site
 from tests.raid.test_simulation import plan  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page, name: str) -> None:
-    folder = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if folder:
-        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def test_estimate_run_read_and_compare(site: Site, world, plan) -> None:  # noqa: F811
@@ -44,7 +35,7 @@ def test_estimate_run_read_and_compare(site: Site, world, plan) -> None:  # noqa
     page.locator(f"[name=pes-{test.pk}]").fill("6d")
     page.get_by_role("button", name="Save all rows of this page").click()
     expect(page.locator(".msg-success")).to_contain_text("Estimates saved (1 changed)")
-    shot(page, "simulation-estimates.png")
+    site.screenshot("simulation-estimates.png")
 
     page = site.goto("/projects/ALPHA/simulation/")
     expect(page.locator("#count-estimated")).to_have_text("2 / 5")
@@ -56,7 +47,7 @@ def test_estimate_run_read_and_compare(site: Site, world, plan) -> None:  # noqa
     expect(page.locator("#chart-finish svg")).to_be_visible(timeout=15_000)
     expect(page.locator("#chart-tornado svg")).to_be_visible()
     expect(page.locator("#criticality-table")).to_contain_text("Build")
-    shot(page, "simulation-results.png")
+    site.screenshot("simulation-results.png")
     first = SimulationRun.objects.get()
     assert first.status == RunStatus.DONE and first.name == "Before the review"
 
@@ -76,7 +67,7 @@ def test_estimate_run_read_and_compare(site: Site, world, plan) -> None:  # noqa
     expect(page.locator("#changed-options")).to_contain_text("Seed")
     expect(page.locator("#changed-options")).to_contain_text("Range for tasks without an estimate")
     expect(page.locator("#chart-compare svg")).to_be_visible(timeout=15_000)
-    shot(page, "simulation-compare.png")
+    site.screenshot("simulation-compare.png")
 
     # The project page shows the risk-adjusted finish of the latest run.
     page = site.goto("/projects/ALPHA/")

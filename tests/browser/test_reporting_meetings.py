@@ -4,9 +4,7 @@ minutes with attendance, marks the meeting held and sends the minutes."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,12 +16,6 @@ from kuroko.reporting.models import Meeting
 from tests.browser.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page, name: str) -> None:
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / name), full_page=True)
 
 
 def test_series_agenda_minutes_and_distribution(site: Site, world) -> None:
@@ -54,7 +46,7 @@ def test_series_agenda_minutes_and_distribution(site: Site, world) -> None:
     page.locator("#agenda-items tbody tr").nth(1).get_by_role("button", name="Move up").click()
     expect(page.locator("#agenda-items tbody tr").first).to_contain_text("Any other business")
     site.assert_same_document()
-    _shot(page, "meeting-agenda.png")
+    site.screenshot("meeting-agenda.png")
 
     page.reload()
     item = page.locator(".minutes-item").nth(1)
@@ -69,4 +61,4 @@ def test_series_agenda_minutes_and_distribution(site: Site, world) -> None:
     expect(page.locator("#meeting-status")).to_have_text("Held")
     page.locator("#meeting-distribute").click()
     expect(page.locator("#minutes-sent")).to_be_visible()
-    _shot(page, "meeting-held.png")
+    site.screenshot("meeting-held.png")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -33,9 +30,7 @@ def test_project_manager_fills_placeholders_with_the_proposal(site: Site, world)
     expect(proposal.locator("table.proposal-fills tbody tr")).to_have_count(2)
     expect(proposal.locator("ul.proposal-unfilled")).to_contain_text("proposed for another slot")
     site.assert_same_document()
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "staffing.png"), full_page=True)
+    site.screenshot("staffing.png")
     assert not Assignment.objects.filter(person=staff.aoki).exists()
     proposal.get_by_role("button", name="Apply this proposal").click()
     expect(page.locator(".msg-success")).to_contain_text("2 people assigned: Aoki, Eto.")

@@ -3,9 +3,6 @@ project manager approving their project's hours in place."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -51,9 +48,7 @@ def test_member_types_saves_and_submits_then_the_pm_approves(site: Site, world) 
     page.locator("#ts-submit").click()
     expect(page.locator("#ts-status")).to_have_text("Submitted")
     expect(page.locator("#ts-approval-list tbody tr")).to_have_count(2)
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "timesheet-week.png"), full_page=True)
+    site.screenshot("timesheet-week.png")
 
     site.login(world.pm)
     page = site.goto("/timesheets/approvals/")

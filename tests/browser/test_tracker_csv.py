@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -32,9 +31,7 @@ def test_project_manager_creates_a_project_from_redmine(site: Site, world, tmp_p
     preview = page.locator("#tracker-preview-tasks")
     expect(preview.get_by_role("heading", name="4 tasks from issues.csv")).to_be_visible()
     expect(preview).to_contain_text("画面設計")
-    shots = os.environ.get("KUROKO_SCREENSHOT_DIR")
-    if shots:
-        page.screenshot(path=str(Path(shots) / "tracker-preview.png"), full_page=True)
+    site.screenshot("tracker-preview.png")
     assert not Project.objects.filter(code="RM-JA").exists()
     page.get_by_label("Code of the new project").fill("RM-JA")
     page.get_by_label("Name", exact=True).fill("基幹システム")

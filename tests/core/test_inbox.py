@@ -1,4 +1,4 @@
-"""The notification inbox (issue 6): the page, opening a notification, marking all read, the unread badge
+"""The notification inbox: the page, opening a notification, marking all read, the unread badge
 on every page and the API."""
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
-"""Notifications (issue 9): the kinds registry, deliveries by preference, the daily digest, preferences."""
+"""Notifications: the kinds registry, deliveries by preference, the daily digest, preferences."""
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -11,6 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import kuroko
 from kuroko.core import scheduler
 from kuroko.core.models import Delivery, Notification, NotificationPreference
 from kuroko.core.notifications import (
@@ -39,31 +44,13 @@ def addresses(world):
 
 
 def test_every_kind_in_the_code_is_registered():
-    """The kinds the services raise (and the reporting parts' kinds) have a label, description and group."""
-    used = {
-        "raid.action_assigned",
-        "raid.escalation",
-        "raid.change_submit",
-        "raid.change_approve",
-        "raid.change_reject",
-        "raid.change_withdraw",
-        "raid.change_implement",
-        "governance.gate_review_opened",
-        "governance.gate_decided",
-        "audit",
-        "report_due",
-        "report_submitted",
-        "report_reviewed",
-        "report_returned",
-        "meeting",
-        "projects.task_assigned",
-        "projects.team_added",
-        "projects.task_overdue",
-        "raid.action_overdue",
-        "tracking.timesheet_submitted",
-        "tracking.timesheet_rejected",
-    }
-    assert used <= set(KINDS)
+    """The kinds the services raise — read from the source, so a new kind cannot be forgotten — have a
+    label, description and group."""
+    used, unresolved = kinds_in_the_code()
+    assert not unresolved, f"kinds this test cannot read (use a literal or a *_KIND constant): {unresolved}"
+    # Each way of naming a kind is read: a literal, a constant, a local variable, an f-string over a dict.
+    assert {"audit", "meeting", "report_reviewed", "raid.change_submit"} <= used
+    assert used <= set(KINDS), sorted(used - set(KINDS))
     for kind in KINDS.values():
         assert kind.group in GROUPS and str(kind.label) and str(kind.description)
         assert kind.default in Delivery.values
@@ -203,3 +190,173 @@ def test_notified_at_reads_the_latest_per_recipient_and_link(world):
     notify(users=[world.pm], kind="raid.escalation", title="b", url="/actions/2/")
     seen = notified_at("raid.action_overdue", [(world.pm.pk, "/actions/1/"), (world.pm.pk, "/actions/2/")])
     assert list(seen) == [(world.pm.pk, "/actions/1/")]
+
+
+# --- The kinds the code raises, read from the source ----------------------------------------------------
+
+SRC = Path(kuroko.__file__).parent
+KIND_CONSTANT = re.compile(r"^(?:[A-Z0-9_]+_)?KIND$")  # KIND, NOTIFY_KIND, *_KIND
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _Calls(ast.NodeVisitor):
+    """Every call of a module with the function it is made in (None at module level)."""
+
+    def __init__(self) -> None:
+        self.inside: list[FunctionNode | None] = [None]
+        self.calls: list[tuple[ast.Call, FunctionNode | None]] = []
+
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        self.inside.append(node)
+        self.generic_visit(node)
+        self.inside.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.calls.append((node, self.inside[-1]))
+        self.generic_visit(node)
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _params(fn: FunctionNode | None) -> list[str]:
+    if fn is None:
+        return []
+    return [p.arg for p in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)]
+
+
+def _kind_argument(call: ast.Call, position: int | None) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == "kind":
+            return keyword.value
+    return call.args[position] if position is not None and position < len(call.args) else None
+
+
+def _is_text(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _dict_keys_indexed_by(fn: FunctionNode, name: str) -> list[str]:
+    """The keys of the dict literals of `fn` that are indexed by `name` (`titles[action]`)."""
+    dicts = {
+        target.id: [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and node.value.keys
+        if all(_is_text(k) for k in node.value.keys)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    return [
+        key
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in dicts
+        if isinstance(node.slice, ast.Name) and node.slice.id == name
+        for key in dicts[node.value.id]
+    ]
+
+
+def _kind_values(arg: ast.expr | None, fn: FunctionNode | None, constant: Any) -> set[str] | None:
+    """The kinds an argument can be (None when they cannot be read from the source)."""
+    if _is_text(arg):
+        return {arg.value}
+    if isinstance(arg, ast.Name):
+        local = [
+            node.value
+            for node in (ast.walk(fn) if fn is not None else ())
+            if isinstance(node, ast.Assign)
+            and arg.id in {t.id for t in node.targets if isinstance(t, ast.Name)}
+        ]
+        if local:
+            return {v.value for v in local} if all(_is_text(v) for v in local) else None
+        value = constant(arg.id)
+        return {value} if value is not None else None
+    if isinstance(arg, ast.JoinedStr) and fn is not None:
+        texts = [""]
+        for part in arg.values:
+            if _is_text(part):
+                texts = [t + part.value for t in texts]
+            elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name):
+                keys = _dict_keys_indexed_by(fn, part.value.id)
+                if not keys:
+                    return None
+                texts = [t + k for t in texts for k in keys]
+            else:
+                return None
+        return set(texts)
+    return None
+
+
+def kinds_in_the_code() -> tuple[set[str], list[str]]:
+    """The notification kinds of src/kuroko: the `kind` passed to `notify`, `notify_others` and every
+    function passing its own `kind` parameter on to them (`raid.services.registers.tell`, found by
+    reading the code), and the module constants KIND, NOTIFY_KIND and *_KIND; with the calls whose kind
+    cannot be read from the source ("path:line kind=…")."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(SRC.rglob("*.py"))}
+    constants: dict[tuple[str, str], str] = {}
+    imported: dict[tuple[str, str], tuple[str, str]] = {}
+    for path, tree in trees.items():
+        module = _module(path)
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and _is_text(node.value):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name) and KIND_CONSTANT.match(target.id):
+                        constants[module, target.id] = node.value.value
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    imported[module, alias.asname or alias.name] = (node.module, alias.name)
+    calls = {path: _Calls() for path in trees}
+    for path, visitor in calls.items():
+        visitor.visit(trees[path])
+    # The notifiers by name, with the position of `kind` when it may be passed positionally.
+    notifiers: dict[str, int | None] = {"notify": None, "notify_others": None}
+    grown = True
+    while grown:
+        grown = False
+        for visitor in calls.values():
+            for call, fn in visitor.calls:
+                name = _callee(call)
+                if fn is None or fn.name in notifiers or name not in notifiers:
+                    continue
+                arg = _kind_argument(call, notifiers[name])
+                if isinstance(arg, ast.Name) and arg.id in _params(fn):
+                    positional = [p.arg for p in (*fn.args.posonlyargs, *fn.args.args)]
+                    notifiers[fn.name] = positional.index(arg.id) if arg.id in positional else None
+                    grown = True
+    used = set(constants.values())
+    unresolved: list[str] = []
+    for path, visitor in calls.items():
+        module = _module(path)
+
+        def constant(name: str, module: str = module) -> str | None:
+            return constants.get(imported.get((module, name), (module, name)))
+
+        for call, fn in visitor.calls:
+            name = _callee(call)
+            if name not in notifiers:
+                continue
+            arg = _kind_argument(call, notifiers[name])
+            if arg is None and all(k.arg is not None for k in call.keywords):
+                continue  # no kind at all: another function of that name (`file.tell()`)
+            if (
+                isinstance(arg, ast.Name)
+                and fn is not None
+                and fn.name in notifiers
+                and arg.id in _params(fn)
+            ):
+                continue  # a notifier passing its own `kind` on: its callers are read
+            values = _kind_values(arg, fn, constant)
+            if values is None:
+                where = f"{path.relative_to(SRC.parent)}:{call.lineno}"
+                unresolved.append(f"{where} kind={ast.unparse(arg) if arg is not None else '**'}")
+            else:
+                used |= values
+    return used, unresolved

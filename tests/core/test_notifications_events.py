@@ -1,4 +1,4 @@
-"""The events that raise notifications (issue 9): assignments, team membership, timesheet approvals, items
+"""The events that raise notifications: assignments, team membership, timesheet approvals, items
 overdue (each told once), never the actor."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The inbox's filters, marking one read, the preferences page and the notifications API (issue 9)."""
+"""The inbox's filters, marking one read, the preferences page and the notifications API."""
 
 from __future__ import annotations
 

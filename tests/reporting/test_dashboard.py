@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from kuroko.formats.report_doc import Chart
@@ -190,12 +193,30 @@ def test_an_unknown_board_shows_the_users_own_with_a_message(world):
     assert "is not a dashboard" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["admin", "pmo", "pm", "member", "executive", "outsider"])
-def test_home_page_renders_for_every_role(world, role):
+@pytest.mark.parametrize(
+    ("role", "tab", "keys"),
+    [
+        ("admin", "pmo", ["spi-cpi", "rag", "risks", "capacity"]),
+        ("pmo", "pmo", ["spi-cpi", "rag", "risks", "capacity"]),
+        ("pm", "pm", ["risks"]),  # no S-curve: ALPHA has no baseline
+        ("member", "member", ["capacity"]),
+        ("executive", "executive", ["spi-cpi", "rag", "risks"]),
+        ("outsider", "member", ["capacity"]),
+    ],
+)
+def test_home_page_renders_for_every_role(world, role, tab, keys):
     """Every signed-in role gets its home page with its charts' specs embedded."""
     response = signed_in(world.user(role)).get("/home/")
     assert response.status_code == 200
-    assert response.context["nav"] == "dashboard"
+    assert response.context["nav"] == "dashboard" and response.context["tab"] == tab
+    charts = response.context["charts"]
+    assert [c.key for c in charts] == keys
+    html = response.content.decode()
+    for chart in charts:
+        embedded = re.search(rf'<script id="{chart.spec_id}" type="application/json">(.*?)</script>', html)
+        assert embedded, chart.spec_id
+        assert json.loads(embedded.group(1)) == json.loads(json.dumps(chart.spec, cls=DjangoJSONEncoder))
+        assert f'data-chart="{chart.spec_id}"' in html
 
 
 def test_login_lands_on_the_home_page(world, client):

@@ -4,7 +4,7 @@ worker and e-mailed, and `kuroko report`."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from kuroko.reporting.models import GeneratedReport, ReportSchedule, StatusRepor
 from kuroko.reporting.selectors.exports import archive_list
 from kuroko.reporting.selectors.portfolio import portfolio_summary
 from kuroko.reporting.services import exports
+from kuroko.reporting.weeks import week_label, week_start
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def make_facts(project: Any, week: date = WEEK, **extra: Any) -> ProjectFacts:
         "project_type": "",
         "currency": "JPY",
         "week": week,
-        "status_date": week.replace(day=week.day + 4),
+        "status_date": week + timedelta(days=4),
         "percent_complete": 42.0,
         "planned_percent": 50.0,
         "start": date(2026, 4, 1),
@@ -169,20 +170,22 @@ def test_reports_home_queries_do_not_grow_with_projects(world, portfolio):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "said"),
     [
-        "week=2026-W99",  # no such week
-        "week=yesterday",  # not a week
-        "program=NOPE",  # unknown program
-        "week=9999-W52",  # after the years reported (no next week)
-        "week=0001-01-01",  # before them (no previous week)
+        ("week=2026-W99", "2026-W99 is not an ISO week such as 2026-W47."),
+        ("week=yesterday", "yesterday is not an ISO week such as 2026-W47."),
+        ("program=NOPE", "There is no program NOPE."),
+        ("week=9999-W52", "9999-W52 is outside the years 2000–2100."),  # no next week to link
+        ("week=0001-01-01", "0001-01-01 is outside the years 2000–2100."),  # no previous week
     ],
+    ids=["no-such-week", "not-a-week", "unknown-program", "after-the-years", "before-the-years"],
 )
-def test_reports_home_bad_filters_are_said_not_500(world, query):
-    """A bad week or program is reported on the page, which shows this week."""
+def test_reports_home_bad_filters_are_said_not_500(world, query, said):
+    """A bad week or program is reported on the page as an error, which shows this week."""
     response = signed_in(world.pmo).get(f"/reports/?{query}")
     assert response.status_code == 200
-    assert b'class="messages' in response.content or b"message" in response.content
+    assert f'<li class="msg msg-error">{said}</li>' in response.content.decode()
+    assert response.context["week_label"] == week_label(week_start(timezone.localdate()))
 
 
 def test_project_export_archives_and_downloads_each_format(world):
@@ -539,7 +542,7 @@ def test_interval_job_is_queued_once_per_slot(monkeypatch):
     assert len(queued) == 2
 
 
-# --- review fixes --------------------------------------------------------------------------------------
+# --- Who reads which file, failing schedules, edge weeks and what the files say ------------------------
 
 
 def test_subscriber_reads_only_the_schedule_file_made_for_them(world):

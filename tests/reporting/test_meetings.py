@@ -366,7 +366,7 @@ def test_project_feed_lists_meetings_as_timed_events(world):
     assert events[0].start == meetings[1].start
 
 
-# --- Series edits keep the schedule whole (review m) ----------------------------------------------------
+# --- Series edits keep the schedule whole ---------------------------------------------------------------
 
 
 def _planned(series):
@@ -458,7 +458,7 @@ def test_series_edit_leaves_a_meeting_earlier_today_alone(world):
     assert (after.start, after.sequence) == (first.start, first.sequence)
 
 
-# --- Who is told, and how (review m) --------------------------------------------------------------------
+# --- Who is told, and how -------------------------------------------------------------------------------
 
 
 def test_digest_users_get_no_meeting_email_at_once(world, django_capture_on_commit_callbacks):
@@ -551,7 +551,7 @@ def test_attendees_must_read_the_project(world):
         )  # fmt: skip
 
 
-# --- Input checks (review m) ----------------------------------------------------------------------------
+# --- Input checks ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

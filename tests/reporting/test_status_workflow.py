@@ -145,15 +145,19 @@ def test_draft_all_and_reminders(world):
 
 
 def test_audit_source_counts_submitted_reports(world, report):
-    """The hygiene audit's status source sees submitted reports only."""
+    """The hygiene audit's status source sees submitted reports only, of a week among the 7 days from
+    `since` (the audit's today less 6 days)."""
     from kuroko.governance.audit import hygiene
 
     assert hygiene.STATUS_SOURCE is services.reported_projects
+    alpha, beta = world.project.pk, world.other.pk
     since = WEEK + timedelta(days=1)
-    assert services.reported_projects([world.project.pk], since=since) == set()
+    assert services.reported_projects([alpha], since=since) == set()
     services.report_submit(actor=world.pm, report=report, version=report.version)
-    assert services.reported_projects([world.project.pk, world.other.pk], since=since) == {world.project.pk}
-    assert week_start(since) == WEEK
+    assert services.reported_projects([alpha, beta], since=since) == {alpha}
+    assert services.reported_projects([alpha], since=WEEK - timedelta(days=1)) == {alpha}  # today: Saturday
+    assert services.reported_projects([alpha], since=WEEK - timedelta(days=7)) == set()  # a later week's
+    assert services.reported_projects([alpha], since=WEEK + timedelta(days=7)) == set()  # last week's
 
 
 def test_hygiene_audit_reads_submitted_reports(world):
