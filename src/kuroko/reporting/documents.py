@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -398,6 +399,8 @@ def project_sections(
 
 
 def _document(title: str, subtitle: str, sections: list[Section], language: str) -> Document:
+    # The site's address makes the links to its pages absolute, so that they open from a file; without
+    # one the renderers write those links as text.
     return Document(
         title=title,
         subtitle=subtitle,
@@ -405,6 +408,7 @@ def _document(title: str, subtitle: str, sections: list[Section], language: str)
         generated_at=timezone.localtime(),
         language=language,
         labels=labels(),
+        base_url=settings.KUROKO_BASE_URL,
     )
 
 
