@@ -173,8 +173,9 @@ def test_pptx_title_slide_sections_pictures_and_east_asian_font():
     assert any("概要" in t for t in texts[1]) and "黄" in " ".join(texts[1])
     assert "ベンダー納期遅延 3" in texts[2]
     assert "未解決の課題はありません。" in texts[3]
-    pictures = [s for s in prs.slides[4].shapes if s.shape_type == 13]
-    assert len(pictures) >= 1
+    # The graph section's two pictures (the S-curve and the Gantt chart), on its slide and the one after.
+    graphs = [slide for slide, t in zip(prs.slides, texts, strict=True) if any("グラフ" in x for x in t)]
+    assert sum(1 for slide in graphs for s in slide.shapes if s.shape_type == 13) == 2
     xml = prs.slides[2].shapes[-1]._element.xml
     assert 'typeface="IPAexGothic"' in xml and "<a:ea " in xml
     table = next(s for s in prs.slides[2].shapes if s.has_table).table
@@ -227,7 +228,8 @@ def test_pdf_and_pptx_write_numbers_in_their_column_formats():
     """A table's number formats ("0.0", "#,##0", "0%") shape the numbers in PDF and PowerPoint as in Excel."""
     from pypdf import PdfReader
 
-    from kuroko.formats.report_pdf import number_text, render_pdf
+    from kuroko.formats.report_doc import number_text
+    from kuroko.formats.report_pdf import render_pdf
     from kuroko.formats.report_pptx import render_pptx
 
     assert number_text(16.0, "0.0") == "16.0" and number_text(1234567.4, "#,##0") == "1,234,567"
@@ -246,6 +248,114 @@ def test_pdf_and_pptx_write_numbers_in_their_column_formats():
         ),
     )  # fmt: skip
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(doc))).pages)
-    assert "16.0" in text and "16.00" not in text and "7.2" in text
+    assert "16.0" in text and "16.00" not in text and "7.2" in text and "7.25" not in text
     slides = " ".join(x for t in _pptx_texts(render_pptx(doc)) for x in t)
     assert "16.0" in slides and "16.00" not in slides
+
+
+# --- links and the generated line -------------------------------------------------------------------
+
+BASE = "https://pmo.example.com/"
+
+
+def linked(base_url: str = "") -> Document:
+    """A table of three links: an absolute address, a path of the site and something that is neither."""
+    rows = (
+        (Link("ALPHA", "https://kuroko.example/p/ALPHA"),),
+        (Link("BETA", "/projects/BETA/status-reports/"),),
+        (Link("GAMMA", "javascript:alert(1)"),),
+    )
+    return Document(
+        title="Links", sections=(Section("Links", (Table(("Project",), rows),)),), base_url=base_url
+    )
+
+
+def test_link_url_is_absolute_or_nothing():
+    """A link's address is absolute: a path gets the document's base; without a base, or for anything that
+    is not http(s), there is none (the renderers then write the text alone)."""
+    doc = linked(BASE)
+    assert doc.link_url(Link("A", "https://kuroko.example/p/A")) == "https://kuroko.example/p/A"
+    assert doc.link_url(Link("B", "/projects/B/")) == "https://pmo.example.com/projects/B/"
+    assert doc.link_url(Link("C", "javascript:alert(1)")) == ""
+    assert doc.link_url(Link("D", "projects/D/")) == ""
+    assert linked().link_url(Link("B", "/projects/B/")) == ""
+    assert linked().link_url(Link("A", "http://kuroko.example/p/A")) == "http://kuroko.example/p/A"
+
+
+def test_generated_line_is_worded_once_for_every_format():
+    """The "Generated …" line is the document's label with the time; empty without a time."""
+    assert document().generated_text() == "作成 2026-11-20 17:00"
+    assert Document(title="t", sections=(), generated_at=datetime(2026, 1, 2, 3, 4)).generated_text() == (
+        "Generated 2026-01-02 03:04"
+    )
+    assert Document(title="t", sections=()).generated_text() == ""
+
+
+def _pdf_links(data: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    return {
+        annotation.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
+    }
+
+
+def _pptx_links(data: bytes) -> set[str]:
+    from pptx import Presentation
+
+    return {
+        run.hyperlink.address
+        for slide in Presentation(io.BytesIO(data)).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+        for para in cell.text_frame.paragraphs
+        for run in para.runs
+        if run.hyperlink.address
+    }
+
+
+def _xlsx_links(data: bytes) -> set[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return {c.hyperlink.target for ws in book for row in ws.iter_rows() for c in row if c.hyperlink}
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "pptx", "xlsx"])
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (BASE, {"https://kuroko.example/p/ALPHA", "https://pmo.example.com/projects/BETA/status-reports/"}),
+        ("", {"https://kuroko.example/p/ALPHA"}),  # no base: a path is written as text, not a broken link
+    ],
+)
+def test_every_format_links_absolute_addresses_only(fmt, base_url, expected):
+    """PDF, PowerPoint and Excel link a path through the document's base, and never link a relative path or
+    another scheme; the text of every link is written either way."""
+    from kuroko.formats.report_pdf import render_pdf
+    from kuroko.formats.report_pptx import render_pptx
+
+    render, read = {
+        "pdf": (render_pdf, _pdf_links),
+        "pptx": (render_pptx, _pptx_links),
+        "xlsx": (render_xlsx, _xlsx_links),
+    }[fmt]
+    data = render(linked(base_url))
+    assert read(data) == expected
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    elif fmt == "pptx":
+        text = " ".join(x for t in _pptx_texts(data) for x in t)
+    else:
+        from openpyxl import load_workbook
+
+        text = " ".join(
+            str(c.value) for ws in load_workbook(io.BytesIO(data)) for r in ws.iter_rows() for c in r
+        )
+    assert all(name in text for name in ("ALPHA", "BETA", "GAMMA"))

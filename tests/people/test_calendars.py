@@ -18,7 +18,7 @@ from kuroko.core.services import api_token_create
 from kuroko.core.versioning import ConflictError
 from kuroko.engine.calendar import WorkCalendar as Compiled
 from kuroko.people import hours, services
-from kuroko.people.mapping import calendar_to_engine, calendars_to_engine, engine_id
+from kuroko.people.mapping import calendar_to_engine, calendars_to_engine, calendars_to_engine_many, engine_id
 from kuroko.people.models import CalendarException, Person, WorkCalendar
 from kuroko.people.selectors import calendar_year, default_calendar, person_calendar
 from tests.conftest import signed_in
@@ -163,6 +163,22 @@ def test_base_calendar_inheritance(world):
     assert minutes_on(mine, date(2026, 8, 13)) == 0  # the base's company holiday
     assert minutes_on(mine, date(2026, 8, 14)) == 180  # own exception wins over the base's
     assert person_calendar(Person.objects.get(pk=world.member.person.pk)) == mine
+
+
+def test_many_calendars_map_as_each_alone_in_a_few_queries(world, django_assert_num_queries):
+    """Mapping several calendars at once gives what mapping each alone gives, reading the rows, their
+    bases and exceptions in two queries per level of base (a base shared by both is read once)."""
+    base = default_calendar()
+    add(base, world.admin, name="Company holiday", start=date(2026, 8, 13), finish=date(2026, 8, 13))
+    mine = services.person_calendar_create(actor=world.admin, person=world.member.person)
+    theirs = services.person_calendar_create(actor=world.admin, person=world.pm.person)
+    add(mine, world.member, name="Leave", start=date(2026, 3, 3), finish=date(2026, 3, 3))
+    alone = {row.pk: calendars_to_engine(row, YEARS) for row in (mine, theirs)}
+    with django_assert_num_queries(4):
+        many = calendars_to_engine_many([mine.pk, theirs.pk], YEARS)
+    assert many == alone
+    with django_assert_num_queries(2):  # the base asked too: it is read with the others
+        assert calendars_to_engine_many([base.pk, mine.pk], YEARS)[mine.pk] == alone[mine.pk]
     assert person_calendar(world.outsider.person) == base
 
 

@@ -683,3 +683,37 @@ def test_a_project_schedule_refuses_subscribers_who_cannot_read_the_project(worl
     with pytest.raises(ValidationError):
         exports.schedule_update(actor=world.pm, schedule=schedule, data={"subscribers": [world.outsider]})
     assert set(schedule.subscribers.all()) == {world.pm, world.member}
+
+
+def _pdf_uris(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [
+        annotation.get_object()["/A"]["/URI"]
+        for page in PdfReader(path).pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+
+
+def test_pdf_links_are_absolute_with_the_site_address(world, settings):
+    """With KUROKO_BASE_URL set, the summary PDF's links open the site's pages (no relative /projects/…)."""
+    settings.KUROKO_BASE_URL = "https://pmo.example.com/"
+    make_report(world.project)
+    generated = exports.portfolio_export(actor=world.pmo, week=WEEK, fmt="pdf")
+    uris = _pdf_uris(exports.archive_path(generated))
+    assert "https://pmo.example.com/projects/ALPHA/status-reports/" in uris
+    assert all(uri.startswith("https://pmo.example.com/") for uri in uris)
+
+
+def test_pdf_without_a_site_address_writes_paths_as_text(world, settings):
+    """Without KUROKO_BASE_URL, a page of the site is named in the PDF but not linked (a relative link would
+    not open from a file)."""
+    from pypdf import PdfReader
+
+    settings.KUROKO_BASE_URL = ""
+    make_report(world.project)
+    generated = exports.portfolio_export(actor=world.pmo, week=WEEK, fmt="pdf")
+    path = exports.archive_path(generated)
+    assert _pdf_uris(path) == []
+    assert "ALPHA Alpha" in "\n".join(page.extract_text() for page in PdfReader(path).pages)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kuroko.engine.calendar import WorkCalendar, holiday_exceptions
+from kuroko.engine.model import Calendar
 from kuroko.projects import services as project_services
 from kuroko.projects.services.baselines import baseline_capture
 from kuroko.projects.services.schedule import project_reschedule
@@ -17,21 +19,23 @@ from tests.factories import ProjectFactory, RiskFactory
 
 WEEK = date(2026, 11, 16)  # a Monday
 FRIDAY = WEEK + timedelta(days=4)
+# Monday to Friday with Japanese public holidays, as the organisation calendar of a new installation.
+JAPAN = WorkCalendar(Calendar("jp", exceptions=holiday_exceptions("JP", range(2025, 2029))))
 
 
 def test_working_days_skip_weekends_and_holidays():
     """Working days leave out Saturdays, Sundays and Japanese public holidays (23 Nov 2026 is one)."""
-    assert working_days(date(2026, 11, 20), date(2026, 11, 27)) == 4  # Mon 23 Nov is 勤労感謝の日
-    assert working_days(date(2026, 11, 16), date(2026, 11, 16)) == 0
-    assert working_days(date(2026, 11, 18), date(2026, 11, 16)) == -2
+    assert working_days(date(2026, 11, 20), date(2026, 11, 27), calendar=JAPAN) == 4  # Mon 23 is 勤労感謝の日
+    assert working_days(date(2026, 11, 16), date(2026, 11, 16), calendar=JAPAN) == 0
+    assert working_days(date(2026, 11, 18), date(2026, 11, 16), calendar=JAPAN) == -2
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dates(date(2025, 1, 1), date(2028, 12, 31)), st.dates(date(2025, 1, 1), date(2028, 12, 31)))
 def test_working_days_are_antisymmetric(a, b):
     """Counting from b to a gives the negative of counting from a to b, and never more than the days."""
-    assert working_days(a, b) == -working_days(b, a)
-    assert abs(working_days(a, b)) <= abs((b - a).days)
+    assert working_days(a, b, calendar=JAPAN) == -working_days(b, a, calendar=JAPAN)
+    assert abs(working_days(a, b, calendar=JAPAN)) <= abs((b - a).days)
 
 
 def test_status_date_is_friday_or_today():
@@ -146,3 +150,46 @@ def test_milestone_baselined_on_a_weekend_and_finished_later_is_missed(world):
     facts = facts_for([project], WEEK, today=FRIDAY)[project.pk]
     [fact] = [m for m in facts.milestones_this_week if m.name == "受入"]
     assert (fact.state, fact.slip_days) == ("missed", 0)
+
+
+def _milestone_slipped(actor, project, name: str):
+    """A milestone of `project` baselined on Wednesday 18 November and now due Wednesday 25 November."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from kuroko.projects.models import BaselineTask, Task
+
+    milestone = project_services.task_create(
+        actor=actor, project=project, data={"name": name, "kind": "milestone", "planned_start": WEEK}
+    )
+    baseline_capture(actor=actor, project=project, number=0)
+    BaselineTask.objects.filter(task=milestone).update(
+        finish=timezone.make_aware(datetime(2026, 11, 18, 17, 0))
+    )
+    Task.objects.filter(pk=milestone.pk).update(finish=timezone.make_aware(datetime(2026, 11, 25, 17, 0)))
+
+
+def test_slip_is_counted_on_the_project_calendar(world):
+    """A company holiday of the project's own calendar inside the slip is not a working day: from Wed 18
+    to Wed 25 November the slip is 3 days on a calendar closed on Tue 24 (and Mon 23, a public holiday
+    it inherits from its base), 4 days for a project on the organisation calendar in the same batch."""
+    from kuroko.people import services as people_services
+    from kuroko.people.selectors import default_calendar
+    from kuroko.projects.models import Project
+
+    calendar = people_services.calendar_create(
+        actor=world.admin, data={"name": "本社", "base": default_calendar(), "holiday_country": ""}
+    )
+    people_services.calendar_exception_add(
+        actor=world.admin, calendar=calendar, data={"name": "創立記念日", "start": date(2026, 11, 24)}
+    )
+    Project.objects.filter(pk=world.project.pk).update(calendar=calendar)
+    own, organisation = Project.objects.get(pk=world.project.pk), Project.objects.get(pk=world.other.pk)
+    _milestone_slipped(world.admin, own, "本社移転")
+    _milestone_slipped(world.admin, organisation, "受入")
+    facts = facts_for([own, organisation], WEEK, today=FRIDAY)
+    [slipped] = facts[own.pk].milestones_this_week
+    assert (slipped.state, slipped.slip_days) == ("missed", 3)
+    [slipped] = facts[organisation.pk].milestones_this_week
+    assert (slipped.state, slipped.slip_days) == ("missed", 4)

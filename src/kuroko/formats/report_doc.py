@@ -17,6 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 RAGS = ("red", "amber", "green")
+# The colour of each RAG value as RGB hex digits (the PDF's CSS, PowerPoint's fills and Excel's fills); ""
+# is "not rated" (grey).
+RAG_COLOURS = {"red": "DC2626", "amber": "F59E0B", "green": "16A34A", "": "9CA3AF"}
+# The addresses a link may open: anything else (a relative path without a base, javascript:, file:) is
+# written as its text alone.
+LINK_SCHEMES = ("https://", "http://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +36,7 @@ class RagValue:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Text with an address (an absolute URL, or a path the renderer is given a base for)."""
+    """Text with an address: an absolute URL, or a path of the site (see `Document.link_url`)."""
 
     text: str
     url: str
@@ -113,10 +119,26 @@ class Document:
     generated_at: datetime | None = None
     language: str = "en"
     labels: Mapping[str, str] = field(default_factory=dict)
-    base_url: str = ""  # prefixed to Link urls that start with "/"
+    base_url: str = ""  # the site's address ("https://pmo.example.com"), put before Link urls that are paths
 
     def label(self, key: str, default: str) -> str:
         return self.labels.get(key, default)
+
+    def generated_text(self) -> str:
+        """The "Generated {when}" line with the document's time; empty without one."""
+        if self.generated_at is None:
+            return ""
+        when = self.generated_at.strftime("%Y-%m-%d %H:%M")
+        return self.label("generated", "Generated {when}").replace("{when}", when)
+
+    def link_url(self, link: Link) -> str:
+        """The absolute address a link opens: its url when absolute (http or https), a path ("/…") after
+        `base_url`; empty when there is none (a path without a base, another scheme), and the renderers
+        then write the link's text alone rather than a link that would not open."""
+        url = link.url
+        if url.startswith("/") and not url.startswith("//") and self.base_url:
+            url = self.base_url.rstrip("/") + url
+        return url if url.lower().startswith(LINK_SCHEMES) else ""
 
 
 def cell_text(value: Cell, *, decimals: int = 2) -> str:
@@ -138,3 +160,16 @@ def cell_text(value: Cell, *, decimals: int = 2) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def number_text(value: Cell, number_format: str = "") -> str:
+    """A cell as text, a number written as its column's Excel number format says ("0.0" → one place,
+    "#,##0" → thousands without places, "0%" → a percentage), as the workbook shows it."""
+    if not number_format or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return cell_text(value)
+    body = number_format.split(";")[0]
+    places = len(body.split(".", 1)[1].rstrip("%")) if "." in body else 0
+    grouping = "," if "," in body else ""
+    if body.endswith("%"):
+        return f"{float(value) * 100:{grouping}.{places}f}%"
+    return f"{value:{grouping}.{places}f}"

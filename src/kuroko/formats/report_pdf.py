@@ -6,11 +6,11 @@ when a PDF is asked for (it takes about a second to load)."""
 from __future__ import annotations
 
 import base64
-from decimal import Decimal
 from html import escape
 
 from kuroko.formats import charts, fonts
 from kuroko.formats.report_doc import (
+    RAG_COLOURS,
     Block,
     Bullets,
     Cell,
@@ -23,10 +23,8 @@ from kuroko.formats.report_doc import (
     Svg,
     Table,
     Text,
-    cell_text,
+    number_text,
 )
-
-RAG_COLOURS = {"red": "#dc2626", "amber": "#f59e0b", "green": "#16a34a", "": "#9ca3af"}
 
 
 def _css(doc: Document) -> str:
@@ -55,27 +53,13 @@ img.chart {{ max-width: 100%; }}
 
 def _rag(value: RagValue) -> str:
     colour = RAG_COLOURS.get(value.rag, RAG_COLOURS[""])
-    return f'<span class="rag" style="background:{colour}">{escape(value.text or value.rag or "–")}</span>'
-
-
-def number_text(value: Cell, number_format: str = "") -> str:
-    """A cell as text, a number written as its column's Excel number format says ("0.0" → one place,
-    "#,##0" → thousands without places, "0%" → a percentage), as the workbook shows it."""
-    if not number_format or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return cell_text(value)
-    body = number_format.split(";")[0]
-    places = len(body.split(".", 1)[1].rstrip("%")) if "." in body else 0
-    grouping = "," if "," in body else ""
-    if body.endswith("%"):
-        return f"{float(value) * 100:{grouping}.{places}f}%"
-    return f"{value:{grouping}.{places}f}"
+    return f'<span class="rag" style="background:#{colour}">{escape(value.text or value.rag or "–")}</span>'
 
 
 def _cell(value: Cell, doc: Document, number_format: str = "") -> str:
     if isinstance(value, RagValue):
         return _rag(value)
-    if isinstance(value, Link):
-        url = doc.base_url + value.url if value.url.startswith("/") else value.url
+    if isinstance(value, Link) and (url := doc.link_url(value)):
         return f'<a href="{escape(url)}">{escape(value.text)}</a>'
     return escape(number_text(value, number_format)).replace("\n", "<br>")
 
@@ -129,9 +113,7 @@ def _section(section: Section, doc: Document) -> str:
 
 def document_html(doc: Document) -> str:
     """The document as one self-contained HTML page (what the PDF prints)."""
-    when = doc.generated_at.strftime("%Y-%m-%d %H:%M") if doc.generated_at else ""
-    generated = escape(doc.label("generated", "Generated {when}").replace("{when}", when)) if when else ""
-    subtitle = " · ".join(escape(t) for t in (doc.subtitle, generated) if t)
+    subtitle = " · ".join(escape(t) for t in (doc.subtitle, doc.generated_text()) if t)
     body = "".join(_section(s, doc) for s in doc.sections)
     return (
         f'<!doctype html><html lang="{escape(doc.language)}"><head><meta charset="utf-8">'

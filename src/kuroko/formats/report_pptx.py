@@ -13,6 +13,7 @@ from typing import Any
 
 from kuroko.formats import fonts
 from kuroko.formats.report_doc import (
+    RAG_COLOURS,
     Block,
     Bullets,
     Cell,
@@ -26,10 +27,9 @@ from kuroko.formats.report_doc import (
     Table,
     Text,
     cell_text,
+    number_text,
 )
-from kuroko.formats.report_pdf import number_text
 
-RAG_RGB = {"red": (0xDC, 0x26, 0x26), "amber": (0xF5, 0x9E, 0x0B), "green": (0x16, 0xA3, 0x4A)}
 GREY = (0x6B, 0x72, 0x80)
 DARK = (0x11, 0x18, 0x27)
 
@@ -118,9 +118,8 @@ class _Deck:
         slide = self.prs.slides.add_slide(self.blank)
         self.textbox(slide, 0.8, 2.4, WIDTH - 1.6, 1.2, [self.doc.title], size=32, bold=True)
         lines = [self.doc.subtitle] if self.doc.subtitle else []
-        if self.doc.generated_at:
-            when = self.doc.generated_at.strftime("%Y-%m-%d %H:%M")
-            lines.append(self.doc.label("generated", "Generated {when}").replace("{when}", when))
+        if generated := self.doc.generated_text():
+            lines.append(generated)
         if lines:
             self.textbox(slide, 0.8, 3.7, WIDTH - 1.6, 1.0, lines, size=16, rgb=GREY)
         self.footer(slide)
@@ -149,7 +148,8 @@ class _Deck:
         from pptx.dml.color import RGBColor
 
         shape_or_cell.fill.solid()
-        shape_or_cell.fill.fore_color.rgb = RGBColor(*RAG_RGB.get(rag, (0x9C, 0xA3, 0xAF)))  # type: ignore[no-untyped-call]
+        colour = RAG_COLOURS.get(rag, RAG_COLOURS[""])
+        shape_or_cell.fill.fore_color.rgb = RGBColor.from_string(colour)  # type: ignore[no-untyped-call]
 
     def rag_text(self, value: RagValue) -> str:
         return value.text or self.doc.label(value.rag or "none", value.rag or "–")
@@ -297,8 +297,8 @@ class _Deck:
                 if not header or r > 0:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # type: ignore[no-untyped-call]
-            if isinstance(value, Link) and value.url.startswith(("http://", "https://")):
-                run.hyperlink.address = value.url
+            if isinstance(value, Link) and (url := self.doc.link_url(value)):
+                run.hyperlink.address = url
             if c in table.numeric and (not header or r > 0):
                 para.alignment = PP_ALIGN.RIGHT
             self.style(run, size=10, bold=bold, rgb=(0xFF, 0xFF, 0xFF) if header and r == 0 else rgb)

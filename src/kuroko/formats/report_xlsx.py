@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from kuroko.formats.report_doc import (
+    RAG_COLOURS,
+    RAGS,
     Bullets,
     Cell,
     Document,
@@ -24,7 +26,6 @@ from kuroko.formats.report_doc import (
     cell_text,
 )
 
-RAG_FILLS = {"red": "DC2626", "amber": "F59E0B", "green": "16A34A"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -76,13 +77,11 @@ def render_xlsx(doc: Document) -> bytes:
         cell = ws.cell(row=row, column=col, value=_value(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"  # "=SUM(…)" typed by a user stays text
-        if isinstance(value, RagValue) and value.rag in RAG_FILLS:
-            cell.fill = PatternFill("solid", fgColor=RAG_FILLS[value.rag])
+        if isinstance(value, RagValue) and value.rag in RAGS:  # a cell not rated keeps no fill
+            cell.fill = PatternFill("solid", fgColor=RAG_COLOURS[value.rag])
             cell.font = white_bold
-        if isinstance(value, Link) and value.url:
-            url = doc.base_url + value.url if value.url.startswith("/") else value.url
-            if url.startswith(("http://", "https://")):
-                cell.hyperlink = url
+        if isinstance(value, Link) and (url := doc.link_url(value)):
+            cell.hyperlink = url
         if fmt and isinstance(cell.value, int | float):
             cell.number_format = fmt
         elif isinstance(value, datetime):
@@ -101,9 +100,8 @@ def render_xlsx(doc: Document) -> bytes:
     if doc.subtitle:
         put(summary, line, 1, doc.subtitle)
         line += 1
-    if doc.generated_at:
-        when = doc.generated_at.strftime("%Y-%m-%d %H:%M")
-        put(summary, line, 1, doc.label("generated", "Generated {when}").replace("{when}", when))
+    if generated := doc.generated_text():
+        put(summary, line, 1, generated)
         line += 1
     for section in doc.sections:
         texts: list[Text | Bullets] = [b for b in section.blocks if isinstance(b, Text | Bullets)]

@@ -113,6 +113,30 @@ def calendars_to_engine(calendar: WorkCalendar, years: range) -> tuple[Calendar,
     return tuple(calendar_to_engine(row, years, rows=rows) for row in reversed(rows))
 
 
+def calendars_to_engine_many(pks: Iterable[int], years: range) -> dict[int, tuple[Calendar, ...]]:
+    """`calendars_to_engine` for many stored calendars at once (calendar pk → its engine calendars, base
+    first): the rows, their bases and their exceptions read in two queries per level of base, each row
+    mapped once however many of the calendars share it (a loop in stored data is cut, as `chain` does)."""
+    asked = set(pks)
+    rows: dict[int, WorkCalendar] = {}
+    wanted = set(asked)
+    while wanted:
+        fetched = list(WorkCalendar.objects.filter(pk__in=wanted).prefetch_related("exceptions"))
+        rows.update((row.pk, row) for row in fetched)
+        wanted = {row.base_id for row in fetched if row.base_id is not None and row.base_id not in rows}
+    mapped: dict[int, Calendar] = {}
+    out: dict[int, tuple[Calendar, ...]] = {}
+    for pk in asked & rows.keys():
+        links = [rows[pk]]
+        while links[-1].base_id in rows and links[-1].base_id not in {r.pk for r in links}:
+            links.append(rows[links[-1].base_id])
+        for row in links:
+            if row.pk not in mapped:
+                mapped[row.pk] = calendar_to_engine(row, years, rows=links)
+        out[pk] = tuple(mapped[row.pk] for row in reversed(links))
+    return out
+
+
 # --- engine → rows (calendars read from files) ---------------------------------------------------------
 
 # An exception spans at most this many days (CalendarException.clean allows MAX_EXCEPTION_YEARS years).

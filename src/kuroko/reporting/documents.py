@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -168,36 +169,16 @@ def _progress(f: ProjectFacts) -> KeyValues:
 def _charts(report: StatusReport, f: ProjectFacts, user: Any) -> list[Block]:
     """The S-curve (earned value as of the report's status date) and the Gantt, as the reader may see them;
     nothing when the reader may not or the project has no baseline."""
-    from kuroko.formats import charts
     from kuroko.formats.gantt_svg import render_gantt_svg
     from kuroko.projects.mapping import gantt_chart
     from kuroko.projects.selectors.schedule import gantt_data
-    from kuroko.tracking.selectors.evm import project_evm
+    from kuroko.tracking.selectors.evm import project_evm, s_curve_spec
 
     blocks: list[Block] = []
     evm = project_evm(user, report.project, status_date=f.status_date)
     figures = evm.figures
     if figures is not None and evm.series:
-        eac = None
-        if figures.eac is not None:
-            end = figures.forecast_finish or figures.finish
-            if end is not None:
-                eac = (max(end.date(), evm.status_date), figures.eac)
-        spec = charts.s_curve(
-            [{"end": p.end, "pv": p.pv, "ev": p.ev, "ac": p.ac} for p in evm.series],
-            labels={
-                "pv": _("PV (planned value)"),
-                "ev": _("EV (earned value)"),
-                "ac": _("AC (actual cost)"),
-                "eac": _("EAC (forecast)"),
-                "date": _("Date"),
-                "amount": evm.currency,
-                "status_date": _("Status date"),
-            },
-            status_date=evm.status_date,
-            eac=eac,
-            ac_now=figures.ac,
-        )
+        spec = s_curve_spec(evm)
         blocks.append(Chart(spec, title=_("S-curve"), width=900))
     data = gantt_data(user, report.project, today=f.status_date)
     if data.get("tasks"):
@@ -418,6 +399,8 @@ def project_sections(
 
 
 def _document(title: str, subtitle: str, sections: list[Section], language: str) -> Document:
+    # The site's address makes the links to its pages absolute, so that they open from a file; without
+    # one the renderers write those links as text.
     return Document(
         title=title,
         subtitle=subtitle,
@@ -425,6 +408,7 @@ def _document(title: str, subtitle: str, sections: list[Section], language: str)
         generated_at=timezone.localtime(),
         language=language,
         labels=labels(),
+        base_url=settings.KUROKO_BASE_URL,
     )
 
 

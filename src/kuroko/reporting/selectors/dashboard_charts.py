@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuroko.core.permissions import reads_everything
-from kuroko.formats import charts, charts_dashboard
+from kuroko.formats import charts_dashboard
 from kuroko.formats.report_doc import Chart
 from kuroko.people.models import Person
 from kuroko.projects import permissions as perms
@@ -220,34 +220,13 @@ def capacity_chart(grid: Any, *, by_team: bool) -> DashboardChart:
 def s_curve_chart(user: Any, project: Project) -> DashboardChart | None:
     """The project's S-curve (PV, EV, AC and the EAC forecast) as the EVM page draws it; None without a
     baseline to measure against."""
-    from kuroko.tracking.selectors.evm import project_evm
+    from kuroko.tracking.selectors.evm import project_evm, s_curve_spec
 
     evm = project_evm(user, project)
     f = evm.figures
     if f is None or not evm.series:
         return None
-    eac = None
-    if f.eac is not None:
-        end = f.forecast_finish or f.finish
-        if end is not None:
-            eac = (max(end.date(), evm.status_date), f.eac)
-    points = [{"end": p.end, "pv": p.pv, "ev": p.ev, "ac": p.ac} for p in evm.series]
-    spec = charts.s_curve(
-        points,
-        labels={
-            "pv": _("PV (planned value)"),
-            "ev": _("EV (earned value)"),
-            "ac": _("AC (actual cost)"),
-            "eac": _("EAC (forecast)"),
-            "date": _("Date"),
-            "amount": evm.currency,
-            "status_date": _("Status date"),
-        },
-        status_date=evm.status_date,
-        eac=eac,
-        ac_now=f.ac,
-        height=200,
-    )
+    spec = s_curve_spec(evm, height=200)
     return DashboardChart(
         f"s-curve-{project.code}",
         _("S-curve of %(code)s") % {"code": project.code},

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 
+from kuroko.engine.calendar import WorkCalendar
 from kuroko.projects.models import Baseline, BaselineTask, Project, Task
 from kuroko.reporting.facts import (
     ActionFact,
@@ -44,36 +44,59 @@ def status_date_of(week: date, today: date) -> date:
     return max(week, min(week + timedelta(days=4), today))
 
 
-@lru_cache(maxsize=8)
-def _holidays(country: str, first_year: int, last_year: int) -> tuple[np.datetime64, ...]:
-    import holidays
-
-    try:
-        days = holidays.country_holidays(country or "JP", years=range(first_year, last_year + 1))
-    except NotImplementedError:
-        return ()
-    return tuple(np.datetime64(d) for d in days)
-
-
-def working_days(first: date, last: date, *, country: str = "JP") -> int:
-    """Working days (Monday to Friday, not a public holiday of `country`) from `first` to `last`:
+def working_days(first: date, last: date, *, calendar: WorkCalendar) -> int:
+    """Working days of `calendar` (days with working time) from `first`, included, to `last`, excluded:
     positive when `last` is later, negative when earlier, 0 on the same day."""
     if first == last:
         return 0
     lo, hi = min(first, last), max(first, last)
-    count = int(np.busday_count(lo, hi, holidays=list(_holidays(country, lo.year, hi.year))))
+    count = len(calendar.working_days(lo, hi - timedelta(days=1)))
     return count if last > first else -count
+
+
+class ProjectDays:
+    """Working days counted on each project's own calendar (or the organisation's default), as its
+    schedule counts them: the calendar's week, public holidays and exceptions (company holidays),
+    through its base calendars. Each distinct calendar of the batch is read and mapped to the engine once,
+    whatever the number of projects on it; `years` are the years whose public holidays are included."""
+
+    def __init__(self, projects: Iterable[Project], years: range):
+        projects = list(projects)
+        default = None
+        if any(p.calendar_id is None for p in projects):
+            from kuroko.people.selectors import default_calendar
+
+            default = default_calendar().pk
+        self._calendar_of = {p.pk: p.calendar_id or default for p in projects}
+        self._years = years
+        self._compiled: dict[int, WorkCalendar | None] | None = None
+
+    def _compile(self) -> dict[int, WorkCalendar | None]:
+        from kuroko.people.mapping import calendars_to_engine_many
+
+        mapped = calendars_to_engine_many({pk for pk in self._calendar_of.values() if pk}, self._years)
+        compiled: dict[int, WorkCalendar | None] = {}
+        # Only whole days are asked, which need no horizon: the smallest one is compiled.
+        around = datetime(self._years.start, 1, 1)
+        for pk, calendars in mapped.items():
+            try:
+                compiled[pk] = WorkCalendar(
+                    calendars[-1], {c.id: c for c in calendars}, around=around, years=1, lookback=0
+                )
+            except ValueError:  # a calendar without any working time, or a loop of base calendars
+                compiled[pk] = None
+        return compiled
+
+    def between(self, project_id: int, first: date, last: date) -> int | None:
+        """`working_days(first, last)` on the project's calendar; None when it cannot be counted."""
+        if self._compiled is None:
+            self._compiled = self._compile()
+        calendar = self._compiled.get(self._calendar_of.get(project_id) or 0)
+        return None if calendar is None else working_days(first, last, calendar=calendar)
 
 
 def _local(moment: datetime | None) -> date | None:
     return timezone.localtime(moment).date() if moment is not None else None
-
-
-def _country() -> str:
-    from kuroko.people.selectors import default_calendar
-
-    calendar = default_calendar()
-    return getattr(calendar, "holiday_country", "") or "JP"
 
 
 def facts_for(
@@ -86,13 +109,12 @@ def facts_for(
         return {}
     ids = [p.pk for p in projects]
     status_date = status_date_of(week, today)
-    country = _country()
     if previous is None:
         previous = _previous_facts(ids, week)
     currency = _currency()
     facts = {p.pk: _base(p, week, status_date, currency) for p in projects}
     _earned_value(projects, facts, status_date)
-    _milestones(ids, facts, week, status_date, country)
+    _milestones(projects, facts, week, status_date)
     _forecasts(ids, facts)
     _risks(ids, facts, week, status_date, previous)
     _issues(ids, facts, week, status_date, previous)
@@ -168,8 +190,9 @@ def _earned_value(projects: list[Project], facts: dict[int, ProjectFacts], statu
 
 
 def _milestones(
-    ids: list[int], facts: dict[int, ProjectFacts], week: date, status_date: date, country: str
+    projects: list[Project], facts: dict[int, ProjectFacts], week: date, status_date: date
 ) -> None:
+    ids = [p.pk for p in projects]
     week_end = week + timedelta(days=6)
     horizon = week_end + timedelta(days=14)
     rows = list(
@@ -191,12 +214,12 @@ def _milestones(
             baseline_id__in=wanted, task_id__in=[r[0] for r in rows]
         ).values_list("task_id", "finish")
     }
+    listed: list[tuple[int, MilestoneFact]] = []
     for pk, pid, wbs, name, finish, actual, planned in rows:
         current = _local(actual) or _local(finish) or planned
         if current is None:
             continue
         base = baseline_finish.get(pk)
-        slip = working_days(base, current, country=country) if base else None
         in_week = week <= current <= week_end or (base is not None and week <= base <= week_end)
         done = actual is not None
         # Late is judged on the dates: a milestone baselined on a weekend and finished the Monday after
@@ -213,12 +236,23 @@ def _milestones(
             state = "upcoming"
         else:
             continue
-        fact = MilestoneFact(pk, wbs, name, base, current, _local(actual), slip, state)
+        fact = MilestoneFact(pk, wbs, name, base, current, _local(actual), None, state)
         (facts[pid].milestones_this_week if in_week else facts[pid].milestones_next).append(fact)
-    # The finish variance of the whole project.
-    for f in facts.values():
+        listed.append((pid, fact))
+    # Slips and the finish variance of the whole project in working days of each project's calendar, with
+    # the public holidays of every year they span.
+    variances = [f for f in facts.values() if f.baseline_finish and f.finish]
+    days = [d for _pid, m in listed if m.baseline_finish for d in (m.baseline_finish, m.finish)]
+    days += [d for f in variances for d in (f.baseline_finish, f.finish) if d]
+    if not days:
+        return
+    between = ProjectDays(projects, range(min(days).year, max(days).year + 1)).between
+    for pid, m in listed:
+        if m.baseline_finish:
+            m.slip_days = between(pid, m.baseline_finish, m.finish)
+    for f in variances:
         if f.baseline_finish and f.finish:
-            f.finish_variance_days = working_days(f.baseline_finish, f.finish, country=country)
+            f.finish_variance_days = between(f.project_id, f.baseline_finish, f.finish)
 
 
 def _forecasts(ids: list[int], facts: dict[int, ProjectFacts]) -> None:

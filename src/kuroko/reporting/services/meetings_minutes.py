@@ -243,6 +243,7 @@ def minutes_document(meeting: Meeting) -> Any:
             "page": _("Page {page} of {pages}"),
             "generated": _("Generated {when}"),
         },
+        base_url=settings.KUROKO_BASE_URL,
     )
 
 

@@ -28,6 +28,7 @@ from kuroko.engine.evm import (
     figures,
     series,
 )
+from kuroko.formats import charts
 from kuroko.projects import permissions as perms
 from kuroko.projects.models import Baseline, Program, Project, Status
 from kuroko.tracking.mapping import (
@@ -158,6 +159,46 @@ def project_evm(
     elements = out.result.elements
     out.lines = [Line(row, elements[row.id]) for row in mapped.rows if row.id in elements]
     return out
+
+
+def unit_label(unit: Unit, currency: str) -> str:
+    """What amounts are in: the currency, hours, 人日 or 人月 (person-days and -months in English)."""
+    if unit is Unit.MONEY:
+        return currency
+    return {
+        Unit.HOURS: _("hours"),
+        Unit.PERSON_DAYS: _("person-days"),
+        Unit.PERSON_MONTHS: _("person-months"),
+    }[unit]
+
+
+def s_curve_spec(evm: ProjectEvm, *, height: int | None = None) -> dict[str, Any]:
+    """The S-curve of a project's earned value as a Vega-Lite spec, the one the EVM page, the dashboards and
+    the status reports draw: cumulative PV, EV and AC, the EAC forecast from AC at the status date to the
+    forecast finish, a rule at the status date, amounts labelled in the unit measured (`unit_label`)."""
+    f = evm.figures
+    eac = None
+    if f is not None and f.eac is not None:
+        end = f.forecast_finish or f.finish
+        if end is not None:
+            eac = (max(end.date(), evm.status_date), f.eac)
+    size = {} if height is None else {"height": height}
+    return charts.s_curve(
+        [{"end": p.end, "pv": p.pv, "ev": p.ev, "ac": p.ac} for p in evm.series],
+        labels={
+            "pv": _("PV (planned value)"),
+            "ev": _("EV (earned value)"),
+            "ac": _("AC (actual cost)"),
+            "eac": _("EAC (forecast)"),
+            "date": _("Date"),
+            "amount": unit_label(evm.unit, evm.currency),
+            "status_date": _("Status date"),
+        },
+        status_date=evm.status_date,
+        eac=eac,
+        ac_now=None if f is None else f.ac,
+        **size,
+    )
 
 
 def trend(points: list[SeriesPoint]) -> list[dict[str, Any]]:

@@ -26,7 +26,15 @@ from kuroko.projects.models import EvMethodChoice, Project, Task
 from kuroko.tracking import selectors, services
 from kuroko.tracking.mapping import UNIT_CHOICES, parse_unit
 from kuroko.tracking.models import WeightedMilestone
-from kuroko.tracking.selectors.evm import AMBER, RED, default_status_date, parse_status_date, trend
+from kuroko.tracking.selectors.evm import (
+    AMBER,
+    RED,
+    default_status_date,
+    parse_status_date,
+    s_curve_spec,
+    trend,
+    unit_label,
+)
 
 
 def _choices(request: HttpRequest, default: date) -> tuple[date, Unit]:
@@ -43,48 +51,14 @@ def _choices(request: HttpRequest, default: date) -> tuple[date, Unit]:
     return day, unit
 
 
-def unit_label(unit: Unit, currency: str) -> str:
-    """What amounts are in: the currency, hours, 人日 or 人月 (person-days and -months in English)."""
-    if unit is Unit.MONEY:
-        return currency
-    return {
-        Unit.HOURS: _("hours"),
-        Unit.PERSON_DAYS: _("person-days"),
-        Unit.PERSON_MONTHS: _("person-months"),
-    }[unit]
-
-
 def _charts(evm: Any) -> dict[str, Any]:
     """The S-curve and the trend chart of a project's EVM, as Vega-Lite specs."""
-    f = evm.figures
-    amount = unit_label(evm.unit, evm.currency)
-    points = [{"end": p.end, "pv": p.pv, "ev": p.ev, "ac": p.ac} for p in evm.series]
-    eac = None
-    if f is not None and f.eac is not None:
-        end = f.forecast_finish or f.finish
-        if end is not None:
-            eac = (max(end.date(), evm.status_date), f.eac)
-    curve = charts.s_curve(
-        points,
-        labels={
-            "pv": _("PV (planned value)"),
-            "ev": _("EV (earned value)"),
-            "ac": _("AC (actual cost)"),
-            "eac": _("EAC (forecast)"),
-            "date": _("Date"),
-            "amount": amount,
-            "status_date": _("Status date"),
-        },
-        status_date=evm.status_date,
-        eac=eac,
-        ac_now=None if f is None else f.ac,
-    )
     trend_spec = charts.index_trend(
         trend(evm.series),
         labels={"spi": "SPI", "cpi": "CPI", "date": _("Date"), "index": _("Index")},
         thresholds=(RED, AMBER),
     )
-    return {"s_curve": curve, "trend": trend_spec}
+    return {"s_curve": s_curve_spec(evm), "trend": trend_spec}
 
 
 def _milestones(project: Project) -> tuple[list[Task], dict[int, list[WeightedMilestone]]]:
