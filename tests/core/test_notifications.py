@@ -117,7 +117,7 @@ def test_digest_groups_by_kind_in_the_users_language_and_marks_digested(world):
 
 
 def test_digest_subject_counts_in_the_plural_form(world):
-    """"1 notification", "2 notifications": the subject is a plural form, not "notification(s)"."""
+    """ "1 notification", "2 notifications": the subject is a plural form, not "notification(s)"."""
     from django.utils import translation
 
     from kuroko.core.notifications import digest_text
