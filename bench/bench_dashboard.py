@@ -76,7 +76,7 @@ def main() -> None:
             ("PM charts (3 S-curves)", lambda: dashboard_charts.pm_charts(pm, today=today)),
             ("executive board", lambda: boards.executive_board(executive, today=today)),
             ("executive charts", lambda: dashboard_charts.executive_charts(executive, today=today)),
-            ("portfolio_charts (exports)", lambda: boards.portfolio_charts(pmo, week=week_start(today))),
+            ("report_charts (exports)", lambda: dashboard_charts.report_charts(pmo, week=week_start(today))),
         ]
         for label, fn in runs:
             seconds, queries = _time(fn, args.repeat)

@@ -289,11 +289,11 @@ def test_portfolio_charts_are_report_charts_that_render(world):
     from kuroko.formats.charts import to_svg
 
     _report(world.project, "red", week=WEEK)
-    found = boards.portfolio_charts(world.pmo, week=WEEK)
+    found = dashboard_charts.report_charts(world.pmo, week=WEEK)
     assert [type(c) for c in found] == [Chart, Chart]
     assert [c.title for c in found] == ["Portfolio SPI and CPI", "Projects by overall RAG"]
     assert all(to_svg(c.spec).startswith("<svg") for c in found)
-    assert boards.portfolio_charts(world.outsider, week=WEEK) == []
+    assert dashboard_charts.report_charts(world.outsider, week=WEEK) == []
 
 
 def test_dashboard_charts_have_a_text_alternative(world):

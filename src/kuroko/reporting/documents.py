@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -65,11 +65,7 @@ def rag_cell(rag: str, suffix: str = "") -> RagValue:
 
 
 def _url(name: str, *args: Any) -> str:
-    """A page's path, or "" while the part that serves it is not installed."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args)
 
 
 def _link(text: str, url: str) -> Cell:
@@ -600,9 +596,9 @@ def _subtitle(summary: PortfolioSummary) -> str:
 
 
 def _trend_charts(user: Any, *, week: date, program: Any) -> list[Chart]:
-    from kuroko.reporting.selectors.dashboard import portfolio_charts
+    from kuroko.reporting.selectors.dashboard_charts import report_charts
 
-    return list(portfolio_charts(user, week=week, program=program))
+    return list(report_charts(user, week=week, program=program))
 
 
 def portfolio_document(

@@ -1,7 +1,6 @@
 """Dashboards: what each role's home page shows — the PMO's portfolio health, the project manager's
 projects and what needs them this week, the team member's tasks, timesheet, actions and meetings, and the
-executive's summary and trends — and the portfolio trend charts that the portfolio report embeds
-(`portfolio_charts`).
+executive's summary and trends. The charts are in `dashboard_charts`.
 
 Every read is limited to what the user may see, and each board reads its rows in a fixed number of
 queries (no query per project). Every figure carries the address of the page it comes from.
@@ -25,7 +24,6 @@ from kuroko.core.models import Organisation, Role
 from kuroko.core.permissions import require, role_of
 from kuroko.engine.evm import Unit
 from kuroko.engine.evm import figures as evm_figures
-from kuroko.formats.report_doc import Chart
 from kuroko.governance.models import Finding, FindingStatus, GateApproval, GateReviewStatus
 from kuroko.governance.selectors.audits import SEVERITY_ORDER, health_summary
 from kuroko.governance.selectors.gates import GateRow, portfolio_gates
@@ -766,11 +764,3 @@ def executive_board(user: Any, *, today: date, program: Any = None) -> Executive
         risks_url=_url("portfolio-risks"),
         red=red[:LIST],
     )
-
-
-def portfolio_charts(user: Any, *, week: date, program: Any = None) -> list[Chart]:
-    """The portfolio trend charts (SPI/CPI, RAG counts, …) of the projects `user` reads, as of the end of
-    the ISO week starting `week`, as report-document charts (the same specs the dashboards draw)."""
-    from kuroko.reporting.selectors.dashboard_charts import report_charts
-
-    return report_charts(user, week=week, program=program)

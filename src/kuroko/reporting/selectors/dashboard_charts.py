@@ -1,6 +1,6 @@
 """The charts of the dashboards (Vega-Lite specs from `kuroko.formats.charts_dashboard` and
 `kuroko.formats.charts`), each with a description and its figures as a small table (the text alternative),
-and `portfolio_charts`, the same trend charts as report-document charts for the portfolio exports."""
+and `report_charts`, the same trend charts as report-document charts for the portfolio exports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +120,7 @@ def rag_chart(points: list[RagPoint]) -> DashboardChart:
         spec,
         (_("Week"), labels["red"], labels["amber"], labels["green"], labels["none"]),
         tuple((p.label, p.red, p.amber, p.green, p.none) for p in points),
-        _url("reports-home") or _url("portfolio"),
+        _url("reports-home"),
     )
 
 
@@ -334,7 +333,8 @@ class _OnePerson(LoadFilter):
 
 
 def report_charts(user: Any, *, week: date, program: Any = None) -> list[Chart]:
-    """`dashboard.portfolio_charts`: the SPI/CPI and RAG trends as report-document charts."""
+    """The portfolio trend charts (SPI/CPI, RAG counts) of the projects `user` reads, as of the end of the
+    ISO week starting `week`, as report-document charts (the same specs the dashboards draw)."""
     if not reads_everything(user) and not perms.visible_projects(user).exists():
         return []
     last = week_start(week) + timedelta(days=6)
@@ -348,9 +348,3 @@ def report_charts(user: Any, *, week: date, program: Any = None) -> list[Chart]:
     ):
         out.append(Chart(spec=chart.spec, title=chart.title))
     return out
-
-
-def visible_programs(user: Any) -> QuerySet[Any]:
-    from kuroko.projects.models import Program
-
-    return Program.objects.filter(projects__in=perms.visible_projects(user)).distinct().order_by("code")

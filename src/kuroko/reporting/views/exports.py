@@ -74,7 +74,7 @@ def _week_and_program(request: HttpRequest) -> tuple[Any, Any, list[str]]:
 @require_GET
 def reports_home(request: HttpRequest) -> HttpResponse:
     """The executive summary of a week: RAG matrix, milestones at risk, top risks, hotspots, financials."""
-    from kuroko.reporting.selectors.dashboard import portfolio_charts
+    from kuroko.reporting.selectors.dashboard_charts import report_charts
 
     week, program, errors = _week_and_program(request)
     for error in errors:
@@ -82,7 +82,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     summary = portfolio_summary(request.user, week=week, program=program)
     trend = [
         {"id": f"trend-{n}", "spec_id": f"spec-trend-{n}", "title": c.title, "spec": dict(c.spec)}
-        for n, c in enumerate(portfolio_charts(request.user, week=week, program=program))
+        for n, c in enumerate(report_charts(request.user, week=week, program=program))
     ]
     query = urlencode(
         {k: v for k, v in (("week", week_label(week)), ("program", program.code if program else "")) if v}
