@@ -33,7 +33,7 @@ from kuroko.reporting.forms_status import (
     VersionForm,
     WeekFilterForm,
 )
-from kuroko.reporting.models import Dimension
+from kuroko.reporting.models import Dimension, ReportStatus
 from kuroko.reporting.selectors import status as selectors
 from kuroko.reporting.services import status as services
 from kuroko.reporting.weeks import previous_week, week_label, week_start
@@ -349,6 +349,7 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
             "following": week_label(weeks.next_week(week)),
             "rows": rows,
             "counts": counts,
+            "state_labels": {**dict(ReportStatus.choices), "missing": _("Missing")},
             "errors": errors,
             "programs": project_selectors.programs().order_by("code"),
             "types": selectors.project_types(),
@@ -356,6 +357,11 @@ def status_reports_week(request: HttpRequest) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+def _source_labels() -> dict[str, str]:
+    """Where a setting in force comes from, as the settings pages say it."""
+    return {"type": _("Set for this type"), "all": _("Set for all projects"), "default": _("Default")}
 
 
 def _type(request: HttpRequest) -> ProjectType | None:
@@ -413,6 +419,7 @@ def status_rag_rules(request: HttpRequest) -> HttpResponse:
             "types": selectors.project_types(),
             "can_edit": can_edit,
             "dimension_labels": dict(Dimension.choices),
+            "source_labels": _source_labels(),
         },
         status=status,
     )
@@ -451,6 +458,7 @@ def status_report_levels(request: HttpRequest) -> HttpResponse:
             "rows": selectors.level_rows(project_type),
             "sections": SECTIONS,
             "section_labels": selectors.section_labels(),
+            "source_labels": _source_labels(),
             "errors": errors,
             "project_type": project_type,
             "types": selectors.project_types(),
