@@ -278,3 +278,36 @@ def test_pm_choosing_a_program_gets_a_form_error_not_a_refusal(world, url):
     assert response.status_code == 400
     assert "Only the PMO organises program and portfolio meetings." in body and "PG 会議" in body
     assert not Meeting.objects.exists()
+
+
+def test_an_organiser_who_no_longer_organises_keeps_the_minutes_only(world, client):
+    """An organiser who may no longer organise the project's meetings (e.g. no longer its manager) edits
+    the agenda and minutes but can neither move nor cancel the meeting, on the page or in the API."""
+    import json
+
+    from kuroko.core.services import api_token_create
+
+    meeting = _series(world).meetings.order_by("start").first()
+    Meeting.objects.filter(pk=meeting.pk).update(organizer=world.member)
+    meeting.refresh_from_db()
+    member = signed_in(world.member)
+    page = member.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'id="meeting-cancel"' not in page and f"/meetings/{meeting.pk}/edit/" not in page
+    assert 'id="minutes-form"' in page  # the minutes stay theirs
+    assert member.get(f"/meetings/{meeting.pk}/edit/").status_code == 403
+    assert member.post(f"/meetings/{meeting.pk}/cancel/", {"version": meeting.version}).status_code == 403
+    token = api_token_create(user=world.member, name="t")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = json.dumps({"version": meeting.version, "location": "elsewhere"})
+    response = client.patch(
+        f"/api/v1/meetings/{meeting.pk}", body, content_type="application/json", **headers
+    )
+    assert response.status_code == 403
+    response = client.post(
+        f"/api/v1/meetings/{meeting.pk}/cancel", json.dumps({"version": meeting.version}),
+        content_type="application/json", **headers,
+    )  # fmt: skip
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.status == "planned" and meeting.location != "elsewhere"
+    services.agenda_item_add(actor=world.member, meeting=meeting, data={"title": "議題"})

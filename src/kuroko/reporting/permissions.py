@@ -121,6 +121,12 @@ def _attendee_filter(row: Any, user: Any) -> dict[str, Any]:
     return {"user_id": user.pk} if isinstance(row, Meeting) else {"pk": user.pk}
 
 
+def can_reschedule_meeting(user: Any, meeting: Any) -> bool:
+    """Move, re-staff or cancel a meeting: who organises meetings of its project (or the PMO), not its
+    organiser alone (who keeps its agenda and minutes, see `can_manage_meeting`)."""
+    return can_organise_meetings(user, meeting.project if meeting.project_id is not None else None)
+
+
 def can_manage_meeting(user: Any, meeting: Any) -> bool:
     """Edit a meeting's agenda and minutes, mark it held, distribute the minutes: who organises meetings
     of its project (or the PMO), and its organiser while they may still read it."""

@@ -647,7 +647,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting (when, where, title, notes, attendees). A planned meeting's attendees receive the
     invitation again with a raised SEQUENCE; people taken off the list receive a cancellation."""
-    require(perms.can_manage_meeting(actor, meeting))
+    require(perms.can_reschedule_meeting(actor, meeting))
     meeting = _locked(meeting, expected_version)
     values = dict(data)
     attendees = _users(values.pop("attendees")) if "attendees" in values else None
@@ -695,7 +695,7 @@ def meeting_update(
 @transaction.atomic
 def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int | None) -> Meeting:
     """Cancel a planned meeting: the attendees receive a cancellation (METHOD:CANCEL)."""
-    require(perms.can_manage_meeting(actor, meeting))
+    require(perms.can_reschedule_meeting(actor, meeting))
     meeting = _locked(meeting, expected_version)
     if meeting.status != MeetingStatus.PLANNED:
         raise Refused(_("Only a planned meeting can be cancelled."))

@@ -193,7 +193,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change one meeting (a planned meeting's attendees receive the invitation again)."""
     meeting = selectors.meeting_get(request.user, pk)
-    require(perms.can_manage_meeting(request.user, meeting))
+    require(perms.can_reschedule_meeting(request.user, meeting))
     form = MeetingForm(request.POST or None, user=request.user, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,6 +223,8 @@ def _meeting_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
         "attendees": list(meeting.attendees.all()),
         "attendance_choices": Attendance.choices,
         "can_manage": can_manage,
+        "can_reschedule": perms.can_reschedule_meeting(request.user, meeting)
+        and meeting.status != MeetingStatus.CANCELLED,
         "editable": can_manage and meeting.status != MeetingStatus.CANCELLED,
         "agenda_open": can_manage and meeting.status == MeetingStatus.PLANNED,
         "item_form": AgendaItemForm(),
