@@ -1,4 +1,5 @@
-"""Background tasks of the notifications (django.tasks; `kuroko worker` runs them): the daily digest."""
+"""Background tasks of core (django.tasks; `kuroko worker` runs them): the daily digest and the
+housekeeping of the task tables."""
 
 from __future__ import annotations
 
@@ -11,3 +12,11 @@ def digest_in_background() -> int:
     from kuroko.core.notifications import digest_send
 
     return digest_send()
+
+
+@task()
+def housekeeping_in_background() -> dict[str, int]:
+    """Prune old records of periodic slots and finished tasks (kuroko.core.scheduler.housekeeping)."""
+    from kuroko.core.scheduler import housekeeping
+
+    return housekeeping()
