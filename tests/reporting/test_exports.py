@@ -125,6 +125,17 @@ def test_summary_shows_colours_changes_and_the_week_lists(world, django_assert_m
     assert [(p.code, g["phase"]) for p, g in summary.gates] == [("ALPHA", "詳細設計")]
 
 
+def test_summary_totals_only_one_currency(world):
+    """Figures in two currencies are listed each with its own, and not added up."""
+    make_report(world.project, WEEK)
+    make_report(
+        world.other, WEEK, facts={"currency": "USD", "bac": 70_000.0, "ac": 30_000.0, "eac": 75_000.0}
+    )
+    summary = portfolio_summary(world.pmo, week=WEEK)
+    assert sorted(f.currency for f in summary.financials) == ["JPY", "USD"]
+    assert summary.totals is None
+
+
 def test_summary_shows_only_readable_projects(world):
     """A team member sees only their project's row; an outsider sees none."""
     make_report(world.project)
@@ -717,3 +728,14 @@ def test_pdf_without_a_site_address_writes_paths_as_text(world, settings):
     path = exports.archive_path(generated)
     assert _pdf_uris(path) == []
     assert "ALPHA Alpha" in "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_summary_page_names_each_currency_without_a_total(world):
+    """With two currencies the page names each project's currency and shows no total row."""
+    make_report(world.project, WEEK)
+    make_report(
+        world.other, WEEK, facts={"currency": "USD", "bac": 70_000.0, "ac": 30_000.0, "eac": 75_000.0}
+    )
+    page = signed_in(world.pmo).get("/reports/?week=2026-W47").content.decode()
+    financials = page[page.index('id="financials"') :]
+    assert "(USD)" in financials and "(JPY)" in financials and "<tfoot>" not in financials

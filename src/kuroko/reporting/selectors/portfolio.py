@@ -182,7 +182,9 @@ def _summarise(rows: list[ProjectRow], *, week: date, program: Program | None) -
     milestones.sort(key=lambda pm: (pm[1].finish, pm[0].code))
     risks.sort(key=lambda pr: (-pr[1].score, pr[0].code, pr[1].code))
     totals = None
-    if financials:
+    # Totals only add up figures of one currency (facts keep the organisation's currency of the week they
+    # were drafted in, so a change of currency leaves weeks apart); otherwise no total is shown.
+    if financials and len({f.currency for f in financials}) == 1:
 
         def total(name: str) -> float | None:
             values = [getattr(f, name) for f in financials if getattr(f, name) is not None]
