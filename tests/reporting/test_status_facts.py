@@ -112,6 +112,29 @@ def test_old_risk_moving_into_the_top_is_not_new(world):
     assert changes[risks[5].pk] == ""
 
 
+def test_unlisted_risk_entering_the_top_with_a_higher_score_is_raised(world):
+    """A risk outside last week's top risks whose score went up, and which enters the top list, reads
+    "raised": last week's report keeps every open risk's score, not only the listed ones."""
+    from kuroko.raid.services import risk_score
+
+    risks = [
+        RiskFactory(project=world.project, probability=4, impact_cost=4, raised_on=WEEK - timedelta(days=30))
+        for _n in range(5)
+    ]
+    low = RiskFactory(
+        project=world.project, probability=1, impact_cost=2, raised_on=WEEK - timedelta(days=30)
+    )
+    last = services.report_get_or_draft(project=world.project, week=WEEK - timedelta(days=7), actor=world.pm)
+    assert low.pk not in [r["id"] for r in last.facts["risks"]]
+    assert last.facts["risk_scores"][str(low.pk)] == float(low.score)
+    low.probability, low.impact_cost = 5, 5
+    risk_score(low)
+    low.save()
+    changes = {r.id: r.change for r in facts_for([world.project], WEEK, today=FRIDAY)[world.project.pk].risks}
+    assert changes[low.pk] == "raised"
+    assert all(changes[r.pk] == "" for r in risks if r.pk in changes)
+
+
 def test_queries_do_not_grow_with_projects(world, django_assert_max_num_queries):
     """Gathering the facts of 2 or 22 projects costs the same queries (one per kind of row)."""
     from django.db import connection

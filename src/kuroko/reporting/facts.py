@@ -142,6 +142,9 @@ class ProjectFacts:
     risks: list[RiskFact] = field(default_factory=list)  # top open risks, then those closed this week
     open_risks: int = 0
     high_risks: int = 0
+    # Every open risk's score (risk id as text → score), listed or not: next week's report tells a risk
+    # that entered its top list with a higher score from one that stayed the same.
+    risk_scores: dict[str, float] = field(default_factory=dict)
     issues: list[IssueFact] = field(default_factory=list)
     open_issues: int = 0
     escalated_issues: int = 0  # open issues that were escalated

@@ -301,12 +301,17 @@ def _risks(
         )
     )  # fmt: skip
     names = _people(r[6] for r in rows)
-    before = {pid: {int(r["id"]): r for r in (data or {}).get("risks", [])} for pid, data in previous.items()}
+    before: dict[int, dict[int, float]] = {}
+    for pid, data in previous.items():
+        scores = {int(k): float(v) for k, v in (data or {}).get("risk_scores", {}).items()}
+        scores.update({int(r["id"]): float(r.get("score") or 0) for r in (data or {}).get("risks", [])})
+        before[pid] = scores
     for pk, pid, number, title, level, score, owner, review, status, raised, closed in rows:
         f = facts[pid]
         is_open = status in OPEN_RISK_STATUSES
         if is_open:
             f.open_risks += 1
+            f.risk_scores[str(pk)] = float(score)
             if level in HIGH_LEVELS:
                 f.high_risks += 1
         elif not (closed and week <= closed <= week_end):
@@ -315,13 +320,14 @@ def _risks(
         if not is_open:
             change = "closed"
         elif last is None:
-            # Not listed last week: new only when raised after last week's figures (else it was open but
-            # outside the top risks then); without last week's report, when raised this week.
+            # Not open in last week's report: new when raised after its figures (a report drafted before
+            # every open risk's score was kept only lists its top risks, so an unlisted risk raised
+            # earlier was open then); without last week's report, when raised this week.
             since = _as_of(previous.get(pid))
             change = "new" if (raised > since if since else week <= raised <= week_end) else ""
-        elif float(score) > float(last.get("score") or 0):
+        elif float(score) > last:
             change = "raised"
-        elif float(score) < float(last.get("score") or 0):
+        elif float(score) < last:
             change = "lowered"
         else:
             change = ""
