@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -147,3 +148,15 @@ def localise_duration(text: str) -> str:
         if text.endswith(suffix):
             return text[: -len(suffix)] + local
     return text
+
+
+@register.filter
+def signed(value: Any) -> str:
+    """+3, −2, 0 (a difference, in the active language's number format); None → "—"."""
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    text = number_format(
+        abs(number), decimal_pos=0 if number == int(number) else 2, use_l10n=True, force_grouping=True
+    )
+    return f"+{text}" if number > 0 else f"−{text}" if number < 0 else "0"

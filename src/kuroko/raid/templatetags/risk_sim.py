@@ -34,18 +34,6 @@ def percent(value: Any, places: int = 0) -> str:
 
 
 @register.filter
-def signed(value: Any) -> str:
-    """+3, −2, 0 (a difference); None → "—"."""
-    if value is None or value == "":
-        return "—"
-    number = float(value)
-    text = number_format(
-        abs(number), decimal_pos=0 if number == int(number) else 2, use_l10n=True, force_grouping=True
-    )
-    return f"+{text}" if number > 0 else f"−{text}" if number < 0 else "0"
-
-
-@register.filter
 def sim_amount(value: Any) -> str:
     """A simulated amount with grouping and no decimals; None → "—"."""
     if value is None or value == "":

@@ -19,16 +19,6 @@ def iso_week(day: date | None) -> str:
 
 
 @register.filter
-def signed(value: Any) -> str:
-    """A number with its sign (+3, −2, 0); empty for None."""
-    if value is None or value == "":
-        return ""
-    number = float(value)
-    text = f"{abs(number):g}"
-    return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else "0")
-
-
-@register.filter
 def ratio(value: Any) -> str:
     """An index such as SPI with two decimals; — for None."""
     return "—" if value is None else f"{float(value):.2f}"
