@@ -57,7 +57,10 @@ def test_html_flow(world):
     report.refresh_from_db()
     r = pm.post(URL + "override/", {"version": report.version, "dimension": "risk", "rag": "amber",
                                     "justification": ""})  # fmt: skip
-    assert r.status_code == 422 and b"justification" in r.content
+    assert r.status_code == 422
+    # Named by the dimension's label, not the service's path (overrides.risk.justification).
+    assert "Risks and issues: Say why the colour differs" in r.content.decode()
+    assert "overrides." not in r.content.decode()
     r = pm.post(URL + "override/", {"version": report.version, "dimension": "risk", "rag": "amber",
                                     "justification": "対策済み"})  # fmt: skip
     assert r.status_code == 302

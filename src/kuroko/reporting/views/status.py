@@ -41,10 +41,23 @@ from kuroko.reporting.weeks import previous_week, week_label, week_start
 PAGE = "reporting/status_report.html"
 
 
+def _field_label(field: str) -> str:
+    """The words of a service's field name on the page: a colour override (`overrides.cost.rag`) by its
+    dimension, a form field by its label, anything else unnamed."""
+    if field.startswith("overrides."):
+        return str(dict(Dimension.choices).get(field.split(".")[1], ""))
+    for form in (NarrativeForm, OverrideForm, ReviewForm, CommentForm):
+        if field in form.base_fields and field != "version":
+            return str(form.base_fields[field].label or "")
+    return ""
+
+
 def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [
-            f"{field}: {m}" if field != "__all__" else m for field, ms in exc.message_dict.items() for m in ms
+            f"{label}: {m}" if (label := _field_label(field)) else m
+            for field, ms in exc.message_dict.items()
+            for m in ms
         ]
     return list(exc.messages)
 
