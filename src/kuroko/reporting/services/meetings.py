@@ -261,6 +261,23 @@ def _require_organise(actor: Any, project: Project | None) -> None:
     require(refusal is None, refusal)
 
 
+def _new_scoped(
+    actor: Any, data: Mapping[str, Any], fields: Iterable[str]
+) -> tuple[dict[str, Any], list[User], Project | None, Program | None]:
+    """What a new series and a new meeting check alike: a scope the actor may organise, attendees who
+    exist and may read its project, and no field outside `fields`. Returns the other values, the
+    attendees, the project and the program."""
+    values = dict(data)
+    attendees = _users(values.pop("attendees", []))
+    project, program = _clean_scope(values.pop("project", None), values.pop("program", None))
+    _require_organise(actor, project)
+    _check_readers(attendees, project)
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    return values, attendees, project, program
+
+
 # --- Invitations and e-mail -------------------------------------------------------------------------------
 
 
@@ -459,14 +476,7 @@ def series_top_up(*, series: MeetingSeries, today: date) -> list[Meeting]:
 def series_create(*, actor: Any, data: Mapping[str, Any], today: date | None = None) -> MeetingSeries:
     """A new series (a one-off when its frequency is "once"); its first meetings are created and the
     attendees invited. Who: the project's PM and the PMO; the PMO for a program or the portfolio."""
-    values = dict(data)
-    attendees = _users(values.pop("attendees", []))
-    project, program = _clean_scope(values.pop("project", None), values.pop("program", None))
-    _require_organise(actor, project)
-    _check_readers(attendees, project)
-    unknown = sorted(set(values) - set(SERIES_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    values, attendees, project, program = _new_scoped(actor, data, SERIES_FIELDS)
     series = MeetingSeries(project=project, program=program, organizer=actor, **values)
     series.title = (series.title or "").strip()
     _check_series(series)
@@ -622,14 +632,7 @@ def _locked(meeting: Meeting, expected_version: int | None) -> Meeting:
 @transaction.atomic
 def meeting_create(*, actor: Any, data: Mapping[str, Any]) -> Meeting:
     """A one-off meeting (no series), its attendees invited."""
-    values = dict(data)
-    attendees = _users(values.pop("attendees", []))
-    project, program = _clean_scope(values.pop("project", None), values.pop("program", None))
-    _require_organise(actor, project)
-    _check_readers(attendees, project)
-    unknown = sorted(set(values) - set(MEETING_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    values, attendees, project, program = _new_scoped(actor, data, MEETING_FIELDS)
     meeting = Meeting(project=project, program=program, organizer=actor, **values)
     meeting.title = (meeting.title or "").strip()
     _check_meeting(meeting)

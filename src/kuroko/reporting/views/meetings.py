@@ -344,53 +344,63 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(pk, "#minutes")
 
 
+def _record_on_item(
+    request: HttpRequest, pk: int, form_class: Any, record: Any, message: str
+) -> HttpResponse:
+    """A decision or an action recorded on an agenda item: check the form, call the service, say what
+    was recorded (its code) or why not, and go back to the item."""
+    item = selectors.agenda_item_get(request.user, pk)
+    require(perms.can_manage_meeting(request.user, item.meeting))
+    form = form_class(request.POST, meeting=item.meeting)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return _back(item.meeting_id, f"#item-{item.pk}")
+    try:
+        row = record(item, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, message % {"code": row.code})
+    return _back(item.meeting_id, f"#item-{item.pk}")
+
+
 @login_required
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a decision on an agenda item (into the project's decision log)."""
-    item = selectors.agenda_item_get(request.user, pk)
-    require(perms.can_manage_meeting(request.user, item.meeting))
-    form = DecisionForm(request.POST, meeting=item.meeting)
-    if not form.is_valid():
-        messages.error(request, _form_error(form))
-        return _back(item.meeting_id, f"#item-{item.pk}")
-    d = form.cleaned_data
-    try:
-        decision = minutes_services.minutes_decision_add(
+    return _record_on_item(
+        request,
+        pk,
+        DecisionForm,
+        lambda item, d: minutes_services.minutes_decision_add(
             actor=request.user,
             item=item,
             title=d["title"],
             description=d["description"],
             project=d["project"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Decision %(code)s recorded.") % {"code": decision.code})
-    return _back(item.meeting_id, f"#item-{item.pk}")
+        ),
+        _("Decision %(code)s recorded."),
+    )
 
 
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an action on an agenda item (into the project's action log)."""
-    item = selectors.agenda_item_get(request.user, pk)
-    require(perms.can_manage_meeting(request.user, item.meeting))
-    form = ActionForm(request.POST, meeting=item.meeting)
-    if not form.is_valid():
-        messages.error(request, _form_error(form))
-        return _back(item.meeting_id, f"#item-{item.pk}")
-    d = form.cleaned_data
-    try:
-        action = minutes_services.minutes_action_add(
-            actor=request.user, item=item, title=d["title"], owner=d["owner"], due_date=d["due_date"],
+    return _record_on_item(
+        request,
+        pk,
+        ActionForm,
+        lambda item, d: minutes_services.minutes_action_add(
+            actor=request.user,
+            item=item,
+            title=d["title"],
+            owner=d["owner"],
+            due_date=d["due_date"],
             project=d["project"],
-        )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Action %(code)s recorded.") % {"code": action.code})
-    return _back(item.meeting_id, f"#item-{item.pk}")
+        ),
+        _("Action %(code)s recorded."),
+    )
 
 
 @login_required
